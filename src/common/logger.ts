@@ -1,0 +1,70 @@
+/** A small levelled logger, in the shape of NestJS's, that the app can silence or replace. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface LoggerService {
+  log(message: unknown, context?: string): void;
+  error(message: unknown, stackOrContext?: string, context?: string): void;
+  warn(message: unknown, context?: string): void;
+  debug?(message: unknown, context?: string): void;
+  verbose?(message: unknown, context?: string): void;
+  fatal?(message: unknown, context?: string): void;
+}
+
+const DEFAULT_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log'];
+
+/** Writes timestamped lines to stdout (log, debug, verbose) or stderr (the rest). */
+export class ConsoleLogger implements LoggerService {
+  private levels: Set<LogLevel>;
+  constructor(levels: LogLevel[] = DEFAULT_LEVELS) { this.levels = new Set(levels); }
+
+  setLogLevels(levels: LogLevel[]): void { this.levels = new Set(levels); }
+  isLevelEnabled(level: LogLevel): boolean { return this.levels.has(level); }
+
+  log(message: unknown, context?: string) { this.print('log', message, context); }
+  warn(message: unknown, context?: string) { this.print('warn', message, context); }
+  debug(message: unknown, context?: string) { this.print('debug', message, context); }
+  verbose(message: unknown, context?: string) { this.print('verbose', message, context); }
+  fatal(message: unknown, context?: string) { this.print('fatal', message, context); }
+  error(message: unknown, stackOrContext?: string, context?: string) {
+    if (context === undefined && stackOrContext && !stackOrContext.includes('\n')) {
+      this.print('error', message, stackOrContext);
+    } else {
+      this.print('error', message, context, stackOrContext);
+    }
+  }
+
+  private print(level: LogLevel, message: unknown, context?: string, stack?: string) {
+    if (!this.levels.has(level)) return;
+    const text = message instanceof Error ? (message.stack ?? message.message) : typeof message === 'string' ? message : JSON.stringify(message);
+    const line = `[streamnest] ${process.pid} ${new Date().toISOString()} ${level.toUpperCase().padStart(7)}${context ? ` [${context}]` : ''} ${text}${stack ? `\n${stack}` : ''}\n`;
+    (level === 'log' || level === 'debug' || level === 'verbose' ? process.stdout : process.stderr).write(line);
+  }
+}
+
+/**
+ * The logger users create with `new Logger('Context')`. Every instance writes
+ * through the one app-wide sink, so `NestFactory.create(..., { logger: false })` silences all.
+ */
+export class Logger implements LoggerService {
+  private static sink: LoggerService | null = new ConsoleLogger();
+
+  /** Replaces the app-wide sink: a LoggerService, a list of enabled levels, or `false` for silence. */
+  static configure(option: LoggerService | LogLevel[] | boolean | undefined): void {
+    if (option === undefined || option === true) Logger.sink = new ConsoleLogger();
+    else if (option === false) Logger.sink = null;
+    else if (Array.isArray(option)) Logger.sink = new ConsoleLogger(option);
+    else Logger.sink = option;
+  }
+
+  constructor(private readonly context?: string) {}
+
+  log(message: unknown, context = this.context) { Logger.sink?.log(message, context); }
+  warn(message: unknown, context = this.context) { Logger.sink?.warn(message, context); }
+  debug(message: unknown, context = this.context) { Logger.sink?.debug?.(message, context); }
+  verbose(message: unknown, context = this.context) { Logger.sink?.verbose?.(message, context); }
+  fatal(message: unknown, context = this.context) { Logger.sink?.fatal?.(message, context); }
+  error(message: unknown, stack?: string, context = this.context) {
+    if (stack === undefined) Logger.sink?.error(message, context);
+    else Logger.sink?.error(message, stack, context);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The keys under which decorators record metadata. Decorators only write;
+ * the container and the route compiler read once, at start-up.
+ */
+export const META = {
+  module: 'streamnest:module',
+  global: 'streamnest:global',
+  injectable: 'streamnest:injectable',
+  injectTokens: 'streamnest:inject-tokens',
+  optionalParams: 'streamnest:optional-params',
+  controller: 'streamnest:controller',
+  routes: 'streamnest:routes',
+  params: 'streamnest:params',
+  guards: 'streamnest:guards',
+  interceptors: 'streamnest:interceptors',
+  pipes: 'streamnest:pipes',
+  filters: 'streamnest:filters',
+  catch: 'streamnest:catch',
+  httpCode: 'streamnest:http-code',
+  headers: 'streamnest:headers',
+  redirect: 'streamnest:redirect',
+  sse: 'streamnest:sse',
+  paramTypes: 'design:paramtypes',
+} as const;
+
+/** Appends to an array stored as metadata, creating it when absent. */
+export function appendMetadata<T>(key: string, items: T[], target: object, property?: string | symbol): void {
+  const current: T[] = (property === undefined
+    ? Reflect.getOwnMetadata(key, target)
+    : Reflect.getOwnMetadata(key, target, property)) ?? [];
+  const next = [...current, ...items];
+  if (property === undefined) Reflect.defineMetadata(key, next, target);
+  else Reflect.defineMetadata(key, next, target, property);
+}

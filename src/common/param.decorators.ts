@@ -1,0 +1,65 @@
+import { META, appendMetadata } from './metadata-keys.js';
+import type { Enhancer } from './enhancer.decorators.js';
+import type { ExecutionContext, PipeTransform } from './interfaces.js';
+
+export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'ip' | 'custom';
+
+/** One decorated handler parameter, as recorded at decoration time. */
+export interface ParamDefinition {
+  index: number;
+  kind: ParamKind;
+  data?: string;
+  pipes: Enhancer<PipeTransform>[];
+  /** For custom decorators: computes the value from the request. */
+  factory?: (data: any, ctx: ExecutionContext) => unknown;
+  /** For @Res({ passthrough: true }): the framework still sends the handler's result. */
+  passthrough?: boolean;
+}
+
+function record(definition: Omit<ParamDefinition, 'index'>): ParameterDecorator {
+  return (target, property, index) => {
+    if (property === undefined) throw new TypeError('route parameter decorators belong on handler methods, not constructors');
+    appendMetadata<ParamDefinition>(META.params, [{ ...definition, index }], target, property);
+  };
+}
+
+function withData(kind: ParamKind) {
+  return (dataOrPipe?: string | Enhancer<PipeTransform>, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
+    typeof dataOrPipe === 'string' || dataOrPipe === undefined
+      ? record({ kind, data: dataOrPipe, pipes })
+      : record({ kind, pipes: [dataOrPipe, ...pipes] });
+}
+
+/** A path parameter, or all of them as an object. */
+export const Param = withData('param');
+/** A query-string value, or the whole parsed query. */
+export const Query = withData('query');
+/** The parsed body, or one property of it. */
+export const Body = withData('body');
+
+/** A request header (by lowercase name), or all of them. */
+export function Headers(name?: string): ParameterDecorator {
+  return record({ kind: 'headers', data: name?.toLowerCase(), pipes: [] });
+}
+/** The Node request object. */
+export function Req(): ParameterDecorator { return record({ kind: 'req', pipes: [] }); }
+export const Request = Req;
+/**
+ * The Node response object. The handler then owns the response and the framework
+ * sends nothing, unless `passthrough: true`.
+ */
+export function Res(options: { passthrough?: boolean } = {}): ParameterDecorator {
+  return record({ kind: 'res', pipes: [], passthrough: options.passthrough === true });
+}
+export const Response = Res;
+/** The client's IP address. */
+export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: [] }); }
+
+/**
+ * Makes a parameter decorator of your own: `factory(data, ctx)` computes the value
+ * once per request; pipes given at the use site then apply to it.
+ */
+export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ctx: ExecutionContext) => R) {
+  return (data?: D, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
+    record({ kind: 'custom', data: data as any, pipes, factory });
+}

@@ -1,0 +1,19 @@
+import type { Container } from './container.js';
+
+type Hook = 'onModuleInit' | 'onApplicationBootstrap' | 'onModuleDestroy' | 'beforeApplicationShutdown' | 'onApplicationShutdown';
+
+/**
+ * Calls a lifecycle hook on every instance that has it, module by module:
+ * deepest modules first on the way up, and in reverse on the way down.
+ * Instances of one module run their hook concurrently, as in NestJS.
+ */
+export async function callHook(container: Container, hook: Hook, signal?: string): Promise<void> {
+  const modules = container.byDepth();
+  const ordered = hook === 'onModuleInit' || hook === 'onApplicationBootstrap' ? modules : modules.reverse();
+  for (const module of ordered) {
+    const calls = container.instancesOf(module)
+      .filter((instance) => typeof (instance as Record<Hook, unknown>)[hook] === 'function')
+      .map((instance) => (instance as Record<Hook, (signal?: string) => unknown>)[hook](signal));
+    await Promise.all(calls);
+  }
+}

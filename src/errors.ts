@@ -1,0 +1,54 @@
+/**
+ * Every error streamnest throws on its own account has a stable `code`, so a
+ * user can search for it. All of them are defined here, in one place.
+ */
+export class StreamnestError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'StreamnestError';
+  }
+}
+
+type Describe = (...args: any[]) => string;
+
+function define<D extends Describe>(code: string, describe: D) {
+  const make = (...args: Parameters<D>) => new StreamnestError(code, `${code}: ${describe(...args)}`);
+  return Object.assign(make, { code });
+}
+
+export const Errors = {
+  MISSING_PROVIDER: define('SN_ERR_MISSING_PROVIDER',
+    (consumer: string, index: number, token: string, module: string) =>
+      `${consumer} cannot be created: its constructor parameter #${index} (${token}) has no provider in module ${module}. ` +
+      `Add ${token} to the providers of ${module}, or import a module that exports it.`),
+  UNKNOWN_PARAM_TYPE: define('SN_ERR_UNKNOWN_PARAM_TYPE',
+    (consumer: string, index: number, module: string) =>
+      `${consumer} cannot be created: the type of constructor parameter #${index} in module ${module} is unknown ` +
+      `(an interface, a type-only import, or a circular file import). Use @Inject(token) on that parameter.`),
+  CIRCULAR_DEPENDENCY: define('SN_ERR_CIRCULAR_DEPENDENCY',
+    (cycle: string[]) => `circular dependency: ${cycle.join(' -> ')}. Break the cycle by moving the shared part into a provider of its own.`),
+  INVALID_PROVIDER: define('SN_ERR_INVALID_PROVIDER',
+    (module: string, detail: string) => `module ${module} declares an invalid provider: ${detail}`),
+  INVALID_MODULE: define('SN_ERR_INVALID_MODULE',
+    (parent: string, detail: string) => `module ${parent} imports something that is not a module: ${detail}`),
+  UNKNOWN_EXPORT: define('SN_ERR_UNKNOWN_EXPORT',
+    (module: string, token: string) => `module ${module} exports ${token}, which it neither provides nor imports.`),
+  NOT_INJECTABLE: define('SN_ERR_NOT_INJECTABLE',
+    (token: string) => `no provider for ${token} in this application. Provide it in a module first.`),
+  ROUTE_CONFLICT: define('SN_ERR_ROUTE_CONFLICT',
+    (method: string, path: string, first: string, second: string) =>
+      `route ${method} ${path} is declared twice: by ${first} and by ${second}. Give one of them another path.`),
+  SSE_NOT_GET: define('SN_ERR_SSE_NOT_GET',
+    (handler: string, method: string) =>
+      `${handler} is decorated with @Sse but routed with ${method}: SSE routes must be GET, since EventSource only sends GET.`),
+  NOT_A_CONTROLLER: define('SN_ERR_NOT_A_CONTROLLER',
+    (name: string, module: string) => `${name} is listed in the controllers of ${module} but has no @Controller() decorator.`),
+  SSE_RESULT: define('SN_ERR_SSE_RESULT',
+    (handler: string, got: string) =>
+      `${handler} is an @Sse route but returned ${got}: return getSSEStream().body, an AsyncIterable, an Observable, a ReadableStream or a hub subscription.`),
+  INVALID_SSE_OPTION: define('SN_ERR_INVALID_SSE_OPTION',
+    (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
+  OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY',
+    (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
+  ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING', () => `the application is already listening`),
+} as const;

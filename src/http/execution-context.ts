@@ -1,0 +1,22 @@
+import type { ExecutionContext, HttpArgumentsHost, Request, Response } from '../common/interfaces.js';
+import type { Type } from '../common/types.js';
+
+/** What guards, interceptors, pipes and filters see of one request. One small object per request. */
+export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost {
+  constructor(
+    private readonly controller: Type,
+    private readonly handler: Function,
+    readonly request: Request,
+    readonly response: Response,
+  ) {}
+
+  getClass<T = unknown>(): Type<T> { return this.controller; }
+  getHandler(): Function { return this.handler; }
+  getArgs<T extends unknown[] = unknown[]>(): T { return [this.request, this.response] as unknown as T; }
+  getArgByIndex<T = unknown>(index: number): T { return this.getArgs()[index] as T; }
+  getType<T extends string = string>(): T { return 'http' as T; }
+  switchToHttp(): HttpArgumentsHost { return this; }
+  getRequest<T = Request>(): T { return this.request as T; }
+  getResponse<T = Response>(): T { return this.response as T; }
+  getNext<T = unknown>(): T { return undefined as T; }
+}

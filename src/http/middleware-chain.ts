@@ -1,0 +1,56 @@
+import type { Middleware, Request, Response } from '../common/interfaces.js';
+
+interface Mounted { prefix: string; fn: Middleware }
+
+/**
+ * Runs connect-style middleware in order, as Express does: a middleware mounted
+ * at a prefix sees `req.url` with the prefix removed, and `next(err)` or a throw
+ * (sync or async) ends the chain with that error.
+ */
+export class MiddlewareChain {
+  private readonly entries: Mounted[] = [];
+
+  get size(): number { return this.entries.length; }
+
+  use(prefix: string, fn: Middleware): void {
+    if (typeof fn !== 'function') throw new TypeError(`app.use(): middleware must be a function (req, res, next), got ${typeof fn}`);
+    this.entries.push({ prefix: prefix === '/' ? '' : prefix.replace(/\/+$/, ''), fn });
+  }
+
+  run(req: Request, res: Response, done: (error?: unknown) => void): void {
+    const entries = this.entries;
+    const originalUrl = req.url ?? '/';
+    req.originalUrl ??= originalUrl;
+    let index = 0;
+    const next = (error?: unknown): void => {
+      req.url = originalUrl;
+      if (error !== undefined && error !== null && error !== 'route') return done(error);
+      while (index < entries.length) {
+        const { prefix, fn } = entries[index++]!;
+        const rest = strip(originalUrl, prefix);
+        if (rest === undefined) continue;
+        req.url = rest;
+        try {
+          const result = fn(req, res, next);
+          if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch(next);
+        } catch (thrown) {
+          next(thrown ?? new Error('middleware threw'));
+        }
+        return;
+      }
+      done();
+    };
+    next();
+  }
+}
+
+/** The URL as a middleware mounted at `prefix` sees it, or undefined when it does not apply. */
+function strip(url: string, prefix: string): string | undefined {
+  if (prefix === '') return url;
+  if (!url.startsWith(prefix)) return undefined;
+  const rest = url.slice(prefix.length);
+  if (rest === '') return '/';
+  if (rest[0] === '/') return rest;
+  if (rest[0] === '?') return `/${rest}`;
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { META } from '../common/metadata-keys.js';
+import { Logger } from '../common/logger.js';
+import { Errors } from '../errors.js';
+import type { Enhancer } from '../common/enhancer.decorators.js';
+import type { CanActivate, ExceptionFilter, NestInterceptor, PipeTransform } from '../common/interfaces.js';
+import type { ParamDefinition } from '../common/param.decorators.js';
+import type { RouteDefinition, RedirectOptions } from '../common/route.decorators.js';
+import type { HttpMethod, Type } from '../common/types.js';
+import type { Container } from '../di/container.js';
+import type { ModuleNode } from '../di/module-graph.js';
+import { createSseSender } from '../sse/sse-sender.js';
+import { resolveSseOptions } from '../sse/options.js';
+import type { SseRouteMetadata } from '../sse/sse.decorator.js';
+import type { SseRuntime } from '../sse/runtime.js';
+import { bindFilter } from './exception-handler.js';
+import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
+import { respond } from './respond.js';
+import { compileRoute, type Sender } from './route-pipeline.js';
+import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
+
+export interface GlobalEnhancers {
+  guards: Enhancer<CanActivate>[];
+  interceptors: Enhancer<NestInterceptor>[];
+  pipes: Enhancer<PipeTransform>[];
+  filters: Enhancer<ExceptionFilter>[];
+}
+
+export interface BuildOptions {
+  container: Container;
+  router: Router;
+  sse: SseRuntime;
+  globals: GlobalEnhancers;
+  globalPrefix: string;
+  bodyLimit: number | false;
+}
+
+const logger = new Logger('RoutesResolver');
+
+/**
+ * Reads every controller's decorator metadata once, at start-up, and registers
+ * one compiled handler per route. Nothing here runs per request.
+ */
+export async function buildRoutes(options: BuildOptions): Promise<void> {
+  for (const [controller, { instance, host }] of options.container.controllers) {
+    const { prefix } = Reflect.getOwnMetadata(META.controller, controller) as { prefix: string };
+    const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
+    logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
+    for (const route of routes) {
+      await buildRoute(options, controller, instance as object, host, joinPath(options.globalPrefix, prefix, route.path), route);
+    }
+  }
+}
+
+async function buildRoute(options: BuildOptions, controller: Type, instance: object, host: ModuleNode, path: string, route: RouteDefinition) {
+  const { container, router, globals } = options;
+  const proto = controller.prototype;
+  const key = route.handlerName;
+  const owner = `${controller.name}.${String(key)}`;
+  const handler = proto[key] as Function;
+  const sse = Reflect.getMetadata(META.sse, proto, key) as SseRouteMetadata | undefined;
+  if (sse && route.method !== 'GET') throw Errors.SSE_NOT_GET(owner, route.method);
+
+  const enhancers = async <T>(metaKey: string, global: Enhancer<T>[]) => {
+    const all = [...global, ...(Reflect.getMetadata(metaKey, controller) ?? []), ...(Reflect.getMetadata(metaKey, proto, key) ?? [])] as Enhancer<T>[];
+    return Promise.all(all.map((e) => container.enhancer(e, host)));
+  };
+  const guards = await enhancers(META.guards, globals.guards);
+  const interceptors = await enhancers(META.interceptors, globals.interceptors);
+  const routePipes = await enhancers(META.pipes, globals.pipes);
+  // Filters: the most specific first (method, then class, then global).
+  const filters = (await enhancers(META.filters, [...globals.filters].reverse())).reverse().map(bindFilter);
+  const params = await compileParams(options, controller, key, host, routePipes);
+  const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
+
+  const send: Sender = sse
+    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`), owner)
+    : plainSender(route.method, proto, key);
+  const compiled = compileRoute({
+    controller, instance, handler, guards, interceptors, filters, send, ownsResponse,
+    params: params.compiled,
+    bodyLimit: sse ? false : options.bodyLimit,
+  });
+
+  const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
+  for (const method of methods) {
+    router.add(method, path, compiled, owner);
+    logger.log(`Mapped {${path}, ${method}}${sse ? ' (SSE)' : ''} route`);
+  }
+  // HEAD answers for every GET, with the GET's headers and no body; SSE routes stream only on GET.
+  if (route.method === 'GET' && !sse && !router.has('HEAD', path)) router.add('HEAD', path, compiled, `${owner} (HEAD)`);
+}
+
+async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {
+  const defs: ParamDefinition[] = Reflect.getMetadata(META.params, controller.prototype, key) ?? [];
+  const types: Type[] = Reflect.getMetadata(META.paramTypes, controller.prototype, key) ?? [];
+  const count = Math.max(defs.length === 0 ? 0 : Math.max(...defs.map((d) => d.index)) + 1, 0);
+  const compiled: CompiledParam[] = [];
+  for (let index = 0; index < count; index++) {
+    const def = defs.find((d) => d.index === index);
+    if (!def) {
+      compiled.push({ resolve: () => undefined, pipes: [], metadata: { type: 'custom' } });
+      continue;
+    }
+    const ownPipes = await Promise.all(def.pipes.map((p) => options.container.enhancer(p, host)));
+    // Route-level pipes apply to body, query and param values, and to custom decorators, as in NestJS.
+    const pipes = def.kind === 'req' || def.kind === 'res' || def.kind === 'headers' || def.kind === 'ip' ? ownPipes : [...routePipes, ...ownPipes];
+    compiled.push({ resolve: resolverFor(def), pipes, metadata: argumentMetadata(def, types[index]) });
+  }
+  return { defs, compiled };
+}
+
+/** The sender of a plain route: status, @Header, @Redirect, then the body by its kind. */
+function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol): Sender {
+  const status: number = Reflect.getMetadata(META.httpCode, proto, key) ?? (method === 'POST' ? 201 : 200);
+  const headers: Array<readonly [string, string]> = Reflect.getMetadata(META.headers, proto, key) ?? [];
+  const redirect: RedirectOptions | undefined = Reflect.getMetadata(META.redirect, proto, key);
+  if (redirect) {
+    return (ctx, result) => {
+      const override = (result ?? {}) as Partial<RedirectOptions>;
+      const res = ctx.response;
+      if (res.headersSent) return;
+      res.statusCode = override.statusCode ?? redirect.statusCode;
+      res.setHeader('Location', override.url ?? redirect.url);
+      res.setHeader('Content-Length', 0);
+      res.end();
+    };
+  }
+  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status);
+  return (ctx, result) => {
+    for (const [name, value] of headers) ctx.response.setHeader(name, value);
+    return respond(ctx.response, result, status);
+  };
+}

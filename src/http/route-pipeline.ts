@@ -1,0 +1,101 @@
+import { ForbiddenException } from '../common/exceptions.js';
+import type { CanActivate, NestInterceptor, Request, Response } from '../common/interfaces.js';
+import type { Type } from '../common/types.js';
+import { HttpExecutionContext } from './execution-context.js';
+import { handleException, type BoundFilter } from './exception-handler.js';
+import { hasBody, parseBody } from './body-parser.js';
+import { isObservableLike, isPromiseLike, lastValue } from './stream-detection.js';
+import type { CompiledParam } from './param-resolvers.js';
+
+/** What the router calls for a matched request. */
+export type RouteHandler = (req: Request, res: Response, params: Record<string, string | undefined>, query: Record<string, string | string[]>) => void;
+
+/** Sends a handler's result: plain HTTP or SSE, chosen once per route. */
+export type Sender = (ctx: HttpExecutionContext, result: unknown) => void | Promise<void>;
+
+/** Everything a route needs at request time, resolved at start-up. */
+export interface RoutePlan {
+  controller: Type;
+  instance: object;
+  handler: Function;
+  guards: CanActivate[];
+  interceptors: NestInterceptor[];
+  params: CompiledParam[];
+  filters: BoundFilter[];
+  send: Sender;
+  /** The handler owns the response (@Res without passthrough): send nothing. */
+  ownsResponse: boolean;
+  /** Read the body when one comes; `false` when the app disabled body parsing or the route is SSE. */
+  bodyLimit: number | false;
+}
+
+/**
+ * Compiles a route into one function. When the route has no guards,
+ * interceptors or pipes, a request runs synchronously from router to `res.end`
+ * with no Promise at all; otherwise it takes the general async path.
+ */
+export function compileRoute(plan: RoutePlan): RouteHandler {
+  const { controller, instance, handler, params, guards, interceptors, filters, send, ownsResponse, bodyLimit } = plan;
+  const simple = guards.length === 0 && interceptors.length === 0 && params.every((p) => p.pipes.length === 0);
+
+  const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
+  const finish = (ctx: HttpExecutionContext, result: unknown) => {
+    if (ownsResponse) return;
+    const sent = send(ctx, result);
+    if (sent) sent.catch((error) => fail(error, ctx));
+  };
+
+  async function runAsync(ctx: HttpExecutionContext): Promise<void> {
+    const req = ctx.request;
+    if (bodyLimit !== false && req.body === undefined && hasBody(req)) req.body = await parseBody(req, bodyLimit);
+    for (const guard of guards) {
+      if (!(await settle(guard.canActivate(ctx)))) throw new ForbiddenException('Forbidden resource');
+    }
+    const args = await resolveArgs(ctx);
+    const call = () => handler.apply(instance, args);
+    const result = interceptors.length === 0 ? await call() : await intercept(0, ctx, call);
+    finish(ctx, result);
+  }
+
+  async function resolveArgs(ctx: HttpExecutionContext): Promise<unknown[]> {
+    const args = new Array(params.length);
+    for (let i = 0; i < params.length; i++) {
+      const param = params[i]!;
+      let value = param.resolve(ctx);
+      for (const pipe of param.pipes) value = await pipe.transform(value, param.metadata);
+      args[i] = value;
+    }
+    return args;
+  }
+
+  function intercept(index: number, ctx: HttpExecutionContext, call: () => unknown): Promise<unknown> {
+    if (index === interceptors.length) return Promise.resolve().then(call);
+    const next = { handle: () => intercept(index + 1, ctx, call) };
+    return Promise.resolve().then(() => settle(interceptors[index]!.intercept(ctx, next)));
+  }
+
+  return function route(req, res, routeParams, query) {
+    req.params = routeParams;
+    req.query = query;
+    const ctx = new HttpExecutionContext(controller, handler, req, res);
+    if (!simple || (bodyLimit !== false && req.body === undefined && hasBody(req))) {
+      runAsync(ctx).catch((error) => fail(error, ctx));
+      return;
+    }
+    try {
+      const args = new Array(params.length);
+      for (let i = 0; i < params.length; i++) args[i] = params[i]!.resolve(ctx);
+      const result = handler.apply(instance, args);
+      if (isPromiseLike(result)) result.then((value) => finish(ctx, value), (error) => fail(error, ctx));
+      else finish(ctx, result);
+    } catch (error) {
+      fail(error, ctx);
+    }
+  };
+}
+
+/** Guards and interceptors may answer with a value, a Promise or an Observable-like. */
+function settle(value: unknown): Promise<unknown> | unknown {
+  if (isObservableLike(value)) return lastValue(value);
+  return value;
+}

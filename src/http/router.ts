@@ -1,0 +1,73 @@
+import FindMyWay from 'find-my-way';
+import { Errors } from '../errors.js';
+import { MethodNotAllowedException, NotFoundException } from '../common/exceptions.js';
+import type { Request, Response } from '../common/interfaces.js';
+import type { HttpMethod } from '../common/types.js';
+import type { RouteHandler } from './route-pipeline.js';
+import { sendError } from './exception-handler.js';
+
+export const ROUTABLE_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+
+/** Joins path segments into one route path: `/api` + `users/` + `:id` → `/api/users/:id`. */
+export function joinPath(...parts: string[]): string {
+  const joined = parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  return `/${joined}`;
+}
+
+/**
+ * The radix router (find-my-way), plus what it leaves to us: names for
+ * collisions, and 404 or 405 as JSON.
+ */
+export class Router {
+  private readonly tree = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
+  private readonly owners = new Map<string, string>();
+
+  /** Adds a route; `owner` names the handler (`Class.method`) for the collision error. */
+  add(method: HttpMethod, path: string, handler: RouteHandler, owner: string): void {
+    const key = `${method} ${path}`;
+    const first = this.owners.get(key);
+    if (first) throw Errors.ROUTE_CONFLICT(method, path, first, owner);
+    try {
+      this.tree.on(method, path, handler as any);
+    } catch (error) {
+      // find-my-way also refuses routes that differ only in parameter names.
+      throw Errors.ROUTE_CONFLICT(method, path, this.similar(method, path) ?? 'another route', `${owner} (${(error as Error).message})`);
+    }
+    this.owners.set(key, owner);
+  }
+
+  has(method: HttpMethod, path: string): boolean {
+    return this.owners.has(`${method} ${path}`);
+  }
+
+  /** Finds and runs the route for a request, or answers 404/405. */
+  dispatch(req: Request, res: Response): void {
+    const found = this.tree.find(req.method as HttpMethod, req.url ?? '/');
+    if (found) {
+      (found.handler as unknown as RouteHandler)(req, res, found.params, found.searchParams as Record<string, string | string[]>);
+      return;
+    }
+    this.notFound(req, res);
+  }
+
+  private notFound(req: Request, res: Response): void {
+    const url = req.url ?? '/';
+    const allowed = ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url) !== null);
+    const path = url.split('?')[0];
+    if (allowed.length > 0) {
+      res.setHeader('Allow', allowed.join(', '));
+      sendError(res, new MethodNotAllowedException(`Cannot ${req.method} ${path}: allowed methods are ${allowed.join(', ')}`));
+    } else {
+      sendError(res, new NotFoundException(`Cannot ${req.method} ${path}`));
+    }
+  }
+
+  private similar(method: HttpMethod, path: string): string | undefined {
+    const shape = path.replace(/:[^/]+/g, ':');
+    for (const [key, owner] of this.owners) {
+      const [m, p] = key.split(' ');
+      if (m === method && p!.replace(/:[^/]+/g, ':') === shape) return owner;
+    }
+    return undefined;
+  }
+}

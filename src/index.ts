@@ -1,0 +1,32 @@
+/**
+ * streamnest: the public face. Re-exports only. Importing it installs the
+ * `reflect-metadata` polyfill that decorator metadata needs.
+ */
+import 'reflect-metadata';
+
+export * from './common/types.js';
+export * from './common/interfaces.js';
+export { Module, Global } from './common/module.decorator.js';
+export { Injectable, Inject, Optional } from './common/injectable.decorator.js';
+export { Controller, type ControllerOptions } from './common/controller.decorator.js';
+export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Ip, createParamDecorator } from './common/param.decorators.js';
+export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
+export * from './common/exceptions.js';
+export { Reflector } from './common/reflector.js';
+export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './common/logger.js';
+export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
+export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/validation.pipe.js';
+export { StreamnestError, Errors } from './errors.js';
+
+export { NestFactory } from './platform/nest-factory.js';
+export { NestApplication, type ApplicationOptions } from './platform/application.js';
+export type { ListenOptions, TlsOptions } from './platform/http-server.js';
+
+export { Sse } from './sse/sse.decorator.js';
+export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
+export type { SSEMessageEvent, MessageEvent } from './sse/message-event.js';
+export { LastEventId, readLastEventId } from './sse/last-event-id.js';
+export { encodeEvent, encodeComment, SseFieldError } from './sse/encode.js';
+export type { SseOptions } from './sse/options.js';
+export type { SseStats } from './sse/runtime.js';

@@ -1,0 +1,172 @@
+import serveStatic from 'serve-static';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '../common/logger.js';
+import { Errors } from '../errors.js';
+import type { Enhancer } from '../common/enhancer.decorators.js';
+import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
+import type { InjectionToken } from '../common/types.js';
+import type { Container } from '../di/container.js';
+import { callHook } from '../di/lifecycle.js';
+import { DEFAULT_BODY_LIMIT } from '../http/body-parser.js';
+import { sendError } from '../http/exception-handler.js';
+import { MiddlewareChain } from '../http/middleware-chain.js';
+import { buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
+import { Router } from '../http/router.js';
+import { SseRuntime, type SseStats } from '../sse/runtime.js';
+import type { SseOptions } from '../sse/options.js';
+import { HttpServer, type AnyServer, type ListenOptions } from './http-server.js';
+import type { LoggerService, LogLevel } from '../common/logger.js';
+
+export interface ApplicationOptions {
+  /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
+  logger?: LoggerService | LogLevel[] | boolean;
+  /** Parse JSON, urlencoded and text bodies (default true), with this size limit in bytes (default 1 MiB). */
+  bodyParser?: boolean | { limit?: number };
+  /** App-wide SSE settings: heartbeat, backpressure limits, shutdown retry hint. */
+  sse?: SseOptions;
+  /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
+  shutdownTimeout?: number;
+}
+
+const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** A running streamnest application: the container, the routes and the server. */
+export class NestApplication {
+  private readonly logger = new Logger('NestApplication');
+  private readonly router = new Router();
+  private readonly middleware = new MiddlewareChain();
+  private readonly globals: GlobalEnhancers = { guards: [], interceptors: [], pipes: [], filters: [] };
+  private readonly sseRuntime: SseRuntime;
+  private globalPrefix = '';
+  private server: HttpServer | undefined;
+  private initialised = false;
+  private secure = false;
+  private closing: Promise<void> | undefined;
+  private shutdownListeners = new Map<string, () => void>();
+
+  constructor(private readonly container: Container, private readonly options: ApplicationOptions = {}) {
+    this.sseRuntime = new SseRuntime(options.sse);
+  }
+
+  /** Mounts connect-style middleware, for every path or under a prefix. Express middleware works unchanged. */
+  use(fn: Middleware): this;
+  use(path: string, fn: Middleware): this;
+  use(pathOrFn: string | Middleware, fn?: Middleware): this {
+    if (typeof pathOrFn === 'string') this.middleware.use(pathOrFn, fn as Middleware);
+    else this.middleware.use('', pathOrFn);
+    return this;
+  }
+
+  /** Serves files from `dir` (via serve-static), optionally under a URL prefix. */
+  useStaticAssets(dir: string, options: { prefix?: string; maxAge?: number | string; index?: string | false } = {}): this {
+    const { prefix = '', ...rest } = options;
+    this.middleware.use(prefix, serveStatic(dir, { fallthrough: true, ...rest }) as unknown as Middleware);
+    return this;
+  }
+
+  setGlobalPrefix(prefix: string): this { this.globalPrefix = prefix; return this; }
+  useGlobalGuards(...guards: Enhancer<CanActivate>[]): this { this.globals.guards.push(...guards); return this; }
+  useGlobalInterceptors(...items: Enhancer<NestInterceptor>[]): this { this.globals.interceptors.push(...items); return this; }
+  useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
+  useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this { this.globals.filters.push(...filters); return this; }
+
+  /** Closes the app on SIGTERM, SIGINT and SIGHUP (or the signals given), running the shutdown hooks. */
+  enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
+    for (const signal of signals) {
+      if (this.shutdownListeners.has(signal)) continue;
+      const listener = () => {
+        this.removeShutdownListeners();
+        this.close(signal).catch((error) => this.logger.error('shutdown failed', (error as Error)?.stack))
+          .finally(() => process.kill(process.pid, signal));
+      };
+      this.shutdownListeners.set(signal, listener);
+      process.on(signal, listener);
+    }
+    return this;
+  }
+
+  /** Builds the routes and runs the init hooks. `listen` calls it; tests may call it alone. */
+  async init(): Promise<this> {
+    if (this.initialised) return this;
+    this.initialised = true;
+    await callHook(this.container, 'onModuleInit');
+    const parser = this.options.bodyParser ?? true;
+    await buildRoutes({
+      container: this.container, router: this.router, sse: this.sseRuntime, globals: this.globals,
+      globalPrefix: this.globalPrefix,
+      bodyLimit: parser === false ? false : parser === true ? DEFAULT_BODY_LIMIT : parser.limit ?? DEFAULT_BODY_LIMIT,
+    });
+    await callHook(this.container, 'onApplicationBootstrap');
+    return this;
+  }
+
+  /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
+  async listen(portOrOptions: number | string | ListenOptions = 0, hostname?: string): Promise<AnyServer> {
+    if (this.server?.listening) throw Errors.ALREADY_LISTENING();
+    const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
+    await this.init();
+    this.server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options);
+    this.secure = options.http2 !== undefined || options.https !== undefined;
+    const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
+    this.logger.log(`listening on ${this.urlOf(address)}`);
+    return this.server.server;
+  }
+
+  /** The request entry point: middleware, then the router. */
+  private handle(req: Request, res: Response): void {
+    if (this.middleware.size === 0) {
+      this.router.dispatch(req, res);
+      return;
+    }
+    this.middleware.run(req, res, (error) => {
+      if (error !== undefined) sendError(res, error);
+      else if (!res.headersSent && !res.writableEnded) this.router.dispatch(req, res);
+    });
+  }
+
+  getHttpServer(): AnyServer {
+    if (!this.server) throw new Error('getHttpServer(): call listen() first');
+    return this.server.server;
+  }
+
+  /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
+  getUrl(): string {
+    if (!this.server?.listening) throw new Error('getUrl(): the application is not listening');
+    return this.urlOf(this.server.server.address() as AddressInfo);
+  }
+
+  private urlOf(address: AddressInfo): string {
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `${this.secure ? 'https' : 'http'}://${host}:${address.port}`;
+  }
+
+  /** Gets a provider or controller instance by its token. */
+  get<T = unknown>(token: InjectionToken<T>): T { return this.container.get(token); }
+
+  /** SSE counters: open sessions, sessions dropped for slowness, heartbeat registrations. */
+  getSseStats(): SseStats { return this.sseRuntime.stats(); }
+
+  /**
+   * Shuts down gracefully: stops accepting, ends every SSE stream with a retry
+   * hint, lets requests in flight finish within the timeout, then runs
+   * onModuleDestroy, beforeApplicationShutdown and onApplicationShutdown.
+   */
+  close(signal?: string): Promise<void> {
+    this.closing ??= this.shutdown(signal);
+    return this.closing;
+  }
+
+  private async shutdown(signal?: string): Promise<void> {
+    this.removeShutdownListeners();
+    this.sseRuntime.closeAll();
+    await this.server?.close(this.options.shutdownTimeout ?? 10_000);
+    await callHook(this.container, 'onModuleDestroy');
+    await callHook(this.container, 'beforeApplicationShutdown', signal);
+    await callHook(this.container, 'onApplicationShutdown', signal);
+  }
+
+  private removeShutdownListeners(): void {
+    for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
+    this.shutdownListeners.clear();
+  }
+}

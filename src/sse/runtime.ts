@@ -1,0 +1,67 @@
+import { HeartbeatScheduler } from './heartbeat.js';
+import { resolveSseOptions, SSE_DEFAULTS, type SseLimits, type SseOptions } from './options.js';
+import { SseSession } from './session.js';
+import type { Response } from '../common/interfaces.js';
+
+export interface SseStats {
+  /** Sessions open now. */
+  open: number;
+  /** Sessions opened since start. */
+  opened: number;
+  /** Sessions dropped for passing their unsent-bytes limit. */
+  droppedSlow: number;
+  /** Streams registered with the shared heartbeat timers, and how many timers run. */
+  heartbeats: { members: number; timers: number };
+}
+
+/**
+ * The SSE state of one application: its defaults, every open session, and the
+ * shared heartbeat timers. `closeAll` is how shutdown ends every stream.
+ */
+export class SseRuntime {
+  readonly defaults: SseLimits;
+  private readonly sessions = new Set<SseSession>();
+  private readonly heartbeats = new HeartbeatScheduler();
+  private opened = 0;
+  private droppedSlow = 0;
+
+  constructor(options: SseOptions = {}) {
+    this.defaults = resolveSseOptions(SSE_DEFAULTS, options, 'the app\'s sse options');
+  }
+
+  /** Opens a session on a response: the headers go out at once. */
+  open(response: Response, limits: SseLimits): SseSession {
+    const session = new SseSession(response, limits, this);
+    session.start();
+    return session;
+  }
+
+  register(session: SseSession, heartbeat: number | false): void {
+    this.sessions.add(session);
+    this.opened++;
+    if (heartbeat !== false) this.heartbeats.add(heartbeat, session);
+  }
+
+  unregister(session: SseSession, heartbeat: number | false): void {
+    this.sessions.delete(session);
+    if (heartbeat !== false) this.heartbeats.remove(heartbeat, session);
+  }
+
+  countSlowDrop(): void { this.droppedSlow++; }
+
+  stats(): SseStats {
+    return { open: this.sessions.size, opened: this.opened, droppedSlow: this.droppedSlow, heartbeats: this.heartbeats.stats() };
+  }
+
+  /**
+   * Ends every stream for shutdown. Each first gets a `retry:` hint with jitter,
+   * so clients come back spread out rather than all at once.
+   */
+  closeAll(): void {
+    for (const session of [...this.sessions]) {
+      const base = this.defaults.shutdownRetry;
+      session.write(`retry: ${base + Math.floor(Math.random() * (base + 1))}\n\n`);
+      session.close('shutdown');
+    }
+  }
+}

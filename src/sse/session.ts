@@ -1,0 +1,107 @@
+import type { Response } from '../common/interfaces.js';
+import type { SseLimits } from './options.js';
+import type { SseRuntime } from './runtime.js';
+import { encodeComment } from './encode.js';
+
+const HEARTBEAT = encodeComment();
+
+/** Why a session ended, as its source's teardown sees it. */
+export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error';
+
+/**
+ * One live SSE connection. It writes the headers at once, writes each event in
+ * one write, sends heartbeats when idle, enforces the unsent-bytes limits, and
+ * runs its teardown exactly once when the connection closes for any reason.
+ */
+export class SseSession {
+  private open = true;
+  /** Set by every write, cleared by every heartbeat tick: a tick that finds it clear sends a heartbeat. */
+  private active = false;
+  private teardown: ((reason: CloseReason) => void) | undefined;
+  private reason: CloseReason = 'client';
+
+  constructor(
+    readonly response: Response,
+    private readonly limits: SseLimits,
+    private readonly runtime: SseRuntime,
+  ) {}
+
+  /** Sends the headers, flushed, so the client's `open` fires before the first event. */
+  start(): void {
+    const res = this.response;
+    const http2 = (res as { stream?: unknown }).stream !== undefined;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/event-stream');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('X-Accel-Buffering', 'no');
+    // Forbidden in HTTP/2, and meaningless there.
+    if (!http2) res.setHeader('Connection', 'keep-alive');
+    res.removeHeader('Content-Length');
+    res.removeHeader('Content-Encoding');
+    res.on('close', () => this.closed());
+    (res as import('node:http').ServerResponse).flushHeaders();
+    this.runtime.register(this, this.limits.heartbeat);
+  }
+
+  get isOpen(): boolean { return this.open; }
+
+  /** Runs once when the session closes: the source stops producing here. */
+  onClose(teardown: (reason: CloseReason) => void): void {
+    this.teardown = teardown;
+  }
+
+  /**
+   * Writes bytes already encoded as whole events. Returns false when the client
+   * is gone or the unsent bytes pass the high-water mark; past the hard limit,
+   * the client is dropped so memory stays bounded.
+   */
+  write(chunk: string | Uint8Array): boolean {
+    if (!this.open) return false;
+    this.active = true;
+    const res = this.response;
+    (res as import('node:http').ServerResponse).write(chunk);
+    const unsent = res.writableLength;
+    if (unsent > this.limits.maxBufferedBytes) {
+      this.close('slow');
+      return false;
+    }
+    return unsent < this.limits.highWaterMark;
+  }
+
+  /** Resolves once the unsent bytes have drained, or at once if the session is closed. */
+  drained(): Promise<void> {
+    if (!this.open || this.response.writableLength < this.limits.highWaterMark) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { this.response.off('drain', done); this.response.off('close', done); resolve(); };
+      this.response.on('drain', done);
+      this.response.on('close', done);
+    });
+  }
+
+  beat(): void {
+    if (!this.active) this.write(HEARTBEAT);
+    this.active = false;
+  }
+
+  /** Ends the stream cleanly (the client will reconnect) or cuts it (slow client). */
+  close(reason: CloseReason): void {
+    if (!this.open) return;
+    this.reason = reason;
+    if (reason === 'slow') {
+      this.runtime.countSlowDrop();
+      this.response.destroy();
+    } else {
+      this.response.end();
+    }
+    this.closed();
+  }
+
+  private closed(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.runtime.unregister(this, this.limits.heartbeat);
+    const teardown = this.teardown;
+    this.teardown = undefined;
+    teardown?.(this.reason);
+  }
+}

@@ -1,0 +1,106 @@
+import { HttpException } from '../common/exceptions.js';
+import { Logger } from '../common/logger.js';
+import { Errors } from '../errors.js';
+import type { HttpExecutionContext } from '../http/execution-context.js';
+import type { Sender } from '../http/route-pipeline.js';
+import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../http/stream-detection.js';
+import { isAttachable, SSE_ATTACH } from './attachable.js';
+import { encodeEvent } from './encode.js';
+import type { SSEMessageEvent } from './message-event.js';
+import type { SseLimits } from './options.js';
+import type { SseRuntime } from './runtime.js';
+import type { SseSession } from './session.js';
+
+const logger = new Logger('SSE');
+
+/**
+ * The sender of an `@Sse` route, built once per route. It checks what the
+ * handler returned before the stream starts (so a wrong value is a plain 500),
+ * then opens the session and connects the source to it.
+ */
+export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerName: string): Sender {
+  return (ctx: HttpExecutionContext, result: unknown) => {
+    const pump = pumpFor(result);
+    if (!pump) throw Errors.SSE_RESULT(handlerName, describe(result));
+    const session = runtime.open(ctx.response, limits);
+    pump(session);
+  };
+}
+
+type Pump = (session: SseSession) => void;
+
+function pumpFor(result: unknown): Pump | undefined {
+  if (isAttachable(result)) return (session) => result[SSE_ATTACH](session);
+  if (isObservableLike(result)) return (session) => pumpObservable(session, result as ObservableLike<SSEMessageEvent>);
+  if (isWebReadable(result)) return (session) => void pumpReader(session, result.getReader());
+  if (isAsyncIterable(result)) return (session) => void pumpIterator(session, (result as AsyncIterable<SSEMessageEvent>)[Symbol.asyncIterator]());
+  return undefined;
+}
+
+/** Ends a stream that failed after it started: log, tell the client with a safe message, end. */
+export function failStream(session: SseSession, error: unknown): void {
+  if (!session.isOpen) return;
+  const safe = error instanceof HttpException ? error.message : 'Internal server error';
+  if (!(error instanceof HttpException)) logger.error(`SSE source failed: ${(error as Error)?.message ?? String(error)}`, (error as Error)?.stack);
+  session.write(encodeEvent({ event: 'error', data: { message: safe } }));
+  session.close('error');
+}
+
+/** Writes an event, or a raw chunk of bytes/text from a plain stream. Encoding errors end the stream. */
+function writeItem(session: SseSession, item: unknown): boolean {
+  if (typeof item === 'string' || item instanceof Uint8Array) return session.write(item);
+  return session.write(encodeEvent(item as SSEMessageEvent));
+}
+
+function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessageEvent>): void {
+  let done = false;
+  const subscription = observable.subscribe({
+    next: (event) => {
+      try { writeItem(session, event); } catch (error) { failStream(session, error); }
+    },
+    error: (error) => failStream(session, error),
+    complete: () => session.close('end'),
+  });
+  const unsubscribe = () => {
+    if (done) return;
+    done = true;
+    if (typeof subscription === 'function') subscription();
+    else subscription?.unsubscribe();
+  };
+  if (!session.isOpen) unsubscribe();
+  else session.onClose(unsubscribe);
+}
+
+async function pumpIterator(session: SseSession, iterator: AsyncIterator<unknown>): Promise<void> {
+  session.onClose(() => { void iterator.return?.().catch(() => undefined); });
+  try {
+    while (session.isOpen) {
+      const step = await iterator.next();
+      if (step.done || !session.isOpen) break;
+      if (!writeItem(session, step.value)) await session.drained();
+    }
+    session.close('end');
+  } catch (error) {
+    failStream(session, error);
+  }
+}
+
+async function pumpReader(session: SseSession, reader: ReadableStreamDefaultReader<unknown>): Promise<void> {
+  session.onClose(() => { void reader.cancel().catch(() => undefined); });
+  try {
+    while (session.isOpen) {
+      const { done, value } = await reader.read();
+      if (done || !session.isOpen) break;
+      if (!writeItem(session, value)) await session.drained();
+    }
+    session.close('end');
+  } catch (error) {
+    failStream(session, error);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return typeof value;
+}
