@@ -1,3 +1,6 @@
+// Every file that reads or writes decorator metadata imports this one, so the polyfill is always in place first.
+import 'reflect-metadata';
+
 /**
  * The keys under which decorators record metadata. Decorators only write;
  * the container and the route compiler read once, at start-up.
