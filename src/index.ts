@@ -30,3 +30,9 @@ export { LastEventId, readLastEventId } from './sse/last-event-id.js';
 export { encodeEvent, encodeComment, SseFieldError } from './sse/encode.js';
 export type { SseOptions } from './sse/options.js';
 export type { SseStats } from './sse/runtime.js';
+
+export { SseHub, type PublishMessage, type SubscribeOptions, type HubStats } from './sse/hub/hub.js';
+export { HubSubscription, type HubFilter } from './sse/hub/hub-subscription.js';
+export { SseModule, type SseModuleOptions } from './sse/hub/sse.module.js';
+export { MemoryTransport, type MemoryTransportOptions } from './sse/hub/memory-transport.js';
+export type { SseTransport, HubEvent, Replay } from './sse/hub/transport.js';

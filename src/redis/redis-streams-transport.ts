@@ -1,0 +1,177 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { Logger } from '../common/logger.js';
+import { Errors } from '../errors.js';
+import type { HubEvent, Replay, SseTransport } from '../sse/hub/transport.js';
+import { compareStreamIds, isStreamId } from './stream-id.js';
+
+export interface RedisStreamsTransportOptions {
+  /** A Redis URL such as redis://127.0.0.1:6379. Ignored when `client` is given. */
+  url?: string;
+  /** Your own ioredis client, for publishing and replay; the blocking reader is its duplicate. */
+  client?: Redis;
+  /** The stream key that holds every channel's events. Default `streamnest:events`. */
+  key?: string;
+  /** Approximate number of events retained (XADD MAXLEN ~). Default 10 000. */
+  maxLen?: number;
+  /** How long one blocking XREAD waits, in ms. Default 5 000. */
+  blockMs?: number;
+  /** Events read per XREAD. Default 1 000. */
+  count?: number;
+  /** How long start-up waits for Redis before failing, in ms. Default 5 000. */
+  connectTimeoutMs?: number;
+}
+
+const logger = new Logger('RedisStreamsTransport');
+
+/**
+ * Shares hub events between processes and machines through one Redis stream.
+ * All channels share the stream, so ids are ordered across channels too and a
+ * client subscribed to several channels resumes exactly with one Last-Event-ID.
+ * - publish: XADD with approximate MAXLEN trimming;
+ * - delivery: one blocking XREAD loop per process, whatever the client count;
+ * - replay: XRANGE from the client's last id, exact only if that id is still retained.
+ */
+export class RedisStreamsTransport implements SseTransport {
+  private readonly key: string;
+  private readonly maxLen: number;
+  private readonly blockMs: number;
+  private readonly count: number;
+  private client: Redis | undefined;
+  private reader: Redis | undefined;
+  private lastSeen = '0-0';
+  private closed = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: RedisStreamsTransportOptions = {}) {
+    this.key = options.key ?? 'streamnest:events';
+    this.maxLen = positive('maxLen', options.maxLen ?? 10_000);
+    this.blockMs = positive('blockMs', options.blockMs ?? 5_000);
+    this.count = positive('count', options.count ?? 1_000);
+    if (options.url === undefined && options.client === undefined) options.url = 'redis://127.0.0.1:6379';
+  }
+
+  async start(deliver: (event: HubEvent) => void): Promise<void> {
+    const { Redis } = await loadIoredis();
+    const common: RedisOptions = { connectTimeout: this.options.connectTimeoutMs ?? 5_000, lazyConnect: true };
+    // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
+    this.client = this.options.client ?? new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
+    this.reader.on('error', () => undefined);
+    await Promise.all([connect(this.client, this.options.connectTimeoutMs ?? 5_000), connect(this.reader, this.options.connectTimeoutMs ?? 5_000)]);
+    // Deliver from the current end of the stream: history is for replay, not for re-broadcast.
+    const newest = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
+    this.lastSeen = newest[0]?.[0] ?? '0-0';
+    this.loop = this.readForever(deliver);
+  }
+
+  async append(channel: string, message: { event?: string; data: string }): Promise<string> {
+    const client = this.client;
+    if (!client) throw new Error('the Redis transport is not started');
+    const id = await client.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
+    if (id === null) throw new Error('XADD returned no id');
+    return id;
+  }
+
+  async replay(channels: readonly string[], lastEventId: string): Promise<Replay> {
+    if (!isStreamId(lastEventId) || !this.client) return { events: [], complete: false };
+    const wanted = new Set(channels);
+    const events: HubEvent[] = [];
+    let from = lastEventId;
+    let first = true;
+    // Read in pages; the first entry must be the client's own last event, or the history no longer reaches it.
+    for (let read = 0; read <= this.maxLen * 2; read += this.count) {
+      const page = await this.client.xrange(this.key, from, '+', 'COUNT', this.count);
+      if (first) {
+        if (page[0]?.[0] !== lastEventId) return { events: [], complete: false };
+        first = false;
+      }
+      for (const [id, fields] of page) {
+        if (id === from) continue;
+        const event = toEvent(id, fields);
+        if (wanted.has(event.channel)) events.push(event);
+      }
+      if (page.length < this.count) break;
+      from = page[page.length - 1]![0];
+    }
+    return { events, complete: true };
+  }
+
+  compare(a: string, b: string): number {
+    return compareStreamIds(a, b);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.reader?.disconnect();
+    await this.loop;
+    if (!this.options.client) this.client?.disconnect();
+  }
+
+  /** The one blocking reader of this process. It resumes from the last id it saw after any error, so nothing is skipped or repeated. */
+  private async readForever(deliver: (event: HubEvent) => void): Promise<void> {
+    let backoff = 50;
+    while (!this.closed) {
+      try {
+        const reply = await this.reader!.xread('COUNT', this.count, 'BLOCK', this.blockMs, 'STREAMS', this.key, this.lastSeen);
+        backoff = 50;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) {
+            this.lastSeen = id;
+            deliver(toEvent(id, fields));
+          }
+        }
+      } catch (error) {
+        if (this.closed) return;
+        logger.warn(`XREAD failed (${(error as Error).message}); retrying from ${this.lastSeen}`);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 1_000);
+      }
+    }
+  }
+}
+
+function toEvent(id: string, fields: string[]): HubEvent {
+  const event: HubEvent = { id, channel: '', data: '' };
+  for (let i = 0; i < fields.length; i += 2) {
+    const value = fields[i + 1] ?? '';
+    if (fields[i] === 'c') event.channel = value;
+    else if (fields[i] === 'd') event.data = value;
+    else if (fields[i] === 'e' && value !== '') event.event = value;
+  }
+  return event;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw Errors.INVALID_HUB_OPTION(name, `must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+async function connect(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (redis.status === 'wait') {
+    try {
+      await redis.connect();
+      return;
+    } catch (error) {
+      redis.disconnect();
+      throw Errors.REDIS_UNREACHABLE((error as Error).message);
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(Errors.REDIS_UNREACHABLE(`not ready after ${timeoutMs} ms`)), timeoutMs);
+    redis.once('ready', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
+type RedisClass = typeof import('ioredis').Redis;
+
+async function loadIoredis(): Promise<{ Redis: RedisClass }> {
+  try {
+    const mod: { Redis?: RedisClass; default?: RedisClass | { Redis?: RedisClass } } = await import('ioredis');
+    const Redis = mod.Redis ?? (mod.default as { Redis?: RedisClass })?.Redis ?? (mod.default as RedisClass);
+    return { Redis };
+  } catch {
+    throw Errors.OPTIONAL_DEPENDENCY('RedisStreamsTransport', 'ioredis');
+  }
+}

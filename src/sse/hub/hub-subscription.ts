@@ -1,0 +1,30 @@
+import { SSE_ATTACH, type SseAttachable } from '../attachable.js';
+import type { SseSession } from '../session.js';
+import type { HubEvent } from './transport.js';
+
+export type HubFilter = (event: HubEvent) => boolean;
+
+/**
+ * One client's interest in some channels. The hub fills it: first any replay,
+ * then live events, each as the shared bytes the hub encoded once.
+ * Until replay is done, live events wait in `pending`, so none is lost or sent twice.
+ */
+export class HubSubscription implements SseAttachable {
+  session: SseSession | undefined;
+  /** Live events that arrived during replay; null once live. */
+  pending: Array<{ event: HubEvent; bytes: Buffer }> | null = [];
+  /** The id of the last event written, so replay and live never overlap. */
+  lastId: string | undefined;
+
+  constructor(
+    readonly channels: readonly string[],
+    readonly lastEventId: string | undefined,
+    readonly filter: HubFilter | undefined,
+    private readonly onAttach: (subscription: HubSubscription) => void,
+  ) {}
+
+  [SSE_ATTACH](session: SseSession): void {
+    this.session = session;
+    this.onAttach(this);
+  }
+}

@@ -1,0 +1,191 @@
+import { Logger } from '../../common/logger.js';
+import { Errors } from '../../errors.js';
+import { encodeEvent, checkEvent } from '../encode.js';
+import { HubSubscription, type HubFilter } from './hub-subscription.js';
+import type { HubEvent, SseTransport } from './transport.js';
+
+export interface PublishMessage {
+  /** The payload: a string as is, anything else as JSON. */
+  data: unknown;
+  /** The event name; without one, clients hear it on `onmessage`. */
+  event?: string;
+}
+
+export interface SubscribeOptions {
+  /** The client's `Last-Event-ID` (see `@LastEventId()`): missed events are replayed first. */
+  lastEventId?: string;
+  /** Delivers only the events for which this returns true. */
+  filter?: HubFilter;
+}
+
+export interface HubStats {
+  /** Local subscribers per channel. */
+  channels: Record<string, number>;
+  subscribers: number;
+  /** Events published through this instance. */
+  published: number;
+  /** Event writes to local subscribers. */
+  delivered: number;
+  /** Local subscribers dropped for falling too far behind. */
+  droppedSlow: number;
+  /** Reconnects served from history, and those that got `reset` instead. */
+  replays: number;
+  resets: number;
+}
+
+const logger = new Logger('SseHub');
+const RESET = Buffer.from(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } }));
+
+/**
+ * Broadcast with replay. `publish` hands the event to the transport, which
+ * assigns its id and delivers it to the hub of every instance; each hub encodes
+ * it once and writes the same bytes to every local subscriber of the channel.
+ */
+export class SseHub {
+  private readonly channels = new Map<string, Set<HubSubscription>>();
+  private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0 };
+  private started: Promise<void> | undefined;
+
+  constructor(readonly transport: SseTransport) {}
+
+  /** Starts the transport's delivery. The module calls it at start-up. */
+  start(): Promise<void> {
+    this.started ??= this.transport.start((event) => this.deliver(event));
+    return this.started;
+  }
+
+  /** Publishes to a channel; resolves to the event's id once the transport has stored it. */
+  async publish(channel: string, message: PublishMessage): Promise<string> {
+    checkChannel(channel);
+    if (message === null || typeof message !== 'object') throw new TypeError('SseHub.publish(): the message must be an object { data, event? }');
+    if (message.event !== undefined) checkEvent(message.event);
+    const data = typeof message.data === 'string' ? message.data : JSON.stringify(message.data);
+    if (data === undefined) throw new TypeError('SseHub.publish(): "data" must be a string or a JSON-serialisable value');
+    await this.start();
+    let id: string;
+    try {
+      id = await this.transport.append(channel, { event: message.event, data });
+    } catch (error) {
+      throw Errors.TRANSPORT_UNAVAILABLE(channel, (error as Error)?.message ?? String(error));
+    }
+    this.counters.published++;
+    return id;
+  }
+
+  /**
+   * A subscription to return from an `@Sse` handler. With `lastEventId`, the
+   * client first gets what it missed; if that is no longer in the history, it
+   * gets an event named `reset` and then live events, so the app can refetch state.
+   */
+  subscribe(channels: string | readonly string[], options: SubscribeOptions = {}): HubSubscription {
+    const list = typeof channels === 'string' ? [channels] : [...new Set(channels)];
+    if (list.length === 0) throw new TypeError('SseHub.subscribe(): give at least one channel');
+    list.forEach(checkChannel);
+    const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
+    return new HubSubscription(list, lastEventId, options.filter, (s) => this.attach(s));
+  }
+
+  /** Stops the transport: called by the container on shutdown, after every stream has ended. */
+  async onModuleDestroy(): Promise<void> {
+    await this.transport.close();
+  }
+
+  stats(): HubStats {
+    const channels: Record<string, number> = {};
+    let subscribers = 0;
+    for (const [channel, set] of this.channels) { channels[channel] = set.size; subscribers += set.size; }
+    return { channels, subscribers, ...this.counters };
+  }
+
+  /** Encodes once, writes the same bytes to every local subscriber of the channel. */
+  private deliver(event: HubEvent): void {
+    const subscribers = this.channels.get(event.channel);
+    if (!subscribers || subscribers.size === 0) return;
+    const bytes = Buffer.from(encodeEvent({ id: event.id, event: event.event, data: event.data }));
+    for (const subscription of subscribers) {
+      if (subscription.pending) subscription.pending.push({ event, bytes });
+      else this.write(subscription, event, bytes);
+    }
+  }
+
+  private write(subscription: HubSubscription, event: HubEvent, bytes: Buffer): void {
+    if (!subscription.session!.isOpen) return;
+    if (subscription.filter && !this.passes(subscription, event)) return;
+    subscription.lastId = event.id;
+    subscription.session!.write(bytes);
+    this.counters.delivered++;
+  }
+
+  private passes(subscription: HubSubscription, event: HubEvent): boolean {
+    try {
+      return subscription.filter!(event);
+    } catch (error) {
+      logger.error(`a subscription filter threw on channel "${event.channel}"; the event was skipped for that client`, (error as Error)?.stack);
+      return false;
+    }
+  }
+
+  private attach(subscription: HubSubscription): void {
+    const session = subscription.session!;
+    for (const channel of subscription.channels) {
+      let set = this.channels.get(channel);
+      if (!set) this.channels.set(channel, set = new Set());
+      set.add(subscription);
+    }
+    session.onClose((reason) => {
+      if (reason === 'slow') this.counters.droppedSlow++;
+      this.detach(subscription);
+    });
+    if (subscription.lastEventId === undefined) {
+      this.goLive(subscription);
+      return;
+    }
+    void this.start().then(() => this.replay(subscription)).catch((error) => {
+      logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, (error as Error)?.stack);
+      if (!session.isOpen) return;
+      this.counters.resets++;
+      session.write(RESET);
+      this.goLive(subscription);
+    });
+  }
+
+  private async replay(subscription: HubSubscription): Promise<void> {
+    const { events, complete } = await this.transport.replay(subscription.channels, subscription.lastEventId!);
+    const session = subscription.session!;
+    if (!session.isOpen) return;
+    if (complete) {
+      this.counters.replays++;
+      for (const event of events) {
+        this.write(subscription, event, Buffer.from(encodeEvent({ id: event.id, event: event.event, data: event.data })));
+      }
+    } else {
+      this.counters.resets++;
+      session.write(RESET);
+    }
+    this.goLive(subscription);
+  }
+
+  /** Flushes live events that arrived during replay, skipping any the replay already sent. */
+  private goLive(subscription: HubSubscription): void {
+    const pending = subscription.pending ?? [];
+    subscription.pending = null;
+    for (const { event, bytes } of pending) {
+      if (subscription.lastId !== undefined && this.transport.compare(event.id, subscription.lastId) <= 0) continue;
+      this.write(subscription, event, bytes);
+    }
+  }
+
+  private detach(subscription: HubSubscription): void {
+    subscription.pending = null;
+    for (const channel of subscription.channels) {
+      const set = this.channels.get(channel);
+      if (!set) continue;
+      set.delete(subscription);
+      if (set.size === 0) this.channels.delete(channel);
+    }
+  }
+}
+
+function checkChannel(channel: unknown): void {
+  if (typeof channel !== 'string' || channel === '' || /[\r\n\0]/.test(channel)) throw Errors.INVALID_CHANNEL(channel);
+}
