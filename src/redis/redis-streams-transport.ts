@@ -58,7 +58,14 @@ export class RedisStreamsTransport implements SseTransport {
     this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
     this.reader.on('error', () => undefined);
-    await Promise.all([connect(this.client, this.options.connectTimeoutMs ?? 5_000), connect(this.reader, this.options.connectTimeoutMs ?? 5_000)]);
+    const timeout = this.options.connectTimeoutMs ?? 5_000;
+    try {
+      await Promise.all([connect(this.client, timeout), connect(this.reader, timeout)]);
+    } catch (error) {
+      this.reader.disconnect();
+      if (!this.options.client) this.client.disconnect();
+      throw error;
+    }
     // Deliver from the current end of the stream: history is for replay, not for re-broadcast.
     const newest = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
     this.lastSeen = newest[0]?.[0] ?? '0-0';

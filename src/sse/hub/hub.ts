@@ -21,6 +21,7 @@ export interface SubscribeOptions {
 export interface HubStats {
   /** Local subscribers per channel. */
   channels: Record<string, number>;
+  /** Local subscriptions, each counted once however many channels it watches. */
   subscribers: number;
   /** Events published through this instance. */
   published: number;
@@ -44,6 +45,7 @@ const RESET = Buffer.from(encodeEvent({ event: 'reset', data: { reason: 'history
 export class SseHub {
   private readonly channels = new Map<string, Set<HubSubscription>>();
   private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0 };
+  private subscribers = 0;
   private started: Promise<void> | undefined;
 
   constructor(readonly transport: SseTransport) {}
@@ -92,9 +94,8 @@ export class SseHub {
 
   stats(): HubStats {
     const channels: Record<string, number> = {};
-    let subscribers = 0;
-    for (const [channel, set] of this.channels) { channels[channel] = set.size; subscribers += set.size; }
-    return { channels, subscribers, ...this.counters };
+    for (const [channel, set] of this.channels) channels[channel] = set.size;
+    return { channels, subscribers: this.subscribers, ...this.counters };
   }
 
   /** Encodes once, writes the same bytes to every local subscriber of the channel. */
@@ -127,6 +128,7 @@ export class SseHub {
 
   private attach(subscription: HubSubscription): void {
     const session = subscription.session!;
+    this.subscribers++;
     for (const channel of subscription.channels) {
       let set = this.channels.get(channel);
       if (!set) this.channels.set(channel, set = new Set());
@@ -177,6 +179,7 @@ export class SseHub {
 
   private detach(subscription: HubSubscription): void {
     subscription.pending = null;
+    this.subscribers--;
     for (const channel of subscription.channels) {
       const set = this.channels.get(channel);
       if (!set) continue;

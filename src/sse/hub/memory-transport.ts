@@ -2,6 +2,8 @@ import { Errors } from '../../errors.js';
 import { ChannelHistory } from './channel-history.js';
 import type { HubEvent, Replay, SseTransport } from './transport.js';
 
+const FORGOTTEN_LIMIT = 10_000;
+
 export interface MemoryTransportOptions {
   /** Events kept per channel for replay. Default 1 000. */
   maxEvents?: number;
@@ -18,8 +20,13 @@ export class MemoryTransport implements SseTransport {
   private readonly histories = new Map<string, ChannelHistory>();
   private readonly incarnation = Date.now().toString(36);
   private seq = 0;
-  /** The newest sequence number evicted from a channel that was since forgotten. */
-  private forgottenUpTo = 0;
+  /**
+   * What emptied channels had evicted, kept after their history is dropped so a
+   * late replay still knows it cannot be exact. Bounded: past the limit, the
+   * oldest entries fold into one conservative floor.
+   */
+  private readonly forgotten = new Map<string, number>();
+  private forgottenFloor = 0;
   private deliver: ((event: HubEvent) => void) | undefined;
   private readonly maxEvents: number;
   private readonly maxAgeMs: number;
@@ -41,7 +48,12 @@ export class MemoryTransport implements SseTransport {
     const seq = ++this.seq;
     const event: HubEvent = { id: `${this.incarnation}-${seq}`, channel, event: message.event, data: message.data };
     let history = this.histories.get(channel);
-    if (!history) this.histories.set(channel, history = new ChannelHistory(this.maxEvents, this.maxAgeMs));
+    if (!history) {
+      history = new ChannelHistory(this.maxEvents, this.maxAgeMs);
+      history.evictedUpTo = this.evictedBefore(channel);
+      this.forgotten.delete(channel);
+      this.histories.set(channel, history);
+    }
     history.push(seq, event, Date.now());
     this.deliver?.(event);
     return event.id;
@@ -55,13 +67,9 @@ export class MemoryTransport implements SseTransport {
     let complete = true;
     for (const channel of channels) {
       const history = this.histories.get(channel);
-      if (!history) {
-        if (this.forgottenUpTo > seq) complete = false;
-        continue;
-      }
-      history.trim(now);
-      if (history.evictedUpTo > seq) complete = false;
-      found.push(...history.after(seq));
+      history?.trim(now);
+      if ((history?.evictedUpTo ?? this.evictedBefore(channel)) > seq) complete = false;
+      if (history) found.push(...history.after(seq));
     }
     found.sort((a, b) => a.seq - b.seq);
     return { events: found.map((f) => f.event), complete };
@@ -89,9 +97,18 @@ export class MemoryTransport implements SseTransport {
     for (const [channel, history] of this.histories) {
       history.trim(now);
       if (history.length > 0) continue;
-      this.forgottenUpTo = Math.max(this.forgottenUpTo, history.evictedUpTo);
       this.histories.delete(channel);
+      this.forgotten.set(channel, history.evictedUpTo);
+      if (this.forgotten.size > FORGOTTEN_LIMIT) {
+        const [oldest, upTo] = this.forgotten.entries().next().value as [string, number];
+        this.forgotten.delete(oldest);
+        this.forgottenFloor = Math.max(this.forgottenFloor, upTo);
+      }
     }
+  }
+
+  private evictedBefore(channel: string): number {
+    return this.forgotten.get(channel) ?? this.forgottenFloor;
   }
 }
 

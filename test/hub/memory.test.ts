@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryTransport } from 'streamnest';
+import { connectEvents } from '../support/event-client.js';
+import { eventually } from '../support/sse-reader.js';
+import { hubBehaviour } from './hub-behaviour.js';
+import { startHubApp } from './hub-app.js';
+
+const behaviour = hubBehaviour((options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
+
+test('memory hub: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
+test('memory hub: a client older than the history gets reset', (t) => behaviour.resetsWhenHistoryIsGone(t));
+test('memory hub: 1,000 subscribers each get every one of 100 events exactly once', (t) => behaviour.fansOutToManySubscribersExactlyOnce(t));
+test('memory hub: a slow subscriber is dropped without delaying the others', (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t));
+test('memory hub: filters and several channels with one Last-Event-ID', (t) => behaviour.filtersAndMultipleChannels(t));
+test('memory hub: bad input is refused with clear errors', (t) => behaviour.refusesBadInput(t));
+
+test('memory hub: history is also bounded by age', async (t) => {
+  const a = await startHubApp(new MemoryTransport({ maxAgeMs: 50 }));
+  t.after(a.close);
+  const first = await a.hub.publish('news', { data: 'seen' });
+  await a.hub.publish('news', { data: 'missed, then expired' });
+  await new Promise((r) => setTimeout(r, 120));
+  await a.hub.publish('news', { data: 'new' });
+  const client = await connectEvents(`${a.url}/feed`, { 'last-event-id': first });
+  const events = await client.waitForCount(1);
+  assert.equal(events[0]!.event, 'reset', 'the event after the client\'s id expired, so replay cannot be exact');
+  client.close();
+});
+
+test('memory hub: the opt-in stats endpoint and graceful shutdown with a retry hint', async (t) => {
+  const a = await startHubApp(new MemoryTransport(), '/sse/stats');
+  let closed = false;
+  t.after(() => (closed ? undefined : a.close()));
+  const client = await connectEvents(`${a.url}/feed`);
+  await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscriber');
+  await a.hub.publish('news', { data: 'hello' });
+  await client.waitForCount(1);
+  const stats = await (await fetch(`${a.url}/sse/stats`)).json();
+  assert.deepEqual(stats, { channels: { news: 1 }, subscribers: 1, published: 1, delivered: 1, droppedSlow: 0, replays: 0, resets: 0 });
+  await a.close();
+  closed = true;
+  await client.ended;
+  assert.equal(client.retries.length, 1, 'a retry hint came before the end');
+  assert.ok(client.retries[0]! >= 1000 && client.retries[0]! <= 2000, `retry ${client.retries[0]} has jitter within [1000, 2000]`);
+});

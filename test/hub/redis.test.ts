@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { RedisStreamsTransport } from 'streamnest/redis';
+import { connectEvents } from '../support/event-client.js';
+import { PrivateRedis, redisUrl, freePort } from '../support/redis.js';
+import { eventually } from '../support/sse-reader.js';
+import { hubBehaviour } from './hub-behaviour.js';
+import { publishMany, range, startHubApp } from './hub-app.js';
+
+const url = await redisUrl();
+const key = () => `streamnest:test:${randomUUID()}`;
+const behaviour = hubBehaviour((options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }));
+
+test('redis hub: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
+test('redis hub: a client older than the retained stream gets reset', (t) => behaviour.resetsWhenHistoryIsGone(t));
+test('redis hub: 1,000 subscribers each get every one of 100 events exactly once', (t) => behaviour.fansOutToManySubscribersExactlyOnce(t));
+test('redis hub: a slow subscriber is dropped without delaying the others', (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t));
+test('redis hub: filters and several channels with one Last-Event-ID', (t) => behaviour.filtersAndMultipleChannels(t));
+test('redis hub: bad input is refused with clear errors', (t) => behaviour.refusesBadInput(t));
+
+test('redis hub: two instances; 200 events published on A arrive at a client on B in order, and a client resumes across instances', async (t) => {
+  const shared = key();
+  const a = await startHubApp(new RedisStreamsTransport({ url, key: shared }));
+  t.after(a.close);
+  const b = await startHubApp(new RedisStreamsTransport({ url, key: shared }));
+  t.after(b.close);
+  const onB = await connectEvents(`${b.url}/feed`);
+  await eventually(() => b.hub.stats().subscribers === 1, 3000, 'subscriber on B');
+  await publishMany(a.hub, 'news', 1, 200);
+  const got = await onB.waitForCount(200);
+  assert.deepEqual(got.map((e) => e.data), range(1, 200));
+  // Disconnect from B, miss 50 events, resume on A with Last-Event-ID.
+  onB.close();
+  await publishMany(b.hub, 'news', 201, 250);
+  const onA = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[199]!.id! });
+  await publishMany(a.hub, 'news', 251, 260);
+  const resumed = await onA.waitForCount(60);
+  assert.deepEqual(resumed.map((e) => e.data), range(201, 260));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(onA.events.length, 60, 'none twice');
+  onA.close();
+});
+
+test('redis hub: Redis restarts while events are published; nothing acknowledged is lost or duplicated', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.stop());
+  const a = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: key(), blockMs: 200 }));
+  t.after(a.close);
+  const client = await connectEvents(`${a.url}/feed`);
+  await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscriber');
+
+  const acknowledged: string[] = [];
+  const refusals: Error[] = [];
+  let n = 0;
+  const publishing = (async () => {
+    while (n < 300) {
+      const data = String(++n);
+      try {
+        await a.hub.publish('news', { data });
+        acknowledged.push(data);
+      } catch (error) {
+        refusals.push(error as Error);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  await eventually(() => acknowledged.length >= 50, 10_000, 'some events before the restart');
+  await redis.stop();
+  await eventually(() => refusals.length >= 3, 10_000, 'publishes refused while Redis is down');
+  await redis.restart();
+  await publishing;
+
+  assert.ok(refusals.every((e) => /SN_ERR_TRANSPORT_UNAVAILABLE/.test(e.message) && /nothing was stored/.test(e.message)), refusals[0]?.message);
+  await client.waitForCount(acknowledged.length, 20_000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(client.events.map((e) => e.data), acknowledged, 'exactly the acknowledged events, in order, once each');
+  client.close();
+});
+
+test('redis hub: start-up fails with a clear error when Redis cannot be reached', async () => {
+  const port = await freePort();
+  await assert.rejects(
+    startHubApp(new RedisStreamsTransport({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 })),
+    /SN_ERR_REDIS_UNREACHABLE/,
+  );
+});
+
+test('redis transport options are checked', () => {
+  assert.throws(() => new RedisStreamsTransport({ url, maxLen: 0 }), /"maxLen" must be a positive integer/);
+  assert.throws(() => new RedisStreamsTransport({ url, blockMs: -1 }), /"blockMs"/);
+});

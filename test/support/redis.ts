@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+
+async function answers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A redis-server of our own on a free port: for tests that stop and restart it. */
+export class PrivateRedis {
+  private process: ChildProcess | undefined;
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort());
+    await redis.restart();
+    return redis;
+  }
+
+  get url(): string { return `redis://127.0.0.1:${this.port}`; }
+
+  async restart(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.process.on('error', () => undefined);
+    const deadline = Date.now() + 10_000;
+    while (!(await answers(this.url))) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); });
+  }
+}
+
+let shared: Promise<string> | undefined;
+
+/**
+ * The Redis the tests use: REDIS_URL, else 127.0.0.1:6379, else a redis-server
+ * started on a free port if one is on PATH; otherwise a clear failure.
+ */
+export function redisUrl(): Promise<string> {
+  shared ??= (async () => {
+    for (const url of [process.env.REDIS_URL, 'redis://127.0.0.1:6379']) {
+      if (url && await answers(url)) return url;
+    }
+    try {
+      return (await PrivateRedis.start()).url;
+    } catch {
+      throw new Error('These tests need Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server (apt-get install -y redis-server).');
+    }
+  })();
+  return shared;
+}
