@@ -111,7 +111,10 @@ export class RedisStreamsTransport implements SseTransport {
   async close(): Promise<void> {
     this.closed = true;
     this.reader?.disconnect();
-    await this.loop;
+    // The blocked XREAD ends when its connection does; never wait on it longer than one block.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => { timer = setTimeout(r, this.blockMs + 1_000); })]);
+    clearTimeout(timer);
     if (!this.options.client) this.client?.disconnect();
   }
 
@@ -154,21 +157,23 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+/** Connects (or waits for the connection) within `timeoutMs`, or fails with a clear error. */
 async function connect(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
-  if (redis.status === 'wait') {
-    try {
-      await redis.connect();
-      return;
-    } catch (error) {
-      redis.disconnect();
-      throw Errors.REDIS_UNREACHABLE((error as Error).message);
-    }
-  }
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Errors.REDIS_UNREACHABLE(`not ready after ${timeoutMs} ms`)), timeoutMs);
-    redis.once('ready', () => { clearTimeout(timer); resolve(); });
+  let timer: NodeJS.Timeout | undefined;
+  const ready = redis.status === 'wait'
+    ? redis.connect()
+    : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
   });
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    throw Errors.REDIS_UNREACHABLE((error as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type RedisClass = typeof import('ioredis').Redis;
