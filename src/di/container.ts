@@ -23,9 +23,10 @@ interface Consumer { name: string; index: number }
  */
 export class Container {
   private readonly built = new Map<ProviderDefinition, Instance>();
-  private readonly building: ProviderDefinition[] = [];
+  /** Providers being built now, shared so that concurrent consumers wait for one instance. */
+  private readonly pending = new Map<ProviderDefinition, Promise<Box>>();
   private readonly exported = new Map<ModuleNode, Map<InjectionToken, [ProviderDefinition, ModuleNode]>>();
-  private readonly enhancers = new Map<ModuleNode, Map<Type, unknown>>();
+  private readonly enhancers = new Map<ModuleNode, Map<Type, Promise<unknown>>>();
   readonly controllers = new Map<Type, { instance: unknown; host: ModuleNode }>();
   private readonly globals: ModuleNode[];
 
@@ -40,10 +41,10 @@ export class Container {
   /** Creates every provider and controller, deepest modules first. */
   async buildAll(): Promise<void> {
     for (const module of this.byDepth()) {
-      for (const def of module.providers.values()) await this.build(def, module);
+      for (const def of module.providers.values()) await this.build(def, module, []);
       for (const controller of module.controllers) {
         if (!Reflect.hasOwnMetadata(META.controller, controller)) throw Errors.NOT_A_CONTROLLER(tokenName(controller), module.name);
-        const { value: instance } = await this.construct(controller, module);
+        const { value: instance } = await this.construct(controller, module, []);
         this.controllers.set(controller, { instance, host: module });
       }
     }
@@ -85,39 +86,48 @@ export class Container {
     const type = item as Type<T>;
     let cache = this.enhancers.get(module);
     if (!cache) this.enhancers.set(module, cache = new Map());
-    if (!cache.has(type)) {
+    // The Promise is cached, so two routes asking at once still share one instance.
+    let instance = cache.get(type);
+    if (!instance) {
       const visible = this.lookup(type, module);
-      cache.set(type, (visible ? await this.build(visible[0], visible[1]) : await this.construct(type, module)).value);
+      instance = (visible ? this.build(visible[0], visible[1], []) : this.construct(type, module, [])).then((box) => box.value);
+      cache.set(type, instance);
     }
-    return cache.get(type) as T;
+    return instance as Promise<T>;
   }
 
-  private async build(def: ProviderDefinition, host: ModuleNode): Promise<Box> {
+  /**
+   * Builds a provider once. `path` is the chain of providers that led here, one
+   * per resolution: a stack shared by the whole container would mistake two
+   * concurrent builds of the same provider for a cycle.
+   */
+  private async build(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
     const done = this.built.get(def);
     if (done) return { value: done.value };
-    if (this.building.includes(def)) {
-      const cycle = [...this.building.slice(this.building.indexOf(def)), def].map((d) => tokenName(d.token));
+    if (path.includes(def)) {
+      const cycle = [...path.slice(path.indexOf(def)), def].map((d) => tokenName(d.token));
       throw Errors.CIRCULAR_DEPENDENCY(cycle);
     }
-    this.building.push(def);
-    try {
-      const box = await this.create(def, host);
-      this.built.set(def, { value: box.value, host });
-      return box;
-    } finally {
-      this.building.pop();
+    let running = this.pending.get(def);
+    if (!running) {
+      running = this.create(def, host, [...path, def]).then((box) => {
+        this.built.set(def, { value: box.value, host });
+        return box;
+      }).finally(() => this.pending.delete(def));
+      this.pending.set(def, running);
     }
+    return running;
   }
 
-  private async create(def: ProviderDefinition, host: ModuleNode): Promise<Box> {
+  private async create(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
     switch (def.kind) {
       case 'value': return { value: def.useValue };
-      case 'class': return this.construct(def.useClass, host, tokenName(def.token));
-      case 'existing': return this.resolve(def.useExisting, host, { name: tokenName(def.token), index: 0 }, false);
+      case 'class': return this.construct(def.useClass, host, path, tokenName(def.token));
+      case 'existing': return this.resolve(def.useExisting, host, { name: tokenName(def.token), index: 0 }, false, path);
       case 'factory': {
         const args = [];
         for (const [index, dep] of def.inject.entries()) {
-          args.push((await this.resolve(dep.token, host, { name: `the factory of ${tokenName(def.token)}`, index }, dep.optional)).value);
+          args.push((await this.resolve(dep.token, host, { name: `the factory of ${tokenName(def.token)}`, index }, dep.optional, path)).value);
         }
         return { value: await def.useFactory(...args) };
       }
@@ -125,7 +135,7 @@ export class Container {
   }
 
   /** Calls a class's constructor with its dependencies, read from decorator metadata. */
-  private async construct(type: Type, host: ModuleNode, name = type.name): Promise<Box> {
+  private async construct(type: Type, host: ModuleNode, path: ProviderDefinition[], name = type.name): Promise<Box> {
     const types: unknown[] = Reflect.getMetadata(META.paramTypes, type) ?? [];
     const explicit: Record<number, InjectionToken> = Reflect.getMetadata(META.injectTokens, type) ?? {};
     const optional: number[] = Reflect.getMetadata(META.optionalParams, type) ?? [];
@@ -137,12 +147,12 @@ export class Container {
         if (optional.includes(index)) { args.push(undefined); continue; }
         throw Errors.UNKNOWN_PARAM_TYPE(name, index, host.name);
       }
-      args.push((await this.resolve(token as InjectionToken, host, { name, index }, optional.includes(index))).value);
+      args.push((await this.resolve(token as InjectionToken, host, { name, index }, optional.includes(index), path)).value);
     }
     return { value: new type(...args) };
   }
 
-  private async resolve(token: InjectionToken, module: ModuleNode, consumer: Consumer, optional: boolean): Promise<Box> {
+  private async resolve(token: InjectionToken, module: ModuleNode, consumer: Consumer, optional: boolean, path: ProviderDefinition[]): Promise<Box> {
     const found = this.lookup(token, module);
     if (!found) {
       if (optional) return { value: undefined };
@@ -155,7 +165,7 @@ export class Container {
       }
       throw Errors.MISSING_PROVIDER(consumer.name, consumer.index, tokenName(token), module.name);
     }
-    return this.build(found[0], found[1]);
+    return this.build(found[0], found[1], path);
   }
 
   /** Where a token is visible from a module: its own, its imports' exports, then global modules. */
