@@ -50,6 +50,9 @@ export class Container {
     }
   }
 
+  /** The root module: the scan visits it first. */
+  get root(): ModuleNode { return this.modules[0]!; }
+
   /** Modules ordered deepest first, the order in which they initialise. */
   byDepth(): ModuleNode[] {
     return [...this.modules].sort((a, b) => b.depth - a.depth);

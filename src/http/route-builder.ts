@@ -12,7 +12,7 @@ import { createSseSender } from '../sse/sse-sender.js';
 import { resolveSseOptions } from '../sse/options.js';
 import type { SseRouteMetadata } from '../sse/sse.decorator.js';
 import type { SseRuntime } from '../sse/runtime.js';
-import { bindFilter } from './exception-handler.js';
+import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
@@ -56,6 +56,12 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
   for (const { path, handler, owner } of implicitHeads) {
     if (!options.router.has('HEAD', path)) options.router.add('HEAD', path, handler, owner);
   }
+}
+
+/** The global filters, bound once, for errors no route handles (404, 405, middleware). */
+export async function bindGlobalFilters(container: Container, filters: Enhancer<ExceptionFilter>[]): Promise<BoundFilter[]> {
+  const instances = await Promise.all(filters.map((f) => container.enhancer(f, container.root)));
+  return instances.map(bindFilter);
 }
 
 interface ImplicitHead { path: string; handler: RouteHandler; owner: string }
