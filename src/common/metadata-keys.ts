@@ -1,3 +1,8 @@
+// Every decorator writes through Reflect.defineMetadata, so the polyfill is
+// loaded here, by the module they all import: an entry point other than the
+// package root (such as streamnest/testing, imported first) then works too.
+import 'reflect-metadata';
+
 /**
  * The keys under which decorators record metadata. Decorators only write;
  * the container and the route compiler read once, at start-up.

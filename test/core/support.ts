@@ -10,11 +10,16 @@ export async function call(url: string, init?: RequestInit): Promise<{ status: n
   return { status: res.status, headers: res.headers, text, body };
 }
 
-/** Sends raw bytes over a fresh socket and resolves with everything the server sent before closing. */
+/**
+ * Sends raw bytes over a fresh socket and resolves with everything the server
+ * sent before closing. The request should say `Connection: close`; the socket is
+ * not half-closed, since Node's server drops a response still pending when the
+ * client half-closes first.
+ */
 export function rawRequest(url: string, request: string | Buffer): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname, () => socket.end(request));
+    const socket = net.connect(Number(port), hostname, () => socket.write(request));
     let received = '';
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => { received += chunk; });
