@@ -26,8 +26,11 @@ export async function parseBody(req: Request, limit: number): Promise<unknown> {
     : type === 'application/x-www-form-urlencoded' ? 'form'
     : type.startsWith('text/') ? 'text'
     : undefined;
-  if (!kind) throw new UnsupportedMediaTypeException(`Unsupported media type "${type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+  const unsupported = () => new UnsupportedMediaTypeException(`Unsupported media type "${type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+  if (!kind && type !== '') throw unsupported();
   const text = await readText(req, limit, charset);
+  // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
+  if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
   if (kind === 'text') return text;
   if (kind === 'form') return parseForm(text);
   if (text.length === 0) return undefined;

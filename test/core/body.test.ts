@@ -44,10 +44,15 @@ test('a chunked body (no Content-Length) is read too', async (t) => {
   assert.match(raw, /\{"body":\{"a":1\},"type":"object"\}$/);
 });
 
-test('no body: @Body() is undefined', async (t) => {
+test('no body: @Body() is undefined, even for an empty chunked body without Content-Type', async (t) => {
   const { url, close } = await startApp({ controllers: [EchoController] });
   t.after(close);
   assert.deepEqual((await call(`${url}/echo`, { method: 'POST' })).body, { body: null, type: 'undefined' });
+  const raw = await rawRequest(url, 'POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n');
+  assert.match(raw, /^HTTP\/1\.1 201 /);
+  assert.match(raw, /"type":"undefined"/);
+  const withBody = await rawRequest(url, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc');
+  assert.match(withBody, /^HTTP\/1\.1 415 /);
 });
 
 test('malformed JSON is a 400 whose message says so', async (t) => {

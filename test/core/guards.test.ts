@@ -118,3 +118,15 @@ test('useGlobalGuards applies to every route, before controller guards', async (
   assert.equal((await call(`${url}/nowhere`, { headers: { 'x-ok': '1' } })).status, 404);
   assert.deepEqual(order, ['global', 'global']);
 });
+
+test('a guard class whose dependency is missing fails at start-up, naming the guard, not at the first request', async () => {
+  @Injectable()
+  class NeedsTokens implements CanActivate {
+    constructor(private readonly tokens: Tokens) {}
+    canActivate() { return this.tokens.valid('x'); }
+  }
+  @Controller('late')
+  class LateController { @Get() @UseGuards(NeedsTokens) get() { return 'never'; } }
+  await assert.rejects(startApp({ controllers: [LateController] }), (error: Error & { code?: string }) =>
+    error.code === 'SN_ERR_MISSING_PROVIDER' && /NeedsTokens/.test(error.message) && /#0/.test(error.message));
+});

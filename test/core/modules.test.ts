@@ -170,3 +170,33 @@ test('a class listed as a controller without @Controller() is a start-up error',
   class Plain { @Get() x() { return 1; } }
   await assert.rejects(Test.createTestingModule({ controllers: [Plain] }).compile(), (error: StreamnestError) => error.code === 'SN_ERR_NOT_A_CONTROLLER' && /Plain/.test(error.message));
 });
+
+test('controllers of imported feature modules are routed, with their own module\'s providers', async (t) => {
+  @Injectable()
+  class CatsService { all() { return ['tom']; } }
+  @Controller('cats')
+  class CatsController { constructor(private readonly cats: CatsService) {} @Get() all() { return this.cats.all(); } }
+  @Module({ controllers: [CatsController], providers: [CatsService] })
+  class CatsModule {}
+  @Module({ imports: [CatsModule] })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.listen({ port: 0, hostname: '127.0.0.1' });
+  t.after(() => app.close());
+  assert.deepEqual((await call(`${app.getUrl()}/cats`)).body, ['tom']);
+});
+
+test('a module can re-export a dynamic module it imported, by its class', async () => {
+  @Module({})
+  class ConfigModule {
+    static forRoot(): DynamicModule { return { module: ConfigModule, providers: [{ provide: 'CONFIG', useValue: { a: 1 } }], exports: ['CONFIG'] }; }
+  }
+  @Module({ imports: [ConfigModule.forRoot()], exports: [ConfigModule] })
+  class CoreModule {}
+  @Injectable()
+  class UsesConfig { constructor(@Inject('CONFIG') readonly config: { a: number }) {} }
+  @Module({ imports: [CoreModule], providers: [UsesConfig] })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, { logger: false });
+  assert.deepEqual(app.get(UsesConfig).config, { a: 1 });
+});
