@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
 import { Readable } from 'node:stream';
-import { Controller, Get, Header, HttpCode, Post, Put, Query, Redirect } from 'streamnest';
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Redirect, Req } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call, eventually } from './support.js';
 
@@ -69,6 +70,11 @@ class ResponsesController {
   @Get('redirect-default') @Redirect('https://example.com/') redirectDefault() { return undefined; }
   @Get('redirect-dynamic') @Redirect('/r/object') redirectDynamic(@Query('to') to: string) { return to ? { url: to, statusCode: 307 } : undefined; }
   @Get('circular') circular() { const o: Record<string, unknown> = {}; o.self = o; return o; }
+}
+
+@Controller('echo-body')
+class EchoBody {
+  @Post() echo(@Body() body: unknown) { return body; }
 }
 
 test('objects and arrays are JSON, strings are text, Buffers go as they are', async (t) => {
@@ -198,4 +204,42 @@ test('@Redirect: static URL and status, default 302, or overridden by the handle
   const fallback = await fetch(`${url}/r/redirect-dynamic`, { redirect: 'manual' });
   assert.equal(fallback.status, 302);
   assert.equal(fallback.headers.get('location'), '/r/object');
+});
+
+test('a client that goes away before a slow handler answers: the late answer is dropped quietly, the server keeps serving', async (t) => {
+  const state = { started: false, closedByClient: false, answered: false, release: () => {} };
+  @Controller('late')
+  class LateController {
+    @Get()
+    async late(@Req() req: IncomingMessage) {
+      req.socket.once('close', () => { state.closedByClient = true; });
+      await new Promise<void>((resolve) => { state.release = resolve; state.started = true; });
+      state.answered = true;
+      return { big: 'x'.repeat(100_000) };
+    }
+  }
+  const { url, close } = await startApp({ controllers: [LateController, ResponsesController] });
+  t.after(close);
+  const req = http.get(`${url}/late`, { agent: false });
+  req.on('error', () => {});
+  await eventually(() => state.started, 'the handler to start');
+  req.destroy();
+  await eventually(() => state.closedByClient, 'the server to see the client leave');
+  state.release();
+  await eventually(() => state.answered, 'the handler to answer');
+  assert.deepEqual((await call(`${url}/r/object`)).body.a, 1);
+});
+
+test('a client that sends half a body and leaves does not break the server', async (t) => {
+  const { url, close } = await startApp({ controllers: [ResponsesController, EchoBody] });
+  t.after(close);
+  const { hostname, port } = new URL(url);
+  await new Promise<void>((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write('POST /echo-body HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+      setImmediate(() => { socket.destroy(); resolve(); });
+    });
+  });
+  assert.equal((await call(`${url}/r/string`)).text, 'héllo');
+  assert.deepEqual((await call(`${url}/echo-body`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).body, { a: 1 });
 });
