@@ -59,4 +59,12 @@ export const Errors = {
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY',
     (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
   ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING', () => `the application is already listening`),
+  PROVIDER_NOT_EXPORTED: define('SN_ERR_PROVIDER_NOT_EXPORTED',
+    (consumer: string, index: number, token: string, module: string, owner: string) =>
+      `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
+      `${owner} provides ${token} but does not export it. Add ${token} to the exports of ${owner}, and import ${owner} into ${module}.`),
+  PROVIDER_NOT_IMPORTED: define('SN_ERR_PROVIDER_NOT_IMPORTED',
+    (consumer: string, index: number, token: string, module: string, owner: string) =>
+      `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
+      `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
 } as const;

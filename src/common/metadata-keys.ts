@@ -1,4 +1,6 @@
-// Every file that reads or writes decorator metadata imports this one, so the polyfill is always in place first.
+// Every decorator writes through Reflect.defineMetadata, so the polyfill is
+// loaded here, by the module they all import: an entry point other than the
+// package root (such as streamnest/testing, imported first) then works too.
 import 'reflect-metadata';
 
 /**

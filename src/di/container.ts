@@ -6,6 +6,13 @@ import type { ModuleNode, ProviderDefinition } from './module-graph.js';
 
 interface Instance { value: unknown; host: ModuleNode }
 
+/**
+ * A built value travels boxed between the async steps, so a provider whose value
+ * is itself thenable (a Promise in useValue, a query builder) is injected as it
+ * is, not awaited by accident. Only factories are awaited, on purpose.
+ */
+interface Box { value: unknown }
+
 /** A provider built on behalf of its consumer, for error messages. */
 interface Consumer { name: string; index: number }
 
@@ -16,9 +23,10 @@ interface Consumer { name: string; index: number }
  */
 export class Container {
   private readonly built = new Map<ProviderDefinition, Instance>();
-  private readonly building: ProviderDefinition[] = [];
+  /** Providers being built now, shared so that concurrent consumers wait for one instance. */
+  private readonly pending = new Map<ProviderDefinition, Promise<Box>>();
   private readonly exported = new Map<ModuleNode, Map<InjectionToken, [ProviderDefinition, ModuleNode]>>();
-  private readonly enhancers = new Map<ModuleNode, Map<Type, unknown>>();
+  private readonly enhancers = new Map<ModuleNode, Map<Type, Promise<unknown>>>();
   readonly controllers = new Map<Type, { instance: unknown; host: ModuleNode }>();
   private readonly globals: ModuleNode[];
 
@@ -33,25 +41,32 @@ export class Container {
   /** Creates every provider and controller, deepest modules first. */
   async buildAll(): Promise<void> {
     for (const module of this.byDepth()) {
-      for (const def of module.providers.values()) await this.build(def, module);
+      for (const def of module.providers.values()) await this.build(def, module, []);
       for (const controller of module.controllers) {
         if (!Reflect.hasOwnMetadata(META.controller, controller)) throw Errors.NOT_A_CONTROLLER(tokenName(controller), module.name);
-        const instance = await this.construct(controller, module);
+        const { value: instance } = await this.construct(controller, module, []);
         this.controllers.set(controller, { instance, host: module });
       }
     }
   }
+
+  /** The root module: the scan visits it first. */
+  get root(): ModuleNode { return this.modules[0]!; }
 
   /** Modules ordered deepest first, the order in which they initialise. */
   byDepth(): ModuleNode[] {
     return [...this.modules].sort((a, b) => b.depth - a.depth);
   }
 
-  /** Every built instance of a module: providers, then controllers. */
+  /**
+   * Every built instance of a module, each once: providers, then controllers.
+   * An alias (useExisting) or a factory returning a shared object would
+   * otherwise have its lifecycle hooks called twice.
+   */
   instancesOf(module: ModuleNode): unknown[] {
     const own = [...module.providers.values()].map((def) => this.built.get(def)?.value);
     const controllers = module.controllers.map((c) => this.controllers.get(c)?.instance);
-    return [...own, ...controllers].filter((v) => v !== undefined && v !== null);
+    return [...new Set([...own, ...controllers])].filter((v) => v !== undefined && v !== null);
   }
 
   /** Finds a built provider by token, anywhere in the application. */
@@ -74,47 +89,56 @@ export class Container {
     const type = item as Type<T>;
     let cache = this.enhancers.get(module);
     if (!cache) this.enhancers.set(module, cache = new Map());
-    if (!cache.has(type)) {
+    // The Promise is cached, so two routes asking at once still share one instance.
+    let instance = cache.get(type);
+    if (!instance) {
       const visible = this.lookup(type, module);
-      cache.set(type, visible ? await this.build(visible[0], visible[1]) : await this.construct(type, module));
+      instance = (visible ? this.build(visible[0], visible[1], []) : this.construct(type, module, [])).then((box) => box.value);
+      cache.set(type, instance);
     }
-    return cache.get(type) as T;
+    return instance as Promise<T>;
   }
 
-  private async build(def: ProviderDefinition, host: ModuleNode): Promise<unknown> {
+  /**
+   * Builds a provider once. `path` is the chain of providers that led here, one
+   * per resolution: a stack shared by the whole container would mistake two
+   * concurrent builds of the same provider for a cycle.
+   */
+  private async build(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
     const done = this.built.get(def);
-    if (done) return done.value;
-    if (this.building.includes(def)) {
-      const cycle = [...this.building.slice(this.building.indexOf(def)), def].map((d) => tokenName(d.token));
+    if (done) return { value: done.value };
+    if (path.includes(def)) {
+      const cycle = [...path.slice(path.indexOf(def)), def].map((d) => tokenName(d.token));
       throw Errors.CIRCULAR_DEPENDENCY(cycle);
     }
-    this.building.push(def);
-    try {
-      const value = await this.create(def, host);
-      this.built.set(def, { value, host });
-      return value;
-    } finally {
-      this.building.pop();
+    let running = this.pending.get(def);
+    if (!running) {
+      running = this.create(def, host, [...path, def]).then((box) => {
+        this.built.set(def, { value: box.value, host });
+        return box;
+      }).finally(() => this.pending.delete(def));
+      this.pending.set(def, running);
     }
+    return running;
   }
 
-  private async create(def: ProviderDefinition, host: ModuleNode): Promise<unknown> {
+  private async create(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
     switch (def.kind) {
-      case 'value': return def.useValue;
-      case 'class': return this.construct(def.useClass, host, tokenName(def.token));
-      case 'existing': return this.resolve(def.useExisting, host, { name: tokenName(def.token), index: 0 }, false);
+      case 'value': return { value: def.useValue };
+      case 'class': return this.construct(def.useClass, host, path, tokenName(def.token));
+      case 'existing': return this.resolve(def.useExisting, host, { name: tokenName(def.token), index: 0 }, false, path);
       case 'factory': {
         const args = [];
         for (const [index, dep] of def.inject.entries()) {
-          args.push(await this.resolve(dep.token, host, { name: `the factory of ${tokenName(def.token)}`, index }, dep.optional));
+          args.push((await this.resolve(dep.token, host, { name: `the factory of ${tokenName(def.token)}`, index }, dep.optional, path)).value);
         }
-        return def.useFactory(...args);
+        return { value: await def.useFactory(...args) };
       }
     }
   }
 
   /** Calls a class's constructor with its dependencies, read from decorator metadata. */
-  private async construct(type: Type, host: ModuleNode, name = type.name): Promise<unknown> {
+  private async construct(type: Type, host: ModuleNode, path: ProviderDefinition[], name = type.name): Promise<Box> {
     const types: unknown[] = Reflect.getMetadata(META.paramTypes, type) ?? [];
     const explicit: Record<number, InjectionToken> = Reflect.getMetadata(META.injectTokens, type) ?? {};
     const optional: number[] = Reflect.getMetadata(META.optionalParams, type) ?? [];
@@ -126,18 +150,25 @@ export class Container {
         if (optional.includes(index)) { args.push(undefined); continue; }
         throw Errors.UNKNOWN_PARAM_TYPE(name, index, host.name);
       }
-      args.push(await this.resolve(token as InjectionToken, host, { name, index }, optional.includes(index)));
+      args.push((await this.resolve(token as InjectionToken, host, { name, index }, optional.includes(index), path)).value);
     }
-    return new type(...args);
+    return { value: new type(...args) };
   }
 
-  private async resolve(token: InjectionToken, module: ModuleNode, consumer: Consumer, optional: boolean): Promise<unknown> {
+  private async resolve(token: InjectionToken, module: ModuleNode, consumer: Consumer, optional: boolean, path: ProviderDefinition[]): Promise<Box> {
     const found = this.lookup(token, module);
     if (!found) {
-      if (optional) return undefined;
+      if (optional) return { value: undefined };
+      // Provided somewhere but not visible here: say where, since "add it to
+      // your providers" would create a second instance instead of sharing one.
+      const owner = this.modules.find((m) => m !== module && m.providers.has(token));
+      if (owner) {
+        const explain = this.exportsOf(owner).has(token) ? Errors.PROVIDER_NOT_IMPORTED : Errors.PROVIDER_NOT_EXPORTED;
+        throw explain(consumer.name, consumer.index, tokenName(token), module.name, owner.name);
+      }
       throw Errors.MISSING_PROVIDER(consumer.name, consumer.index, tokenName(token), module.name);
     }
-    return this.build(found[0], found[1]);
+    return this.build(found[0], found[1], path);
   }
 
   /** Where a token is visible from a module: its own, its imports' exports, then global modules. */

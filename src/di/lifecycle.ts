@@ -10,9 +10,11 @@ type Hook = 'onModuleInit' | 'onApplicationBootstrap' | 'onModuleDestroy' | 'bef
 export async function callHook(container: Container, hook: Hook, signal?: string): Promise<void> {
   const modules = container.byDepth();
   const ordered = hook === 'onModuleInit' || hook === 'onApplicationBootstrap' ? modules : modules.reverse();
+  // One call per object, even when aliases or shared values list it in several modules.
+  const seen = new Set<unknown>();
   for (const module of ordered) {
     const calls = container.instancesOf(module)
-      .filter((instance) => typeof (instance as Record<Hook, unknown>)[hook] === 'function')
+      .filter((instance) => !seen.has(instance) && seen.add(instance) && typeof (instance as Record<Hook, unknown>)[hook] === 'function')
       .map((instance) => (instance as Record<Hook, (signal?: string) => unknown>)[hook](signal));
     await Promise.all(calls);
   }

@@ -26,16 +26,32 @@ export async function parseBody(req: Request, limit: number): Promise<unknown> {
     : type === 'application/x-www-form-urlencoded' ? 'form'
     : type.startsWith('text/') ? 'text'
     : undefined;
-  if (!kind) throw new UnsupportedMediaTypeException(`Unsupported media type "${type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+  const unsupported = () => new UnsupportedMediaTypeException(`Unsupported media type "${type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+  if (!kind && type !== '') throw unsupported();
   const text = await readText(req, limit, charset);
+  // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
+  if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
   if (kind === 'text') return text;
-  if (kind === 'form') return Object.fromEntries(new URLSearchParams(text));
+  if (kind === 'form') return parseForm(text);
   if (text.length === 0) return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new BadRequestException(`Malformed JSON in request body: ${(error as Error).message}`);
   }
+}
+
+/**
+ * A urlencoded body, read as the query string is: repeated keys become arrays
+ * (a multi-select sends `tag=a&tag=b`). No prototype, so `__proto__=` is just a key.
+ */
+function parseForm(text: string): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(text)) {
+    const seen = form[key];
+    form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return form;
 }
 
 function mediaType(req: Request): { type: string; charset: string } {

@@ -34,6 +34,7 @@ export async function handleException(error: unknown, host: ArgumentsHost, filte
 
 /** The default error response: `{ statusCode, message, error }`. Unknown errors are logged, never leaked. */
 export function sendError(res: Response, error: unknown): void {
+  error = fromHttpError(error);
   if (!(error instanceof HttpException)) logger.error(error instanceof Error ? error.message : String(error), (error as Error)?.stack);
   if (res.headersSent) {
     // Mid-stream there is no status left to send: cut the response so the client sees it failed.
@@ -52,4 +53,18 @@ export function sendError(res: Response, error: unknown): void {
     logger.error('could not send an error response', (writeError as Error)?.stack);
     res.destroy();
   }
+}
+
+/**
+ * Connect middleware (body-parser, serve-static…) reports client errors as
+ * http-errors: an Error with a 4xx `status` and `expose: true`, meaning the
+ * message is safe to show. Those keep their status, as in Express and NestJS;
+ * anything else stays an unknown error, answered with a generic 500.
+ */
+function fromHttpError(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof HttpException) return error;
+  const { status, statusCode, expose } = error as Error & { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (expose !== true || typeof code !== 'number' || code < 400 || code > 499) return error;
+  return new HttpException(error.message, code, { cause: error });
 }

@@ -19,4 +19,12 @@ export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost
   getRequest<T = Request>(): T { return this.request as T; }
   getResponse<T = Response>(): T { return this.response as T; }
   getNext<T = unknown>(): T { return undefined as T; }
+
+  /**
+   * The context of a request that no route matched (a 404, a 405, a middleware
+   * error): global filters see it, and it has no class or handler.
+   */
+  static unrouted(request: Request, response: Response): HttpExecutionContext {
+    return new HttpExecutionContext(undefined as unknown as Type, undefined as unknown as Function, request, response);
+  }
 }

@@ -12,10 +12,10 @@ import { createSseSender } from '../sse/sse-sender.js';
 import { resolveSseOptions } from '../sse/options.js';
 import type { SseRouteMetadata } from '../sse/sse.decorator.js';
 import type { SseRuntime } from '../sse/runtime.js';
-import { bindFilter } from './exception-handler.js';
+import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
-import { compileRoute, type Sender } from './route-pipeline.js';
+import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 
 export interface GlobalEnhancers {
@@ -41,17 +41,32 @@ const logger = new Logger('RoutesResolver');
  * one compiled handler per route. Nothing here runs per request.
  */
 export async function buildRoutes(options: BuildOptions): Promise<void> {
+  const implicitHeads: ImplicitHead[] = [];
   for (const [controller, { instance, host }] of options.container.controllers) {
     const { prefix } = Reflect.getOwnMetadata(META.controller, controller) as { prefix: string };
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
     logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
     for (const route of routes) {
-      await buildRoute(options, controller, instance as object, host, joinPath(options.globalPrefix, prefix, route.path), route);
+      const head = await buildRoute(options, controller, instance as object, host, joinPath(options.globalPrefix, prefix, route.path), route);
+      if (head) implicitHeads.push(head);
     }
+  }
+  // HEAD answers for every GET, with the GET's headers and no body. Added last,
+  // so an explicit @Head() on the same path, declared before or after, wins.
+  for (const { path, handler, owner } of implicitHeads) {
+    if (!options.router.has('HEAD', path)) options.router.add('HEAD', path, handler, owner);
   }
 }
 
-async function buildRoute(options: BuildOptions, controller: Type, instance: object, host: ModuleNode, path: string, route: RouteDefinition) {
+/** The global filters, bound once, for errors no route handles (404, 405, middleware). */
+export async function bindGlobalFilters(container: Container, filters: Enhancer<ExceptionFilter>[]): Promise<BoundFilter[]> {
+  const instances = await Promise.all(filters.map((f) => container.enhancer(f, container.root)));
+  return instances.map(bindFilter);
+}
+
+interface ImplicitHead { path: string; handler: RouteHandler; owner: string }
+
+async function buildRoute(options: BuildOptions, controller: Type, instance: object, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
   const { container, router, globals } = options;
   const proto = controller.prototype;
   const key = route.handlerName;
@@ -86,8 +101,8 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
     router.add(method, path, compiled, owner);
     logger.log(`Mapped {${path}, ${method}}${sse ? ' (SSE)' : ''} route`);
   }
-  // HEAD answers for every GET, with the GET's headers and no body; SSE routes stream only on GET.
-  if (route.method === 'GET' && !sse && !router.has('HEAD', path)) router.add('HEAD', path, compiled, `${owner} (HEAD)`);
+  // SSE routes stream only on GET, so they get no implicit HEAD.
+  return route.method === 'GET' && !sse ? { path, handler: compiled, owner: `${owner} (HEAD)` } : undefined;
 }
 
 async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {

@@ -4,7 +4,8 @@ import { MethodNotAllowedException, NotFoundException } from '../common/exceptio
 import type { Request, Response } from '../common/interfaces.js';
 import type { HttpMethod } from '../common/types.js';
 import type { RouteHandler } from './route-pipeline.js';
-import { sendError } from './exception-handler.js';
+import { handleException, sendError, type BoundFilter } from './exception-handler.js';
+import { HttpExecutionContext } from './execution-context.js';
 
 export const ROUTABLE_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -21,6 +22,10 @@ export function joinPath(...parts: string[]): string {
 export class Router {
   private readonly tree = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
   private readonly owners = new Map<string, string>();
+  /** The app's global filters, which see 404s and 405s too, as in NestJS. */
+  private fallbackFilters: readonly BoundFilter[] = [];
+
+  setFallbackFilters(filters: readonly BoundFilter[]): void { this.fallbackFilters = filters; }
 
   /** Adds a route; `owner` names the handler (`Class.method`) for the collision error. */
   add(method: HttpMethod, path: string, handler: RouteHandler, owner: string): void {
@@ -54,12 +59,17 @@ export class Router {
     const url = req.url ?? '/';
     const allowed = ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url) !== null);
     const path = url.split('?')[0];
-    if (allowed.length > 0) {
-      res.setHeader('Allow', allowed.join(', '));
-      sendError(res, new MethodNotAllowedException(`Cannot ${req.method} ${path}: allowed methods are ${allowed.join(', ')}`));
-    } else {
-      sendError(res, new NotFoundException(`Cannot ${req.method} ${path}`));
-    }
+    if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
+    const error = allowed.length > 0
+      ? new MethodNotAllowedException(`Cannot ${req.method} ${path}: allowed methods are ${allowed.join(', ')}`)
+      : new NotFoundException(`Cannot ${req.method} ${path}`);
+    this.fail(req, res, error);
+  }
+
+  /** Answers an error outside any route: through the global filters when there are some. */
+  fail(req: Request, res: Response, error: unknown): void {
+    if (this.fallbackFilters.length === 0) sendError(res, error);
+    else void handleException(error, HttpExecutionContext.unrouted(req, res), this.fallbackFilters);
   }
 
   private similar(method: HttpMethod, path: string): string | undefined {

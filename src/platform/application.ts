@@ -8,9 +8,8 @@ import type { InjectionToken } from '../common/types.js';
 import type { Container } from '../di/container.js';
 import { callHook } from '../di/lifecycle.js';
 import { DEFAULT_BODY_LIMIT } from '../http/body-parser.js';
-import { sendError } from '../http/exception-handler.js';
 import { MiddlewareChain } from '../http/middleware-chain.js';
-import { buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
+import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
@@ -96,6 +95,7 @@ export class NestApplication {
       globalPrefix: this.globalPrefix,
       bodyLimit: parser === false ? false : parser === true ? DEFAULT_BODY_LIMIT : parser.limit ?? DEFAULT_BODY_LIMIT,
     });
+    this.router.setFallbackFilters(await bindGlobalFilters(this.container, this.globals.filters));
     await callHook(this.container, 'onApplicationBootstrap');
     return this;
   }
@@ -119,7 +119,7 @@ export class NestApplication {
       return;
     }
     this.middleware.run(req, res, (error) => {
-      if (error !== undefined) sendError(res, error);
+      if (error !== undefined) this.router.fail(req, res, error);
       else if (!res.headersSent && !res.writableEnded) this.router.dispatch(req, res);
     });
   }

@@ -13,7 +13,7 @@ export interface ValidationPipeOptions {
   skipMissingProperties?: boolean;
 }
 
-type ValidatorLibs = { validate: Function; plainToInstance: Function };
+type ValidatorLibs = { validate: Function; plainToInstance: Function; instanceToPlain: Function };
 let libs: Promise<ValidatorLibs> | undefined;
 
 /** Loads the optional peer dependencies once, on first use. */
@@ -22,6 +22,7 @@ function loadLibraries(): Promise<ValidatorLibs> {
     .then(([validator, transformer]) => ({
       validate: validator.validate ?? validator.default?.validate,
       plainToInstance: transformer.plainToInstance ?? transformer.default?.plainToInstance,
+      instanceToPlain: transformer.instanceToPlain ?? transformer.default?.instanceToPlain,
     }))
     .catch(() => {
       libs = undefined;
@@ -39,20 +40,29 @@ export class ValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
     if (!metatype || PRIMITIVES.has(metatype) || metadata.type === 'custom') return value;
-    const { validate, plainToInstance } = await loadLibraries();
+    const { validate, plainToInstance, instanceToPlain } = await loadLibraries();
     if (value === null || typeof value !== 'object') {
       throw new BadRequestException(`Validation failed: the ${metadata.type} must be an object`);
     }
     const instance = plainToInstance(metatype, value);
-    const errors: Array<{ property: string; constraints?: Record<string, string> }> = await validate(instance, {
+    const errors: ValidationError[] = await validate(instance, {
       whitelist: this.options.whitelist,
       forbidNonWhitelisted: this.options.forbidNonWhitelisted,
       skipMissingProperties: this.options.skipMissingProperties,
     });
-    if (errors.length > 0) {
-      const messages = errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
-      throw new BadRequestException(messages);
-    }
-    return this.options.transform ? instance : value;
+    if (errors.length > 0) throw new BadRequestException(errors.flatMap((e) => messagesOf(e)));
+    if (this.options.transform) return instance;
+    // whitelist strips properties on the instance, so hand back that, as plain data.
+    return this.options.whitelist ? instanceToPlain(instance) : value;
   }
+}
+
+interface ValidationError { property: string; constraints?: Record<string, string>; children?: ValidationError[] }
+
+/** Every failure message, nested ones prefixed with their path (`address.city must be a string`). */
+function messagesOf(error: ValidationError, path = ''): string[] {
+  const own = Object.values(error.constraints ?? {}).map((m) => path + m);
+  const nested = (error.children ?? []).flatMap((child) => messagesOf(child, `${path}${error.property}.`));
+  if (own.length === 0 && nested.length === 0) return [`${path}${error.property} is invalid`];
+  return [...own, ...nested];
 }

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet from 'helmet';
+import morgan from 'morgan';
+import { Controller, Get, Post, Req, Body, type NextFunction } from 'streamnest';
+import { startApp } from '../support/app.js';
+import { call, eventually } from './support.js';
+
+type Req = IncomingMessage & { seen?: string[]; originalUrl?: string };
+
+@Controller()
+class MwController {
+  @Get('api/things') things(@Req() req: Req) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
+  @Get('open') open(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+  @Post('api/echo') echo(@Body() body: unknown) { return body; }
+}
+
+const mark = (name: string) => (req: Req, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(`${name}:${req.url}`); next(); };
+
+test('app.use(fn) runs for every request in order; app.use(path, fn) only under the path, with the prefix stripped', async (t) => {
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
+    app.use(mark('all'));
+    app.use('/api', mark('api'));
+    app.use('/ap', mark('never'));
+    app.use(async (req: Req, _res: ServerResponse, next: NextFunction) => { await new Promise((r) => setImmediate(r)); (req.seen ??= []).push('async'); next(); });
+  });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/api/things?x=1`)).body, {
+    seen: ['all:/api/things?x=1', 'api:/things?x=1', 'async'], url: '/api/things?x=1', originalUrl: '/api/things?x=1',
+  });
+  assert.deepEqual((await call(`${url}/open`)).body, { seen: ['all:/open', 'async'] });
+});
+
+test('middleware can answer by itself, and can fail with next(err) or a throw (sync or async), without crashing', async (t) => {
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
+    app.use('/short', (_req: Req, res: ServerResponse) => { res.statusCode = 418; res.end('short-circuit'); });
+    app.use('/next-error', (_req: Req, _res: ServerResponse, next: NextFunction) => next(new Error('next error detail')));
+    app.use('/throws', () => { throw new Error('thrown detail'); });
+    app.use('/rejects', async () => { throw new Error('rejected detail'); });
+  });
+  t.after(close);
+  const short = await call(`${url}/short/anything`);
+  assert.equal(short.status, 418);
+  assert.equal(short.text, 'short-circuit');
+  for (const path of ['next-error', 'throws', 'rejects']) {
+    const res = await call(`${url}/${path}`);
+    assert.equal(res.status, 500, path);
+    assert.doesNotMatch(res.text, /detail/);
+  }
+  assert.deepEqual((await call(`${url}/open`)).body, { seen: [] });
+});
+
+test('app.use() refuses something that is not a function', async (t) => {
+  const { app, close } = await startApp({ controllers: [MwController] });
+  t.after(close);
+  assert.throws(() => app.use('/x', 'nope' as any), /middleware must be a function/);
+});
+
+test('helmet works unchanged: its security headers are on route responses and on 404s', async (t) => {
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => { app.use(helmet()); });
+  t.after(close);
+  const res = await call(`${url}/open`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN');
+  assert.match(res.headers.get('content-security-policy')!, /default-src 'self'/);
+  assert.equal(res.headers.get('x-powered-by'), null);
+  assert.equal((await call(`${url}/missing`)).headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('morgan works unchanged: it logs each request line with method, original URL and status', async (t) => {
+  const lines: string[] = [];
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
+    app.use(morgan(':method :url :status :res[content-length]', { stream: { write: (line: string) => { lines.push(line.trim()); } } }));
+  });
+  t.after(close);
+  await call(`${url}/open?q=1`);
+  await call(`${url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+  await call(`${url}/missing`);
+  await eventually(() => lines.length === 3, 'three morgan lines');
+  assert.equal(lines[0], 'GET /open?q=1 200 11');
+  assert.equal(lines[1], 'POST /api/echo 201 7');
+  assert.match(lines[2]!, /^GET \/missing 404 \d+$/);
+});
+
+test('a body already parsed by a middleware is kept, not read again', async (t) => {
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
+    app.use((req: Req & { body?: unknown }, _res: ServerResponse, next: NextFunction) => {
+      let raw = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => { raw += c; });
+      req.on('end', () => { req.body = { parsedBy: 'middleware', raw }; next(); });
+    });
+  });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).body,
+    { parsedBy: 'middleware', raw: '{"a":1}' });
+});
