@@ -107,5 +107,56 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
   const seedIds: string[] = await page.evaluate(() => (window as any).seedIds);
   const seedIdAtStop = seedIds[seedIds.lastIndexOf('1') - 1];
   assert.equal(seedRequests[1]!.lastEventId, seedIdAtStop);
-  assert.ok(seedRequests[1]!.at - stoppedAt >= RETRY - 50);
+  const seedDelay = seedRequests[1]!.at - stoppedAt;
+  assert.ok(seedDelay >= RETRY - 50, `/sse2 reconnected ${seedDelay} ms after the stop`);
+  assert.ok(seedDelay < 4000, `/sse2 reconnected ${seedDelay} ms after the stop: the shutdown hint did not replace its retry: 5000`);
+});
+
+/** Each connection to /ends, and when the server ended the stream before it. */
+const endConnections: Array<{ lastEventId: string | undefined; at: number }> = [];
+const endedAt: number[] = [];
+
+/** A stream that sends two events and ends itself: the client comes back after `retry`. */
+@Controller('')
+class EndingController {
+  @Get('/ends')
+  @Sse()
+  ends(@LastEventId() lastEventId?: string) {
+    endConnections.push({ lastEventId, at: Date.now() });
+    let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
+    const { write, end, body } = getSSEStream({ cancel() { clearInterval(timer); } });
+    write({ retry: RETRY, comment: 'hello' });
+    const timer = setInterval(() => {
+      write({ id: next, data: String(next) });
+      if (next++ % 2 === 0) {
+        clearInterval(timer);
+        endedAt.push(Date.now());
+        end();
+      }
+    }, 100);
+    return body;
+  }
+}
+
+test('when the server ends a stream, Chromium reconnects after the retry the handler sent, with Last-Event-ID', async (t) => {
+  const started = await startApp({ controllers: [EndingController] });
+  t.after(started.close);
+  const browser = await launchChromium(t);
+  const { page } = await newPage(t, browser);
+  await page.goto(started.url + BLANK_PATH);
+
+  await page.evaluate(() => {
+    const w = window as any;
+    w.ids = [];
+    w.source = new EventSource('/ends');
+    w.source.onmessage = (e: MessageEvent) => w.ids.push(e.lastEventId);
+  });
+  await page.waitForFunction(() => (window as any).ids.length >= 6, undefined, { timeout: 8000 });
+  assert.deepEqual(await page.evaluate(() => (window as any).ids.slice(0, 6)), ['1', '2', '3', '4', '5', '6']);
+  assert.deepEqual(endConnections.slice(0, 3).map((c) => c.lastEventId), [undefined, '2', '4']);
+  for (const i of [1, 2]) {
+    const delay = endConnections[i]!.at - endedAt[i - 1]!;
+    // At least the retry; well under Chromium's own ~3 s default, so the server's value was used.
+    assert.ok(delay >= RETRY - 50 && delay < 2500, `reconnect ${i} came ${delay} ms after the stream ended (retry: ${RETRY})`);
+  }
 });

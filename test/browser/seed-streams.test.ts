@@ -19,6 +19,7 @@ test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
     const w = window as any;
     w.received = [];
     w.source = new EventSource('/sse');
+    w.source.onopen = () => { w.openedAt = Date.now(); };
     w.source.onmessage = (e: MessageEvent) => w.received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId, origin: e.origin, at: Date.now() });
   });
   await page.waitForFunction(() => (window as any).received.length >= 3, undefined, { timeout: 8000 });
@@ -33,6 +34,9 @@ test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
   // One a second, arriving as they are written rather than in a batch: the first
   // and third are about two seconds apart (a wide margin for a busy machine).
   assert.ok(received[2]!.at - received[0]!.at >= 1000, `messages arrived ${received.map((m) => m.at - received[0]!.at).join(', ')} ms apart`);
+  // The headers are flushed at once: `open` fires long before the first event, written a second in.
+  const openedAt: number = await page.evaluate(() => (window as any).openedAt);
+  assert.ok(received[0]!.at - openedAt >= 300, `open fired ${received[0]!.at - openedAt} ms before the first message`);
   assert.equal(await page.evaluate(() => (window as any).source.readyState), 1, 'the EventSource is OPEN');
   assert.equal(started.app.getSseStats().open, 1);
 });
