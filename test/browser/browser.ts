@@ -94,7 +94,10 @@ export async function serveHtml(t: TestContext, html: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** A self-signed certificate for localhost and 127.0.0.1, made with openssl in a temp dir that is removed at once. */
+/**
+ * A self-signed certificate for localhost and 127.0.0.1, made with openssl in a
+ * temp dir that is removed at once. (Debian's chromium package pulls in openssl.)
+ */
 export function selfSignedCert(): { key: Buffer; cert: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'streamnest-cert-'));
   try {

@@ -21,7 +21,7 @@ function recordRequests(seen: Seen[]) {
         method: req.method!, url: req.url!, origin: h.origin as string | undefined, cookie: h.cookie as string | undefined,
         lastEventId: h['last-event-id'] as string | undefined, requestHeaders: h['access-control-request-headers'] as string | undefined,
       });
-      (next as () => void)();
+      next();
     });
   };
 }

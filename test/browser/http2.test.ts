@@ -24,7 +24,7 @@ class TickController {
 /** Records the HTTP version of every request, as the server saw it. */
 function recordVersions(versions: string[]) {
   return (app: NestApplication) => {
-    app.use((req, _res, next) => { versions.push(req.httpVersion); (next as () => void)(); });
+    app.use((req, _res, next) => { versions.push(req.httpVersion); next(); });
   };
 }
 

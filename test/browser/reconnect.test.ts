@@ -6,6 +6,9 @@ import { Controller, Get, getSSEStream, LastEventId, Sse, type NestApplication }
 import { AppController } from '../../examples/sse/app.controller.js';
 import { BLANK_PATH, eventually, launchChromium, newPage, startApp, type StartedApp } from './browser.js';
 
+/** The `retry:` the test streams send, in ms: short, to keep the test short. */
+const RETRY = 500;
+
 /** Every connection to /resume: the Last-Event-ID it brought and when it arrived. */
 const connections: Array<{ lastEventId: string | undefined; at: number }> = [];
 /** The last id written on any /resume stream. */
@@ -29,15 +32,13 @@ class ResumeController {
   }
 }
 
-const RETRY = 500;
-
 /** Requests to the seed's /sse2, as a middleware sees them: Last-Event-ID and when. */
 const seedRequests: Array<{ lastEventId: string | undefined; at: number }> = [];
 
 function recordSeedRequests(app: NestApplication): void {
   app.use((req, _res, next) => {
     if (req.url?.startsWith('/sse2')) seedRequests.push({ lastEventId: req.headers['last-event-id'] as string | undefined, at: Date.now() });
-    (next as () => void)();
+    next();
   });
 }
 
