@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, LastEventId, Sse, type NestApplication } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { BLANK_PATH, eventually, launchChromium, newPage, startApp, type StartedApp } from './browser.js';
+import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp, type StartedApp } from './browser.js';
 
 /** The `retry:` the test streams send, in ms: short, to keep the test short. */
 const RETRY = 500;
@@ -159,5 +159,41 @@ test('when the server ends a stream, Chromium reconnects after the retry the han
     const delay = endConnections[i]!.at - endedAt[i - 1]!;
     // At least the retry; well under Chromium's own ~3 s default, so the server's value was used.
     assert.ok(delay >= RETRY - 50 && delay < 2500, `reconnect ${i} came ${delay} ms after the stream ended (retry: ${RETRY})`);
+  }
+});
+
+/** A non-ASCII id: Chromium sends it back as UTF-8 bytes, which @LastEventId() must decode. */
+const UNICODE_ID = 'café-☕-𝄞-1';
+const unicodeSeen: Array<string | undefined> = [];
+
+@Controller('')
+class UnicodeIdController {
+  @Get('/unicode')
+  @Sse()
+  unicode(@LastEventId() lastEventId?: string) {
+    unicodeSeen.push(lastEventId);
+    const { write, end, body } = getSSEStream();
+    write({ retry: 200, id: UNICODE_ID, data: 'x' });
+    setTimeout(end, 50);
+    return body;
+  }
+}
+
+test('a non-ASCII id comes back from Chromium intact as @LastEventId(), over HTTP/1.1 and HTTP/2', async (t) => {
+  const browser = await launchChromium(t);
+  for (const http2 of [undefined, selfSignedCert()]) {
+    unicodeSeen.length = 0;
+    const started = await startApp({ controllers: [UnicodeIdController] }, { http2 });
+    t.after(started.close);
+    const { page } = await newPage(t, browser, { ignoreHTTPSErrors: true });
+    await page.goto(started.url + BLANK_PATH);
+    const ids = await page.evaluate(() => new Promise<string[]>((resolve) => {
+      const ids: string[] = [];
+      const source = new EventSource('/unicode');
+      source.onmessage = (e) => { ids.push(e.lastEventId); if (ids.length === 2) { source.close(); resolve(ids); } };
+    }));
+    assert.deepEqual(ids, [UNICODE_ID, UNICODE_ID]);
+    assert.deepEqual(unicodeSeen, [undefined, UNICODE_ID], started.url);
+    await started.close();
   }
 });
