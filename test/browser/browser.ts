@@ -1,0 +1,126 @@
+// Shared helpers for the browser tests: Debian's Chromium through playwright-core,
+// apps started in-process on 127.0.0.1, a second origin, and a throwaway TLS certificate.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { Controller, Get, Header, type ApplicationOptions, type ListenOptions, type ModuleMetadata, type NestApplication } from 'streamnest';
+import { Test } from 'streamnest/testing';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Launches headless Chromium with a fresh temporary profile; closed when the test ends. */
+export async function launchChromium(t: TestContext, extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  t.after(() => browser.close());
+  return browser;
+}
+
+/** A new context and page; the context is closed when the test ends. */
+export async function newPage(t: TestContext, browser: Browser, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** An empty HTML page, so a test page can open same-origin EventSources from the app's own origin. */
+export const BLANK_PATH = '/blank';
+export const BLANK_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body></body></html>';
+
+@Controller('')
+export class BlankPageController {
+  @Get(BLANK_PATH)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  blank() {
+    return BLANK_HTML;
+  }
+}
+
+export interface StartOptions {
+  /** Runs before listen: middleware, CORS… */
+  configure?: (app: NestApplication) => void | Promise<void>;
+  /** Application options (logger is off unless given). */
+  app?: ApplicationOptions;
+  /** A fixed port, to restart on the same one; 0 (the default) picks one. */
+  port?: number;
+  /** Serve HTTP/2 (with HTTP/1.1 fallback) with these TLS options. */
+  http2?: ListenOptions['http2'];
+}
+
+export interface StartedApp {
+  app: NestApplication;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an app over `metadata` on 127.0.0.1, as users would, with the blank
+ * page controller added. `close` is idempotent, so tests may stop an app
+ * themselves and also register it with `t.after`.
+ */
+export async function startApp(metadata: ModuleMetadata, options: StartOptions = {}): Promise<StartedApp> {
+  const moduleRef = await Test.createTestingModule({ ...metadata, controllers: [...(metadata.controllers ?? []), BlankPageController] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false, ...options.app });
+  await options.configure?.(app);
+  await app.listen({ port: options.port ?? 0, hostname: '127.0.0.1', ...(options.http2 ? { http2: options.http2 } : {}) });
+  const url = app.getUrl();
+  return { app, url, port: Number(new URL(url).port), close: () => app.close() };
+}
+
+/** A second origin: a plain node:http server answering every GET with `html`. */
+export async function serveHtml(t: TestContext, html: string): Promise<string> {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * A self-signed certificate for localhost and 127.0.0.1, made with openssl in a
+ * temp dir that is removed at once. (Debian's chromium package pulls in openssl.)
+ */
+export function selfSignedCert(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'streamnest-cert-'));
+  try {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
+      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout', key, '-out', cert,
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once `check` holds, polling every 20 ms; fails after `timeoutMs` naming `what`. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  if (await check()) return;
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
