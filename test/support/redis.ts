@@ -41,12 +41,21 @@ export class PrivateRedis {
 
   async restart(): Promise<void> {
     this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.process.on('error', () => undefined);
+    let failure: Error | undefined;
+    this.process.on('error', (error) => { failure = error; });
     const deadline = Date.now() + 10_000;
     while (!(await answers(this.url))) {
+      if (failure) throw new Error(`could not run redis-server (${failure.message}): install it with apt-get install -y redis-server`);
       if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Lets the test process exit while this server runs, and stops the server when it does. */
+  detach(): void {
+    const child = this.process;
+    child?.unref();
+    process.once('exit', () => child?.kill('SIGKILL'));
   }
 
   async stop(): Promise<void> {
@@ -68,7 +77,9 @@ export function redisUrl(): Promise<string> {
       if (url && await answers(url)) return url;
     }
     try {
-      return (await PrivateRedis.start()).url;
+      const own = await PrivateRedis.start();
+      own.detach();
+      return own.url;
     } catch {
       throw new Error('These tests need Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server (apt-get install -y redis-server).');
     }
