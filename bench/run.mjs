@@ -9,22 +9,13 @@ import autocannon from 'autocannon';
 import { Generator } from './gen/generator.mjs';
 import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync } from './lib/proc.mjs';
 import { renderTable, writeResults } from './lib/report.mjs';
+import { SERVERS } from './lib/servers.mjs';
 
-export const SERVERS = [
-  { name: 'raw', file: 'raw', json: true, label: 'raw node:http' },
-  { name: 'streamnest', file: 'streamnest-seed', json: true, label: 'streamnest (seed: getSSEStream + Set)' },
-  { name: 'streamnest-hub', file: 'streamnest-hub', json: false, label: 'streamnest (SseHub)' },
-  { name: 'better-sse', file: 'better-sse', json: false, label: 'better-sse Channel' },
-  { name: 'hono', file: 'hono', json: true, label: 'Hono streamSSE (@hono/node-server)' },
-  { name: 'fastify', file: 'fastify', json: true, label: 'Fastify + @fastify/sse' },
-  { name: 'nest-express', file: 'nest-express', json: true, label: 'NestJS @Sse + Subject (Express)' },
-  { name: 'nest-fastify', file: 'nest-fastify', json: true, label: 'NestJS @Sse + Subject (Fastify)' },
-];
 
 const MODES = {
-  smoke: { levels: [300], probes: 2, jsonRounds: 0, jsonSeconds: 0, burst: 20, budgetMin: 3 },
-  quick: { levels: [200, 1000], probes: 3, jsonRounds: 2, jsonSeconds: 3, burst: 100, budgetMin: 8 },
-  full: { levels: [1000, 10000, 19000], probes: 5, jsonRounds: 3, jsonSeconds: 8, burst: 0, budgetMin: 60 },
+  smoke: { levels: [300], probes: 2, bursts: 1, jsonRounds: 0, jsonSeconds: 0, burst: 20, budgetMin: 3 },
+  quick: { levels: [200, 1000], probes: 5, bursts: 3, jsonRounds: 4, jsonSeconds: 1, burst: 100, budgetMin: 8 },
+  full: { levels: [1000, 10000, 19000], probes: 5, bursts: 3, jsonRounds: 6, jsonSeconds: 2, burst: 0, budgetMin: 60 },
 };
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
@@ -36,6 +27,7 @@ const mode = { ...MODES[modeName] };
 if (!MODES[modeName]) { console.error(`unknown mode ${modeName}; use quick, full or smoke`); process.exit(2); }
 if (args.levels) mode.levels = args.levels.split(',').map(Number);
 if (args.probes) mode.probes = Number(args.probes);
+if (args.bursts) mode.bursts = Number(args.bursts);
 if (args['json-rounds']) mode.jsonRounds = Number(args['json-rounds']);
 if (args['json-seconds']) mode.jsonSeconds = Number(args['json-seconds']);
 const only = args.servers ? new Set(args.servers.split(',')) : null;
@@ -54,21 +46,21 @@ deadline.unref();
 
 const buildErrors = existsSync('build/build-errors.json') ? JSON.parse(readFileSync('build/build-errors.json', 'utf8')) : {};
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-let port = 41_000 + Math.floor(Math.random() * 1000);
 
 async function startServer(s) {
   if (buildErrors[s.file]) throw new Error(`build failed: ${buildErrors[s.file][0]}`);
   const file = `build/servers/${s.file}.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build`);
-  const p = port++;
-  const h = spawnChild(file, { execArgv: ['--expose-gc'], env: { PORT: String(p), HOST: '127.0.0.1' }, cpu: SERVER_CPU, label: s.name });
+  // Port 0: the kernel picks a free port (a fixed one can collide with the
+  // generator's own ephemeral source ports); the server reports it with `ready`.
+  const h = spawnChild(file, { execArgv: ['--expose-gc'], env: { PORT: '0', HOST: '127.0.0.1' }, cpu: SERVER_CPU, label: s.name });
   try {
-    await waitFor(h, (m) => m?.type === 'ready', 20_000);
+    const ready = await waitFor(h, (m) => m?.type === 'ready', 20_000);
+    h.port = ready.port;
   } catch (e) {
     await h.kill();
     throw new Error(`start failed: ${e.message}`);
   }
-  h.port = p;
   return h;
 }
 
@@ -78,7 +70,7 @@ const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Ma
 async function jsonPhase(results) {
   const list = servers.filter((s) => s.json);
   if (!list.length || mode.jsonRounds === 0) return;
-  log(`JSON GET: ${list.map((s) => s.name).join(', ')}; ${mode.jsonRounds} interleaved rounds of ${mode.jsonSeconds}s, 100 connections`);
+  log(`JSON GET: ${list.map((s) => s.name).join(', ')}; ${mode.jsonRounds} rounds of ${mode.jsonSeconds}s runs, each server paired with raw, 100 connections`);
   const live = new Map();
   for (const s of list) {
     try { live.set(s.name, await startServer(s)); } catch (e) { results[s.name].json = { skipped: e.message }; log(`  ${s.name}: skipped (${e.message})`); }
@@ -86,18 +78,45 @@ async function jsonPhase(results) {
   try {
     const run = (h, seconds) => autocannon({ url: `http://127.0.0.1:${h.port}/json`, connections: 100, pipelining: 1, duration: seconds });
     for (const [name, h] of live) { await run(h, 1); log(`  warmed ${name}`); }
+    // The machine is shared and noisy (other processes come and go within
+    // seconds), so every server is measured in pairs with raw, back to back,
+    // alternating which goes first, over several rounds.
+    const median = (v) => { const s = [...v].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const one = async (name, round) => {
+      const r = await run(live.get(name), mode.jsonSeconds);
+      const x = { rps: r.requests.total / (r.duration || mode.jsonSeconds), errors: r.errors + r.timeouts, non2xx: r.non2xx, p99ms: r.latency.p99 };
+      log(`  round ${round + 1} ${name}: ${Math.round(x.rps)} req/s (errors ${x.errors}, non-2xx ${x.non2xx})`);
+      return x;
+    };
     const samples = Object.fromEntries([...live.keys()].map((n) => [n, []]));
+    const ratios = Object.fromEntries([...live.keys()].map((n) => [n, []]));
+    const hasRaw = live.has('raw');
     for (let round = 0; round < mode.jsonRounds; round++) {
-      for (const [name, h] of live) {
-        const r = await run(h, mode.jsonSeconds);
-        const rps = r.requests.total / (r.duration || mode.jsonSeconds);
-        samples[name].push({ rps, errors: r.errors + r.timeouts, non2xx: r.non2xx, p99ms: r.latency.p99 });
-        log(`  round ${round + 1} ${name}: ${Math.round(rps)} req/s (errors ${r.errors + r.timeouts}, non-2xx ${r.non2xx})`);
+      for (const name of live.keys()) {
+        if (name === 'raw' && hasRaw) continue;
+        if (!hasRaw) { samples[name].push(await one(name, round)); continue; }
+        const rawFirst = round % 2 === 0;
+        const a = await one(rawFirst ? 'raw' : name, round);
+        const b = await one(rawFirst ? name : 'raw', round);
+        const [rx, x] = rawFirst ? [a, b] : [b, a];
+        samples.raw.push(rx);
+        samples[name].push(x);
+        ratios[name].push(x.rps / rx.rps);
       }
     }
+    // Other load on the machine only ever slows a run down, so the best run of
+    // each server is the least disturbed estimate of what it can do; the ratio
+    // to raw is best over best. Medians are kept in the JSON for comparison.
+    const bestRaw = hasRaw ? Math.max(...samples.raw.map((x) => x.rps)) : undefined;
     for (const [name, xs] of Object.entries(samples)) {
-      const sorted = xs.map((x) => x.rps).sort((a, b) => a - b);
-      results[name].json = { rps: sorted[Math.floor(sorted.length / 2)], samples: sorted.map(Math.round), errors: xs.reduce((n, x) => n + x.errors + x.non2xx, 0), p99ms: Math.max(...xs.map((x) => x.p99ms)) };
+      const best = Math.max(...xs.map((x) => x.rps));
+      results[name].json = {
+        rps: best, median: median(xs.map((x) => x.rps)), samples: xs.map((x) => Math.round(x.rps)),
+        ratio: bestRaw ? best / bestRaw : undefined,
+        medianPairRatio: ratios[name].length ? median(ratios[name]) : undefined,
+        pairRatios: ratios[name].map((r) => +r.toFixed(3)),
+        errors: xs.reduce((n, x) => n + x.errors + x.non2xx, 0), p99ms: Math.max(...xs.map((x) => x.p99ms)),
+      };
     }
   } finally {
     await Promise.all([...live.values()].map((h) => h.kill()));
@@ -137,31 +156,47 @@ async function ssePhase(s, out) {
       lv.rss = mem.rss;
       lv.rssPerConn = ramp.held ? (mem.rss - base.rss) / ramp.held : NaN;
 
-      // Latency of one broadcast, repeated `probes` times; latencies pooled.
+      // Latency of one broadcast, repeated `probes` times. The machine is shared
+      // and noisy, so each figure (p50, p99, max over the clients of one
+      // broadcast) is the median over the probes; the pooled p99 is kept too.
       const lats = [];
+      const perProbe = [];
       let probeExact = true, genCpu = 0, genWall = 0;
       for (let i = 0; i < mode.probes; i++) {
         const r = await gen.measure(1, (b) => h.rpc({ cmd: 'publish', batch: b, count: 1 }), 10_000 + n);
+        const one = [...r.lats].sort((a, b) => a - b);
+        perProbe.push({ p50: pct(one, 0.5) / 1e3, p99: pct(one, 0.99) / 1e3, max: one.at(-1) / 1e3 });
         for (const x of r.lats) lats.push(x);
         probeExact &&= r.exact;
         genCpu += r.cpuMs; genWall += r.wallMs;
         await sleep(100);
       }
       lats.sort((a, b) => a - b);
-      lv.latency = { p50: pct(lats, 0.5) / 1e3, p99: pct(lats, 0.99) / 1e3, max: lats.at(-1) / 1e3, samples: lats.length, exact: probeExact };
+      const med = (k) => { const v = perProbe.map((p) => p[k]).sort((a, b) => a - b); return v[(v.length - 1) >> 1]; };
+      lv.latency = { p50: med('p50'), p99: med('p99'), max: med('max'), pooledP99: pct(lats, 0.99) / 1e3, pooledMax: lats.at(-1) / 1e3, probes: perProbe, samples: lats.length, exact: probeExact };
 
-      // Sustained fan-out: a burst of K events, one per server event-loop turn.
+      // Sustained fan-out: bursts of K events, one per server event-loop turn.
+      // Repeated `bursts` times; the fastest (least disturbed) burst is reported,
+      // and "exact" requires every burst to reach every client completely.
       const k = burstSize(n);
-      await h.rpc({ cmd: 'lag-reset' });
-      const r = await gen.measure(k, (b) => h.rpc({ cmd: 'publish', batch: b, count: k }, 120_000), 30_000 + n * k / 50);
-      const lag = await h.rpc({ cmd: 'lag' });
-      const startedAt = BigInt(r.publish.startedAt);
-      const secs = r.last > startedAt ? Number(r.last - startedAt) / 1e9 : NaN;
-      lv.throughput = {
-        burst: k, expected: r.held * k, received: r.received, exact: r.exact, complete: r.complete, incomplete: r.incomplete,
-        outOfOrder: r.outOfOrder, timedOut: r.timedOut, seconds: secs, eventsPerSec: r.received / secs,
-        lagP99: lag.p99, lagMax: lag.max, genCpu: r.cpuMs / r.wallMs, publishMs: r.publish.publishMs,
-      };
+      const runs = [];
+      for (let i = 0; i < mode.bursts; i++) {
+        await h.rpc({ cmd: 'lag-reset' });
+        const r = await gen.measure(k, (b) => h.rpc({ cmd: 'publish', batch: b, count: k }, 120_000), 30_000 + n * k / 50);
+        const lag = await h.rpc({ cmd: 'lag' });
+        const startedAt = BigInt(r.publish.startedAt);
+        const secs = r.last > startedAt ? Number(r.last - startedAt) / 1e9 : NaN;
+        runs.push({
+          burst: k, expected: r.held * k, received: r.received, exact: r.exact, complete: r.complete, incomplete: r.incomplete,
+          outOfOrder: r.outOfOrder, timedOut: r.timedOut, seconds: secs, eventsPerSec: r.received / secs,
+          lagP99: lag.p99, lagMax: lag.max, genCpu: r.cpuMs / r.wallMs, publishMs: r.publish.publishMs,
+        });
+        await sleep(100);
+      }
+      const best = runs.reduce((a, b) => ((b.eventsPerSec || 0) > (a.eventsPerSec || 0) ? b : a));
+      lv.throughput = { ...best, exact: runs.every((x) => x.exact), runs: runs.map((x) => Math.round(x.eventsPerSec)) };
+      const lag = { p99: best.lagP99 };
+      const r = { exact: lv.throughput.exact, received: runs.find((x) => !x.exact)?.received ?? best.received, held: ramp.held };
       lv.genCpuLatency = genWall ? genCpu / genWall : NaN;
       lv.clientBound = lv.throughput.genCpu > 0.9;
       log(`  ${s.name} @${n}: held ${ramp.held} (errors ${ramp.errors}${ramp.firstError ? `: ${ramp.firstError}` : ''}), ` +

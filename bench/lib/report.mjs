@@ -28,7 +28,7 @@ export function tableRows(run) {
   const rows = [header];
   for (const r of run.results) {
     const row = [r.label ?? r.name];
-    row.push(r.json?.rps ? `${f0(r.json.rps)} (${ratio(r.json.rps, raw?.json?.rps)})${r.json.errors ? ` ⚠ ${r.json.errors} errors` : ''}` : r.json?.skipped ? 'skipped' : 'n/a');
+    row.push(r.json?.rps ? `${f0(r.json.rps)} (${r.json.ratio !== undefined ? `${r.json.ratio.toFixed(2)}×` : ratio(r.json.rps, raw?.json?.rps)})${r.json.errors ? ` ⚠ ${r.json.errors} errors` : ''}` : r.json?.skipped ? 'skipped' : 'n/a');
     if (r.sse.skipped) {
       row.push(`skipped: ${r.sse.skipped.slice(0, 90)}`);
       while (row.length < header.length) row.push('—');
@@ -140,8 +140,8 @@ function section(run) {
   }
   const js = run.results.filter((r) => r.json?.samples);
   if (js.length) {
-    lines.push('', '| Server | JSON req/s per round (median reported) | errors | worst p99 ms |', '| --- | --- | --- | --- |');
-    for (const r of js) lines.push(`| ${r.name} | ${r.json.samples.join(', ')} | ${r.json.errors} | ${r.json.p99ms} |`);
+    lines.push('', '| Server | JSON req/s per run (best reported) | median req/s | ratio to raw per pair | errors | worst p99 ms |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of js) lines.push(`| ${r.name} | ${r.json.samples.join(', ')} | ${f0(r.json.median)} | ${(r.json.pairRatios ?? []).join(', ')} | ${r.json.errors} | ${r.json.p99ms} |`);
   }
   lines.push('', '</details>', '');
   return lines.join('\n');

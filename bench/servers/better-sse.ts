@@ -20,7 +20,7 @@ const server = http.createServer(async (req, res) => {
 });
 
 server.listen(PORT, HOST, () => {
-  control('better-sse', PORT, {
+  control('better-sse', server, {
     publish(data) { channel.broadcast(data); },
     clients: () => channel.sessionCount,
   });

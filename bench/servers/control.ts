@@ -27,7 +27,8 @@ function reply(id: unknown, body: Record<string, unknown>): void {
 }
 
 /** Wires the IPC control channel to the server's broadcaster and announces `ready`. */
-export function control(name: string, port: number, b: Broadcaster): void {
+export function control(name: string, server: { address(): unknown }, b: Broadcaster): void {
+  const port = (server.address() as { port: number }).port;
   if (!process.send) {
     console.log(`${name} listening on ${port} (no IPC channel: control disabled)`);
     return;
@@ -80,5 +81,6 @@ export function control(name: string, port: number, b: Broadcaster): void {
   process.send({ type: 'ready', name, port });
 }
 
-export const PORT = Number(process.env.PORT ?? 3000);
+/** 0 (the default) lets the kernel pick a free port; the real one is sent with `ready`. */
+export const PORT = Number(process.env.PORT ?? 0);
 export const HOST = process.env.HOST ?? '127.0.0.1';

@@ -19,7 +19,7 @@ app.get('/sse', { sse: 'only' } as any, async (_req, reply: any) => {
 });
 
 await app.listen({ port: PORT, host: HOST });
-control('fastify', PORT, {
+control('fastify', app.server, {
   publish(data) {
     for (const r of replies) (r as any).sse.send({ data }).catch(() => replies.delete(r));
   },

@@ -18,8 +18,8 @@ app.get('/sse', (c) =>
   }),
 );
 
-serve({ fetch: app.fetch, port: PORT, hostname: HOST }, () => {
-  control('hono', PORT, {
+const server = serve({ fetch: app.fetch, port: PORT, hostname: HOST }, () => {
+  control('hono', server, {
     publish(data) {
       for (const s of streams) s.writeSSE({ data }).catch(() => streams.delete(s));
     },

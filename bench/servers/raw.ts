@@ -21,7 +21,7 @@ const server = http.createServer((req, res) => {
 });
 
 server.listen(PORT, HOST, () => {
-  control('raw', PORT, {
+  control('raw', server, {
     publish(data) {
       const chunk = Buffer.from(`data: ${data}\n\n`);
       for (const res of subscribers) res.write(chunk);

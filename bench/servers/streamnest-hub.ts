@@ -32,9 +32,9 @@ class BenchController {
 class BenchModule {}
 
 const app = await NestFactory.create(BenchModule, { logger: false });
-await app.listen(PORT, HOST);
+const server = await app.listen(PORT, HOST);
 let subscribers = 0;
-control('streamnest-hub', PORT, {
+control('streamnest-hub', server, {
   publish(data) {
     if (!hubRef) throw new Error('SseHub was never injected');
     const result: unknown = hubRef.publish(CHANNEL, { data });

@@ -27,8 +27,8 @@ class BenchController {
 class BenchModule {}
 
 const app = await NestFactory.create(BenchModule, { logger: false });
-await app.listen(PORT, HOST);
-control('streamnest-seed', PORT, {
+const server = await app.listen(PORT, HOST);
+control('streamnest-seed', server, {
   publish(data) {
     for (const write of writers) write({ data });
   },
