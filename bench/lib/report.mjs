@@ -155,8 +155,11 @@ whose command and date head its section. The machine is shared and noisy: compar
 through the ratios to raw \`node:http\` measured in the same run.
 
 Ratios: for req/s and events/s higher is better; for RSS per connection and latency lower is better.
-Latency is publish-to-receive on one monotonic clock (\`process.hrtime.bigint()\`), pooled over
-several single-event broadcasts, so it includes the generator's own time to read every socket.
+Latency is publish-to-receive on one monotonic clock (\`process.hrtime.bigint()\`): p50, p99 and max
+over the clients of one single-event broadcast, each the median over several broadcasts. It
+includes the generator's own time to read every socket. JSON req/s and events/s are each
+server's best of several runs (other load only slows a run down); all runs are in the detail
+and in \`results/<mode>.json\`. † marks a client-bound figure (generator core above 90%).
 `;
 
 export function writeResults(run) {
