@@ -1,0 +1,88 @@
+// The SSE load generator's coordinator: spreads streams over worker processes
+// (at most PER_WORKER each), one source address per worker (127.0.0.2, .3, …),
+// ramps in batches, and gathers per-batch delivery counts, latencies and the
+// workers' own CPU use.
+import { fileURLToPath } from 'node:url';
+import { spawnChild } from '../lib/proc.mjs';
+
+const WORKER = fileURLToPath(new URL('./worker.mjs', import.meta.url));
+export const PER_WORKER = 10_000; // well under the 20,000 open-file limit of a process
+
+export class Generator {
+  constructor({ port, path = '/sse', cpu, batch = 500 }) {
+    this.port = port;
+    this.path = path;
+    this.cpu = cpu;
+    this.batch = batch;
+    this.workers = []; // { h, count, addr }
+    this.batchNo = 0;
+  }
+
+  get size() { return this.workers.reduce((n, w) => n + w.count, 0); }
+
+  /** Opens streams until `total` have been attempted; returns what is held. */
+  async rampTo(total, timeoutMs = 10_000) {
+    let errors = 0, firstError = '';
+    const start = Date.now();
+    while (this.size < total) {
+      let w = this.workers.find((x) => x.count < PER_WORKER);
+      if (!w) {
+        const idx = this.workers.length;
+        w = { h: spawnChild(WORKER, { cpu: this.cpu, label: `generator worker ${idx}` }), count: 0, addr: `127.0.0.${2 + idx}` };
+        this.workers.push(w);
+      }
+      const n = Math.min(PER_WORKER - w.count, total - this.size);
+      w.count += n;
+      const r = await w.h.rpc({ cmd: 'connect', port: this.port, path: this.path, count: n, localAddress: w.addr, batch: this.batch, timeoutMs }, 60_000 + n * 20);
+      errors += r.errors;
+      if (r.firstError && !firstError) firstError = r.firstError;
+    }
+    const held = await this.held();
+    return { attempted: this.size, held, errors, firstError, ms: Date.now() - start };
+  }
+
+  async held() {
+    const rs = await Promise.all(this.workers.map((w) => w.h.rpc({ cmd: 'stats' })));
+    return rs.reduce((n, r) => n + r.open, 0);
+  }
+
+  /**
+   * Arms every worker for the next batch of `expect` events, runs `publish()`
+   * (which tells the server to broadcast them), and waits until every held
+   * stream has them all or `timeoutMs` passes.
+   */
+  async measure(expect, publish, timeoutMs) {
+    const batch = ++this.batchNo;
+    const waits = [];
+    for (const w of this.workers) {
+      const done = w.h.expect(timeoutMs + 5_000);
+      waits.push(done.promise);
+      await w.h.rpc({ cmd: 'arm', doneId: done.id, batch, expect, timeoutMs });
+    }
+    const pub = await publish(batch);
+    const rs = await Promise.all(waits);
+    const lats = [];
+    let last = 0n;
+    const out = { batch, expect, complete: 0, incomplete: 0, received: 0, extra: 0, outOfOrder: 0, timedOut: false, cpuMs: 0, wallMs: 0, held: 0 };
+    for (const r of rs) {
+      for (const x of r.lats) lats.push(x);
+      if (BigInt(r.last) > last) last = BigInt(r.last);
+      out.complete += r.complete; out.incomplete += r.incomplete; out.received += r.received;
+      out.extra += r.extra; out.outOfOrder += r.outOfOrder; out.timedOut ||= r.timedOut; out.held += r.open;
+      out.cpuMs += r.cpuMs; out.wallMs = Math.max(out.wallMs, r.wallMs);
+    }
+    out.lats = lats;
+    out.last = last;
+    out.publish = pub;
+    out.exact = out.incomplete === 0 && out.extra === 0 && out.outOfOrder === 0 && !out.timedOut && out.received === out.held * expect;
+    return out;
+  }
+
+  async close() {
+    await Promise.all(this.workers.map(async (w) => {
+      try { await w.h.rpc({ cmd: 'close' }, 5_000); } catch {}
+      await w.h.kill();
+    }));
+    this.workers = [];
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The control side of every server under test. The runner forks the server
+ * with an IPC channel and drives it with messages, so no framework has to
+ * expose an extra HTTP route for publishing, GC or stats:
+ *
+ *   { id, cmd: 'mem' }                      -> { rss, heapUsed } after two full GCs
+ *   { id, cmd: 'lag-reset' } / { cmd: 'lag' } -> event-loop delay p50/p99/max in ms
+ *   { id, cmd: 'publish', batch, count }    -> broadcasts `count` events, one per
+ *                                              event-loop turn (setImmediate), each
+ *                                              carrying process.hrtime.bigint()
+ *   { id, cmd: 'clients' }                  -> the server's own subscriber count
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface Broadcaster {
+  /** Sends one event whose `data` is exactly `data` (a plain ASCII string) to every subscriber. */
+  publish(data: string): void;
+  /** How many subscribers the server holds right now. */
+  clients(): number;
+}
+
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+
+function reply(id: unknown, body: Record<string, unknown>): void {
+  process.send?.({ id, ...body });
+}
+
+/** Wires the IPC control channel to the server's broadcaster and announces `ready`. */
+export function control(name: string, server: { address(): unknown }, b: Broadcaster): void {
+  const port = (server.address() as { port: number }).port;
+  if (!process.send) {
+    console.log(`${name} listening on ${port} (no IPC channel: control disabled)`);
+    return;
+  }
+  process.on('message', (m: any) => {
+    switch (m?.cmd) {
+      case 'mem': {
+        const gc = (globalThis as any).gc as undefined | (() => void);
+        if (gc) { gc(); gc(); }
+        const mu = process.memoryUsage();
+        reply(m.id, { rss: mu.rss, heapUsed: mu.heapUsed, gc: !!gc });
+        break;
+      }
+      case 'lag-reset':
+        lag.reset();
+        reply(m.id, {});
+        break;
+      case 'lag':
+        reply(m.id, { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 });
+        break;
+      case 'clients':
+        reply(m.id, { clients: b.clients() });
+        break;
+      case 'publish': {
+        const count: number = m.count;
+        const batch: number = m.batch;
+        let seq = 0;
+        const started = process.hrtime.bigint();
+        const step = () => {
+          try {
+            b.publish(`t=${process.hrtime.bigint()} b=${batch} s=${seq}`);
+          } catch (error) {
+            reply(m.id, { error: String((error as Error)?.stack ?? error) });
+            return;
+          }
+          seq++;
+          if (seq < count) setImmediate(step);
+          else reply(m.id, { startedAt: String(started), publishMs: Number(process.hrtime.bigint() - started) / 1e6 });
+        };
+        step();
+        break;
+      }
+      case 'exit':
+        process.exit(0);
+      default:
+        reply(m?.id, { error: `unknown command ${m?.cmd}` });
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send({ type: 'ready', name, port });
+}
+
+/** 0 (the default) lets the kernel pick a free port; the real one is sent with `ready`. */
+export const PORT = Number(process.env.PORT ?? 0);
+export const HOST = process.env.HOST ?? '127.0.0.1';

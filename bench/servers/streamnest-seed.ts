@@ -1,0 +1,36 @@
+/**
+ * streamnest, seed path: `getSSEStream` per client; a broadcast iterates a Set
+ * of the clients' `write` functions. Also serves the plain JSON route.
+ */
+import { Controller, Get, getSSEStream, Module, NestFactory, Sse, type SSEStream } from 'streamnest';
+import { control, HOST, PORT } from './control.js';
+
+const writers = new Set<SSEStream['write']>();
+
+@Controller()
+class BenchController {
+  @Get('/json')
+  json() {
+    return { hello: 'world' };
+  }
+
+  @Get('/sse')
+  @Sse()
+  sse() {
+    const stream = getSSEStream({ cancel() { writers.delete(stream.write); } });
+    writers.add(stream.write);
+    return stream.body;
+  }
+}
+
+@Module({ controllers: [BenchController] })
+class BenchModule {}
+
+const app = await NestFactory.create(BenchModule, { logger: false });
+const server = await app.listen(PORT, HOST);
+control('streamnest-seed', server, {
+  publish(data) {
+    for (const write of writers) write({ data });
+  },
+  clients: () => writers.size,
+});
