@@ -32,8 +32,10 @@ export function respond(res: Response, result: unknown, status: number): void | 
 }
 
 function sendBody(res: Response, body: string | Uint8Array, type: string): void {
-  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  // One writeHead instead of two setHeader calls: headers set earlier (middleware, @Header) are merged in, and a Content-Type already set wins.
+  const headers = res.hasHeader('Content-Type') ? { 'Content-Length': length } : { 'Content-Type': type, 'Content-Length': length };
+  (res as import('node:http').ServerResponse).writeHead(res.statusCode, headers);
   res.end(body);
 }
 

@@ -1,9 +1,11 @@
 import type { Response } from '../common/interfaces.js';
 import type { SseLimits } from './options.js';
 import type { SseRuntime } from './runtime.js';
+import type { Socket } from 'node:net';
 import { encodeComment } from './encode.js';
+import { frameChunk, SharedEvent } from './shared-event.js';
 
-const HEARTBEAT = encodeComment();
+const HEARTBEAT = SharedEvent.of(encodeComment());
 
 /** Why a session ended, as its source's teardown sees it. */
 export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error';
@@ -19,6 +21,12 @@ export class SseSession {
   private active = false;
   private teardown: ((reason: CloseReason) => void) | undefined;
   private reason: CloseReason = 'client';
+  /**
+   * On HTTP/1.1 chunked responses, events go straight to the socket, framed by
+   * us: one write per event instead of Node's four writes, cork and nextTick.
+   * `res.end()` still writes the final chunk, so the framing stays consistent.
+   */
+  private direct: Socket | undefined;
 
   constructor(
     readonly response: Response,
@@ -40,6 +48,8 @@ export class SseSession {
     res.removeHeader('Content-Encoding');
     res.on('close', () => this.closed());
     (res as import('node:http').ServerResponse).flushHeaders();
+    const http1 = res as import('node:http').ServerResponse & { chunkedEncoding?: boolean };
+    if (!http2 && http1.chunkedEncoding === true && http1.socket) this.direct = http1.socket;
     this.runtime.register(this, this.limits.heartbeat);
   }
 
@@ -58,9 +68,25 @@ export class SseSession {
   write(chunk: string | Uint8Array): boolean {
     if (!this.open) return false;
     this.active = true;
-    const res = this.response;
-    (res as import('node:http').ServerResponse).write(chunk);
-    const unsent = res.writableLength;
+    if (this.direct) {
+      this.direct.write(typeof chunk === 'string' ? `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n` : frameChunk(chunk));
+    } else {
+      (this.response as import('node:http').ServerResponse).write(chunk);
+    }
+    return this.afterWrite();
+  }
+
+  /** Writes an event encoded once for many sessions: the same Buffer goes to every socket. */
+  writeShared(event: SharedEvent): boolean {
+    if (!this.open) return false;
+    this.active = true;
+    if (this.direct) this.direct.write(event.framed);
+    else (this.response as import('node:http').ServerResponse).write(event.bytes);
+    return this.afterWrite();
+  }
+
+  private afterWrite(): boolean {
+    const unsent = this.unsent();
     if (unsent > this.limits.maxBufferedBytes) {
       this.close('slow');
       return false;
@@ -68,18 +94,23 @@ export class SseSession {
     return unsent < this.limits.highWaterMark;
   }
 
+  private unsent(): number {
+    return this.direct ? this.direct.writableLength : this.response.writableLength;
+  }
+
   /** Resolves once the unsent bytes have drained, or at once if the session is closed. */
   drained(): Promise<void> {
-    if (!this.open || this.response.writableLength < this.limits.highWaterMark) return Promise.resolve();
+    if (!this.open || this.unsent() < this.limits.highWaterMark) return Promise.resolve();
+    const emitter = this.direct ?? this.response;
     return new Promise((resolve) => {
-      const done = () => { this.response.off('drain', done); this.response.off('close', done); resolve(); };
-      this.response.on('drain', done);
+      const done = () => { emitter.off('drain', done); this.response.off('close', done); resolve(); };
+      emitter.on('drain', done);
       this.response.on('close', done);
     });
   }
 
   beat(): void {
-    if (!this.active) this.write(HEARTBEAT);
+    if (!this.active) this.writeShared(HEARTBEAT);
     this.active = false;
   }
 

@@ -1,5 +1,6 @@
 import { SSE_ATTACH, type SseAttachable } from '../attachable.js';
 import type { SseSession } from '../session.js';
+import type { SharedEvent } from '../shared-event.js';
 import type { HubEvent } from './transport.js';
 
 export type HubFilter = (event: HubEvent) => boolean;
@@ -12,7 +13,7 @@ export type HubFilter = (event: HubEvent) => boolean;
 export class HubSubscription implements SseAttachable {
   session: SseSession | undefined;
   /** Live events that arrived during replay; null once live. */
-  pending: Array<{ event: HubEvent; bytes: Buffer }> | null = [];
+  pending: Array<{ event: HubEvent; bytes: SharedEvent }> | null = [];
   /** The id of the last event written, so replay and live never overlap. */
   lastId: string | undefined;
 

@@ -1,6 +1,7 @@
 import { Logger } from '../../common/logger.js';
 import { Errors } from '../../errors.js';
 import { encodeEvent, checkEvent } from '../encode.js';
+import { SharedEvent } from '../shared-event.js';
 import { HubSubscription, type HubFilter } from './hub-subscription.js';
 import type { HubEvent, SseTransport } from './transport.js';
 
@@ -35,7 +36,11 @@ export interface HubStats {
 }
 
 const logger = new Logger('SseHub');
-const RESET = Buffer.from(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } }));
+const RESET = SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } }));
+
+function shared(event: HubEvent): SharedEvent {
+  return SharedEvent.of(encodeEvent({ id: event.id, event: event.event, data: event.data }));
+}
 
 /**
  * Broadcast with replay. `publish` hands the event to the transport, which
@@ -102,18 +107,18 @@ export class SseHub {
   private deliver(event: HubEvent): void {
     const subscribers = this.channels.get(event.channel);
     if (!subscribers || subscribers.size === 0) return;
-    const bytes = Buffer.from(encodeEvent({ id: event.id, event: event.event, data: event.data }));
+    const bytes = shared(event);
     for (const subscription of subscribers) {
       if (subscription.pending) subscription.pending.push({ event, bytes });
       else this.write(subscription, event, bytes);
     }
   }
 
-  private write(subscription: HubSubscription, event: HubEvent, bytes: Buffer): void {
+  private write(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): void {
     if (!subscription.session!.isOpen) return;
     if (subscription.filter && !this.passes(subscription, event)) return;
     subscription.lastId = event.id;
-    subscription.session!.write(bytes);
+    subscription.session!.writeShared(bytes);
     this.counters.delivered++;
   }
 
@@ -146,7 +151,7 @@ export class SseHub {
       logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, (error as Error)?.stack);
       if (!session.isOpen) return;
       this.counters.resets++;
-      session.write(RESET);
+      session.writeShared(RESET);
       this.goLive(subscription);
     });
   }
@@ -158,11 +163,11 @@ export class SseHub {
     if (complete) {
       this.counters.replays++;
       for (const event of events) {
-        this.write(subscription, event, Buffer.from(encodeEvent({ id: event.id, event: event.event, data: event.data })));
+        this.write(subscription, event, shared(event));
       }
     } else {
       this.counters.resets++;
-      session.write(RESET);
+      session.writeShared(RESET);
     }
     this.goLive(subscription);
   }
