@@ -82,3 +82,5 @@ export const Test = {
     return new TestingModuleBuilder(metadata);
   },
 };
+
+export { SseTestClient, type ReceivedEvent, type SseTestClientOptions } from './sse-client.js';
