@@ -51,13 +51,16 @@ export class SseSession {
     const http1 = res as import('node:http').ServerResponse & { chunkedEncoding?: boolean };
     if (!http2 && http1.chunkedEncoding === true && http1.socket) this.direct = http1.socket;
     this.runtime.register(this, this.limits.heartbeat);
+    // The client may have left while an async handler was still working: its 'close' has already fired.
+    if ((res as { destroyed?: boolean }).destroyed) this.closed();
   }
 
   get isOpen(): boolean { return this.open; }
 
   /** Runs once when the session closes: the source stops producing here. */
   onClose(teardown: (reason: CloseReason) => void): void {
-    this.teardown = teardown;
+    if (this.open) this.teardown = teardown;
+    else teardown(this.reason);
   }
 
   /**

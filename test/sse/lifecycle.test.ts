@@ -247,3 +247,25 @@ test('invalid SSE options are refused at start-up, naming the option', async () 
   await assert.rejects(app.listen(0, '127.0.0.1'), /"heartbeat" must be a positive integer or false/);
   await assert.rejects(NestFactory.create(BadModule, { logger: false, sse: { maxBufferedBytes: 'big' as never } }).then((a) => a.init()), /"maxBufferedBytes"/);
 });
+
+test('a client that leaves while an async handler is still working costs nothing: cancel runs, no session stays', async (t) => {
+  let cancelled = 0;
+  @Controller()
+  class Slow {
+    @Sse('slow')
+    async slow() {
+      await new Promise((r) => setTimeout(r, 300));
+      return getSSEStream({ cancel() { cancelled++; } }).body;
+    }
+  }
+  const { app, url, close } = await startApp({ controllers: [Slow] });
+  t.after(close);
+  const http = await import('node:http');
+  const req = http.get(`${url}/slow`);
+  req.on('error', () => undefined);
+  await new Promise((r) => setTimeout(r, 50));
+  req.destroy();
+  await eventually(() => cancelled === 1, 3000, 'cancel after the early disconnect');
+  await eventually(() => app.getSseStats().open === 0, 3000, 'no open session');
+  assert.deepEqual(app.getSseStats().heartbeats, { members: 0, timers: 0 });
+});
