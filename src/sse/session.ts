@@ -57,6 +57,9 @@ export class SseSession {
 
   get isOpen(): boolean { return this.open; }
 
+  /** The unsent bytes past which this session is dropped as too slow. */
+  get maxBufferedBytes(): number { return this.limits.maxBufferedBytes; }
+
   /** Runs once when the session closes: the source stops producing here. */
   onClose(teardown: (reason: CloseReason) => void): void {
     if (this.open) this.teardown = teardown;
@@ -86,6 +89,17 @@ export class SseSession {
     if (this.direct) this.direct.write(event.framed);
     else (this.response as import('node:http').ServerResponse).write(event.bytes);
     return this.afterWrite();
+  }
+
+  /** Holds writes until `uncork`, so several events leave in one system call. */
+  cork(): void {
+    if (this.direct) this.direct.cork();
+    else (this.response as import('node:http').ServerResponse).cork?.();
+  }
+
+  uncork(): void {
+    if (this.direct) this.direct.uncork();
+    else (this.response as import('node:http').ServerResponse).uncork?.();
   }
 
   private afterWrite(): boolean {

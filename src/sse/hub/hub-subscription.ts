@@ -14,8 +14,13 @@ export class HubSubscription implements SseAttachable {
   session: SseSession | undefined;
   /** Live events that arrived during replay; null once live. */
   pending: Array<{ event: HubEvent; bytes: SharedEvent }> | null = [];
-  /** The id of the last event written, so replay and live never overlap. */
-  lastId: string | undefined;
+  pendingBytes = 0;
+  /**
+   * While catching up after a reconnect: the newest id the client already has
+   * (its Last-Event-ID, then the last replayed event). Events at or below it
+   * are skipped, so replay and live never overlap; cleared at the first newer event.
+   */
+  floor: string | undefined;
 
   constructor(
     readonly channels: readonly string[],

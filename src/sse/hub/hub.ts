@@ -3,6 +3,7 @@ import { Errors } from '../../errors.js';
 import { encodeEvent, checkEvent } from '../encode.js';
 import { SharedEvent } from '../shared-event.js';
 import { HubSubscription, type HubFilter } from './hub-subscription.js';
+import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import type { HubEvent, SseTransport } from './transport.js';
 
 export interface PublishMessage {
@@ -48,7 +49,8 @@ function shared(event: HubEvent): SharedEvent {
  * it once and writes the same bytes to every local subscriber of the channel.
  */
 export class SseHub {
-  private readonly channels = new Map<string, Set<HubSubscription>>();
+  private readonly channels = new Map<string, ChannelFanout>();
+  private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => this.sendTo(subscription, group);
   private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0 };
   private subscribers = 0;
   private started: Promise<void> | undefined;
@@ -99,25 +101,48 @@ export class SseHub {
 
   stats(): HubStats {
     const channels: Record<string, number> = {};
-    for (const [channel, set] of this.channels) channels[channel] = set.size;
+    for (const [channel, fanout] of this.channels) channels[channel] = fanout.subscribers.size;
     return { channels, subscribers: this.subscribers, ...this.counters };
   }
 
-  /** Encodes once, writes the same bytes to every local subscriber of the channel. */
+  /** Encodes once; the channel's fan-out writes the same bytes to every local subscriber. */
   private deliver(event: HubEvent): void {
-    const subscribers = this.channels.get(event.channel);
-    if (!subscribers || subscribers.size === 0) return;
-    const bytes = shared(event);
-    for (const subscription of subscribers) {
-      if (subscription.pending) subscription.pending.push({ event, bytes });
-      else this.write(subscription, event, bytes);
+    const fanout = this.channels.get(event.channel);
+    if (!fanout || fanout.subscribers.size === 0) return;
+    fanout.push({ event, bytes: shared(event) });
+  }
+
+  /** One subscriber's share of a fan-out: held during replay, else written, several events in one corked write. */
+  private sendTo(subscription: HubSubscription, group: readonly Outgoing[]): void {
+    if (subscription.pending) {
+      for (const { event, bytes } of group) this.hold(subscription, event, bytes);
+      return;
     }
+    if (group.length === 1) {
+      this.write(subscription, group[0]!.event, group[0]!.bytes);
+      return;
+    }
+    const session = subscription.session!;
+    session.cork();
+    for (const { event, bytes } of group) this.write(subscription, event, bytes);
+    session.uncork();
+  }
+
+  /** Keeps a live event until replay is done; a subscriber whose backlog passes its limit is dropped like any slow one. */
+  private hold(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): void {
+    subscription.pending!.push({ event, bytes });
+    subscription.pendingBytes += bytes.bytes.length;
+    if (subscription.pendingBytes > subscription.session!.maxBufferedBytes) subscription.session!.close('slow');
   }
 
   private write(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): void {
     if (!subscription.session!.isOpen) return;
+    if (subscription.floor !== undefined) {
+      // Catching up: this instance may still deliver events the client saw elsewhere or got in its replay.
+      if (this.transport.compare(event.id, subscription.floor) <= 0) return;
+      subscription.floor = undefined;
+    }
     if (subscription.filter && !this.passes(subscription, event)) return;
-    subscription.lastId = event.id;
     subscription.session!.writeShared(bytes);
     this.counters.delivered++;
   }
@@ -135,14 +160,15 @@ export class SseHub {
     const session = subscription.session!;
     this.subscribers++;
     for (const channel of subscription.channels) {
-      let set = this.channels.get(channel);
-      if (!set) this.channels.set(channel, set = new Set());
-      set.add(subscription);
+      let fanout = this.channels.get(channel);
+      if (!fanout) this.channels.set(channel, fanout = new ChannelFanout(this.sendGroup));
+      fanout.subscribers.add(subscription);
     }
     session.onClose((reason) => {
       if (reason === 'slow') this.counters.droppedSlow++;
       this.detach(subscription);
     });
+    subscription.floor = subscription.lastEventId;
     if (subscription.lastEventId === undefined) {
       this.goLive(subscription);
       return;
@@ -164,6 +190,7 @@ export class SseHub {
       this.counters.replays++;
       for (const event of events) {
         this.write(subscription, event, shared(event));
+        subscription.floor = event.id;
       }
     } else {
       this.counters.resets++;
@@ -172,24 +199,22 @@ export class SseHub {
     this.goLive(subscription);
   }
 
-  /** Flushes live events that arrived during replay, skipping any the replay already sent. */
+  /** Flushes live events that arrived during replay; `write` skips any the replay already sent. */
   private goLive(subscription: HubSubscription): void {
     const pending = subscription.pending ?? [];
     subscription.pending = null;
-    for (const { event, bytes } of pending) {
-      if (subscription.lastId !== undefined && this.transport.compare(event.id, subscription.lastId) <= 0) continue;
-      this.write(subscription, event, bytes);
-    }
+    subscription.pendingBytes = 0;
+    for (const { event, bytes } of pending) this.write(subscription, event, bytes);
   }
 
   private detach(subscription: HubSubscription): void {
     subscription.pending = null;
     this.subscribers--;
     for (const channel of subscription.channels) {
-      const set = this.channels.get(channel);
-      if (!set) continue;
-      set.delete(subscription);
-      if (set.size === 0) this.channels.delete(channel);
+      const fanout = this.channels.get(channel);
+      if (!fanout) continue;
+      fanout.subscribers.delete(subscription);
+      if (fanout.subscribers.size === 0) this.channels.delete(channel);
     }
   }
 }
