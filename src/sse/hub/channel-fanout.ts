@@ -4,8 +4,12 @@ import type { HubEvent } from './transport.js';
 
 export interface Outgoing { event: HubEvent; bytes: SharedEvent }
 
-/** At most this many subscriber writes per event-loop turn, so one huge channel never stalls everything else. */
-export const FANOUT_SLICE = 2048;
+/**
+ * At most this many subscribers are written per event-loop turn, so one huge
+ * channel never stalls everything else. Each costs one system call (a group of
+ * events goes out corked), so the slice bounds the time of a turn.
+ */
+export const FANOUT_SLICE = 1024;
 
 /**
  * The subscribers of one channel and the events on their way to them. Events
@@ -44,7 +48,7 @@ export class ChannelFanout {
         continue;
       }
       this.send(next.value, this.group);
-      budget -= this.group.length;
+      budget--;
     }
     this.scheduled = true;
     setImmediate(() => this.run());
