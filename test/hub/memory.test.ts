@@ -44,3 +44,24 @@ test('memory hub: the opt-in stats endpoint and graceful shutdown with a retry h
   assert.equal(client.retries.length, 1, 'a retry hint came before the end');
   assert.ok(client.retries[0]! >= 1000 && client.retries[0]! <= 2000, `retry ${client.retries[0]} has jitter within [1000, 2000]`);
 });
+
+test('memory hub: a channel larger than one fan-out slice gets bursts in order, exactly once, across loop turns', async (t) => {
+  const FANOUT_SUBSCRIBERS = 2500;
+  const http = await import('node:http');
+  const a = await startHubApp(new MemoryTransport());
+  t.after(a.close);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  t.after(() => agent.destroy());
+  const clients = [];
+  for (let i = 0; i < FANOUT_SUBSCRIBERS; i += 250) {
+    clients.push(...await Promise.all(Array.from({ length: 250 }, () => connectEvents(`${a.url}/feed`, {}, agent))));
+  }
+  await eventually(() => a.hub.stats().subscribers === FANOUT_SUBSCRIBERS, 10_000, 'all subscribed');
+  // Published without yielding: later events queue behind the first fan-out and go out coalesced.
+  await Promise.all(Array.from({ length: 30 }, (_, i) => a.hub.publish('news', { data: String(i + 1) })));
+  const expected = Array.from({ length: 30 }, (_, i) => String(i + 1));
+  await Promise.all(clients.map((c) => c.waitForCount(30, 30_000)));
+  for (const client of clients) assert.deepEqual(client.events.map((e) => e.data), expected);
+  assert.equal(a.hub.stats().delivered, FANOUT_SUBSCRIBERS * 30);
+  for (const client of clients) client.close();
+});
