@@ -162,15 +162,49 @@ server's best of several runs (other load only slows a run down); all runs are i
 and in \`results/<mode>.json\`. † marks a client-bound figure (generator core above 90%).
 `;
 
-export function writeResults(run) {
+function saveRun(run) {
   mkdirSync('results', { recursive: true });
   writeFileSync(`results/${run.mode}.json`, JSON.stringify(run, (k, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+}
+
+export function writeResults(run) {
+  saveRun(run);
   writeFileSync(`results/latency-${run.mode}.svg`, renderSvg(run));
+  rebuildMarkdown();
+}
+
+/** Saves a cluster run and rebuilds RESULTS.md from every saved run. */
+export function refreshResults(run) {
+  saveRun(run);
+  rebuildMarkdown();
+}
+
+export function rebuildMarkdown() {
   const parts = [PREAMBLE];
   for (const mode of MODES) {
     const f = `results/${mode}.json`;
     if (mode === 'smoke' || !existsSync(f)) continue;
     parts.push(section(JSON.parse(readFileSync(f, 'utf8'))));
   }
+  if (existsSync('results/cluster.json')) parts.push(clusterSection(JSON.parse(readFileSync('results/cluster.json', 'utf8'))));
+  if (existsSync('NOTES.md')) parts.push(readFileSync('NOTES.md', 'utf8'));
   writeFileSync('RESULTS.md', parts.join('\n'));
+}
+
+function clusterSection(run) {
+  const r = run.result;
+  const l = r.latency;
+  const t = r.throughput;
+  return [
+    '## beyond one process',
+    '',
+    `- Command: \`${run.command}\``,
+    `- Date: ${run.date} (finished ${run.finished}); Node ${run.node}`,
+    `- ${r.processes} streamnest processes, each with the hub on the Redis Streams transport (one shared stream), each on its own port; the generator spreads the clients over them and publishes through the first process only.`,
+    '',
+    '| Processes | Clients held (errors) | Clients per process | RSS per process MiB | One broadcast p50 / p99 / max ms | Every client got it | Burst | Received / expected | Events/s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${r.processes} | ${f0(r.held)} of ${f0(r.clients)} (${r.connectErrors}) | ${r.perProcess.map((p) => f0(p.clients)).join(', ')} | ${r.perProcess.map((p) => f0(p.rss / 2 ** 20)).join(', ')} | ${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)} | ${l.exact ? 'yes' : 'no'} | ${t.burst} | ${f0(t.received)} / ${f0(t.expected)}${t.exact ? '' : ' ✗'} | ${f0(t.eventsPerSec)} |`,
+    '',
+  ].join('\n');
 }

@@ -2,7 +2,6 @@
  * streamnest, hub path: `SseModule.forRoot()` + `SseHub`. The handler returns
  * `hub.subscribe(channel)`; a broadcast is `hub.publish(channel, { data })`,
  * which encodes once and writes the same bytes to every session.
- * Written against the SseHub contract; the harness skips it if it does not build or start.
  */
 import { Controller, Get, Module, NestFactory, Sse, SseHub, SseModule } from 'streamnest';
 import { control, HOST, PORT } from './control.js';
@@ -33,7 +32,6 @@ class BenchModule {}
 
 const app = await NestFactory.create(BenchModule, { logger: false });
 const server = await app.listen(PORT, HOST);
-let subscribers = 0;
 control('streamnest-hub', server, {
   publish(data) {
     if (!hubRef) throw new Error('SseHub was never injected');
@@ -42,8 +40,5 @@ control('streamnest-hub', server, {
       (result as Promise<unknown>).catch((error) => process.send?.({ type: 'log', error: String(error) }));
     }
   },
-  clients: () => {
-    const h = hubRef as any;
-    return typeof h?.size === 'function' ? h.size(CHANNEL) : subscribers;
-  },
+  clients: () => hubRef?.stats().subscribers ?? 0,
 });
