@@ -25,7 +25,8 @@ type RequestListener = (req: any, res: any) => void;
 export class HttpServer {
   readonly server: AnyServer;
   private readonly h2Sessions = new Set<http2.ServerHttp2Session>();
-  private readonly sockets = new Set<Socket>();
+  /** Only on the HTTP/2 server, whose HTTP/1.1 fallback connections Node does not track for us. */
+  private readonly fallbackSockets = new Set<Socket>();
 
   constructor(listener: RequestListener, options: ListenOptions) {
         if (options.http2) {
@@ -34,16 +35,16 @@ export class HttpServer {
         this.h2Sessions.add(session);
         session.once('close', () => this.h2Sessions.delete(session));
       });
+      server.on('secureConnection', (socket: Socket) => {
+        this.fallbackSockets.add(socket);
+        socket.once('close', () => this.fallbackSockets.delete(socket));
+      });
       this.server = server;
     } else if (options.https) {
       this.server = https.createServer({ noDelay: true, ...options.https }, listener);
     } else {
       this.server = http.createServer({ noDelay: true }, listener);
     }
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       // A malformed request or a reset: answer 400 if we still can, never crash.
       if (socket.writable && error.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -78,7 +79,9 @@ export class HttpServer {
     await Promise.race([closed, timeout]);
     clearTimeout(timer);
     for (const session of this.h2Sessions) session.destroy();
-    for (const socket of this.sockets) socket.destroy();
+    // HTTP/1.1 connections are tracked by Node itself, except on the HTTP/2 server.
+    (this.server as http.Server).closeAllConnections?.();
+    for (const socket of this.fallbackSockets) socket.destroy();
     await closed;
   }
 }

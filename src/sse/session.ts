@@ -7,6 +7,15 @@ import { frameChunk, SharedEvent } from './shared-event.js';
 
 const HEARTBEAT = SharedEvent.of(encodeComment());
 
+/** The SSE response headers. `no-transform` also keeps compression middleware away. */
+const SSE_HEADERS = Object.freeze({
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+});
+/** On HTTP/1.1 only: the header is forbidden in HTTP/2. */
+const SSE_HEADERS_HTTP1 = Object.freeze({ ...SSE_HEADERS, Connection: 'keep-alive' });
+
 /** Why a session ended, as its source's teardown sees it. */
 export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error';
 
@@ -36,23 +45,24 @@ export class SseSession {
 
   /** Sends the headers, flushed, so the client's `open` fires before the first event. */
   start(): void {
-    const res = this.response;
+    const res = this.response as import('node:http').ServerResponse & { chunkedEncoding?: boolean };
     const http2 = (res as { stream?: unknown }).stream !== undefined;
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'text/event-stream');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    // Forbidden in HTTP/2, and meaningless there.
-    if (!http2) res.setHeader('Connection', 'keep-alive');
-    res.removeHeader('Content-Length');
-    res.removeHeader('Content-Encoding');
+    if (!http2 && res.getHeaderNames().length === 0) {
+      // The common case, no middleware headers: one writeHead with a shared object, so the
+      // response keeps no per-connection header table for its whole (long) life.
+      res.writeHead(200, SSE_HEADERS_HTTP1);
+    } else {
+      res.statusCode = 200;
+      for (const [name, value] of Object.entries(http2 ? SSE_HEADERS : SSE_HEADERS_HTTP1)) res.setHeader(name, value);
+      res.removeHeader('Content-Length');
+      res.removeHeader('Content-Encoding');
+    }
     res.on('close', () => this.closed());
-    (res as import('node:http').ServerResponse).flushHeaders();
-    const http1 = res as import('node:http').ServerResponse & { chunkedEncoding?: boolean };
-    if (!http2 && http1.chunkedEncoding === true && http1.socket) this.direct = http1.socket;
+    res.flushHeaders();
+    if (!http2 && res.chunkedEncoding === true && res.socket) this.direct = res.socket;
     this.runtime.register(this, this.limits.heartbeat);
     // The client may have left while an async handler was still working: its 'close' has already fired.
-    if ((res as { destroyed?: boolean }).destroyed) this.closed();
+    if (res.destroyed) this.closed();
   }
 
   get isOpen(): boolean { return this.open; }

@@ -1,11 +1,7 @@
 // Shared helpers for the browser tests: Debian's Chromium through playwright-core,
 // apps started in-process on 127.0.0.1, a second origin, and a throwaway TLS certificate.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Controller, Get, Header, type ApplicationOptions, type ListenOptions, type ModuleMetadata, type NestApplication } from 'streamnest';
@@ -94,33 +90,13 @@ export async function serveHtml(t: TestContext, html: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/**
- * A self-signed certificate for localhost and 127.0.0.1, made with openssl in a
- * temp dir that is removed at once. (Debian's chromium package pulls in openssl.)
- */
-export function selfSignedCert(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(join(tmpdir(), 'streamnest-cert-'));
-  try {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
-    return { key: readFileSync(key), cert: readFileSync(cert) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Chromium with one page open on the app's blank page: how most browser tests begin. */
+export async function openBlankPage(t: TestContext, started: StartedApp, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<Page> {
+  const browser = await launchChromium(t);
+  const { page } = await newPage(t, browser, options);
+  await page.goto(started.url + BLANK_PATH);
+  return page;
 }
 
-/** Resolves once `check` holds, polling every 20 ms; fails after `timeoutMs` naming `what`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  if (await check()) return;
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+export { selfSignedCertificate as selfSignedCert } from '../support/tls.js';
+export { eventually } from '../support/sse-reader.js';

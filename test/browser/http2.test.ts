@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { Controller, Get, getSSEStream, Sse, type NestApplication } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp } from './browser.js';
+import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp, openBlankPage } from './browser.js';
 
 /** A quicker stream than the seed's, so each source shows events soon. */
 @Controller('')
@@ -76,9 +76,7 @@ test('over HTTP/1.1, the seventh EventSource to one origin waits while six strea
   const versions: string[] = [];
   const started = await startApp({ controllers: [TickController] }, { configure: recordVersions(versions) });
   t.after(started.close);
-  const browser = await launchChromium(t);
-  const { page } = await newPage(t, browser);
-  await page.goto(started.url + BLANK_PATH);
+  const page = await openBlankPage(t, started);
 
   await openMany(page, '/ticks', 7);
   await page.waitForFunction(() => (window as any).counts.slice(0, 6).every((c: number) => c >= 3), undefined, { timeout: 8000 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, LastEventId, Sse, type NestApplication } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp, type StartedApp } from './browser.js';
+import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp, type StartedApp, openBlankPage } from './browser.js';
 
 /** The `retry:` the test streams send, in ms: short, to keep the test short. */
 const RETRY = 500;
@@ -142,9 +142,7 @@ class EndingController {
 test('when the server ends a stream, Chromium reconnects after the retry the handler sent, with Last-Event-ID', async (t) => {
   const started = await startApp({ controllers: [EndingController] });
   t.after(started.close);
-  const browser = await launchChromium(t);
-  const { page } = await newPage(t, browser);
-  await page.goto(started.url + BLANK_PATH);
+  const page = await openBlankPage(t, started);
 
   await page.evaluate(() => {
     const w = window as any;

@@ -4,16 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, Sse } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { BLANK_PATH, eventually, launchChromium, newPage, startApp } from './browser.js';
+import { eventually, openBlankPage, startApp } from './browser.js';
 
 interface Received { type: string; data: string; lastEventId: string; origin: string; at: number }
 
 test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
   const started = await startApp({ controllers: [AppController] });
   t.after(started.close);
-  const browser = await launchChromium(t);
-  const { page } = await newPage(t, browser);
-  await page.goto(started.url + BLANK_PATH);
+  const page = await openBlankPage(t, started);
 
   await page.evaluate(() => {
     const w = window as any;
@@ -44,9 +42,7 @@ test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
 test('addEventListener("myEvent") on /sse2 receives ids 1, 2, 3 while onmessage hears nothing', async (t) => {
   const started = await startApp({ controllers: [AppController] });
   t.after(started.close);
-  const browser = await launchChromium(t);
-  const { page } = await newPage(t, browser);
-  await page.goto(started.url + BLANK_PATH);
+  const page = await openBlankPage(t, started);
 
   await page.evaluate(() => {
     const w = window as any;
@@ -90,9 +86,7 @@ class CancelProbeController {
 test('close() in the page runs the server\'s cancel once, within 1 s', async (t) => {
   const started = await startApp({ controllers: [AppController, CancelProbeController] });
   t.after(started.close);
-  const browser = await launchChromium(t);
-  const { page } = await newPage(t, browser);
-  await page.goto(started.url + BLANK_PATH);
+  const page = await openBlankPage(t, started);
   const stats = () => started.app.getSseStats();
 
   // The test controller: cancel observed directly.

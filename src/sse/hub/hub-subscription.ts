@@ -26,11 +26,11 @@ export class HubSubscription implements SseAttachable {
     readonly channels: readonly string[],
     readonly lastEventId: string | undefined,
     readonly filter: HubFilter | undefined,
-    private readonly onAttach: (subscription: HubSubscription) => void,
+    private readonly hub: { attach(subscription: HubSubscription): void },
   ) {}
 
   [SSE_ATTACH](session: SseSession): void {
     this.session = session;
-    this.onAttach(this);
+    this.hub.attach(this);
   }
 }

@@ -91,7 +91,7 @@ export class SseHub {
     if (list.length === 0) throw new TypeError('SseHub.subscribe(): give at least one channel');
     list.forEach(checkChannel);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
-    return new HubSubscription(list, lastEventId, options.filter, (s) => this.attach(s));
+    return new HubSubscription(list, lastEventId, options.filter, this);
   }
 
   /** Stops the transport: called by the container on shutdown, after every stream has ended. */
@@ -156,7 +156,8 @@ export class SseHub {
     }
   }
 
-  private attach(subscription: HubSubscription): void {
+  /** Called by a subscription once its session is open. */
+  attach(subscription: HubSubscription): void {
     const session = subscription.session!;
     this.subscribers++;
     for (const channel of subscription.channels) {
