@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryTransport } from 'streamnest';
+import { Controller, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest';
+import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';
 import { eventually } from '../support/sse-reader.js';
 import { hubBehaviour } from './hub-behaviour.js';
@@ -64,4 +65,32 @@ test('memory hub: a channel larger than one fan-out slice gets bursts in order, 
   for (const client of clients) assert.deepEqual(client.events.map((e) => e.data), expected);
   assert.equal(a.hub.stats().delivered, FANOUT_SUBSCRIBERS * 30);
   for (const client of clients) client.close();
+});
+
+test('memory hub: a filter that throws skips that event for that client only; the stream goes on', async (t) => {
+  @Controller()
+  class Picky {
+    constructor(private readonly hub: SseHub) {}
+    @Sse('picky')
+    picky() {
+      return this.hub.subscribe('numbers', { filter: (e) => { if (e.data === '2') throw new Error('bad filter'); return true; } });
+    }
+  }
+  const { app, url, close } = await startApp({ imports: [SseModule.forRoot()], controllers: [Picky] });
+  t.after(close);
+  const hub = app.get(SseHub);
+  const client = await connectEvents(`${url}/picky`);
+  await eventually(() => hub.stats().subscribers === 1, 3000, 'subscriber');
+  for (const n of ['1', '2', '3']) await hub.publish('numbers', { data: n });
+  assert.deepEqual((await client.waitForCount(2)).map((e) => e.data), ['1', '3']);
+  client.close();
+});
+
+test('memory transport and publish refuse bad options and messages, naming what is wrong', async (t) => {
+  assert.throws(() => new MemoryTransport({ maxEvents: -1 }), /SN_ERR_INVALID_HUB_OPTION.*"maxEvents"/);
+  assert.throws(() => new MemoryTransport({ maxAgeMs: 1.5 }), /"maxAgeMs"/);
+  const a = await startHubApp(new MemoryTransport());
+  t.after(a.close);
+  await assert.rejects(a.hub.publish('news', null as never), /must be an object/);
+  await assert.rejects(a.hub.publish('news', { data: () => 1 }), /"data"/);
 });

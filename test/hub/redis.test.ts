@@ -90,3 +90,22 @@ test('redis transport options are checked', () => {
   assert.throws(() => new RedisStreamsTransport({ url, maxLen: 0 }), /"maxLen" must be a positive integer/);
   assert.throws(() => new RedisStreamsTransport({ url, blockMs: -1 }), /"blockMs"/);
 });
+
+test('redis hub: a reconnect while Redis is down gets reset, then live events once Redis is back', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.stop());
+  const a = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: key(), blockMs: 200 }));
+  t.after(a.close);
+  const [firstId] = await publishMany(a.hub, 'news', 1, 1);
+  await redis.stop();
+  const client = await connectEvents(`${a.url}/feed`, { 'last-event-id': firstId! });
+  const [reset] = await client.waitForCount(1);
+  assert.equal(reset!.event, 'reset', 'replay failed, so the client is told to refetch');
+  await redis.restart();
+  await eventually(async () => {
+    try { await a.hub.publish('news', { data: 'back' }); return true; } catch { return false; }
+  }, 10_000, 'publish after the restart');
+  const events = await client.waitForCount(2);
+  assert.equal(events[1]!.data, 'back');
+  client.close();
+});
