@@ -15,11 +15,6 @@ class BenchController {
     hubRef = hub;
   }
 
-  @Get('/json')
-  json() {
-    return { hello: 'world' };
-  }
-
   @Get('/sse')
   @Sse()
   sse() {

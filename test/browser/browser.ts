@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { Controller, Get, Header, type ApplicationOptions, type ListenOptions, type ModuleMetadata, type NestApplication } from 'streamnest';
+import { Controller, Get, getSSEStream, Header, LastEventId, Sse, type ApplicationOptions, type ListenOptions, type ModuleMetadata, type NestApplication, type Type } from 'streamnest';
 import { Test } from 'streamnest/testing';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -96,6 +96,37 @@ export async function openBlankPage(t: TestContext, started: StartedApp, options
   const { page } = await newPage(t, browser, options);
   await page.goto(started.url + BLANK_PATH);
   return page;
+}
+
+/** What a resume stream saw: each connection's Last-Event-ID and when it came, and the last id written. */
+export interface ResumeLog {
+  connections: Array<{ lastEventId: string | undefined; at: number }>;
+  lastWritten: number;
+}
+
+/**
+ * A controller at /resume whose stream continues after the id the client sends
+ * back, writes an event every 100 ms (data `{ n }`), and asks for `retry`.
+ */
+export function resumeController(retry: number): { ResumeController: Type; log: ResumeLog } {
+  const log: ResumeLog = { connections: [], lastWritten: 0 };
+  @Controller('')
+  class ResumeController {
+    @Get('/resume')
+    @Sse()
+    resume(@LastEventId() lastEventId?: string) {
+      log.connections.push({ lastEventId, at: Date.now() });
+      let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
+      const { write, body } = getSSEStream({ cancel() { clearInterval(timer); } });
+      write({ retry, comment: 'hello' });
+      const timer = setInterval(() => {
+        log.lastWritten = next;
+        write({ id: next++, data: { n: log.lastWritten } });
+      }, 100);
+      return body;
+    }
+  }
+  return { ResumeController, log };
 }
 
 export { selfSignedCertificate as selfSignedCert } from '../support/tls.js';

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { Controller, Get, getSSEStream, LastEventId, Sse, type NestApplication } from 'streamnest';
+import type { NestApplication } from 'streamnest';
 import { CORS } from 'streamnest/cors';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { eventually, launchChromium, newPage, serveHtml, startApp, type StartedApp } from './browser.js';
+import { eventually, launchChromium, newPage, resumeController, serveHtml, startApp, type StartedApp } from './browser.js';
 
 const OTHER_ORIGIN_PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>another origin</title></head><body></body></html>';
 
@@ -101,22 +101,8 @@ test('withCredentials: true streams through CORS({ credentials: true }) with the
   assert.equal(await messages(page, 'wildcard'), 0);
 });
 
-const resumed: Array<string | undefined> = [];
-let lastWritten = 0;
-
-@Controller('')
-class ResumeController {
-  @Get('/resume')
-  @Sse()
-  resume(@LastEventId() lastEventId?: string) {
-    resumed.push(lastEventId);
-    let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
-    const { write, body } = getSSEStream({ cancel() { clearInterval(timer); } });
-    write({ retry: 300, comment: 'hello' });
-    const timer = setInterval(() => { lastWritten = next; write({ id: next++, data: 'x' }); }, 100);
-    return body;
-  }
-}
+const { ResumeController, log: resumeLog } = resumeController(300);
+const resumed = () => resumeLog.connections.map((c) => c.lastEventId);
 
 test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ credentials: true })', async (t) => {
   const seen: Seen[] = [];
@@ -133,16 +119,16 @@ test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ 
 
   await open(page, 'resume', `${first.url}/resume`, true);
   await page.waitForFunction(() => (window as any).resume.messages.length >= 3, undefined, { timeout: 8000 });
-  assert.deepEqual(resumed, [undefined]);
+  assert.deepEqual(resumed(), [undefined]);
 
   await first.close();
-  const idAtStop = String(lastWritten);
+  const idAtStop = String(resumeLog.lastWritten);
   let second: StartedApp | undefined;
   t.after(() => second?.close());
   second = await startApp({ controllers: [ResumeController] }, { ...options, port: first.port });
 
-  await eventually(() => resumed.length >= 2, 8000, 'the cross-origin reconnect');
-  assert.equal(resumed[1], idAtStop, 'Last-Event-ID is the last id written before the stop');
+  await eventually(() => resumed().length >= 2, 8000, 'the cross-origin reconnect');
+  assert.equal(resumed()[1], idAtStop, 'Last-Event-ID is the last id written before the stop');
   const reconnect = seen.filter((s) => s.method === 'GET' && s.url === '/resume')[1]!;
   assert.equal(reconnect.origin, pageOrigin);
   assert.equal(reconnect.lastEventId, idAtStop);
@@ -190,7 +176,7 @@ test('a fetch-based SSE client resuming cross-origin with Last-Event-ID passes t
 
     assert.equal(result.status, 200);
     assert.equal(result.type, 'text/event-stream');
-    assert.match(result.text, new RegExp(`^: hello\\nretry: 300\\n\\nid: ${from + 1}\\ndata: x\\n\\nid: ${from + 2}\\ndata: x\\n\\n`));
+    assert.match(result.text, new RegExp(`^: hello\\nretry: 300\\n\\nid: ${from + 1}\\ndata: \\{"n":${from + 1}\\}\\n\\nid: ${from + 2}\\ndata: \\{"n":${from + 2}\\}\\n\\n`));
     const port = new URL(app.url).port;
     const mine = seen.filter((s) => s.url === '/resume' && s.origin === pageOrigin);
     const preflight = mine.find((s) => s.method === 'OPTIONS' && s.requestHeaders?.includes('last-event-id'));

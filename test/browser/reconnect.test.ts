@@ -4,33 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, LastEventId, Sse, type NestApplication } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { BLANK_PATH, eventually, launchChromium, newPage, selfSignedCert, startApp, type StartedApp, openBlankPage } from './browser.js';
+import { BLANK_PATH, eventually, launchChromium, newPage, openBlankPage, resumeController, selfSignedCert, startApp, type StartedApp } from './browser.js';
 
 /** The `retry:` the test streams send, in ms: short, to keep the test short. */
 const RETRY = 500;
 
-/** Every connection to /resume: the Last-Event-ID it brought and when it arrived. */
-const connections: Array<{ lastEventId: string | undefined; at: number }> = [];
-/** The last id written on any /resume stream. */
-let lastWritten = 0;
-
-/** A test stream that resumes after the id the client sends back, and asks for a short retry. */
-@Controller('')
-class ResumeController {
-  @Get('/resume')
-  @Sse()
-  resume(@LastEventId() lastEventId?: string) {
-    connections.push({ lastEventId, at: Date.now() });
-    let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
-    const { write, body } = getSSEStream({ cancel() { clearInterval(timer); } });
-    write({ retry: RETRY, comment: 'hello' });
-    const timer = setInterval(() => {
-      lastWritten = next;
-      write({ id: next++, data: { n: lastWritten } });
-    }, 100);
-    return body;
-  }
-}
+const { ResumeController, log: resumeLog } = resumeController(RETRY);
+const connections = resumeLog.connections;
 
 /** Requests to the seed's /sse2, as a middleware sees them: Last-Event-ID and when. */
 const seedRequests: Array<{ lastEventId: string | undefined; at: number }> = [];
@@ -73,7 +53,7 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
   const stoppedAt = Date.now();
   await first.close();
   const closeTook = Date.now() - stoppedAt;
-  const idAtStop = String(lastWritten);
+  const idAtStop = String(resumeLog.lastWritten);
 
   // Restart on the same port.
   let second: StartedApp | undefined;
