@@ -1,3 +1,4 @@
+import { FlushScheduler, type Flushable } from './flush-scheduler.js';
 import { HeartbeatScheduler } from './heartbeat.js';
 import { resolveSseOptions, SSE_DEFAULTS, type SseLimits, type SseOptions } from './options.js';
 import { SseSession } from './session.js';
@@ -22,6 +23,7 @@ export class SseRuntime {
   readonly defaults: SseLimits;
   private readonly sessions = new Set<SseSession>();
   private readonly heartbeats = new HeartbeatScheduler();
+  private readonly flushes = new FlushScheduler();
   private opened = 0;
   private droppedSlow = 0;
 
@@ -48,6 +50,9 @@ export class SseRuntime {
   }
 
   countSlowDrop(): void { this.droppedSlow++; }
+
+  /** Queues a session's pending writes for the next turn's flush. */
+  scheduleFlush(session: Flushable): void { this.flushes.schedule(session); }
 
   stats(): SseStats {
     return { open: this.sessions.size, opened: this.opened, droppedSlow: this.droppedSlow, heartbeats: this.heartbeats.stats() };

@@ -36,6 +36,13 @@ export class SseSession {
    * `res.end()` still writes the final chunk, so the framing stays consistent.
    */
   private direct: Socket | undefined;
+  /**
+   * On the direct path, `write` only queues: the runtime flushes sessions in
+   * slices on the next turn, so a loop writing to thousands of streams never
+   * blocks the event loop for long, and events written in a burst go out together.
+   */
+  private pending: Array<string | Buffer> | undefined;
+  private pendingBytes = 0;
 
   constructor(
     readonly response: Response,
@@ -85,20 +92,56 @@ export class SseSession {
     if (!this.open) return false;
     this.active = true;
     if (this.direct) {
-      this.direct.write(typeof chunk === 'string' ? `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n` : frameChunk(chunk));
+      if (typeof chunk === 'string') {
+        const length = Buffer.byteLength(chunk);
+        this.defer(`${length.toString(16)}\r\n${chunk}\r\n`, length);
+      } else {
+        this.defer(frameChunk(chunk), chunk.byteLength);
+      }
     } else {
       (this.response as import('node:http').ServerResponse).write(chunk);
     }
     return this.afterWrite();
   }
 
-  /** Writes an event encoded once for many sessions: the same Buffer goes to every socket. */
+  /**
+   * Writes an event encoded once for many sessions: the same Buffer goes to
+   * every socket at once (the hub slices its own fan-out), after anything queued.
+   */
   writeShared(event: SharedEvent): boolean {
     if (!this.open) return false;
     this.active = true;
-    if (this.direct) this.direct.write(event.framed);
+    if (this.pending) this.pending.push(event.framed);
+    else if (this.direct) this.direct.write(event.framed);
     else (this.response as import('node:http').ServerResponse).write(event.bytes);
     return this.afterWrite();
+  }
+
+  private defer(framed: string | Buffer, bytes: number): void {
+    this.pendingBytes += bytes;
+    if (this.pending) {
+      this.pending.push(framed);
+      return;
+    }
+    this.pending = [framed];
+    this.runtime.scheduleFlush(this);
+  }
+
+  /** Writes what `write` queued, in one corked system call. The runtime calls it; so does closing. */
+  flush(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    this.pendingBytes = 0;
+    const socket = this.direct!;
+    if (socket.destroyed) return;
+    if (pending.length === 1) {
+      socket.write(pending[0]!);
+      return;
+    }
+    socket.cork();
+    for (const framed of pending) socket.write(framed);
+    socket.uncork();
   }
 
   /** Holds writes until `uncork`, so several events leave in one system call. */
@@ -122,7 +165,7 @@ export class SseSession {
   }
 
   private unsent(): number {
-    return this.direct ? this.direct.writableLength : this.response.writableLength;
+    return this.direct ? this.direct.writableLength + this.pendingBytes : this.response.writableLength;
   }
 
   /** Resolves once the unsent bytes have drained, or at once if the session is closed. */
@@ -147,8 +190,11 @@ export class SseSession {
     this.reason = reason;
     if (reason === 'slow') {
       this.runtime.countSlowDrop();
+      this.pending = undefined;
       this.response.destroy();
     } else {
+      // What was queued goes out before the final chunk.
+      this.flush();
       this.response.end();
     }
     this.closed();
@@ -157,6 +203,8 @@ export class SseSession {
   private closed(): void {
     if (!this.open) return;
     this.open = false;
+    this.pending = undefined;
+    this.pendingBytes = 0;
     this.runtime.unregister(this, this.limits.heartbeat);
     const teardown = this.teardown;
     this.teardown = undefined;
