@@ -117,6 +117,15 @@ export class SseSession {
     return this.afterWrite();
   }
 
+  /** Like `write`, for bytes encoded once and possibly shared with other sessions; queued on the direct path. */
+  writeQueued(event: SharedEvent): boolean {
+    if (!this.open) return false;
+    this.active = true;
+    if (this.direct) this.defer(event.framed, event.bytes.length);
+    else (this.response as import('node:http').ServerResponse).write(event.bytes);
+    return this.afterWrite();
+  }
+
   private defer(framed: string | Buffer, bytes: number): void {
     this.pendingBytes += bytes;
     if (this.pending) {

@@ -1,6 +1,7 @@
 import { Logger } from '../common/logger.js';
 import { SSE_ATTACH } from './attachable.js';
 import { encodeEvent } from './encode.js';
+import { encodeShared } from './broadcast-memo.js';
 import type { SSEMessageEvent } from './message-event.js';
 import type { CloseReason, SseSession } from './session.js';
 
@@ -50,8 +51,8 @@ export function getSSEStream(options: SSEStreamOptions = {}): SSEStream {
 
   const write = (event: SSEMessageEvent): boolean => {
     if (ended) return false;
+    if (session) return session.writeQueued(encodeShared(event));
     const text = encodeEvent(event);
-    if (session) return session.write(text);
     if (web) {
       web.enqueue(encoder.encode(text));
       return (web.desiredSize ?? 0) > 0;
