@@ -3,18 +3,32 @@
  * user can search for it. All of them are defined here, in one place.
  */
 export class StreamnestError extends Error {
-  constructor(readonly code: string, message: string) {
+  /** The HTTP status this error answers with when it escapes a handler (none: a generic 500). */
+  readonly status?: number;
+  /** Seconds a client should wait before retrying, sent as `Retry-After`. */
+  readonly retryAfter?: number;
+  /** What the HTTP response says; the full message, which may name internals, is only logged. */
+  readonly publicMessage?: string;
+
+  constructor(readonly code: string, message: string, http?: HttpMeaning) {
     super(message);
     this.name = 'StreamnestError';
+    if (http) Object.assign(this, http);
   }
 }
 
+/** How an error reads over HTTP, for the errors that have a meaning there. */
+interface HttpMeaning { status: number; retryAfter?: number; publicMessage: string }
+
 type Describe = (...args: any[]) => string;
 
-function define<D extends Describe>(code: string, describe: D) {
-  const make = (...args: Parameters<D>) => new StreamnestError(code, `${code}: ${describe(...args)}`);
+function define<D extends Describe>(code: string, describe: D, http?: HttpMeaning) {
+  const make = (...args: Parameters<D>) => new StreamnestError(code, `${code}: ${describe(...args)}`, http);
   return Object.assign(make, { code });
 }
+
+/** The backend behind the hub is down or hung: a 503 the client may retry shortly. */
+const BACKEND_DOWN: HttpMeaning = { status: 503, retryAfter: 2, publicMessage: 'The event backend is unavailable; retry shortly.' };
 
 export const Errors = {
   MISSING_PROVIDER: define('SN_ERR_MISSING_PROVIDER',
@@ -52,8 +66,29 @@ export const Errors = {
     (option: string, rule: string) => `SseModule / transport option "${option}" ${rule}`),
   INVALID_CHANNEL: define('SN_ERR_INVALID_CHANNEL',
     (channel: unknown) => `SSE hub channel must be a non-empty string without CR, LF or NUL, got ${JSON.stringify(channel)}`),
+  NO_CHANNEL: define('SN_ERR_INVALID_CHANNEL',
+    (got: string) => `SseHub.subscribe(): give at least one channel, as a string or an array of strings; got ${got}`),
   TRANSPORT_UNAVAILABLE: define('SN_ERR_TRANSPORT_UNAVAILABLE',
-    (channel: string, cause: string) => `publish to channel "${channel}" failed and nothing was stored: ${cause}. Retry once the backend is back.`),
+    (channel: string, cause: string) => `publish to channel "${channel}" failed and nothing was stored: ${cause}. Retry once the backend is back.`,
+    BACKEND_DOWN),
+  PUBLISH_TIMEOUT: define('SN_ERR_PUBLISH_TIMEOUT',
+    (channel: string, ms: number) =>
+      `publish to channel "${channel}" got no answer from the transport within ${ms} ms; it may or may not have been stored. ` +
+      `Check the backend (is Redis hung?), or raise SseModule.forRoot({ publishTimeout }).`,
+    BACKEND_DOWN),
+  TRANSPORT_NOT_STARTED: define('SN_ERR_TRANSPORT_NOT_STARTED',
+    (transport: string) => `${transport} is used before start(): give it to SseModule.forRoot({ transport }), which starts it.`),
+  INVALID_MIDDLEWARE: define('SN_ERR_INVALID_MIDDLEWARE',
+    (got: string) => `app.use(): middleware must be a function (req, res, next), got ${got}`),
+  INVALID_MOUNT_PATH: define('SN_ERR_INVALID_MOUNT_PATH',
+    (path: unknown) => `app.use(): the mount path ${JSON.stringify(path)} is not a valid URL path. Give a path such as '/admin', without '?' or '#'.`),
+  CORS_CREDENTIALS_ORIGIN: define('SN_ERR_CORS_CREDENTIALS_ORIGIN',
+    (got: string) =>
+      `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +
+      `Write CORS({ credentials: true, origin: ['https://app.example.com'] }) or origin: (origin, callback) => callback(null, allowed(origin)); ` +
+      `reflecting every origin would let any site read your users' cookie-authenticated streams.`),
+  INVALID_OPTION: define('SN_ERR_INVALID_OPTION',
+    (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
   REDIS_UNREACHABLE: define('SN_ERR_REDIS_UNREACHABLE',
     (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY',

@@ -1,4 +1,6 @@
 /** A small levelled logger, in the shape of NestJS's, that the app can silence or replace. */
+import { printable } from './describe.js';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 export interface LoggerService {
@@ -35,7 +37,7 @@ export class ConsoleLogger implements LoggerService {
 
   private print(level: LogLevel, message: unknown, context?: string, stack?: string) {
     if (!this.levels.has(level)) return;
-    const text = message instanceof Error ? (message.stack ?? message.message) : typeof message === 'string' ? message : JSON.stringify(message);
+    const text = printable(message);
     const line = `[streamnest] ${process.pid} ${new Date().toISOString()} ${level.toUpperCase().padStart(7)}${context ? ` [${context}]` : ''} ${text}${stack ? `\n${stack}` : ''}\n`;
     (level === 'log' || level === 'debug' || level === 'verbose' ? process.stdout : process.stderr).write(line);
   }
@@ -58,13 +60,27 @@ export class Logger implements LoggerService {
 
   constructor(private readonly context?: string) {}
 
-  log(message: unknown, context = this.context) { Logger.sink?.log(message, context); }
-  warn(message: unknown, context = this.context) { Logger.sink?.warn(message, context); }
-  debug(message: unknown, context = this.context) { Logger.sink?.debug?.(message, context); }
-  verbose(message: unknown, context = this.context) { Logger.sink?.verbose?.(message, context); }
-  fatal(message: unknown, context = this.context) { Logger.sink?.fatal?.(message, context); }
+  log(message: unknown, context = this.context) { Logger.emit((sink) => sink.log(message, context)); }
+  warn(message: unknown, context = this.context) { Logger.emit((sink) => sink.warn(message, context)); }
+  debug(message: unknown, context = this.context) { Logger.emit((sink) => sink.debug?.(message, context)); }
+  verbose(message: unknown, context = this.context) { Logger.emit((sink) => sink.verbose?.(message, context)); }
+  fatal(message: unknown, context = this.context) { Logger.emit((sink) => sink.fatal?.(message, context)); }
   error(message: unknown, stack?: string, context = this.context) {
-    if (stack === undefined) Logger.sink?.error(message, context);
-    else Logger.sink?.error(message, stack, context);
+    Logger.emit((sink) => (stack === undefined ? sink.error(message, context) : sink.error(message, stack, context)));
+  }
+
+  /**
+   * Logging happens on error paths, so a sink that throws (the app's own
+   * LoggerService) must not turn one failure into a crash: its line goes to
+   * stderr instead.
+   */
+  private static emit(write: (sink: LoggerService) => void): void {
+    const sink = Logger.sink;
+    if (!sink) return;
+    try {
+      write(sink);
+    } catch (error) {
+      process.stderr.write(`[streamnest] the logger threw: ${printable(error)}\n`);
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { CanActivate, NestInterceptor, Request, Response } from '../common/
 import type { Type } from '../common/types.js';
 import { HttpExecutionContext } from './execution-context.js';
 import { handleException, type BoundFilter } from './exception-handler.js';
-import { hasBody, parseBody } from './body-parser.js';
+import { hasBody, parseBody, type BodyLimits } from './body-parser.js';
 import { isObservableLike, isPromiseLike, lastValue } from './stream-detection.js';
 import type { CompiledParam } from './param-resolvers.js';
 
@@ -25,8 +25,8 @@ export interface RoutePlan {
   send: Sender;
   /** The handler owns the response (@Res without passthrough): send nothing. */
   ownsResponse: boolean;
-  /** Read the body when one comes; `false` when the app disabled body parsing or the route is SSE. */
-  bodyLimit: number | false;
+  /** How to read the body when one comes; `false` when the app disabled body parsing or the route is SSE. */
+  body: BodyLimits | false;
 }
 
 /**
@@ -35,19 +35,28 @@ export interface RoutePlan {
  * with no Promise at all; otherwise it takes the general async path.
  */
 export function compileRoute(plan: RoutePlan): RouteHandler {
-  const { controller, instance, handler, params, guards, interceptors, filters, send, ownsResponse, bodyLimit } = plan;
+  const { controller, instance, handler, params, guards, interceptors, filters, send, ownsResponse, body } = plan;
   const simple = guards.length === 0 && interceptors.length === 0 && params.every((p) => p.pipes.length === 0);
 
   const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
+  /**
+   * Sending is inside the error path too: serialising a circular object or a
+   * BigInt, or an @Sse result that cannot stream, throws here, often inside a
+   * promise continuation where an escaping throw would end the process.
+   */
   const finish = (ctx: HttpExecutionContext, result: unknown) => {
     if (ownsResponse) return;
-    const sent = send(ctx, result);
-    if (sent) sent.catch((error) => fail(error, ctx));
+    try {
+      const sent = send(ctx, result);
+      if (sent) sent.catch((error) => fail(error, ctx));
+    } catch (error) {
+      fail(error, ctx);
+    }
   };
 
   async function runAsync(ctx: HttpExecutionContext): Promise<void> {
     const req = ctx.request;
-    if (bodyLimit !== false && req.body === undefined && hasBody(req)) req.body = await parseBody(req, bodyLimit);
+    if (body !== false && req.body === undefined && hasBody(req)) req.body = await parseBody(req, ctx.response, body);
     for (const guard of guards) {
       if (!(await settle(guard.canActivate(ctx)))) throw new ForbiddenException('Forbidden resource');
     }
@@ -78,7 +87,7 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
     req.params = routeParams;
     req.query = query;
     const ctx = new HttpExecutionContext(controller, handler, req, res);
-    if (!simple || (bodyLimit !== false && req.body === undefined && hasBody(req))) {
+    if (!simple || (body !== false && req.body === undefined && hasBody(req))) {
       runAsync(ctx).catch((error) => fail(error, ctx));
       return;
     }

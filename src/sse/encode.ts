@@ -1,4 +1,5 @@
 import type { SSEMessageEvent } from './message-event.js';
+import { describeThrown, printable } from '../common/describe.js';
 
 /**
  * The SSE wire format, exact to the WHATWG HTML "Server-sent events" rules:
@@ -30,9 +31,16 @@ function line(field: string, value: string): string {
   return value === '' ? `${field}\n` : `${field} ${value}\n`;
 }
 
-function dataText(data: unknown): string {
+/** The text of a `data` value: a string as it is, anything else as JSON. */
+export function dataText(data: unknown): string {
   if (typeof data === 'string') return data;
-  const json = JSON.stringify(data);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch (error) {
+    // A BigInt, a cycle, or a toJSON that throws.
+    throw new SseFieldError('data', `must be a string or a JSON-serialisable value: ${describeThrown(error).message}`);
+  }
   if (json === undefined) throw new SseFieldError('data', `must be a string or a JSON-serialisable value, got ${typeof data}`);
   return json;
 }
@@ -40,7 +48,7 @@ function dataText(data: unknown): string {
 export function checkId(id: unknown): string {
   const text = typeof id === 'number' ? (Number.isFinite(id) ? String(id) : '') : id;
   if (typeof text !== 'string' || (typeof id === 'number' && text === '')) {
-    throw new SseFieldError('id', `must be a string or a finite number, got ${String(id)}`);
+    throw new SseFieldError('id', `must be a string or a finite number, got ${printable(id)}`);
   }
   if (/[\r\n\0]/.test(text)) throw new SseFieldError('id', 'must not contain CR, LF or NUL');
   return text;
@@ -52,9 +60,15 @@ export function checkEvent(event: unknown): string {
   return event;
 }
 
+function checkComment(comment: unknown): string {
+  if (typeof comment === 'string') return comment;
+  if (typeof comment === 'number' || typeof comment === 'boolean') return String(comment);
+  throw new SseFieldError('comment', `must be a string, got ${comment === null ? 'null' : typeof comment}`);
+}
+
 export function checkRetry(retry: unknown): number {
   if (typeof retry !== 'number' || !Number.isSafeInteger(retry) || retry < 0) {
-    throw new SseFieldError('retry', `must be a non-negative integer number of milliseconds, got ${String(retry)}`);
+    throw new SseFieldError('retry', `must be a non-negative integer number of milliseconds, got ${printable(retry)}`);
   }
   return retry;
 }
@@ -66,7 +80,7 @@ export function checkRetry(retry: unknown): number {
 export function encodeEvent(ev: SSEMessageEvent): string {
   if (ev === null || typeof ev !== 'object') throw new SseFieldError('event', `an SSE message must be an object, got ${ev === null ? 'null' : typeof ev}`);
   let out = '';
-  if (ev.comment !== undefined) out += lines(':', String(ev.comment));
+  if (ev.comment !== undefined) out += lines(':', checkComment(ev.comment));
   if (ev.event !== undefined) out += `event: ${checkEvent(ev.event)}\n`;
   if (ev.id !== undefined) out += `id: ${checkId(ev.id)}\n`;
   if (ev.retry !== undefined) out += `retry: ${checkRetry(ev.retry)}\n`;

@@ -1,5 +1,6 @@
 import { HttpException } from '../common/exceptions.js';
 import { Logger } from '../common/logger.js';
+import { describeThrown } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
@@ -23,7 +24,12 @@ export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerN
     const pump = pumpFor(result);
     if (!pump) throw Errors.SSE_RESULT(handlerName, describe(result));
     const session = runtime.open(ctx.response, limits);
-    pump(session);
+    try {
+      pump(session);
+    } catch (error) {
+      // The stream has started (an Observable's subscribe threw, say): report it on the stream.
+      failStream(session, error);
+    }
   };
 }
 
@@ -41,7 +47,10 @@ function pumpFor(result: unknown): Pump | undefined {
 export function failStream(session: SseSession, error: unknown): void {
   if (!session.isOpen) return;
   const safe = error instanceof HttpException ? error.message : 'Internal server error';
-  if (!(error instanceof HttpException)) logger.error(`SSE source failed: ${(error as Error)?.message ?? String(error)}`, (error as Error)?.stack);
+  if (!(error instanceof HttpException)) {
+    const { message, stack } = describeThrown(error);
+    logger.error(`SSE source failed: ${message}`, stack);
+  }
   session.write(encodeEvent({ event: 'error', data: { message: safe } }));
   session.close('error');
 }
@@ -65,14 +74,14 @@ function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessa
     if (done) return;
     done = true;
     if (typeof subscription === 'function') subscription();
-    else subscription?.unsubscribe();
+    else if (typeof subscription?.unsubscribe === 'function') subscription.unsubscribe();
   };
   if (!session.isOpen) unsubscribe();
   else session.onClose(unsubscribe);
 }
 
 async function pumpIterator(session: SseSession, iterator: AsyncIterator<unknown>): Promise<void> {
-  session.onClose(() => { void iterator.return?.().catch(() => undefined); });
+  session.onClose(() => { void Promise.resolve(iterator.return?.()).catch(() => undefined); });
   try {
     while (session.isOpen) {
       const step = await iterator.next();
@@ -86,7 +95,7 @@ async function pumpIterator(session: SseSession, iterator: AsyncIterator<unknown
 }
 
 async function pumpReader(session: SseSession, reader: ReadableStreamDefaultReader<unknown>): Promise<void> {
-  session.onClose(() => { void reader.cancel().catch(() => undefined); });
+  session.onClose(() => { void Promise.resolve(reader.cancel()).catch(() => undefined); });
   try {
     while (session.isOpen) {
       const { done, value } = await reader.read();
