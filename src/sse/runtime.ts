@@ -11,6 +11,8 @@ export interface SseStats {
   opened: number;
   /** Sessions dropped for passing their unsent-bytes limit. */
   droppedSlow: number;
+  /** Unsent bytes held by all sessions together, as last measured (bounded by `maxTotalBufferedBytes`). */
+  bufferedBytes: number;
   /** Streams registered with the shared heartbeat timers, and how many timers run. */
   heartbeats: { members: number; timers: number };
 }
@@ -26,6 +28,8 @@ export class SseRuntime {
   private readonly flushes = new FlushScheduler();
   private opened = 0;
   private droppedSlow = 0;
+  /** Unsent bytes held by every session together, as each last reported them. */
+  private buffered = 0;
 
   constructor(options: SseOptions = {}) {
     this.defaults = resolveSseOptions(SSE_DEFAULTS, options, 'the app\'s sse options');
@@ -51,11 +55,17 @@ export class SseRuntime {
 
   countSlowDrop(): void { this.droppedSlow++; }
 
+  /** A session's unsent bytes changed by `delta`. */
+  addBuffered(delta: number): void { this.buffered += delta; }
+
+  /** True while the sessions together hold more unsent bytes than the app allows. */
+  overBudget(): boolean { return this.buffered > this.defaults.maxTotalBufferedBytes; }
+
   /** Queues a session's pending writes for the next turn's flush. */
   scheduleFlush(session: Flushable): void { this.flushes.schedule(session); }
 
   stats(): SseStats {
-    return { open: this.sessions.size, opened: this.opened, droppedSlow: this.droppedSlow, heartbeats: this.heartbeats.stats() };
+    return { open: this.sessions.size, opened: this.opened, droppedSlow: this.droppedSlow, bufferedBytes: this.buffered, heartbeats: this.heartbeats.stats() };
   }
 
   /**
@@ -63,10 +73,6 @@ export class SseRuntime {
    * so clients come back spread out rather than all at once.
    */
   closeAll(): void {
-    for (const session of [...this.sessions]) {
-      const base = this.defaults.shutdownRetry;
-      session.write(`retry: ${base + Math.floor(Math.random() * (base + 1))}\n\n`);
-      session.close('shutdown');
-    }
+    for (const session of [...this.sessions]) session.retryLater(this.defaults.shutdownRetry, 'shutdown');
   }
 }

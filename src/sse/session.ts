@@ -4,6 +4,8 @@ import type { SseRuntime } from './runtime.js';
 import type { Socket } from 'node:net';
 import { encodeComment } from './encode.js';
 import { frameChunk, SharedEvent } from './shared-event.js';
+import { Logger } from '../common/logger.js';
+import { describeThrown } from '../common/describe.js';
 
 const HEARTBEAT = SharedEvent.of(encodeComment());
 
@@ -12,12 +14,24 @@ const SSE_HEADERS = Object.freeze({
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache, no-transform',
   'X-Accel-Buffering': 'no',
+  'X-Content-Type-Options': 'nosniff',
 });
 /** On HTTP/1.1 only: the header is forbidden in HTTP/2. */
 const SSE_HEADERS_HTTP1 = Object.freeze({ ...SSE_HEADERS, Connection: 'keep-alive' });
 
+/**
+ * Why a slow client's connection is destroyed. One error, made once: Node fails
+ * every write still queued on a destroyed socket, and without an error of our
+ * own it builds a fresh one, stack trace and all, for each of them. Dropping
+ * thousands of slow clients with a thousand queued events each then stalled the
+ * event loop for seconds; with this it costs microseconds.
+ */
+const SLOW_CLIENT = Object.assign(new Error('SSE client dropped: its unsent bytes passed the limit'), { code: 'SN_SSE_SLOW_CLIENT' });
+
+const logger = new Logger('SSE');
+
 /** Why a session ended, as its source's teardown sees it. */
-export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error';
+export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error' | 'busy';
 
 /**
  * One live SSE connection. It writes the headers at once, writes each event in
@@ -43,6 +57,8 @@ export class SseSession {
    */
   private pending: Array<string | Buffer> | undefined;
   private pendingBytes = 0;
+  /** This session's unsent bytes as last reported to the runtime's app-wide total. */
+  private reported = 0;
 
   constructor(
     readonly response: Response,
@@ -111,8 +127,10 @@ export class SseSession {
   writeShared(event: SharedEvent): boolean {
     if (!this.open) return false;
     this.active = true;
-    if (this.pending) this.pending.push(event.framed);
-    else if (this.direct) this.direct.write(event.framed);
+    if (this.pending) {
+      this.pending.push(event.framed);
+      this.pendingBytes += event.bytes.length;
+    } else if (this.direct) this.direct.write(event.framed);
     else (this.response as import('node:http').ServerResponse).write(event.bytes);
     return this.afterWrite();
   }
@@ -146,11 +164,12 @@ export class SseSession {
     if (socket.destroyed) return;
     if (pending.length === 1) {
       socket.write(pending[0]!);
-      return;
+    } else {
+      socket.cork();
+      for (const framed of pending) socket.write(framed);
+      socket.uncork();
     }
-    socket.cork();
-    for (const framed of pending) socket.write(framed);
-    socket.uncork();
+    this.report(socket.writableLength);
   }
 
   /** Holds writes until `uncork`, so several events leave in one system call. */
@@ -164,13 +183,28 @@ export class SseSession {
     else (this.response as import('node:http').ServerResponse).uncork?.();
   }
 
+  /**
+   * Past its own limit a client is dropped. So is one that is behind (past the
+   * high-water mark) while the app as a whole holds more unsent bytes than
+   * `maxTotalBufferedBytes`: the total stays bounded however many clients stall.
+   */
   private afterWrite(): boolean {
     const unsent = this.unsent();
-    if (unsent > this.limits.maxBufferedBytes) {
-      this.close('slow');
+    this.report(unsent);
+    if (unsent >= this.limits.highWaterMark) {
+      if (unsent > this.limits.maxBufferedBytes || this.runtime.overBudget()) {
+        this.close('slow');
+        return false;
+      }
       return false;
     }
-    return unsent < this.limits.highWaterMark;
+    return true;
+  }
+
+  private report(unsent: number): void {
+    if (unsent === this.reported) return;
+    this.runtime.addBuffered(unsent - this.reported);
+    this.reported = unsent;
   }
 
   private unsent(): number {
@@ -193,6 +227,15 @@ export class SseSession {
     this.active = false;
   }
 
+  /**
+   * Asks the client to come back in `base` to `2 × base` ms (the jitter spreads
+   * a crowd of reconnects out), then ends the stream.
+   */
+  retryLater(base = 1_000, reason: CloseReason = 'busy'): void {
+    this.write(`retry: ${base + Math.floor(Math.random() * (base + 1))}\n\n`);
+    this.close(reason);
+  }
+
   /** Ends the stream cleanly (the client will reconnect) or cuts it (slow client). */
   close(reason: CloseReason): void {
     if (!this.open) return;
@@ -200,7 +243,7 @@ export class SseSession {
     if (reason === 'slow') {
       this.runtime.countSlowDrop();
       this.pending = undefined;
-      this.response.destroy();
+      this.response.destroy(SLOW_CLIENT);
     } else {
       // What was queued goes out before the final chunk.
       this.flush();
@@ -214,9 +257,16 @@ export class SseSession {
     this.open = false;
     this.pending = undefined;
     this.pendingBytes = 0;
+    this.report(0);
     this.runtime.unregister(this, this.limits.heartbeat);
     const teardown = this.teardown;
     this.teardown = undefined;
-    teardown?.(this.reason);
+    try {
+      teardown?.(this.reason);
+    } catch (error) {
+      // Teardown runs user code (an unsubscribe, an iterator's return) from a socket event: a throw there must not escape.
+      const { message, stack } = describeThrown(error);
+      logger.error(`closing an SSE source failed: ${message}`, stack);
+    }
   }
 }
