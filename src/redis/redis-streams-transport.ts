@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { Logger } from '../common/logger.js';
+import { printable } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { HubEvent, Replay, SseTransport } from '../sse/hub/transport.js';
 import { compareStreamIds, isStreamId } from './stream-id.js';
@@ -19,6 +20,12 @@ export interface RedisStreamsTransportOptions {
   count?: number;
   /** How long start-up waits for Redis before failing, in ms. Default 5 000. */
   connectTimeoutMs?: number;
+  /**
+   * How long a publish or a replay read waits for Redis before failing, in ms,
+   * so a hung Redis (SIGSTOP, a full network buffer) cannot hold requests forever.
+   * Default 5 000. The blocking reader is not concerned: it waits by design.
+   */
+  commandTimeoutMs?: number;
 }
 
 const logger = new Logger('RedisStreamsTransport');
@@ -36,6 +43,7 @@ export class RedisStreamsTransport implements SseTransport {
   private readonly maxLen: number;
   private readonly blockMs: number;
   private readonly count: number;
+  private readonly commandTimeoutMs: number;
   private client: Redis | undefined;
   private reader: Redis | undefined;
   private lastSeen = '0-0';
@@ -47,6 +55,7 @@ export class RedisStreamsTransport implements SseTransport {
     this.maxLen = positive('maxLen', options.maxLen ?? 10_000);
     this.blockMs = positive('blockMs', options.blockMs ?? 5_000);
     this.count = positive('count', options.count ?? 1_000);
+    this.commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 5_000);
     if (options.url === undefined && options.client === undefined) options.url = 'redis://127.0.0.1:6379';
   }
 
@@ -54,8 +63,8 @@ export class RedisStreamsTransport implements SseTransport {
     const { Redis } = await loadIoredis();
     const common: RedisOptions = { connectTimeout: this.options.connectTimeoutMs ?? 5_000, lazyConnect: true };
     // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
-    this.client = this.options.client ?? new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.client = this.options.client ?? new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.commandTimeoutMs });
+    this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
     this.reader.on('error', () => undefined);
     const timeout = this.options.connectTimeoutMs ?? 5_000;
@@ -74,34 +83,34 @@ export class RedisStreamsTransport implements SseTransport {
 
   async append(channel: string, message: { event?: string; data: string }): Promise<string> {
     const client = this.client;
-    if (!client) throw new Error('the Redis transport is not started');
+    if (!client) throw Errors.TRANSPORT_NOT_STARTED('RedisStreamsTransport');
     const id = await client.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
-    if (id === null) throw new Error('XADD returned no id');
+    if (id === null) throw Errors.TRANSPORT_UNAVAILABLE(channel, 'XADD returned no id');
     return id;
   }
 
-  async replay(channels: readonly string[], lastEventId: string): Promise<Replay> {
-    if (!isStreamId(lastEventId) || !this.client) return { events: [], complete: false };
+  async replay(channels: readonly string[], after: string, limit: number): Promise<Replay> {
+    if (!isStreamId(after) || !this.client) return { events: [], complete: false };
     const wanted = new Set(channels);
     const events: HubEvent[] = [];
-    let from = lastEventId;
-    let first = true;
-    // Read in pages; the first entry must be the client's own last event, or the history no longer reaches it.
-    for (let read = 0; read <= this.maxLen * 2; read += this.count) {
-      const page = await this.client.xrange(this.key, from, '+', 'COUNT', this.count);
-      if (first) {
-        if (page[0]?.[0] !== lastEventId) return { events: [], complete: false };
-        first = false;
-      }
+    let from = after;
+    // The first read asks for just enough for a busy channel; a sparse one reads on in larger pages.
+    let count = limit + 1;
+    for (;;) {
+      const page = await this.client.xrange(this.key, from, '+', 'COUNT', count);
+      // The first entry must be `after` itself, or the history no longer reaches it (or never had it).
+      if (from === after && page[0]?.[0] !== after) return { events: [], complete: false };
       for (const [id, fields] of page) {
         if (id === from) continue;
         const event = toEvent(id, fields);
-        if (wanted.has(event.channel)) events.push(event);
+        if (!wanted.has(event.channel)) continue;
+        events.push(event);
+        if (events.length === limit) return { events, complete: true };
       }
-      if (page.length < this.count) break;
+      if (page.length < count) return { events, complete: true };
       from = page[page.length - 1]![0];
+      count = this.count;
     }
-    return { events, complete: true };
   }
 
   compare(a: string, b: string): number {
@@ -153,7 +162,7 @@ function toEvent(id: string, fields: string[]): HubEvent {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw Errors.INVALID_HUB_OPTION(name, `must be a positive integer, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw Errors.INVALID_HUB_OPTION(name, `must be a positive integer, got ${printable(value)}`);
   return value;
 }
 

@@ -38,7 +38,10 @@ test('memory hub: the opt-in stats endpoint and graceful shutdown with a retry h
   await a.hub.publish('news', { data: 'hello' });
   await client.waitForCount(1);
   const stats = await (await fetch(`${a.url}/sse/stats`)).json();
-  assert.deepEqual(stats, { channels: { news: 1 }, subscribers: 1, published: 1, delivered: 1, droppedSlow: 0, replays: 0, resets: 0 });
+  assert.deepEqual(stats, {
+    channels: { news: 1 }, subscribers: 1, published: 1, delivered: 1, droppedSlow: 0, replays: 0, resets: 0,
+    replaysRefused: 0, replaying: { reading: 0, waiting: 0 },
+  });
   await a.close();
   closed = true;
   await client.ended;

@@ -30,14 +30,27 @@ export class ChannelHistory {
     while (this.size > 0 && now - this.ring[this.start]!.at > this.maxAgeMs) this.shift();
   }
 
-  /** Retained events with a sequence number above `seq`, oldest first. */
-  after(seq: number): Array<{ seq: number; event: HubEvent }> {
+  /** At most `limit` retained events with a sequence number above `seq`, oldest first. */
+  after(seq: number, limit: number): Array<{ seq: number; event: HubEvent }> {
     const out = [];
-    for (let i = 0; i < this.size; i++) {
-      const entry = this.ring[(this.start + i) % this.maxEvents]!;
-      if (entry.seq > seq) out.push(entry);
-    }
+    for (let i = this.firstAfter(seq); i < this.size && out.length < limit; i++) out.push(this.at(i));
     return out;
+  }
+
+  private at(i: number): { seq: number; at: number; event: HubEvent } {
+    return this.ring[(this.start + i) % this.maxEvents]!;
+  }
+
+  /** The position of the oldest retained event above `seq`: a binary search, since sequence numbers only grow. */
+  private firstAfter(seq: number): number {
+    let low = 0;
+    let high = this.size;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.at(mid).seq <= seq) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private shift(): void {

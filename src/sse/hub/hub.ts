@@ -1,10 +1,13 @@
 import { Logger } from '../../common/logger.js';
+import { describeThrown, printable } from '../../common/describe.js';
 import { Errors } from '../../errors.js';
-import { encodeEvent, checkEvent } from '../encode.js';
+import { encodeEvent, checkEvent, dataText, SseFieldError } from '../encode.js';
 import { SharedEvent } from '../shared-event.js';
 import { HubSubscription, type HubFilter } from './hub-subscription.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
-import type { HubEvent, SseTransport } from './transport.js';
+import { ReplayGate } from './replay-gate.js';
+import { resolveHubOptions, type HubOptions, type HubLimits } from './hub-options.js';
+import type { HubEvent, Replay, SseTransport } from './transport.js';
 
 export interface PublishMessage {
   /** The payload: a string as is, anything else as JSON. */
@@ -31,13 +34,22 @@ export interface HubStats {
   delivered: number;
   /** Local subscribers dropped for falling too far behind. */
   droppedSlow: number;
-  /** Reconnects served from history, and those that got `reset` instead. */
+  /** Reconnects served from history, and those that got `reset` instead (history gone, or the replay past its limits). */
   replays: number;
   resets: number;
+  /** Reconnects asked to come back later (`retry:`) because too many replays were waiting. */
+  replaysRefused: number;
+  /** Replays reading from the transport now, and those waiting for a turn. */
+  replaying: { reading: number; waiting: number };
 }
 
 const logger = new Logger('SseHub');
-const RESET = SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } }));
+/** Why a client got `reset`: its id is not in the history, or replaying would pass the limits. */
+type ResetReason = 'history-unavailable' | 'replay-limit';
+const RESETS: Record<ResetReason, SharedEvent> = {
+  'history-unavailable': SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } })),
+  'replay-limit': SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'replay-limit' } })),
+};
 
 function shared(event: HubEvent): SharedEvent {
   return SharedEvent.of(encodeEvent({ id: event.id, event: event.event, data: event.data }));
@@ -51,11 +63,16 @@ function shared(event: HubEvent): SharedEvent {
 export class SseHub {
   private readonly channels = new Map<string, ChannelFanout>();
   private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => this.sendTo(subscription, group);
-  private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0 };
+  private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0, replaysRefused: 0 };
   private subscribers = 0;
   private started: Promise<void> | undefined;
+  private readonly limits: HubLimits;
+  private readonly gate: ReplayGate;
 
-  constructor(readonly transport: SseTransport) {}
+  constructor(readonly transport: SseTransport, options: HubOptions = {}) {
+    this.limits = resolveHubOptions(options);
+    this.gate = new ReplayGate(this.limits.replay.concurrency, this.limits.replay.maxWaiting);
+  }
 
   /** Starts the transport's delivery. The module calls it at start-up. */
   start(): Promise<void> {
@@ -66,16 +83,17 @@ export class SseHub {
   /** Publishes to a channel; resolves to the event's id once the transport has stored it. */
   async publish(channel: string, message: PublishMessage): Promise<string> {
     checkChannel(channel);
-    if (message === null || typeof message !== 'object') throw new TypeError('SseHub.publish(): the message must be an object { data, event? }');
+    if (message === null || typeof message !== 'object') throw new SseFieldError('message', 'must be an object { data, event? }');
     if (message.event !== undefined) checkEvent(message.event);
-    const data = typeof message.data === 'string' ? message.data : JSON.stringify(message.data);
-    if (data === undefined) throw new TypeError('SseHub.publish(): "data" must be a string or a JSON-serialisable value');
+    const data = dataText(message.data);
     await this.start();
+    const timeout = this.limits.publishTimeout;
     let id: string;
     try {
-      id = await this.transport.append(channel, { event: message.event, data });
+      id = await within(this.transport.append(channel, { event: message.event, data }), timeout);
     } catch (error) {
-      throw Errors.TRANSPORT_UNAVAILABLE(channel, (error as Error)?.message ?? String(error));
+      if (error === TIMED_OUT) throw Errors.PUBLISH_TIMEOUT(channel, timeout);
+      throw Errors.TRANSPORT_UNAVAILABLE(channel, describeThrown(error).message);
     }
     this.counters.published++;
     return id;
@@ -87,8 +105,8 @@ export class SseHub {
    * gets an event named `reset` and then live events, so the app can refetch state.
    */
   subscribe(channels: string | readonly string[], options: SubscribeOptions = {}): HubSubscription {
-    const list = typeof channels === 'string' ? [channels] : [...new Set(channels)];
-    if (list.length === 0) throw new TypeError('SseHub.subscribe(): give at least one channel');
+    const list = typeof channels === 'string' ? [channels] : Array.isArray(channels) ? [...new Set(channels)] : [];
+    if (list.length === 0) throw Errors.NO_CHANNEL(printable(channels));
     list.forEach(checkChannel);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
     return new HubSubscription(list, lastEventId, options.filter, this);
@@ -102,7 +120,7 @@ export class SseHub {
   stats(): HubStats {
     const channels: Record<string, number> = {};
     for (const [channel, fanout] of this.channels) channels[channel] = fanout.subscribers.size;
-    return { channels, subscribers: this.subscribers, ...this.counters };
+    return { channels, subscribers: this.subscribers, ...this.counters, replaying: this.gate.stats() };
   }
 
   /** Encodes once; the channel's fan-out writes the same bytes to every local subscriber. */
@@ -151,7 +169,7 @@ export class SseHub {
     try {
       return subscription.filter!(event);
     } catch (error) {
-      logger.error(`a subscription filter threw on channel "${event.channel}"; the event was skipped for that client`, (error as Error)?.stack);
+      logger.error(`a subscription filter threw on channel "${event.channel}"; the event was skipped for that client`, describeThrown(error).stack);
       return false;
     }
   }
@@ -175,28 +193,68 @@ export class SseHub {
       return;
     }
     void this.start().then(() => this.replay(subscription)).catch((error) => {
-      logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, (error as Error)?.stack);
-      if (!session.isOpen) return;
-      this.counters.resets++;
-      session.writeShared(RESET);
-      this.goLive(subscription);
+      logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, describeThrown(error).stack);
+      this.reset(subscription, 'history-unavailable');
     });
   }
 
+  /**
+   * Sends what the client missed, one page at a time: each page is read in a
+   * turn of the replay gate, written, and the next is read only once the client
+   * has taken it. Past the per-replay limits, the client gets `reset` instead of
+   * the rest, so one resume can never make the server hold the whole history.
+   */
   private async replay(subscription: HubSubscription): Promise<void> {
-    const { events, complete } = await this.transport.replay(subscription.channels, subscription.lastEventId!);
+    const session = subscription.session!;
+    const { pageSize, maxEvents, maxBytes, readTimeout } = this.limits.replay;
+    let after = subscription.lastEventId!;
+    let events = 0;
+    let bytes = 0;
+    for (let first = true; ; first = false) {
+      const turn = this.gate.enter(first ? 'refuse' : 'wait');
+      if (!turn) {
+        this.counters.replaysRefused++;
+        session.retryLater();
+        return;
+      }
+      await turn;
+      let page: Replay;
+      try {
+        if (!session.isOpen) return;
+        page = await within(this.transport.replay(subscription.channels, after, pageSize), readTimeout);
+      } finally {
+        this.gate.leave();
+      }
+      if (!session.isOpen) return;
+      if (!page.complete) return this.reset(subscription, 'history-unavailable');
+      for (const event of page.events) {
+        const encoded = shared(event);
+        events++;
+        bytes += encoded.bytes.length;
+        if (events > maxEvents || bytes > maxBytes) return this.reset(subscription, 'replay-limit');
+        this.write(subscription, event, encoded);
+        subscription.floor = after = event.id;
+      }
+      if (page.events.length < pageSize) break;
+      await session.drained();
+      if (!session.isOpen) return;
+    }
+    this.counters.replays++;
+    this.goLive(subscription);
+  }
+
+  /**
+   * Tells the client its history is incomplete, then goes live. Live events
+   * already held are sent after it, skipping only those the client got in this
+   * replay: an id the transport never issued (one from the future, say) must
+   * not hold back live events below it.
+   */
+  private reset(subscription: HubSubscription, reason: ResetReason): void {
     const session = subscription.session!;
     if (!session.isOpen) return;
-    if (complete) {
-      this.counters.replays++;
-      for (const event of events) {
-        this.write(subscription, event, shared(event));
-        subscription.floor = event.id;
-      }
-    } else {
-      this.counters.resets++;
-      session.writeShared(RESET);
-    }
+    this.counters.resets++;
+    session.writeShared(RESETS[reason]);
+    if (subscription.floor === subscription.lastEventId) subscription.floor = undefined;
     this.goLive(subscription);
   }
 
@@ -218,6 +276,14 @@ export class SseHub {
       if (fanout.subscribers.size === 0) this.channels.delete(channel);
     }
   }
+}
+
+/** Rejects with TIMED_OUT if `work` has not settled within `ms`. */
+const TIMED_OUT = Symbol('timed out');
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(TIMED_OUT), ms); });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function checkChannel(channel: unknown): void {

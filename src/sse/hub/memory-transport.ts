@@ -59,8 +59,8 @@ export class MemoryTransport implements SseTransport {
     return event.id;
   }
 
-  async replay(channels: readonly string[], lastEventId: string): Promise<Replay> {
-    const seq = this.parse(lastEventId);
+  async replay(channels: readonly string[], after: string, limit: number): Promise<Replay> {
+    const seq = this.parse(after);
     if (seq === undefined) return { events: [], complete: false };
     const now = Date.now();
     const found: Array<{ seq: number; event: HubEvent }> = [];
@@ -69,10 +69,10 @@ export class MemoryTransport implements SseTransport {
       const history = this.histories.get(channel);
       history?.trim(now);
       if ((history?.evictedUpTo ?? this.evictedBefore(channel)) > seq) complete = false;
-      if (history) found.push(...history.after(seq));
+      if (history) found.push(...history.after(seq, limit));
     }
     found.sort((a, b) => a.seq - b.seq);
-    return { events: found.map((f) => f.event), complete };
+    return { events: found.slice(0, limit).map((f) => f.event), complete };
   }
 
   compare(a: string, b: string): number {

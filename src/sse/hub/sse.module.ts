@@ -6,8 +6,9 @@ import type { DynamicModule, Type } from '../../common/types.js';
 import { SseHub } from './hub.js';
 import { MemoryTransport, type MemoryTransportOptions } from './memory-transport.js';
 import type { SseTransport } from './transport.js';
+import type { HubOptions } from './hub-options.js';
 
-export interface SseModuleOptions {
+export interface SseModuleOptions extends HubOptions {
   /** Where events are stored and shared: the embedded MemoryTransport by default, or `new RedisStreamsTransport(...)`. */
   transport?: SseTransport;
   /** History limits of the default memory transport. */
@@ -23,7 +24,7 @@ export class SseModule {
     const hubProvider = {
       provide: SseHub,
       useFactory: async () => {
-        const hub = new SseHub(options.transport ?? new MemoryTransport(options.history));
+        const hub = new SseHub(options.transport ?? new MemoryTransport(options.history), options);
         await hub.start();
         return hub;
       },

@@ -12,10 +12,11 @@ export interface HubEvent {
   data: string;
 }
 
-/** What a replay found: the missed events, or `complete: false` when the history no longer reaches back. */
+/** One page of a replay: the next missed events, or `complete: false` when the history no longer reaches back. */
 export interface Replay {
+  /** At most `limit` events on the channels, after the given id, oldest first. Fewer than `limit`: nothing more is retained yet. */
   events: HubEvent[];
-  /** False when `lastEventId` is older than the retained history, unknown, or from another incarnation. */
+  /** False when the given id is older than the retained history, unknown, from the future, or from another incarnation. */
   complete: boolean;
 }
 
@@ -24,8 +25,12 @@ export interface SseTransport {
   start(deliver: (event: HubEvent) => void): Promise<void>;
   /** Stores one event and assigns its id. Rejects (and stores nothing) when the backend is unreachable. */
   append(channel: string, message: { event?: string; data: string }): Promise<string>;
-  /** The events on `channels` after `lastEventId`, in order. */
-  replay(channels: readonly string[], lastEventId: string): Promise<Replay>;
+  /**
+   * Up to `limit` events on `channels` after the event `after`, in order. The
+   * hub pages through a long replay one call at a time, passing the last id it
+   * got, so no replay is ever held in memory whole.
+   */
+  replay(channels: readonly string[], after: string, limit: number): Promise<Replay>;
   /** Orders two ids of this transport: negative, zero or positive. */
   compare(a: string, b: string): number;
   close(): Promise<void>;
