@@ -67,13 +67,15 @@ test('another origin streams /sse through app.use(CORS()), and is refused withou
   assert.equal(await messages(page, 'refused'), 0);
 });
 
-test('withCredentials: true streams through CORS({ credentials: true }) with the cookie, and not through CORS()', async (t) => {
+test('withCredentials: true streams through CORS({ credentials: true, origin }) with the cookie, and not through CORS()', async (t) => {
   const seen: Seen[] = [];
-  const credentialed = await startApp({ controllers: [AppController] }, { configure: (app) => { recordRequests(seen)(app); app.use(CORS({ credentials: true })); } });
+  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
+  const credentialed = await startApp({ controllers: [AppController] }, {
+    configure: (app) => { recordRequests(seen)(app); app.use(CORS({ credentials: true, origin: [pageOrigin] })); },
+  });
   t.after(credentialed.close);
   const wildcard = await startApp({ controllers: [AppController] }, { configure: (app) => { app.use(CORS()); } });
   t.after(wildcard.close);
-  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const browser = await launchChromium(t);
   const { context, page } = await newPage(t, browser);
   await context.addCookies([{ name: 'session', value: 'browser-test', url: credentialed.url }]);
@@ -104,15 +106,15 @@ test('withCredentials: true streams through CORS({ credentials: true }) with the
 const { ResumeController, log: resumeLog } = resumeController(300);
 const resumed = () => resumeLog.connections.map((c) => c.lastEventId);
 
-test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ credentials: true })', async (t) => {
+test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ credentials: true, origin })', async (t) => {
   const seen: Seen[] = [];
+  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const options = {
     app: { sse: { shutdownRetry: 300 } },
-    configure: (app: NestApplication) => { recordRequests(seen)(app); app.use(CORS({ credentials: true })); },
+    configure: (app: NestApplication) => { recordRequests(seen)(app); app.use(CORS({ credentials: true, origin: (origin, allow) => allow(null, origin === pageOrigin) })); },
   };
   const first = await startApp({ controllers: [ResumeController] }, options);
   t.after(first.close);
-  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const browser = await launchChromium(t);
   const { page } = await newPage(t, browser);
   await page.goto(pageOrigin);
@@ -149,12 +151,12 @@ test('a fetch-based SSE client resuming cross-origin with Last-Event-ID passes t
   // fetch() with a Last-Event-ID header, as fetch-based EventSource clients resume, is
   // preflighted. CORS() allows it by default, and adds it to an explicit allowedHeaders list.
   const seen: Seen[] = [];
+  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const apps = await Promise.all([
     CORS(),
-    CORS({ credentials: true, allowedHeaders: ['Content-Type'] }),
+    CORS({ credentials: true, origin: pageOrigin, allowedHeaders: ['Content-Type'] }),
   ].map((cors) => startApp({ controllers: [ResumeController] }, { configure: (app) => { recordRequests(seen)(app); app.use(cors); } })));
   for (const app of apps) t.after(app.close);
-  const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const browser = await launchChromium(t);
   const { page } = await newPage(t, browser);
   await page.goto(pageOrigin);

@@ -23,8 +23,8 @@ test('CORS() allows a cross-origin EventSource, including the Last-Event-ID pref
   stream.close();
 });
 
-test('CORS({ credentials: true }) reflects the origin, as withCredentials requires', async (t) => {
-  const { url, close } = await startApp({ controllers: [AppController] }, (app) => { app.use(CORS({ credentials: true })); });
+test('CORS({ credentials: true, origin: [...] }) reflects a listed origin, as withCredentials requires', async (t) => {
+  const { url, close } = await startApp({ controllers: [AppController] }, (app) => { app.use(CORS({ credentials: true, origin: [ORIGIN] })); });
   t.after(close);
   const stream = await openSse(`${url}/sse`, { origin: ORIGIN, cookie: 'session=1' });
   assert.equal(stream.headers['access-control-allow-origin'], ORIGIN);
