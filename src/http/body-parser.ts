@@ -1,14 +1,29 @@
 import getRawBody from 'raw-body';
 import contentType from 'content-type';
-import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '../common/exceptions.js';
-import type { Request } from '../common/interfaces.js';
+import { BadRequestException, HttpException, PayloadTooLargeException, RequestTimeoutException, UnsupportedMediaTypeException } from '../common/exceptions.js';
+import type { Request, Response } from '../common/interfaces.js';
+import { nestsDeeperThan } from './json-depth.js';
 
 export interface BodyParserOptions {
   /** The largest body accepted, in bytes; larger ones get 413. Default 1 MiB. */
   limit?: number;
+  /** How deep JSON may nest objects and arrays; deeper gets 400. Default 64. */
+  depth?: number;
 }
 
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** What a route's body reading needs, resolved once at start-up. */
+export interface BodyLimits {
+  limit: number;
+  depth: number;
+  /** The longest pause while the body arrives, in ms (the app's `http.bodyTimeout`). */
+  timeout: number;
+}
+
+export const BODY_DEFAULTS = { limit: 1024 * 1024, depth: 64 } as const;
+
+/** Charsets a body may declare. JSON is UTF-8 by definition (RFC 8259); text and forms may also be ASCII or Latin-1. */
+const JSON_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8']);
+const TEXT_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii', 'iso-8859-1', 'latin1']);
 
 /** True when the request carries a body to read. */
 export function hasBody(req: Request): boolean {
@@ -16,24 +31,48 @@ export function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+type Kind = 'json' | 'form' | 'text';
+
 /**
  * Reads and parses a request body: JSON, urlencoded or text. The size limit is
- * enforced while reading (raw-body), so an oversized body is never buffered whole.
+ * enforced while reading (raw-body), so an oversized body is never buffered
+ * whole; a body that stalls is cut after `timeout`. When a body is refused
+ * before it was read to the end, the connection closes after the error
+ * response, rather than reading on through, say, 100 MB to keep it alive.
  */
-export async function parseBody(req: Request, limit: number): Promise<unknown> {
-  const { type, charset } = mediaType(req);
-  const kind = type === 'application/json' || type.endsWith('+json') ? 'json'
-    : type === 'application/x-www-form-urlencoded' ? 'form'
-    : type.startsWith('text/') ? 'text'
-    : undefined;
-  const unsupported = () => new UnsupportedMediaTypeException(`Unsupported media type "${type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
-  if (!kind && type !== '') throw unsupported();
-  const text = await readText(req, limit, charset);
-  // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
-  if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
+export async function parseBody(req: Request, res: Response, limits: BodyLimits): Promise<unknown> {
+  let text: string;
+  let kind: Kind | undefined;
+  try {
+    const type = mediaType(req);
+    kind = kindOf(type.type);
+    const unsupported = () => new UnsupportedMediaTypeException(`Unsupported media type "${type.type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+    if (!kind && type.type !== '') throw unsupported();
+    if (!(kind === 'json' ? JSON_CHARSETS : TEXT_CHARSETS).has(type.charset)) {
+      throw new UnsupportedMediaTypeException(`Unsupported charset "${type.charset}": send ${kind === 'json' ? 'UTF-8' : 'UTF-8, US-ASCII or ISO-8859-1'}`);
+    }
+    text = await readText(req, limits, type.charset === 'utf8' ? 'utf-8' : type.charset);
+    // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
+    if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
+  } catch (error) {
+    closeAfterResponse(req, res);
+    throw error;
+  }
   if (kind === 'text') return text;
   if (kind === 'form') return parseForm(text);
+  return parseJson(text, limits.depth);
+}
+
+function kindOf(type: string): Kind | undefined {
+  if (type === 'application/json' || type.endsWith('+json')) return 'json';
+  if (type === 'application/x-www-form-urlencoded') return 'form';
+  if (type.startsWith('text/')) return 'text';
+  return undefined;
+}
+
+function parseJson(text: string, depth: number): unknown {
   if (text.length === 0) return undefined;
+  if (nestsDeeperThan(text, depth)) throw new BadRequestException(`JSON body nests deeper than ${depth} levels`);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -59,20 +98,41 @@ function mediaType(req: Request): { type: string; charset: string } {
   if (!header) return { type: '', charset: 'utf-8' };
   try {
     const parsed = contentType.parse(header);
-    return { type: parsed.type, charset: parsed.parameters.charset ?? 'utf-8' };
+    return { type: parsed.type, charset: (parsed.parameters.charset ?? 'utf-8').toLowerCase() };
   } catch {
     throw new BadRequestException(`Invalid Content-Type header: ${JSON.stringify(header)}`);
   }
 }
 
-async function readText(req: Request, limit: number, charset: string): Promise<string> {
+const STALLED = Symbol('body stalled');
+
+/** raw-body, raced against an idle timer that each arriving chunk restarts. */
+async function readText(req: Request, limits: BodyLimits, charset: string): Promise<string> {
+  const read = getRawBody(req as any, { limit: limits.limit, encoding: charset, length: req.headers['content-length'] });
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(STALLED), limits.timeout); });
+  const restart = () => timer!.refresh();
+  req.on('data', restart);
   try {
-    return await getRawBody(req as any, { limit, encoding: charset, length: req.headers['content-length'] });
+    return await Promise.race([read, stalled]);
   } catch (error) {
-    const e = error as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') throw new PayloadTooLargeException(`Request body is larger than the limit of ${limit} bytes`);
+    if (error === STALLED) {
+      // Stop reading; the 408 goes out and the connection closes, which ends raw-body's read too.
+      req.pause();
+      throw new RequestTimeoutException(`Request body stalled for more than ${limits.timeout} ms`);
+    }
+    const e = error as { type?: string; message?: string };
+    if (e.type === 'entity.too.large') throw new PayloadTooLargeException(`Request body is larger than the limit of ${limits.limit} bytes`);
     if (e.type === 'encoding.unsupported') throw new UnsupportedMediaTypeException(`Unsupported charset "${charset}"`);
     if (e.type === 'request.aborted') throw new HttpException('Request aborted by the client', 400);
     throw new BadRequestException(`Could not read request body: ${e.message ?? 'unknown error'}`);
+  } finally {
+    clearTimeout(timer);
+    req.off('data', restart);
   }
+}
+
+/** On HTTP/1.1, the error response says `Connection: close`, and Node closes the socket once it is sent. */
+function closeAfterResponse(req: Request, res: Response): void {
+  if (req.httpVersionMajor === 1 && !res.headersSent) res.setHeader('Connection', 'close');
 }

@@ -1,4 +1,6 @@
 import type { Middleware, Request, Response } from '../common/interfaces.js';
+import { Errors } from '../errors.js';
+import { canonicalPrefix } from './request-target.js';
 
 interface Mounted { prefix: string; fn: Middleware }
 
@@ -12,9 +14,16 @@ export class MiddlewareChain {
 
   get size(): number { return this.entries.length; }
 
+  /**
+   * Mounts `fn` under `prefix`, written in the canonical form request URLs are
+   * brought to (see request-target.ts), so `/admin` also guards `/%61dmin`,
+   * `//admin` and `/x/../admin`, and `/café` matches `/caf%C3%A9`.
+   */
   use(prefix: string, fn: Middleware): void {
-    if (typeof fn !== 'function') throw new TypeError(`app.use(): middleware must be a function (req, res, next), got ${typeof fn}`);
-    this.entries.push({ prefix: prefix === '/' ? '' : prefix.replace(/\/+$/, ''), fn });
+    if (typeof fn !== 'function') throw Errors.INVALID_MIDDLEWARE(typeof fn);
+    const canonical = typeof prefix === 'string' ? canonicalPrefix(prefix) : undefined;
+    if (canonical === undefined) throw Errors.INVALID_MOUNT_PATH(prefix);
+    this.entries.push({ prefix: canonical, fn });
   }
 
   run(req: Request, res: Response, done: (error?: unknown) => void): void {

@@ -34,7 +34,10 @@ export function respond(res: Response, result: unknown, status: number): void | 
 function sendBody(res: Response, body: string | Uint8Array, type: string): void {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   // One writeHead instead of two setHeader calls: headers set earlier (middleware, @Header) are merged in, and a Content-Type already set wins.
-  const headers = res.hasHeader('Content-Type') ? { 'Content-Length': length } : { 'Content-Type': type, 'Content-Length': length };
+  // nosniff: a browser must not run a JSON or text body as a script or page because of what it looks like.
+  const headers = res.hasHeader('Content-Type')
+    ? { 'Content-Length': length, 'X-Content-Type-Options': 'nosniff' }
+    : { 'Content-Type': type, 'Content-Length': length, 'X-Content-Type-Options': 'nosniff' };
   (res as import('node:http').ServerResponse).writeHead(res.statusCode, headers);
   res.end(body);
 }
@@ -42,6 +45,7 @@ function sendBody(res: Response, body: string | Uint8Array, type: string): void 
 /** Pipes with backpressure; if the client goes away, the source is destroyed, not left running. */
 async function pipeStream(res: Response, source: Readable): Promise<void> {
   if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', BINARY_TYPE);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   try {
     await pipeline(source, res as NodeJS.WritableStream);
   } catch (error) {

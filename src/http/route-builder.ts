@@ -15,6 +15,7 @@ import type { SseRuntime } from '../sse/runtime.js';
 import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
+import type { BodyLimits } from './body-parser.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 
@@ -31,7 +32,7 @@ export interface BuildOptions {
   sse: SseRuntime;
   globals: GlobalEnhancers;
   globalPrefix: string;
-  bodyLimit: number | false;
+  body: BodyLimits | false;
 }
 
 const logger = new Logger('RoutesResolver');
@@ -88,12 +89,12 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
 
   const send: Sender = sse
-    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`), owner)
+    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner)
     : plainSender(route.method, proto, key);
   const compiled = compileRoute({
     controller, instance, handler, guards, interceptors, filters, send, ownsResponse,
     params: params.compiled,
-    bodyLimit: sse ? false : options.bodyLimit,
+    body: sse ? false : options.body,
   });
 
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];

@@ -1,13 +1,17 @@
 import serveStatic from 'serve-static';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '../common/logger.js';
+import { printable } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
 import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
 import type { InjectionToken } from '../common/types.js';
 import type { Container } from '../di/container.js';
 import { callHook } from '../di/lifecycle.js';
-import { DEFAULT_BODY_LIMIT } from '../http/body-parser.js';
+import { BODY_DEFAULTS, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
+import { canonicalUrl } from '../http/request-target.js';
+import { BadRequestException } from '../common/exceptions.js';
+import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from './server-limits.js';
 import { MiddlewareChain } from '../http/middleware-chain.js';
 import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
@@ -19,8 +23,10 @@ import type { LoggerService, LogLevel } from '../common/logger.js';
 export interface ApplicationOptions {
   /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
   logger?: LoggerService | LogLevel[] | boolean;
-  /** Parse JSON, urlencoded and text bodies (default true), with this size limit in bytes (default 1 MiB). */
-  bodyParser?: boolean | { limit?: number };
+  /** Parse JSON, urlencoded and text bodies (default true), with a size limit (default 1 MiB) and a JSON depth limit (default 64). */
+  bodyParser?: boolean | BodyParserOptions;
+  /** The server's time and connection limits: header, request, body and keep-alive timeouts, connections in total and per address. */
+  http?: ServerLimitsOptions;
   /** App-wide SSE settings: heartbeat, backpressure limits, shutdown retry hint. */
   sse?: SseOptions;
   /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
@@ -43,8 +49,13 @@ export class NestApplication {
   private closing: Promise<void> | undefined;
   private shutdownListeners = new Map<string, () => void>();
 
+  private readonly limits: ServerLimits;
+  private readonly body: BodyLimits | false;
+
   constructor(private readonly container: Container, private readonly options: ApplicationOptions = {}) {
     this.sseRuntime = new SseRuntime(options.sse);
+    this.limits = resolveServerLimits(options.http);
+    this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
   }
 
   /** Mounts connect-style middleware, for every path or under a prefix. Express middleware works unchanged. */
@@ -89,11 +100,9 @@ export class NestApplication {
     if (this.initialised) return this;
     this.initialised = true;
     await callHook(this.container, 'onModuleInit');
-    const parser = this.options.bodyParser ?? true;
     await buildRoutes({
       container: this.container, router: this.router, sse: this.sseRuntime, globals: this.globals,
-      globalPrefix: this.globalPrefix,
-      bodyLimit: parser === false ? false : parser === true ? DEFAULT_BODY_LIMIT : parser.limit ?? DEFAULT_BODY_LIMIT,
+      globalPrefix: this.globalPrefix, body: this.body,
     });
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, this.globals.filters));
     await callHook(this.container, 'onApplicationBootstrap');
@@ -105,15 +114,28 @@ export class NestApplication {
     if (this.server?.listening) throw Errors.ALREADY_LISTENING();
     const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
     await this.init();
-    this.server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options);
+    this.server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
     this.secure = options.http2 !== undefined || options.https !== undefined;
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
     this.logger.log(`listening on ${this.urlOf(address)}`);
     return this.server.server;
   }
 
-  /** The request entry point: middleware, then the router. */
+  /**
+   * The request entry point: the URL made canonical (once, here, for everyone
+   * after), then middleware, then the router.
+   */
   private handle(req: Request, res: Response): void {
+    const raw = req.url ?? '/';
+    const url = canonicalUrl(raw);
+    if (url === undefined) {
+      this.router.fail(req, res, new BadRequestException('Invalid request target: malformed percent-encoding, a control character, or not a path'));
+      return;
+    }
+    if (url !== raw) {
+      req.originalUrl = raw;
+      req.url = url;
+    }
     if (this.middleware.size === 0) {
       this.router.dispatch(req, res);
       return;
@@ -169,4 +191,15 @@ export class NestApplication {
     for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
     this.shutdownListeners.clear();
   }
+}
+
+function resolveBodyLimits(option: ApplicationOptions['bodyParser'], timeout: number): BodyLimits | false {
+  if (option === false) return false;
+  const given = option === true || option === undefined ? {} : option;
+  const check = (key: keyof BodyParserOptions, fallback: number): number => {
+    const value = given[key] ?? fallback;
+    if (!Number.isSafeInteger(value) || value < 1) throw Errors.INVALID_OPTION('the app\'s bodyParser options', key, `must be a positive integer, got ${printable(value)}`);
+    return value;
+  };
+  return { limit: check('limit', BODY_DEFAULTS.limit), depth: check('depth', BODY_DEFAULTS.depth), timeout };
 }

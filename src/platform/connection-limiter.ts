@@ -1,0 +1,73 @@
+import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Refused connections still waiting for their one answer; past this many, new ones are cut at once. */
+const MAX_REFUSED_OPEN = 1024;
+const REFUSED_BODY = JSON.stringify({ statusCode: 503, message: 'Too many connections; retry shortly.', error: 'Service Unavailable' });
+
+/**
+ * Counts open connections, in total and per client address. A connection past
+ * a limit is not cut blind: its first request is answered, with 503 and
+ * `Retry-After`, or for an EventSource with a 200 stream holding only a
+ * jittered `retry:` (a 503 would make EventSource give up for good), and then
+ * the connection closes. Only a flood of refused connections is cut at once.
+ */
+export class ConnectionLimiter {
+  private total = 0;
+  private readonly perAddress = new Map<string, number>();
+  private readonly refused = new WeakSet<object>();
+  private refusedOpen = 0;
+
+  constructor(private readonly maxConnections: number, private readonly maxPerAddress: number) {}
+
+  /** Counts a new connection. Returns false if it must be cut at once. */
+  admit(socket: Socket, answerable: boolean): boolean {
+    const address = socket.remoteAddress ?? '';
+    this.total++;
+    let fromAddress = 0;
+    if (this.maxPerAddress > 0) {
+      fromAddress = (this.perAddress.get(address) ?? 0) + 1;
+      this.perAddress.set(address, fromAddress);
+    }
+    const over = this.total > this.maxConnections || (this.maxPerAddress > 0 && fromAddress > this.maxPerAddress);
+    const answered = over && answerable && this.refusedOpen < MAX_REFUSED_OPEN;
+    if (answered) {
+      this.refused.add(socket);
+      this.refusedOpen++;
+    }
+    socket.once('close', () => this.release(address, answered));
+    return !over || answered;
+  }
+
+  /** True when a request came on a connection over a limit: answer it with `refuse`. */
+  isRefused(req: IncomingMessage): boolean {
+    return this.refusedOpen > 0 && this.refused.has(req.socket);
+  }
+
+  refuse(req: IncomingMessage, res: ServerResponse): void {
+    const eventStream = (req.headers.accept ?? '').includes('text/event-stream');
+    if (eventStream) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'close', 'X-Content-Type-Options': 'nosniff' });
+      res.end(`retry: ${1_000 + Math.floor(Math.random() * 2_001)}\n\n`);
+    } else {
+      res.writeHead(503, {
+        'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(REFUSED_BODY),
+        'Retry-After': '2', Connection: 'close', 'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(REFUSED_BODY);
+    }
+  }
+
+  stats(): { open: number; addresses: number } {
+    return { open: this.total, addresses: this.perAddress.size };
+  }
+
+  private release(address: string, refused: boolean): void {
+    this.total--;
+    if (refused) this.refusedOpen--;
+    if (this.maxPerAddress === 0) return;
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, left);
+  }
+}
