@@ -22,6 +22,8 @@ export { StreamnestError, Errors } from './errors.js';
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
+export type { ServerLimitsOptions } from './platform/server-limits.js';
+export type { BodyParserOptions } from './http/body-parser.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
@@ -34,5 +36,6 @@ export type { SseStats } from './sse/runtime.js';
 export { SseHub, type PublishMessage, type SubscribeOptions, type HubStats } from './sse/hub/hub.js';
 export { HubSubscription, type HubFilter } from './sse/hub/hub-subscription.js';
 export { SseModule, type SseModuleOptions } from './sse/hub/sse.module.js';
+export type { HubOptions, ReplayOptions } from './sse/hub/hub-options.js';
 export { MemoryTransport, type MemoryTransportOptions } from './sse/hub/memory-transport.js';
 export type { SseTransport, HubEvent, Replay } from './sse/hub/transport.js';

@@ -47,3 +47,12 @@ export function printable(value: unknown): string {
     return UNPRINTABLE;
   }
 }
+
+/** `value instanceof type`, false instead of a throw when the value is a Proxy whose traps throw. */
+export function isInstance<T>(value: unknown, type: abstract new (...args: any[]) => T): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}

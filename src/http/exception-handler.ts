@@ -1,7 +1,7 @@
 import { HttpException, statusText } from '../common/exceptions.js';
 import { META } from '../common/metadata-keys.js';
 import { Logger } from '../common/logger.js';
-import { describeThrown } from '../common/describe.js';
+import { describeThrown, isInstance } from '../common/describe.js';
 import { StreamnestError } from '../errors.js';
 import type { ArgumentsHost, ExceptionFilter, Response } from '../common/interfaces.js';
 import type { Type } from '../common/types.js';
@@ -43,12 +43,12 @@ export async function handleException(error: unknown, host: ArgumentsHost, filte
 /** The default error response: `{ statusCode, message, error }`. Unknown errors are logged, never leaked. */
 export function sendError(res: Response, thrown: unknown): void {
   try {
-    const error = toHttpException(thrown);
+    const error = attempt(() => toHttpException(thrown));
     if (!error) {
       const { message, stack } = describeThrown(thrown);
       logger.error(message, stack);
-    } else if (thrown instanceof StreamnestError) {
-      logger.warn(thrown.message);
+    } else if (error.cause instanceof StreamnestError) {
+      logger.warn(error.cause.message);
     }
     if (res.headersSent) {
       // Mid-stream there is no status left to send: cut the response so the client sees it failed.
@@ -62,11 +62,20 @@ export function sendError(res: Response, thrown: unknown): void {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(text));
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (thrown instanceof StreamnestError && thrown.retryAfter !== undefined) res.setHeader('Retry-After', thrown.retryAfter);
+    if (error?.cause instanceof StreamnestError && error.cause.retryAfter !== undefined) res.setHeader('Retry-After', error.cause.retryAfter);
     res.end(text);
   } catch (writeError) {
     logger.error('could not send an error response', describeThrown(writeError).stack);
     res.destroy();
+  }
+}
+
+/** Runs `read`; a value whose properties throw when read is treated as an unknown error. */
+function attempt<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
   }
 }
 
@@ -80,11 +89,11 @@ export function sendError(res: Response, thrown: unknown): void {
  * Anything else is an unknown error, answered with a generic 500.
  */
 function toHttpException(error: unknown): HttpException | undefined {
-  if (error instanceof HttpException) return error;
-  if (error instanceof StreamnestError) {
+  if (isInstance(error, HttpException)) return error;
+  if (isInstance(error, StreamnestError)) {
     return error.status === undefined ? undefined : new HttpException(error.publicMessage ?? statusText(error.status), error.status, { cause: error });
   }
-  if (!(error instanceof Error)) return undefined;
+  if (!isInstance(error, Error)) return undefined;
   const { status, statusCode, expose } = error as Error & { status?: unknown; statusCode?: unknown; expose?: unknown };
   const code = typeof status === 'number' ? status : statusCode;
   if (expose !== true || typeof code !== 'number' || code < 400 || code > 499) return undefined;

@@ -3,16 +3,20 @@
  * and the router all read the result, so no spelling of a path can reach a
  * route while skipping a middleware mounted above it.
  *
- * The canonical form is RFC 3986 normalisation of the origin-form target:
+ * The canonical form gives each path exactly one spelling, the one that means
+ * the same to the router (find-my-way, which decodes paths with `decodeURI`):
  * - absolute-form (`GET http://host/a?b`) is reduced to its path and query;
- * - percent-encoded unreserved characters (`A-Z a-z 0-9 - . _ ~`) are decoded,
- *   every other escape keeps its encoding with upper-case hex (`%2f` → `%2F`),
- *   and raw bytes above ASCII are encoded, so equal paths are equal strings;
+ * - an escape the router decodes and that may stand raw in a path (letters,
+ *   digits, `-._~!'()*`) is decoded: `/%61dmin` is `/admin`;
+ * - an escape the router keeps (`%2F`, `%3B`, `%25`… the characters
+ *   `decodeURI` leaves alone) stays, in upper-case hex: `/a%2fb` is `/a%2Fb`,
+ *   still not `/a/b`;
+ * - a character that may not stand raw (`"<>[\]^\`{|}`, bytes above ASCII)
+ *   is encoded, whichever way it came;
  * - `.` and `..` segments are resolved and `//` collapsed.
- * The router (find-my-way) then decodes the rest for parameters, and since
- * only reserved and non-ASCII characters are still encoded, its decoding can
- * never produce a different segment than the one middleware matched.
- * The query string is left as it came.
+ * Two targets then reach the same route exactly when their canonical forms are
+ * equal strings, which is what a prefix match on them needs. The query string
+ * is left as it came.
  */
 
 const SLASH = 47;
@@ -20,6 +24,13 @@ const DOT = 46;
 const PERCENT = 37;
 const QUESTION = 63;
 const HASH = 35;
+
+/** Bytes whose escape the router decodes and which may stand raw: unreserved, and `!'()*`. */
+const DECODED = new Uint8Array(128);
+/** ASCII that may stand raw in a path: the above, plus `$&+,;=:@`, whose escapes the router keeps distinct. */
+const RAW_OK = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!'()*") DECODED[ch.charCodeAt(0)] = 1;
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!'()*$&+,;=:@/") RAW_OK[ch.charCodeAt(0)] = 1;
 
 /**
  * The canonical URL of a request target, or undefined when it is not a valid
@@ -31,11 +42,21 @@ export function canonicalUrl(raw: string): string | undefined {
   return canonicalize(raw);
 }
 
-/** A mount prefix in the same canonical form: `''` for the root, never a trailing slash. */
+/**
+ * A mount prefix in the same canonical form: `''` for the root, never a
+ * trailing slash. A prefix is a JavaScript string, not request bytes, so its
+ * non-ASCII characters are UTF-8 encoded first: `/café` guards `/caf%C3%A9`.
+ */
 export function canonicalPrefix(prefix: string): string | undefined {
   if (prefix === '' || prefix === '/') return '';
   if (prefix.includes('?') || prefix.includes('#')) return undefined;
-  const url = canonicalUrl(prefix.charCodeAt(0) === SLASH ? prefix : `/${prefix}`);
+  let encoded: string;
+  try {
+    encoded = prefix.replace(/[^\x00-\x7f]+/g, encodeURIComponent);
+  } catch {
+    return undefined; // a lone surrogate
+  }
+  const url = canonicalUrl(encoded.charCodeAt(0) === SLASH ? encoded : `/${encoded}`);
   if (url === undefined) return undefined;
   return url.endsWith('/') ? url.slice(0, -1) : url;
 }
@@ -46,7 +67,7 @@ function isCanonical(url: string): boolean {
   for (let i = 0; i < url.length; i++) {
     const c = url.charCodeAt(i);
     if (c === QUESTION) return true;
-    if (c === PERCENT || c === HASH || c <= 32 || c >= 127) return false;
+    if (c >= 128 || RAW_OK[c] !== 1) return false;
     if (previous === SLASH && (c === SLASH || c === DOT)) return false;
     previous = c;
   }
@@ -80,20 +101,15 @@ function hexValue(c: number): number {
   return -1;
 }
 
-function isUnreserved(byte: number): boolean {
-  return (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
-    || byte === 45 || byte === 46 || byte === 95 || byte === 126;
-}
 
 function escape(byte: number): string {
   return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
 }
 
 /**
- * Decodes escaped unreserved characters, upper-cases the other escapes and
- * encodes raw non-ASCII. Refuses control characters (raw or escaped: a decoded
- * CR, LF or NUL has no business in a path), `#`, malformed escapes and byte
- * sequences that are not UTF-8.
+ * Brings every character to its one spelling (see the top of this file).
+ * Refuses control characters (raw or escaped: a decoded CR, LF or NUL has no
+ * business in a path), `#`, malformed escapes and bytes that are not UTF-8.
  */
 function normalizeEscapes(path: string): string | undefined {
   let out = '';
@@ -106,19 +122,24 @@ function normalizeEscapes(path: string): string | undefined {
       if (hi < 0 || lo < 0) return undefined;
       const byte = (hi << 4) | lo;
       if (byte < 32 || byte === 127) return undefined;
-      if (isUnreserved(byte)) out += String.fromCharCode(byte);
+      if (byte < 128 && DECODED[byte] === 1) out += String.fromCharCode(byte);
       else { out += escape(byte); escapedBytes ||= byte >= 128; }
       i += 2;
     } else if (c <= 32 || c === 127 || c === HASH) {
       return undefined;
-    } else if (c >= 128) {
+    } else if (c < 128) {
+      out += RAW_OK[c] === 1 ? path[i] : escape(c);
+    } else {
       // Node hands request-line bytes over as latin1: one char per byte. Past
       // 0xFF it is a real character (an in-process caller), encoded as UTF-8.
-      out += c <= 255 ? escape(c) : encodeURIComponent(String.fromCodePoint(path.codePointAt(i)!));
-      if (c > 0xffff) i++;
+      if (c <= 255) out += escape(c);
+      else {
+        const point = path.codePointAt(i)!;
+        if (point >= 0xd800 && point <= 0xdfff) return undefined; // a lone surrogate is no character
+        if (point > 0xffff) i++;
+        out += encodeURIComponent(String.fromCodePoint(point));
+      }
       escapedBytes = true;
-    } else {
-      out += path[i];
     }
   }
   if (escapedBytes && !isUtf8(out)) return undefined;

@@ -1,7 +1,7 @@
 import serveStatic from 'serve-static';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '../common/logger.js';
-import { printable } from '../common/describe.js';
+import { describeThrown, printable } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
 import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
@@ -34,6 +34,8 @@ export interface ApplicationOptions {
 }
 
 const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const FATAL_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+type FatalEvent = typeof FATAL_EVENTS[number];
 
 /** A running streamnest application: the container, the routes and the server. */
 export class NestApplication {
@@ -80,19 +82,48 @@ export class NestApplication {
   useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
   useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this { this.globals.filters.push(...filters); return this; }
 
-  /** Closes the app on SIGTERM, SIGINT and SIGHUP (or the signals given), running the shutdown hooks. */
+  /**
+   * Closes the app on SIGTERM, SIGINT and SIGHUP (or the signals given), running
+   * the shutdown hooks, then ends the process by the same signal.
+   *
+   * It also sets the policy for errors nobody caught (an `uncaughtException`,
+   * or an `unhandledRejection` from a promise the app left floating): the error
+   * is logged as fatal, the app closes gracefully (streams get their `retry:`
+   * hint, so clients move to another instance), and the process exits with
+   * code 1, as Node would have, minus the abrupt cut. If the app installs its
+   * own listener for those events, that listener decides instead.
+   */
   enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
     for (const signal of signals) {
-      if (this.shutdownListeners.has(signal)) continue;
-      const listener = () => {
-        this.removeShutdownListeners();
-        this.close(signal).catch((error) => this.logger.error('shutdown failed', (error as Error)?.stack))
+      this.listenProcess(signal, () => {
+        this.close(signal).catch((error) => this.logger.error('shutdown failed', describeThrown(error).stack))
           .finally(() => process.kill(process.pid, signal));
-      };
-      this.shutdownListeners.set(signal, listener);
-      process.on(signal, listener);
+      });
+    }
+    for (const event of FATAL_EVENTS) {
+      this.listenProcess(event, (error: unknown) => this.onFatal(event, error));
     }
     return this;
+  }
+
+  private listenProcess(event: string, listener: (...args: any[]) => void): void {
+    if (this.shutdownListeners.has(event)) return;
+    this.shutdownListeners.set(event, listener);
+    process.on(event, listener);
+  }
+
+  private onFatal(event: FatalEvent, error: unknown): void {
+    const { message, stack } = describeThrown(error);
+    if (process.listenerCount(event) > 1) {
+      // The app has a policy of its own for this event: log, and let it decide.
+      this.logger.error(`${event}: ${message}`, stack);
+      return;
+    }
+    this.logger.fatal(`${event}: ${message}${stack ? `\n${stack}` : ''}; closing gracefully, then exiting with code 1`);
+    if (this.closing) {
+      process.exit(1);
+    }
+    this.close('fatal').catch(() => undefined).finally(() => process.exit(1));
   }
 
   /** Builds the routes and runs the init hooks. `listen` calls it; tests may call it alone. */
@@ -179,7 +210,16 @@ export class NestApplication {
   }
 
   private async shutdown(signal?: string): Promise<void> {
-    this.removeShutdownListeners();
+    // Signals are not listened for while closing; fatal errors still are, until the end (a second one exits at once).
+    this.removeShutdownListeners({ keepFatal: true });
+    try {
+      await this.closeEverything(signal);
+    } finally {
+      this.removeShutdownListeners();
+    }
+  }
+
+  private async closeEverything(signal?: string): Promise<void> {
     this.sseRuntime.closeAll();
     await this.server?.close(this.options.shutdownTimeout ?? 10_000);
     await callHook(this.container, 'onModuleDestroy');
@@ -187,9 +227,13 @@ export class NestApplication {
     await callHook(this.container, 'onApplicationShutdown', signal);
   }
 
-  private removeShutdownListeners(): void {
-    for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
-    this.shutdownListeners.clear();
+  /** Stops listening for process events: all of them, or all but the fatal-error ones. */
+  private removeShutdownListeners({ keepFatal = false } = {}): void {
+    for (const [event, listener] of this.shutdownListeners) {
+      if (keepFatal && FATAL_EVENTS.includes(event as FatalEvent)) continue;
+      process.off(event, listener);
+      this.shutdownListeners.delete(event);
+    }
   }
 }
 

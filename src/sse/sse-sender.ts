@@ -1,6 +1,6 @@
 import { HttpException } from '../common/exceptions.js';
 import { Logger } from '../common/logger.js';
-import { describeThrown } from '../common/describe.js';
+import { describeThrown, isInstance } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
@@ -46,8 +46,9 @@ function pumpFor(result: unknown): Pump | undefined {
 /** Ends a stream that failed after it started: log, tell the client with a safe message, end. */
 export function failStream(session: SseSession, error: unknown): void {
   if (!session.isOpen) return;
-  const safe = error instanceof HttpException ? error.message : 'Internal server error';
-  if (!(error instanceof HttpException)) {
+  const http = isInstance(error, HttpException);
+  const safe = http ? error.message : 'Internal server error';
+  if (!http) {
     const { message, stack } = describeThrown(error);
     logger.error(`SSE source failed: ${message}`, stack);
   }
