@@ -58,9 +58,16 @@ export class PrivateRedis {
     process.once('exit', () => child?.kill('SIGKILL'));
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung Redis. */
+  pause(): void { this.process?.kill('SIGSTOP'); }
+
+  resume(): void { if (this.running) this.process!.kill('SIGCONT'); }
+
+  private get running(): boolean { return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null; }
+
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running) return;
     await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); });
   }
 }

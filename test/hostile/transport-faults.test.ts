@@ -1,0 +1,76 @@
+// A hung or dead Redis must not hang publishers: publish rejects within its
+// timeout with a code, and over HTTP the answer is 503 with Retry-After, so a
+// client knows to come back instead of seeing a bare 500.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Body, Controller, Post, SseHub, SseModule } from 'streamnest';
+import { RedisStreamsTransport } from 'streamnest/redis';
+import { startApp } from '../support/app.js';
+import { PrivateRedis } from '../support/redis.js';
+
+@Controller()
+class PublishController {
+  constructor(private readonly hub: SseHub) {}
+  @Post('publish') async publish(@Body() body: { text: string }) { return { id: await this.hub.publish('news', { data: body.text }) }; }
+}
+
+async function setup(t: { after(fn: () => unknown): void }, publishTimeout: number) {
+  const redis = await PrivateRedis.start();
+  t.after(() => { redis.resume(); return redis.stop(); });
+  const transport = new RedisStreamsTransport({ url: redis.url, key: `streamnest:test:${randomUUID()}`, commandTimeoutMs: 60_000 });
+  const app = await startApp({ imports: [SseModule.forRoot({ transport, publishTimeout })], controllers: [PublishController] });
+  t.after(app.close);
+  return { redis, app, hub: app.app.get(SseHub) };
+}
+
+const post = (url: string, text: string) => fetch(`${url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+
+test('a hung Redis (SIGSTOP): publish rejects within publishTimeout with SN_ERR_PUBLISH_TIMEOUT; HTTP gets 503 + Retry-After', async (t) => {
+  const { redis, app, hub } = await setup(t, 400);
+  assert.equal((await post(app.url, 'before')).status, 201);
+  redis.pause();
+  const started = Date.now();
+  await assert.rejects(hub.publish('news', { data: 'during' }), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'SN_ERR_PUBLISH_TIMEOUT');
+    return true;
+  });
+  const waited = Date.now() - started;
+  assert.ok(waited >= 350 && waited < 2000, `rejected after ${waited} ms`);
+  const res = await post(app.url, 'during');
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '2');
+  assert.deepEqual(await res.json(), { statusCode: 503, message: 'The event backend is unavailable; retry shortly.', error: 'Service Unavailable' });
+  redis.resume();
+  // Once Redis answers again, so does publish.
+  let status = 0;
+  for (let i = 0; i < 50 && status !== 201; i++) {
+    status = (await post(app.url, 'after')).status;
+    if (status !== 201) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status, 201);
+});
+
+test('a dead Redis: publish fails at once with SN_ERR_TRANSPORT_UNAVAILABLE; HTTP gets 503 + Retry-After, not 500', async (t) => {
+  const { redis, app } = await setup(t, 5_000);
+  await redis.stop();
+  const started = Date.now();
+  const res = await post(app.url, 'nobody home');
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '2');
+  assert.ok(Date.now() - started < 2_000, 'without waiting for the timeout');
+});
+
+test('the Redis transport has its own command timeout, so a replay read cannot hang either', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => { redis.resume(); return redis.stop(); });
+  const transport = new RedisStreamsTransport({ url: redis.url, key: `streamnest:test:${randomUUID()}`, commandTimeoutMs: 300 });
+  await transport.start(() => undefined);
+  t.after(() => transport.close());
+  const id = await transport.append('news', { data: 'x' });
+  redis.pause();
+  const started = Date.now();
+  await assert.rejects(transport.replay(['news'], id, 10), /timed out/i);
+  assert.ok(Date.now() - started < 2_000);
+  redis.resume();
+});
