@@ -10,6 +10,8 @@ import { Controller, Get, Injectable, Param, Req, UseGuards, type CanActivate, t
 import { canonicalPrefix, canonicalUrl } from '#internal/http/request-target.js';
 import { startApp } from '../support/app.js';
 import { rawRequest } from '../core/support.js';
+import { selfSignedCertificate } from '../support/tls.js';
+import http2 from 'node:http2';
 
 const guardSaw: string[] = [];
 
@@ -86,6 +88,30 @@ test('no spelling of a path under a mounted middleware reaches the handler witho
     const allowed = await get(url, target, 'X-Admin: yes\r\n');
     assert.equal(status(allowed), 200, `${target} with the header reaches the handler: ${allowed.slice(0, 60)}`);
     assert.match(allowed, /crown jewels/);
+  }
+});
+
+test('over HTTP/2 too, every spelling of :path meets the middleware', async (t) => {
+  const tls = selfSignedCertificate();
+  const app = await startApp({ controllers: [SecretController], providers: [RecordingGuard] }, (a) => { a.use('/admin', auth); }, undefined, { http2: tls });
+  t.after(app.close);
+  const client = http2.connect(app.url, { ca: tls.cert });
+  t.after(() => client.close());
+  const request = (path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const stream = client.request({ ':path': path, ...headers });
+    let body = '';
+    let status = 0;
+    stream.on('response', (h) => { status = Number(h[':status']); });
+    stream.setEncoding('utf8');
+    stream.on('data', (c: string) => { body += c; });
+    stream.on('end', () => resolve({ status, body }));
+    stream.on('error', reject);
+  });
+  for (const path of ['/admin/secret', '/%61dmin/secret', '//admin/secret', '/x/../admin/secret', '/%2e/admin/secret']) {
+    const denied = await request(path);
+    assert.equal(denied.status, 403, path);
+    assert.doesNotMatch(denied.body, /crown jewels/);
+    assert.equal((await request(path, { 'x-admin': 'yes' })).status, 200, `${path} with the header`);
   }
 });
 
