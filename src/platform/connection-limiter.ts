@@ -17,15 +17,20 @@ export class ConnectionLimiter {
   private readonly perAddress = new Map<string, number>();
   private readonly refused = new WeakSet<object>();
   private refusedOpen = 0;
+  /** One listener function for every socket's 'close', so a connection costs no closure of its own. */
+  private readonly onClose: (this: Socket) => void;
 
-  constructor(private readonly maxConnections: number, private readonly maxPerAddress: number) {}
+  constructor(private readonly maxConnections: number, private readonly maxPerAddress: number) {
+    const limiter = this;
+    this.onClose = function (this: Socket) { limiter.release(this); };
+  }
 
   /** Counts a new connection. Returns false if it must be cut at once. */
   admit(socket: Socket, answerable: boolean): boolean {
-    const address = socket.remoteAddress ?? '';
     this.total++;
     let fromAddress = 0;
     if (this.maxPerAddress > 0) {
+      const address = socket.remoteAddress ?? '';
       fromAddress = (this.perAddress.get(address) ?? 0) + 1;
       this.perAddress.set(address, fromAddress);
     }
@@ -35,7 +40,7 @@ export class ConnectionLimiter {
       this.refused.add(socket);
       this.refusedOpen++;
     }
-    socket.once('close', () => this.release(address, answered));
+    socket.on('close', this.onClose);
     return !over || answered;
   }
 
@@ -62,10 +67,12 @@ export class ConnectionLimiter {
     return { open: this.total, addresses: this.perAddress.size };
   }
 
-  private release(address: string, refused: boolean): void {
+  private release(socket: Socket): void {
     this.total--;
-    if (refused) this.refusedOpen--;
+    if (this.refusedOpen > 0 && this.refused.delete(socket)) this.refusedOpen--;
     if (this.maxPerAddress === 0) return;
+    // remoteAddress was read, and so cached by Node, when the connection was admitted.
+    const address = socket.remoteAddress ?? '';
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left === 0) this.perAddress.delete(address);
     else this.perAddress.set(address, left);

@@ -66,6 +66,12 @@ test('every server limit has a safe default', () => {
   assert.throws(() => resolveServerLimits({ nope: 1 } as never), /SN_ERR_INVALID_OPTION/);
 });
 
+test('bad server and body options are refused when the app is created, naming the option', async () => {
+  await assert.rejects(startApp({ controllers: [EdgeController] }, undefined, { http: { maxConnections: -5 } }), /SN_ERR_INVALID_OPTION.*"maxConnections"/);
+  await assert.rejects(startApp({ controllers: [EdgeController] }, undefined, { bodyParser: { depth: 0 } }), /SN_ERR_INVALID_OPTION.*"depth"/);
+  await assert.rejects(startApp({ controllers: [EdgeController] }, undefined, { bodyParser: { limit: Number.NaN } }), /SN_ERR_INVALID_OPTION.*"limit"/);
+});
+
 test('slowloris: headers trickling in are cut at headersTimeout with 408', async (t) => {
   const { port } = await edgeApp(t, { http: { headersTimeout: 600 } });
   const client = connect(port);
