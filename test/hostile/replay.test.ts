@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   Controller, Get, LastEventId, MemoryTransport, Sse, SseHub, SseModule,
-  type HubEvent, type Replay, type SseModuleOptions, type SseTransport,
+  type ApplicationOptions, type HubEvent, type Replay, type SseModuleOptions, type SseTransport,
 } from 'streamnest';
 import { RedisStreamsTransport } from 'streamnest/redis';
 import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';
+import http from 'node:http';
 import { openSse } from '../support/sse-reader.js';
 import { eventually } from '../core/support.js';
 import { redisUrl } from '../support/redis.js';
@@ -21,10 +22,14 @@ class FeedController {
   constructor(private readonly hub: SseHub) {}
   @Get('feed') @Sse({ heartbeat: false })
   feed(@LastEventId() lastEventId?: string) { return this.hub.subscribe('news', { lastEventId }); }
+
+  /** The same feed for a client allowed only 1,000 unsent bytes. */
+  @Get('tight') @Sse({ heartbeat: false, maxBufferedBytes: 1000, highWaterMark: 500 })
+  tight(@LastEventId() lastEventId?: string) { return this.hub.subscribe('news', { lastEventId }); }
 }
 
-async function hubApp(t: TestContext, options: SseModuleOptions) {
-  const app = await startApp({ imports: [SseModule.forRoot(options)], controllers: [FeedController] });
+async function hubApp(t: TestContext, options: SseModuleOptions, appOptions: ApplicationOptions = {}) {
+  const app = await startApp({ imports: [SseModule.forRoot(options)], controllers: [FeedController] }, undefined, appOptions);
   t.after(app.close);
   return { ...app, hub: app.app.get(SseHub) };
 }
@@ -181,4 +186,46 @@ test('bad replay options are refused at start-up with a code', async () => {
     await assert.rejects(startApp({ imports: [SseModule.forRoot({ replay })], controllers: [FeedController] }), /SN_ERR_INVALID_HUB_OPTION/);
   }
   await assert.rejects(startApp({ imports: [SseModule.forRoot({ publishTimeout: 0 })], controllers: [FeedController] }), /SN_ERR_INVALID_HUB_OPTION/);
+});
+
+test('a replay of large events is paced by the client inside a page, never dropped for it', async (t) => {
+  // A page of 100 events of 200 kB is 20 MB: far more than the kernel takes at once, and than the 1 MiB limit.
+  const { url, hub } = await hubApp(t, { transport: new MemoryTransport(), replay: { pageSize: 100, maxBytes: 64 * 1024 * 1024 } });
+  const ids = await publish(hub, 1, 150, 200_000);
+  const client = await connectEvents(`${url}/feed`, { 'last-event-id': ids[0]! });
+  assert.deepEqual(numbers(await client.waitForCount(149, 20_000)), range(2, 150), 'all 30 MB, exact');
+  assert.equal(hub.stats().droppedSlow, 0);
+  assert.equal(hub.stats().resets, 0);
+  client.close();
+});
+
+test('a replaying subscriber dropped in the middle of a burst to a big channel neither crashes nor wedges the channel', async (t) => {
+  const fatal: unknown[] = [];
+  const record = (e: unknown) => fatal.push(e);
+  process.on('uncaughtException', record);
+  process.on('unhandledRejection', record);
+  t.after(() => { process.off('uncaughtException', record); process.off('unhandledRejection', record); });
+  const transport = new Held(new MemoryTransport());
+  // Events of ~400 bytes against a 1,000-byte limit: the third held event drops the replaying subscriber.
+  const { url, hub } = await hubApp(t, { transport });
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  t.after(() => agent.destroy());
+  const live = [];
+  for (let i = 0; i < 1100; i += 100) live.push(...await Promise.all(Array.from({ length: 100 }, () => connectEvents(`${url}/feed`, {}, agent))));
+  const [first] = await publish(hub, 0, 0);
+  await Promise.all(live.map((c) => c.waitForCount(1)));
+  const replaying = await connectEvents(`${url}/tight`, { 'last-event-id': first! }, agent);
+  await eventually(() => hub.stats().replaying.reading === 1, 'the replay is held');
+  // A burst: the first event goes out to the first slice at once, the rest queue into one group.
+  const burst = Array.from({ length: 5 }, (_, i) => hub.publish('news', { data: `${i + 1}:${'b'.repeat(400)}` }));
+  await Promise.all(burst);
+  await eventually(() => hub.stats().droppedSlow === 1, 'the replaying subscriber is dropped');
+  await Promise.all(live.map((c) => c.waitForCount(6)));
+  await publish(hub, 6, 6);
+  await Promise.all(live.map((c) => c.waitForCount(7)));
+  assert.deepEqual(numbers(live[1099]!.events), range(0, 6), 'the channel still delivers, in order');
+  assert.deepEqual(fatal, []);
+  transport.open();
+  void replaying;
+  for (const c of live) c.close();
 });

@@ -1,4 +1,6 @@
 import type { SharedEvent } from '../shared-event.js';
+import { Logger } from '../../common/logger.js';
+import { describeThrown } from '../../common/describe.js';
 import type { HubSubscription } from './hub-subscription.js';
 import type { HubEvent } from './transport.js';
 
@@ -10,6 +12,8 @@ export interface Outgoing { event: HubEvent; bytes: SharedEvent }
  * events goes out corked), so the slice bounds the time of a turn.
  */
 export const FANOUT_SLICE = 1024;
+
+const logger = new Logger('SseHub');
 
 /**
  * The subscribers of one channel and the events on their way to them. Events
@@ -47,7 +51,12 @@ export class ChannelFanout {
         this.cursor = undefined;
         continue;
       }
-      this.send(next.value, this.group);
+      try {
+        this.send(next.value, this.group);
+      } catch (error) {
+        // One subscriber's failure must neither stop the others nor wedge the channel.
+        logger.error('a fan-out write failed; the other subscribers go on', describeThrown(error).stack);
+      }
       budget--;
     }
     this.scheduled = true;

@@ -133,7 +133,8 @@ export class SseHub {
   /** One subscriber's share of a fan-out: held during replay, else written, several events in one corked write. */
   private sendTo(subscription: HubSubscription, group: readonly Outgoing[]): void {
     if (subscription.pending) {
-      for (const { event, bytes } of group) this.hold(subscription, event, bytes);
+      // A hold that drops the subscriber as slow ends its share of the group.
+      for (const { event, bytes } of group) if (!this.hold(subscription, event, bytes)) return;
       return;
     }
     if (group.length === 1) {
@@ -146,23 +147,30 @@ export class SseHub {
     session.uncork();
   }
 
-  /** Keeps a live event until replay is done; a subscriber whose backlog passes its limit is dropped like any slow one. */
-  private hold(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): void {
+  /**
+   * Keeps a live event until replay is done. A subscriber whose backlog passes
+   * its limit is dropped like any slow one: false then, and nothing more is held.
+   */
+  private hold(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): boolean {
     subscription.pending!.push({ event, bytes });
     subscription.pendingBytes += bytes.bytes.length;
-    if (subscription.pendingBytes > subscription.session!.maxBufferedBytes) subscription.session!.close('slow');
+    if (subscription.pendingBytes <= subscription.session!.maxBufferedBytes) return true;
+    subscription.session!.close('slow');
+    return false;
   }
 
-  private write(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): void {
-    if (!subscription.session!.isOpen) return;
+  /** Writes one event unless the subscriber has it already or filters it out. False when the client is behind. */
+  private write(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): boolean {
+    const session = subscription.session!;
+    if (!session.isOpen) return false;
     if (subscription.floor !== undefined) {
       // Catching up: this instance may still deliver events the client saw elsewhere or got in its replay.
-      if (this.transport.compare(event.id, subscription.floor) <= 0) return;
+      if (this.transport.compare(event.id, subscription.floor) <= 0) return true;
       subscription.floor = undefined;
     }
-    if (subscription.filter && !this.passes(subscription, event)) return;
-    subscription.session!.writeShared(bytes);
+    if (subscription.filter && !this.passes(subscription, event)) return true;
     this.counters.delivered++;
+    return session.writeShared(bytes);
   }
 
   private passes(subscription: HubSubscription, event: HubEvent): boolean {
@@ -232,12 +240,13 @@ export class SseHub {
         events++;
         bytes += encoded.bytes.length;
         if (events > maxEvents || bytes > maxBytes) return this.reset(subscription, 'replay-limit');
-        this.write(subscription, event, encoded);
+        const more = this.write(subscription, event, encoded);
         subscription.floor = after = event.id;
+        // Paced by the client, inside a page too: a page of large events must not pass the unsent-bytes limit.
+        if (!more) await session.drained();
+        if (!session.isOpen) return;
       }
       if (page.events.length < pageSize) break;
-      await session.drained();
-      if (!session.isOpen) return;
     }
     this.counters.replays++;
     this.goLive(subscription);
