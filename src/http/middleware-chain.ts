@@ -41,7 +41,10 @@ export class MiddlewareChain {
         req.url = rest;
         try {
           const result = fn(req, res, next);
-          if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch(next);
+          // A rejection with no reason is still a failure: `next()` alone would carry on past, say, an auth check.
+          if (result && typeof (result as Promise<unknown>).catch === 'function') {
+            (result as Promise<unknown>).catch((reason) => next(reason ?? new Error('middleware rejected')));
+          }
         } catch (thrown) {
           next(thrown ?? new Error('middleware threw'));
         }

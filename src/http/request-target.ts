@@ -8,9 +8,12 @@
  * - absolute-form (`GET http://host/a?b`) is reduced to its path and query;
  * - an escape the router decodes and that may stand raw in a path (letters,
  *   digits, `-._~!'()*`) is decoded: `/%61dmin` is `/admin`;
- * - an escape the router keeps (`%2F`, `%3B`, `%25`… the characters
- *   `decodeURI` leaves alone) stays, in upper-case hex: `/a%2fb` is `/a%2Fb`,
- *   still not `/a/b`;
+ * - an escape the router keeps (`%3B`, `%25`… the characters `decodeURI`
+ *   leaves alone) stays, in upper-case hex: `/a%3bb` is `/a%3Bb`;
+ * - an encoded slash (`%2F`) or a backslash, raw or encoded, is refused: the
+ *   router would decode one inside a parameter or a wildcard (and serve-static
+ *   in a file name, and Windows reads `\` as a separator), where a mount
+ *   prefix could not see it as the segment boundary it then becomes;
  * - a character that may not stand raw (`"<>[\]^\`{|}`, bytes above ASCII)
  *   is encoded, whichever way it came;
  * - `.` and `..` segments are resolved and `//` collapsed.
@@ -24,6 +27,7 @@ const DOT = 46;
 const PERCENT = 37;
 const QUESTION = 63;
 const HASH = 35;
+const BACKSLASH = 92;
 
 /** Bytes whose escape the router decodes and which may stand raw: unreserved, and `!'()*`. */
 const DECODED = new Uint8Array(128);
@@ -109,7 +113,8 @@ function escape(byte: number): string {
 /**
  * Brings every character to its one spelling (see the top of this file).
  * Refuses control characters (raw or escaped: a decoded CR, LF or NUL has no
- * business in a path), `#`, malformed escapes and bytes that are not UTF-8.
+ * business in a path), encoded slashes, backslashes, `#`, malformed escapes and
+ * bytes that are not UTF-8.
  */
 function normalizeEscapes(path: string): string | undefined {
   let out = '';
@@ -121,11 +126,11 @@ function normalizeEscapes(path: string): string | undefined {
       const lo = hexValue(path.charCodeAt(i + 2));
       if (hi < 0 || lo < 0) return undefined;
       const byte = (hi << 4) | lo;
-      if (byte < 32 || byte === 127) return undefined;
+      if (byte < 32 || byte === 127 || byte === SLASH || byte === BACKSLASH) return undefined;
       if (byte < 128 && DECODED[byte] === 1) out += String.fromCharCode(byte);
       else { out += escape(byte); escapedBytes ||= byte >= 128; }
       i += 2;
-    } else if (c <= 32 || c === 127 || c === HASH) {
+    } else if (c <= 32 || c === 127 || c === HASH || c === BACKSLASH) {
       return undefined;
     } else if (c < 128) {
       out += RAW_OK[c] === 1 ? path[i] : escape(c);

@@ -160,7 +160,7 @@ export class NestApplication {
     const raw = req.url ?? '/';
     const url = canonicalUrl(raw);
     if (url === undefined) {
-      this.router.fail(req, res, new BadRequestException('Invalid request target: malformed percent-encoding, a control character, or not a path'));
+      this.router.fail(req, res, new BadRequestException('Invalid request target: malformed percent-encoding, an encoded slash or a backslash, a control character, or not a path'));
       return;
     }
     if (url !== raw) {

@@ -96,7 +96,7 @@ export class SseSession {
   /** Runs once when the session closes: the source stops producing here. */
   onClose(teardown: (reason: CloseReason) => void): void {
     if (this.open) this.teardown = teardown;
-    else teardown(this.reason);
+    else this.runTeardown(teardown);
   }
 
   /**
@@ -261,10 +261,14 @@ export class SseSession {
     this.runtime.unregister(this, this.limits.heartbeat);
     const teardown = this.teardown;
     this.teardown = undefined;
+    if (teardown) this.runTeardown(teardown);
+  }
+
+  /** Teardown runs user code (an unsubscribe, an iterator's return), often from a socket event: a throw there must not escape. */
+  private runTeardown(teardown: (reason: CloseReason) => void): void {
     try {
-      teardown?.(this.reason);
+      teardown(this.reason);
     } catch (error) {
-      // Teardown runs user code (an unsubscribe, an iterator's return) from a socket event: a throw there must not escape.
       const { message, stack } = describeThrown(error);
       logger.error(`closing an SSE source failed: ${message}`, stack);
     }

@@ -104,6 +104,16 @@ class CrashController {
     };
     return iterator;
   }
+  @Sse('sse/late-bad-return') async lateBadReturn() {
+    // The client leaves while this handler still works: the teardown then runs at once, when the source is attached.
+    await new Promise((r) => setTimeout(r, 150));
+    const iterator = {
+      next: () => Promise.resolve({ done: false, value: { data: 'never' } }),
+      return() { throw Object.create(null); },
+      [Symbol.asyncIterator]() { return iterator; },
+    };
+    return iterator;
+  }
   @Sse('sse/cancel-throws') cancelThrows() {
     const stream = getSSEStream({ cancel() { throw Object.create(null); } });
     stream.write({ data: 'hi' });
@@ -222,6 +232,21 @@ test('teardown that throws (unsubscribe, an iterator return, a cancel callback) 
   assert.deepEqual(fatal, []);
   assert.match(logger.text(), /closing an SSE source failed|cancel callback/);
   assert.equal((await call(`${url}/crash/ok`)).text, 'still alive');
+});
+
+test('a teardown that throws on a session the client had already left is logged too', async (t) => {
+  const fatal = watchProcess(t);
+  const { app, url, logger } = await crashApp(t);
+  const { request } = await import('node:http');
+  const req = request(`${url}/crash/sse/late-bad-return`, { headers: { accept: 'text/event-stream' } });
+  req.on('error', () => undefined);
+  req.end();
+  await new Promise((r) => setTimeout(r, 50));
+  req.destroy();
+  await new Promise((r) => setTimeout(r, 300));
+  await eventually(() => app.getSseStats().open === 0, 'no stream left open');
+  assert.deepEqual(fatal, []);
+  assert.match(logger.text(), /closing an SSE source failed/);
 });
 
 test('a logger that throws, or data that cannot be printed, never turns an error into a crash', async (t) => {
