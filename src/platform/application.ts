@@ -12,6 +12,7 @@ import { BODY_DEFAULTS, type BodyLimits, type BodyParserOptions } from '../http/
 import { canonicalUrl } from '../http/request-target.js';
 import { BadRequestException } from '../common/exceptions.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from './server-limits.js';
+import { guardFatalErrors } from './fatal-errors.js';
 import { MiddlewareChain } from '../http/middleware-chain.js';
 import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
@@ -34,8 +35,6 @@ export interface ApplicationOptions {
 }
 
 const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-const FATAL_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-type FatalEvent = typeof FATAL_EVENTS[number];
 
 /** A running streamnest application: the container, the routes and the server. */
 export class NestApplication {
@@ -50,6 +49,7 @@ export class NestApplication {
   private secure = false;
   private closing: Promise<void> | undefined;
   private shutdownListeners = new Map<string, () => void>();
+  private unguardFatalErrors: (() => void) | undefined;
 
   private readonly limits: ServerLimits;
   private readonly body: BodyLimits | false;
@@ -91,7 +91,8 @@ export class NestApplication {
    * is logged as fatal, the app closes gracefully (streams get their `retry:`
    * hint, so clients move to another instance), and the process exits with
    * code 1, as Node would have, minus the abrupt cut. If the app installs its
-   * own listener for those events, that listener decides instead.
+   * own listener for those events, that listener decides instead. The policy is
+   * one for the whole process, whatever the number of apps: platform/fatal-errors.ts.
    */
   enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
     for (const signal of signals) {
@@ -100,30 +101,14 @@ export class NestApplication {
           .finally(() => process.kill(process.pid, signal));
       });
     }
-    for (const event of FATAL_EVENTS) {
-      this.listenProcess(event, (error: unknown) => this.onFatal(event, error));
-    }
+    this.unguardFatalErrors ??= guardFatalErrors(this, this.options.shutdownTimeout ?? 10_000);
     return this;
   }
 
-  private listenProcess(event: string, listener: (...args: any[]) => void): void {
-    if (this.shutdownListeners.has(event)) return;
-    this.shutdownListeners.set(event, listener);
-    process.on(event, listener);
-  }
-
-  private onFatal(event: FatalEvent, error: unknown): void {
-    const { message, stack } = describeThrown(error);
-    if (process.listenerCount(event) > 1) {
-      // The app has a policy of its own for this event: log, and let it decide.
-      this.logger.error(`${event}: ${message}`, stack);
-      return;
-    }
-    this.logger.fatal(`${event}: ${message}${stack ? `\n${stack}` : ''}; closing gracefully, then exiting with code 1`);
-    if (this.closing) {
-      process.exit(1);
-    }
-    this.close('fatal').catch(() => undefined).finally(() => process.exit(1));
+  private listenProcess(signal: string, listener: () => void): void {
+    if (this.shutdownListeners.has(signal)) return;
+    this.shutdownListeners.set(signal, listener);
+    process.on(signal, listener);
   }
 
   /** Builds the routes and runs the init hooks. `listen` calls it; tests may call it alone. */
@@ -211,11 +196,12 @@ export class NestApplication {
 
   private async shutdown(signal?: string): Promise<void> {
     // Signals are not listened for while closing; fatal errors still are, until the end (a second one exits at once).
-    this.removeShutdownListeners({ keepFatal: true });
+    this.removeShutdownListeners();
     try {
       await this.closeEverything(signal);
     } finally {
-      this.removeShutdownListeners();
+      this.unguardFatalErrors?.();
+      this.unguardFatalErrors = undefined;
     }
   }
 
@@ -227,13 +213,9 @@ export class NestApplication {
     await callHook(this.container, 'onApplicationShutdown', signal);
   }
 
-  /** Stops listening for process events: all of them, or all but the fatal-error ones. */
-  private removeShutdownListeners({ keepFatal = false } = {}): void {
-    for (const [event, listener] of this.shutdownListeners) {
-      if (keepFatal && FATAL_EVENTS.includes(event as FatalEvent)) continue;
-      process.off(event, listener);
-      this.shutdownListeners.delete(event);
-    }
+  private removeShutdownListeners(): void {
+    for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
+    this.shutdownListeners.clear();
   }
 }
 

@@ -9,7 +9,7 @@ import { openSse } from '../support/sse-reader.js';
 
 const script = fileURLToPath(new URL('./fixtures/fatal-app.js', import.meta.url));
 
-interface Child { child: ChildProcess; url: string; stdout(): string; stderr(): string; exited: Promise<number | null> }
+interface Child { child: ChildProcess; url: string; urls: string[]; stdout(): string; stderr(): string; exited: Promise<number | null> }
 
 async function start(env: Record<string, string> = {}): Promise<Child> {
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,14 +18,14 @@ async function start(env: Record<string, string> = {}): Promise<Child> {
   child.stdout!.on('data', (c) => { stdout += c; });
   child.stderr!.on('data', (c) => { stderr += c; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const urls = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no READY line: ${stdout} ${stderr}`)), 10_000);
     child.stdout!.on('data', () => {
-      const match = /READY (\S+)/.exec(stdout);
-      if (match) { clearTimeout(timer); resolve(match[1]!); }
+      const match = /READY (.+)\n/.exec(stdout);
+      if (match) { clearTimeout(timer); resolve(match[1]!.split(' ')); }
     });
   });
-  return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, url: urls[0]!, urls, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 for (const route of ['stray-rejection', 'late-throw']) {
@@ -50,4 +50,26 @@ test('an app with its own unhandledRejection listener keeps its policy: the proc
   assert.match(app.stdout(), /OWN POLICY a floating rejection/);
   assert.equal(await (await fetch(`${app.url}/ping`)).text(), 'pong');
   assert.equal(app.child.exitCode, null);
+});
+
+test('two apps in one process: both close gracefully, then the process exits with code 1', async (t) => {
+  const app = await start({ TWO_APPS: '1' });
+  t.after(() => app.child.kill('SIGKILL'));
+  const streams = await Promise.all(app.urls.map((url) => openSse(`${url}/feed`)));
+  await Promise.all(streams.map((s) => s.waitFor((text) => text.includes('data: connected'))));
+  await fetch(`${app.urls[1]}/stray-rejection`);
+  await Promise.all(streams.map((s) => s.ended));
+  for (const stream of streams) assert.match(stream.text(), /retry: \d+\n\n$/);
+  assert.equal(await app.exited, 1);
+  assert.equal(app.stderr().match(/FATAL/g)?.length, 1, 'logged once, not once per app');
+});
+
+test('a shutdown hook that never ends cannot keep a broken process alive', async (t) => {
+  const app = await start({ HANG: '1' });
+  t.after(() => app.child.kill('SIGKILL'));
+  const started = Date.now();
+  await fetch(`${app.url}/stray-rejection`);
+  assert.equal(await app.exited, 1);
+  const took = Date.now() - started;
+  assert.ok(took < 10_000, `exited after ${took} ms (shutdownTimeout 300 ms plus the grace period)`);
 });
