@@ -59,6 +59,7 @@ export class SseSession {
   private pendingBytes = 0;
   /** This session's unsent bytes as last reported to the runtime's app-wide total. */
   private reported = 0;
+  private watchingDrain = false;
 
   constructor(
     readonly response: Response,
@@ -184,21 +185,23 @@ export class SseSession {
   }
 
   /**
-   * Past its own limit a client is dropped. So is one that is behind (past the
-   * high-water mark) while the app as a whole holds more unsent bytes than
-   * `maxTotalBufferedBytes`: the total stays bounded however many clients stall.
+   * Past its own limit a client is dropped. So is one whose socket is backed up
+   * (past the high-water mark) while the app as a whole holds more unsent bytes
+   * than `maxTotalBufferedBytes`: the total stays bounded however many clients
+   * stall. Bytes merely queued this turn, not yet offered to the socket, do not
+   * make a client "behind".
    */
   private afterWrite(): boolean {
-    const unsent = this.unsent();
+    const backlog = this.backlog();
+    const unsent = backlog + this.pendingBytes;
     this.report(unsent);
-    if (unsent >= this.limits.highWaterMark) {
-      if (unsent > this.limits.maxBufferedBytes || this.runtime.overBudget()) {
-        this.close('slow');
-        return false;
-      }
+    if (unsent < this.limits.highWaterMark) return true;
+    if (unsent > this.limits.maxBufferedBytes || (backlog >= this.limits.highWaterMark && this.runtime.overBudget())) {
+      this.close('slow');
       return false;
     }
-    return true;
+    if (backlog >= this.limits.highWaterMark) this.watchDrain();
+    return false;
   }
 
   private report(unsent: number): void {
@@ -207,13 +210,43 @@ export class SseSession {
     this.reported = unsent;
   }
 
-  private unsent(): number {
-    return this.direct ? this.direct.writableLength + this.pendingBytes : this.response.writableLength;
+  /** Bytes the socket (or the response) holds but has not sent. */
+  private backlog(): number {
+    return (this.direct ?? this.response).writableLength;
   }
 
-  /** Resolves once the unsent bytes have drained, or at once if the session is closed. */
-  drained(): Promise<void> {
-    if (!this.open || this.unsent() < this.limits.highWaterMark) return Promise.resolve();
+  private unsent(): number {
+    return this.backlog() + this.pendingBytes;
+  }
+
+  /**
+   * Once a backed-up socket drains, its count in the app-wide total is brought
+   * up to date, even if nothing more is written to it (an idle stream without
+   * heartbeats would otherwise count as behind for ever).
+   */
+  private watchDrain(): void {
+    if (this.watchingDrain) return;
+    this.watchingDrain = true;
+    (this.direct ?? this.response).once('drain', () => {
+      this.watchingDrain = false;
+      if (this.open) this.report(this.unsent());
+    });
+  }
+
+  /**
+   * Resolves once the unsent bytes are under the high-water mark, or at once
+   * when the session is closed. Bytes in our own queue leave at the next flush,
+   * which may never cause a 'drain' (the socket took them all): for those it
+   * waits a turn and looks again.
+   */
+  async drained(): Promise<void> {
+    while (this.open && this.unsent() >= this.limits.highWaterMark) {
+      if (this.backlog() >= this.limits.highWaterMark) await this.socketDrained();
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private socketDrained(): Promise<void> {
     const emitter = this.direct ?? this.response;
     return new Promise((resolve) => {
       const done = () => { emitter.off('drain', done); this.response.off('close', done); resolve(); };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Controller, Get, Module, Sse, SseHub, SseModule, type ApplicationOptions } from 'streamnest';
+import { Controller, Get, Module, Sse, SseHub, SseModule, type ApplicationOptions, type SSEMessageEvent } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { eventually } from '../core/support.js';
 
@@ -15,7 +15,15 @@ class FeedController {
   @Get('feed') @Sse({ heartbeat: false }) feed() { return this.hub.subscribe('feed'); }
 }
 
-@Module({ imports: [SseModule.forRoot()], controllers: [FeedController] })
+@Controller()
+class BigEventsController {
+  /** Each event is larger than the high-water mark: every write says "slow down". */
+  @Sse('big') async *big(): AsyncGenerator<SSEMessageEvent> {
+    for (let i = 0; i < 5; i++) yield { id: i, data: `${i}:${'x'.repeat(100_000)}` };
+  }
+}
+
+@Module({ imports: [SseModule.forRoot()], controllers: [FeedController, BigEventsController] })
 class FeedModule {}
 
 /** Opens `count` SSE connections that never read a byte, spread over source addresses. */
@@ -96,4 +104,28 @@ test('an invalid or per-route maxTotalBufferedBytes is refused at start-up with 
     @Get('x') @Sse({ maxTotalBufferedBytes: 1 }) x() { return (async function* () { /* empty */ })(); }
   }
   await assert.rejects(startApp({ controllers: [PerRoute] }), /SN_ERR_INVALID_SSE_OPTION.*app-wide/);
+});
+
+test('a source whose every event is larger than highWaterMark streams to the end (backpressure never hangs)', async (t) => {
+  const { url } = await hubApp(t);
+  const res = await fetch(`${url}/big`);
+  const text = await res.text();
+  assert.equal(text.match(/^id: /gm)?.length, 5);
+});
+
+test('the app-wide count of unsent bytes comes back down when stalled clients catch up, with no further writes', async (t) => {
+  const { app, url, hub } = await hubApp(t);
+  const sockets = await stalledClients(url, 3);
+  t.after(() => { for (const s of sockets) s.destroy(); });
+  await eventually(() => hub.stats().subscribers === 3, 'subscribed', 5_000);
+  // Publish until the three hold some unsent bytes of their own (each stays under its 1 MiB limit).
+  const data = 'z'.repeat(50_000);
+  for (let i = 0; i < 400 && app.getSseStats().bufferedBytes < 3 * 100_000; i++) {
+    await hub.publish('feed', { data });
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  assert.ok(app.getSseStats().bufferedBytes >= 3 * 100_000, `unsent ${app.getSseStats().bufferedBytes}`);
+  assert.equal(hub.stats().droppedSlow, 0);
+  for (const socket of sockets) socket.resume();
+  await eventually(() => app.getSseStats().bufferedBytes === 0, 'the count to return to zero', 10_000);
 });
