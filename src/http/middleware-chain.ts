@@ -1,6 +1,6 @@
 import type { Middleware, Request, Response } from '../common/interfaces.js';
 import { Errors } from '../errors.js';
-import { canonicalPrefix } from './request-target.js';
+import { canonicalPrefix, mountView } from './request-target.js';
 
 interface Mounted { prefix: string; fn: Middleware }
 
@@ -30,13 +30,14 @@ export class MiddlewareChain {
     const entries = this.entries;
     const originalUrl = req.url ?? '/';
     req.originalUrl ??= originalUrl;
+    const mounted = mountView(originalUrl);
     let index = 0;
     const next = (error?: unknown): void => {
       req.url = originalUrl;
       if (error !== undefined && error !== null && error !== 'route') return done(error);
       while (index < entries.length) {
         const { prefix, fn } = entries[index++]!;
-        const rest = strip(originalUrl, prefix);
+        const rest = prefix === '' ? originalUrl : strip(mounted, prefix);
         if (rest === undefined) continue;
         req.url = rest;
         try {
@@ -58,7 +59,6 @@ export class MiddlewareChain {
 
 /** The URL as a middleware mounted at `prefix` sees it, or undefined when it does not apply. */
 function strip(url: string, prefix: string): string | undefined {
-  if (prefix === '') return url;
   if (!url.startsWith(prefix)) return undefined;
   const rest = url.slice(prefix.length);
   if (rest === '') return '/';

@@ -145,7 +145,7 @@ export class NestApplication {
     const raw = req.url ?? '/';
     const url = canonicalUrl(raw);
     if (url === undefined) {
-      this.router.fail(req, res, new BadRequestException('Invalid request target: malformed percent-encoding, an encoded slash or a backslash, a control character, or not a path'));
+      this.router.fail(req, res, new BadRequestException('Invalid request target: malformed percent-encoding, a control character, or not a path'));
       return;
     }
     if (url !== raw) {
@@ -153,13 +153,19 @@ export class NestApplication {
       req.url = url;
     }
     if (this.middleware.size === 0) {
-      this.router.dispatch(req, res);
+      this.dispatch(req, res);
       return;
     }
     this.middleware.run(req, res, (error) => {
       if (error !== undefined) this.router.fail(req, res, error);
-      else if (!res.headersSent && !res.writableEnded) this.router.dispatch(req, res);
+      else if (!res.headersSent && !res.writableEnded) this.dispatch(req, res);
     });
+  }
+
+  /** The route, or, on a connection over a limit, its one answer (after middleware, so CORS headers are on it). */
+  private dispatch(req: Request, res: Response): void {
+    if (this.server?.isRefused(req)) this.server.refuse(req as never, res as never);
+    else this.router.dispatch(req, res);
   }
 
   getHttpServer(): AnyServer {

@@ -5,18 +5,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const MAX_REFUSED_OPEN = 1024;
 const REFUSED_BODY = JSON.stringify({ statusCode: 503, message: 'Too many connections; retry shortly.', error: 'Service Unavailable' });
 
+/** Names a connection by its peer, the same for the TCP socket and the TLS socket over it. */
+function peer(socket: { remoteAddress?: string; remotePort?: number }): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
+}
+
 /**
- * Counts open connections, in total and per client address. A connection past
- * a limit is not cut blind: its first request is answered, with 503 and
- * `Retry-After`, or for an EventSource with a 200 stream holding only a
- * jittered `retry:` (a 503 would make EventSource give up for good), and then
- * the connection closes. Only a flood of refused connections is cut at once.
+ * Counts open connections, in total and per client address, from the moment
+ * TCP accepts them (so TLS handshakes count too). A connection past a limit is
+ * not cut blind: its first request is answered, after the app's middleware (so
+ * CORS headers are on it), with 503 and `Retry-After`, or for an EventSource
+ * with a 200 stream holding only a jittered `retry:` (a 503 would make
+ * EventSource give up for good); then the connection closes. Only a flood of
+ * refused connections is cut at once.
  */
 export class ConnectionLimiter {
   private total = 0;
   private readonly perAddress = new Map<string, number>();
-  private readonly refused = new WeakSet<object>();
-  private refusedOpen = 0;
+  /** Refused connections waiting for their answer, by peer. */
+  private readonly refused = new Set<string>();
   /** One listener function for every socket's 'close', so a connection costs no closure of its own. */
   private readonly onClose: (this: Socket) => void;
 
@@ -25,8 +32,8 @@ export class ConnectionLimiter {
     this.onClose = function (this: Socket) { limiter.release(this); };
   }
 
-  /** Counts a new connection. Returns false if it must be cut at once. */
-  admit(socket: Socket, answerable: boolean): boolean {
+  /** Counts a new TCP connection. Returns false if it must be cut at once. */
+  admit(socket: Socket): boolean {
     this.total++;
     let fromAddress = 0;
     if (this.maxPerAddress > 0) {
@@ -34,21 +41,20 @@ export class ConnectionLimiter {
       fromAddress = (this.perAddress.get(address) ?? 0) + 1;
       this.perAddress.set(address, fromAddress);
     }
-    const over = this.total > this.maxConnections || (this.maxPerAddress > 0 && fromAddress > this.maxPerAddress);
-    const answered = over && answerable && this.refusedOpen < MAX_REFUSED_OPEN;
-    if (answered) {
-      this.refused.add(socket);
-      this.refusedOpen++;
-    }
     socket.on('close', this.onClose);
-    return !over || answered;
+    const over = this.total > this.maxConnections || (this.maxPerAddress > 0 && fromAddress > this.maxPerAddress);
+    if (!over) return true;
+    if (this.refused.size >= MAX_REFUSED_OPEN) return false;
+    this.refused.add(peer(socket));
+    return true;
   }
 
-  /** True when a request came on a connection over a limit: answer it with `refuse`. */
-  isRefused(req: IncomingMessage): boolean {
-    return this.refusedOpen > 0 && this.refused.has(req.socket);
+  /** True when a request (or an HTTP/2 session) came on a connection over a limit. */
+  isRefused(socket: { remoteAddress?: string; remotePort?: number }): boolean {
+    return this.refused.size > 0 && this.refused.has(peer(socket));
   }
 
+  /** The one answer of a refused connection; headers the app's middleware set (CORS) are kept. */
   refuse(req: IncomingMessage, res: ServerResponse): void {
     const eventStream = (req.headers.accept ?? '').includes('text/event-stream');
     if (eventStream) {
@@ -69,7 +75,7 @@ export class ConnectionLimiter {
 
   private release(socket: Socket): void {
     this.total--;
-    if (this.refusedOpen > 0 && this.refused.delete(socket)) this.refusedOpen--;
+    if (this.refused.size > 0) this.refused.delete(peer(socket));
     if (this.maxPerAddress === 0) return;
     // remoteAddress was read, and so cached by Node, when the connection was admitted.
     const address = socket.remoteAddress ?? '';

@@ -2,7 +2,6 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { statusText } from '../common/exceptions.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import type { ServerLimits } from './server-limits.js';
@@ -21,6 +20,9 @@ export interface ListenOptions {
 export type AnyServer = http.Server | https.Server | http2.Http2SecureServer;
 type RequestListener = (req: any, res: any) => void;
 
+/** Streams one HTTP/2 connection may carry at once (Node's own default is 2³² − 1); an SSE client needs a handful. */
+const DEFAULT_MAX_STREAMS = 128;
+
 /**
  * The listening server and what a graceful close needs: its sockets and
  * HTTP/2 sessions, which `server.close()` alone would wait on forever.
@@ -30,15 +32,12 @@ type RequestListener = (req: any, res: any) => void;
 export class HttpServer {
   readonly server: AnyServer;
   private readonly h2Sessions = new Set<http2.ServerHttp2Session>();
-  /** Only on the HTTP/2 server, whose HTTP/1.1 fallback connections Node does not track for us. */
-  private readonly fallbackSockets = new Set<Socket>();
+  /** Only on TLS servers: connections Node does not track for us (HTTP/2's HTTP/1.1 fallback, handshakes under way). */
+  private readonly tlsSockets = new Set<Socket>();
   private readonly limiter: ConnectionLimiter;
 
   constructor(listener: RequestListener, options: ListenOptions, limits: ServerLimits) {
     this.limiter = new ConnectionLimiter(limits.maxConnections, limits.maxConnectionsPerAddress);
-    const limiter = this.limiter;
-    // Connections over a limit get one answer; everything else goes straight on.
-    const handle: RequestListener = (req, res) => (limiter.isRefused(req) ? limiter.refuse(req, res) : listener(req, res));
     const timeouts = {
       headersTimeout: limits.headersTimeout,
       requestTimeout: limits.requestTimeout,
@@ -47,29 +46,70 @@ export class HttpServer {
       // Node checks the header and request timeouts every 30 s by default, far too late for a 10 s limit.
       connectionsCheckingInterval: Math.max(250, Math.min(1_000, Math.floor(limits.headersTimeout / 4))),
     };
+    // A TLS handshake that never finishes holds a connection too.
+    const tls = { handshakeTimeout: limits.headersTimeout };
     if (options.http2) {
-      const server = http2.createSecureServer({ allowHTTP1: true, ...options.http2 }, handle);
-      server.on('session', (session) => {
-        this.h2Sessions.add(session);
-        session.once('close', () => this.h2Sessions.delete(session));
-      });
-      server.on('secureConnection', (socket: TLSSocket) => {
-        // An HTTP/2 connection over the limit is cut: its streams cannot each be answered on their own.
-        if (!limiter.admit(socket, socket.alpnProtocol !== 'h2')) { socket.destroy(); return; }
-        this.fallbackSockets.add(socket);
-        socket.once('close', () => this.fallbackSockets.delete(socket));
-      });
-      Object.assign(server, { headersTimeout: limits.headersTimeout, requestTimeout: limits.requestTimeout, keepAliveTimeout: limits.keepAliveTimeout });
+      const settings = { maxConcurrentStreams: DEFAULT_MAX_STREAMS, ...(options.http2.settings as object | undefined) };
+      const server = http2.createSecureServer({ allowHTTP1: true, ...tls, ...timeouts, ...options.http2, settings }, listener);
+      server.on('session', (session) => this.trackSession(session, limits.keepAliveTimeout));
+      // Its HTTP/1.1 fallback takes these as properties, set in its constructor.
+      const { headersTimeout, requestTimeout, connectionsCheckingInterval } = timeouts;
+      Object.assign(server, { headersTimeout, requestTimeout, connectionsCheckingInterval });
       this.server = server;
     } else if (options.https) {
-      this.server = https.createServer({ noDelay: true, ...timeouts, ...options.https }, handle);
-      this.server.on('secureConnection', (socket: TLSSocket) => { if (!limiter.admit(socket, true)) socket.destroy(); });
+      this.server = https.createServer({ noDelay: true, ...tls, ...timeouts, ...options.https }, listener);
     } else {
-      this.server = http.createServer({ noDelay: true, ...timeouts }, handle);
-      this.server.on('connection', (socket: Socket) => { if (!limiter.admit(socket, true)) socket.destroy(); });
+      this.server = http.createServer({ noDelay: true, ...timeouts }, listener);
     }
     if (!options.http2) (this.server as http.Server).keepAliveTimeout = limits.keepAliveTimeout;
+    const tracked = options.http2 !== undefined || options.https !== undefined;
+    // Counted when TCP accepts, before any TLS handshake.
+    this.server.on('connection', (socket: Socket) => {
+      if (!this.limiter.admit(socket)) { socket.destroy(); return; }
+      if (tracked) this.trackTlsSocket(socket);
+    });
     this.server.on('clientError', answerClientError);
+  }
+
+  /** A TLS server's TCP sockets, from before their handshake: Node tracks none of them that close() could cut. */
+  private trackTlsSocket(socket: Socket): void {
+    this.tlsSockets.add(socket);
+    socket.once('close', () => this.tlsSockets.delete(socket));
+  }
+
+  /** True when the request came on a connection over a limit: answer it with `refuse`, after the app's middleware. */
+  isRefused(req: { socket: { remoteAddress?: string; remotePort?: number } }): boolean {
+    return this.limiter.isRefused(req.socket);
+  }
+
+  refuse(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.limiter.refuse(req, res);
+  }
+
+  /**
+   * An HTTP/2 session: refused outright when over a limit (its streams cannot
+   * each be answered and closed alone), and closed once it has had no stream
+   * for `idleMs`, as an idle keep-alive connection is.
+   */
+  private trackSession(session: http2.ServerHttp2Session, idleMs: number): void {
+    if (session.socket && this.limiter.isRefused(session.socket)) {
+      session.destroy();
+      return;
+    }
+    this.h2Sessions.add(session);
+    let open = 0;
+    let idle: NodeJS.Timeout | undefined = setTimeout(() => session.close(), idleMs);
+    session.on('stream', (stream) => {
+      open++;
+      clearTimeout(idle);
+      stream.once('close', () => {
+        if (--open === 0 && !session.closed) idle = setTimeout(() => session.close(), idleMs);
+      });
+    });
+    session.once('close', () => {
+      clearTimeout(idle);
+      this.h2Sessions.delete(session);
+    });
   }
 
   listen(port: number, hostname: string | undefined): Promise<AddressInfo> {
@@ -102,9 +142,9 @@ export class HttpServer {
     await Promise.race([closed, timeout]);
     clearTimeout(timer);
     for (const session of this.h2Sessions) session.destroy();
-    // HTTP/1.1 connections are tracked by Node itself, except on the HTTP/2 server.
+    // Plain HTTP/1.1 connections are tracked by Node itself; TLS ones by us.
     (this.server as http.Server).closeAllConnections?.();
-    for (const socket of this.fallbackSockets) socket.destroy();
+    for (const socket of this.tlsSockets) socket.destroy();
     await closed;
   }
 }
@@ -124,7 +164,9 @@ const CLIENT_ERROR_STATUS: Record<string, number> = {
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   // Node's own default handler decides the same way, from the same field.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+  // A TLS failure (a handshake that timed out, say) has no HTTP to answer with.
+  const tlsFailure = /^ERR_(TLS|SSL)_/.test(error.code ?? '');
+  if (error.code === 'ECONNRESET' || tlsFailure || !socket.writable || inFlight?.headersSent) {
     socket.destroy();
     return;
   }

@@ -10,6 +10,9 @@ import { resolveServerLimits } from '#internal/platform/server-limits.js';
 import { startApp } from '../support/app.js';
 import { rawRequest } from '../core/support.js';
 import { openSse } from '../support/sse-reader.js';
+import { selfSignedCertificate } from '../support/tls.js';
+import http2 from 'node:http2';
+import { CORS } from 'streamnest/cors';
 
 @Controller()
 class EdgeController {
@@ -151,6 +154,46 @@ test('past maxConnections a connection is answered once (503 + Retry-After, or r
   await later.closed;
   assert.match(later.received(), /^HTTP\/1\.1 200 /);
   for (const c of held) c.socket.destroy();
+});
+
+test('a refused EventSource from another origin gets the CORS headers with its retry:, so the browser can read it', async (t) => {
+  const app = await startApp({ controllers: [EdgeController] }, (a) => { a.use(CORS({ origin: ['https://page.example'] })); }, { http: { maxConnections: 1 } });
+  t.after(app.close);
+  const port = Number(new URL(app.url).port);
+  const held = connect(port);
+  await held.connected;
+  await sleep(50);
+  const refused = connect(port);
+  refused.write('GET /sse HTTP/1.1\r\nHost: x\r\nOrigin: https://page.example\r\nAccept: text/event-stream\r\n\r\n');
+  await refused.closed;
+  assert.match(refused.received(), /^HTTP\/1\.1 200 /);
+  assert.match(refused.received(), /Access-Control-Allow-Origin: https:\/\/page\.example/i);
+  assert.match(refused.received(), /retry: \d+/);
+  held.socket.destroy();
+});
+
+test('HTTP/2 and TLS: handshakes count and time out, a connection over the limit is closed, an idle session too', async (t) => {
+  const tls = selfSignedCertificate();
+  const app = await startApp({ controllers: [EdgeController] }, undefined, { http: { maxConnections: 2, headersTimeout: 600, keepAliveTimeout: 400 } }, { http2: tls });
+  t.after(app.close);
+  const port = Number(new URL(app.url).port);
+  // A TCP connection that never starts its TLS handshake counts, and is cut at the handshake timeout.
+  const stuck = connect(port);
+  await stuck.connected;
+  const started = Date.now();
+  const session = http2.connect(app.url, { ca: tls.cert });
+  session.on('error', () => undefined);
+  const sessionClosed = new Promise<number>((resolve) => session.once('close', () => resolve(Date.now())));
+  await new Promise<void>((resolve) => session.once('connect', () => resolve()));
+  const over = http2.connect(app.url, { ca: tls.cert });
+  over.on('error', () => undefined);
+  await new Promise<void>((resolve) => over.once('close', () => resolve()));
+  assert.ok(over.destroyed, 'the third connection was closed');
+  const stuckClosedAt = await stuck.closed;
+  assert.ok(stuckClosedAt - started < 3_000, `the stalled handshake was cut after ${stuckClosedAt - started} ms`);
+  // With no stream open, the session is closed after keepAliveTimeout.
+  const sessionClosedAt = await sessionClosed;
+  assert.ok(sessionClosedAt - started < 4_000, `the idle session was closed after ${sessionClosedAt - started} ms`);
 });
 
 test('past maxConnectionsPerAddress one address is refused while others are served', async (t) => {

@@ -118,14 +118,14 @@ test('over HTTP/2 too, every spelling of :path meets the middleware', async (t) 
 test('a semicolon or a case change is another path: never the route, never past the middleware', async (t) => {
   const { url, close } = await secretApp();
   t.after(close);
-  for (const target of ['/ADMIN/secret', '/admin;/secret', '/admin%3Bx/secret', '/admin%3bx/secret']) {
+  for (const target of ['/ADMIN/secret', '/admin;/secret', '/admin%3Bx/secret', '/admin%3bx/secret', '/admin%2Fsecret', '/%2Fadmin/secret']) {
     const response = await get(url, target, '');
     assert.ok([403, 404].includes(status(response)), `${target}: ${response.slice(0, 60)}`);
     assert.doesNotMatch(response, /crown jewels/);
   }
   // Encoded reserved characters stay in parameters, decoded once.
-  const file = await get(url, '/admin/files/a%3Bb%25c', 'X-Admin: yes\r\n');
-  assert.match(file, /"name":"a;b%c"/);
+  const file = await get(url, '/admin/files/a%2Fb%25c', 'X-Admin: yes\r\n');
+  assert.match(file, /"name":"a\/b%c"/);
 });
 
 @Controller('files')
@@ -133,14 +133,16 @@ class FilesController {
   @Get('*') file(@Param('*') rest: string) { return { rest }; }
 }
 
-test('an encoded slash or a backslash is refused: decoded inside a wildcard, it would be a separator the mount never saw', async (t) => {
+test('an encoded slash or backslash is a separator to mounts: a wildcard or a parameter that decodes one cannot slip past', async (t) => {
   const { url, close } = await startApp({ controllers: [FilesController] }, (app) => { app.use('/files/private', auth); });
   t.after(close);
   assert.equal(status(await get(url, '/files/private/secret')), 403);
-  assert.match(await get(url, '/files/public/a', ''), /"rest":"public\/a"/);
-  for (const target of ['/files/private%2Fsecret', '/files/private%2fsecret', '/files%2Fprivate/secret', '/files/private%5Csecret', '/files/private\\secret', '/files/x/..%2Fprivate/secret']) {
+  assert.match(await get(url, '/files/public/a'), /"rest":"public\/a"/);
+  // The router decodes the escape inside its wildcard: the handler would get "private/secret".
+  assert.match(await get(url, '/files/private%2Fsecret', 'X-Admin: yes\r\n'), /"rest":"private\/secret"/);
+  for (const target of ['/files/private%2Fsecret', '/files/private%2fsecret', '/files%2Fprivate/secret', '/files/private%5Csecret', '/files/private\\secret', '/files/x/..%2Fprivate/secret', '/files/x%2F..%2F..%2Ffiles/private/secret']) {
     const response = await get(url, target);
-    assert.equal(status(response), 400, `${target}: ${response.slice(0, 60)}`);
+    assert.equal(status(response), 403, `${target}: ${response.slice(0, 60)}`);
   }
 });
 
@@ -157,7 +159,7 @@ test('an async middleware that rejects with no reason fails closed', async (t) =
 test('malformed targets get 400 before any middleware or route runs', async (t) => {
   const { url, close } = await secretApp();
   t.after(close);
-  for (const target of ['/admin/%zz', '/admin/%', '/admin/%4', '/admin/%00secret', '/admin%2Fsecret', '/admin/..%5Csecret', '/admin/%0d%0aX-Injected:%201', '/admin/%C3', '/admin/%FF%FE', 'admin/secret', 'ftp://x/admin/secret', '*']) {
+  for (const target of ['/admin/%zz', '/admin/%', '/admin/%4', '/admin/%00secret', '/admin/%0d%0aX-Injected:%201', '/admin/%C3', '/admin/%FF%FE', 'admin/secret', 'ftp://x/admin/secret', '*']) {
     const response = await get(url, target);
     assert.equal(status(response), 400, `${target}: ${response.slice(0, 80)}`);
     assert.doesNotMatch(response, /crown jewels|X-Injected/);
@@ -194,7 +196,7 @@ test('mount paths are canonical too, and a bad one is refused at start-up with a
 
 // Properties of the normaliser itself.
 
-const segmentChar = fc.constantFrom(...Array.from('abcxyzAZ09-._~!$&\'()*+,;=:@é€😀 "<>^`{|}[]%/'));
+const segmentChar = fc.constantFrom(...Array.from('abcxyzAZ09-._~!$&\'()*+,;=:@é€😀 "<>\\^`{|}[]%/'));
 const segment = fc.oneof(fc.constantFrom('.', '..', '', 'admin', 'secret'), fc.array(segmentChar, { maxLength: 6 }).map((c) => c.join('').replace(/[%/]/g, '')));
 const path = fc.array(segment, { minLength: 1, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
 
