@@ -59,15 +59,23 @@ export function resolveServerLimits(options: ServerLimitsOptions = {}): ServerLi
     }
     limits[key as keyof ServerLimits] = value;
   }
+  // Node refuses a header timeout longer than the request timeout, but only at listen(); say so now.
+  if (limits.headersTimeout > limits.requestTimeout) {
+    throw Errors.INVALID_OPTION('the app\'s http options', 'headersTimeout', `(${limits.headersTimeout} ms) must not exceed requestTimeout (${limits.requestTimeout} ms); raise requestTimeout too`);
+  }
   return limits;
 }
 
-/** The soft open-file limit from /proc (Linux), less a reserve; elsewhere a fixed fallback. */
+/**
+ * The soft open-file limit from /proc (Linux), less a reserve of 512 or a
+ * quarter of it, whichever is smaller; elsewhere, or when unlimited, a fixed
+ * fallback.
+ */
 function defaultMaxConnections(): number {
   try {
     const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
-    if (Number.isSafeInteger(soft) && soft > RESERVED_FILES * 2) return soft - RESERVED_FILES;
+    if (Number.isSafeInteger(soft) && soft > 0) return Math.max(1, soft - Math.min(RESERVED_FILES, Math.floor(soft / 4)));
   } catch {
     // Not Linux: no /proc.
   }

@@ -67,6 +67,7 @@ test('every server limit has a safe default', () => {
   assert.ok(limits.maxConnections > 1000 && limits.maxConnections < 20_000, `maxConnections ${limits.maxConnections} stays under the open-file limit`);
   assert.throws(() => resolveServerLimits({ headersTimeout: 0 }), /SN_ERR_INVALID_OPTION/);
   assert.throws(() => resolveServerLimits({ nope: 1 } as never), /SN_ERR_INVALID_OPTION/);
+  assert.throws(() => resolveServerLimits({ headersTimeout: 90_000 }), /SN_ERR_INVALID_OPTION.*"headersTimeout".*raise requestTimeout/);
 });
 
 test('bad server and body options are refused when the app is created, naming the option', async () => {

@@ -181,6 +181,25 @@ test('a client that leaves while waiting for its turn frees it', async (t) => {
   first.close();
 });
 
+test('clients that leave while waiting hold no place in the queue: a burst of them turns nobody away', async (t) => {
+  const transport = new Held(new MemoryTransport());
+  const { url, hub } = await hubApp(t, { transport, replay: { concurrency: 1, maxWaiting: 2 } });
+  const ids = await publish(hub, 1, 3);
+  const reading = await connectEvents(`${url}/feed`, { 'last-event-id': ids[0]! });
+  const leavers = [await connectEvents(`${url}/feed`, { 'last-event-id': ids[0]! }), await connectEvents(`${url}/feed`, { 'last-event-id': ids[0]! })];
+  await eventually(() => hub.stats().replaying.waiting === 2, 'two waiting');
+  for (const leaver of leavers) leaver.close();
+  await eventually(() => hub.stats().subscribers === 1, 'the leavers are gone');
+  const late = await connectEvents(`${url}/feed`, { 'last-event-id': ids[1]! });
+  await eventually(() => hub.stats().subscribers === 2, 'the late one subscribed');
+  assert.equal(hub.stats().replaysRefused, 0, 'the late reconnect waits instead of being turned away');
+  transport.open();
+  assert.deepEqual(numbers(await reading.waitForCount(2)), [2, 3]);
+  assert.deepEqual(numbers(await late.waitForCount(1)), [3]);
+  reading.close();
+  late.close();
+});
+
 test('bad replay options are refused at start-up with a code', async () => {
   for (const replay of [{ pageSize: 0 }, { maxEvents: -1 }, { concurrency: 1.5 }, { nope: 1 } as never]) {
     await assert.rejects(startApp({ imports: [SseModule.forRoot({ replay })], controllers: [FeedController] }), /SN_ERR_INVALID_HUB_OPTION/);

@@ -219,7 +219,7 @@ export class SseHub {
     let events = 0;
     let bytes = 0;
     for (let first = true; ; first = false) {
-      const turn = this.gate.enter(first ? 'refuse' : 'wait');
+      const turn = this.gate.enter(first ? 'refuse' : 'wait', () => session.isOpen);
       if (!turn) {
         this.counters.replaysRefused++;
         session.retryLater();
