@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { statusText } from '../common/exceptions.js';
 import { ConnectionLimiter } from './connection-limiter.js';
+import { withDeadline } from '../common/deadline.js';
 import type { ServerLimits } from './server-limits.js';
 
 export interface TlsOptions { key: string | Buffer; cert: string | Buffer; [option: string]: unknown }
@@ -137,10 +138,7 @@ export class HttpServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     (this.server as http.Server).closeIdleConnections?.();
     for (const session of this.h2Sessions) session.close();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
-    await Promise.race([closed, timeout]);
-    clearTimeout(timer);
+    await withDeadline(closed, timeoutMs).catch(() => undefined);
     for (const session of this.h2Sessions) session.destroy();
     // Plain HTTP/1.1 connections are tracked by Node itself; TLS ones by us.
     (this.server as http.Server).closeAllConnections?.();

@@ -1,6 +1,7 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { Logger } from '../common/logger.js';
-import { printable } from '../common/describe.js';
+import { describeThrown, printable } from '../common/describe.js';
+import { DEADLINE_PASSED, withDeadline } from '../common/deadline.js';
 import { Errors } from '../errors.js';
 import type { HubEvent, Replay, SseTransport } from '../sse/hub/transport.js';
 import { compareStreamIds, isStreamId } from './stream-id.js';
@@ -168,19 +169,13 @@ function positive(name: string, value: number): number {
 /** Connects (or waits for the connection) within `timeoutMs`, or fails with a clear error. */
 async function connect(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
-  let timer: NodeJS.Timeout | undefined;
   const ready = redis.status === 'wait'
     ? redis.connect()
     : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([ready, timeout]);
+    await withDeadline(ready, timeoutMs);
   } catch (error) {
-    throw Errors.REDIS_UNREACHABLE((error as Error).message);
-  } finally {
-    clearTimeout(timer);
+    throw Errors.REDIS_UNREACHABLE(error === DEADLINE_PASSED ? `not ready after ${timeoutMs} ms` : describeThrown(error).message);
   }
 }
 

@@ -1,11 +1,13 @@
 import { Logger } from '../../common/logger.js';
 import { describeThrown, printable } from '../../common/describe.js';
+import { DEADLINE_PASSED, withDeadline } from '../../common/deadline.js';
 import { Errors } from '../../errors.js';
 import { encodeEvent, checkEvent, dataText, SseFieldError } from '../encode.js';
 import { SharedEvent } from '../shared-event.js';
 import { HubSubscription, type HubFilter } from './hub-subscription.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import { ReplayGate } from './replay-gate.js';
+import { ReplayEncodings } from './replay-encodings.js';
 import { resolveHubOptions, type HubOptions, type HubLimits } from './hub-options.js';
 import type { HubEvent, Replay, SseTransport } from './transport.js';
 
@@ -44,6 +46,8 @@ export interface HubStats {
 }
 
 const logger = new Logger('SseHub');
+/** Encoded replay events kept for clients resuming together. */
+const REPLAY_ENCODINGS_BYTES = 8 * 1024 * 1024;
 /** Why a client got `reset`: its id is not in the history, or replaying would pass the limits. */
 type ResetReason = 'history-unavailable' | 'replay-limit';
 const RESETS: Record<ResetReason, SharedEvent> = {
@@ -68,6 +72,7 @@ export class SseHub {
   private started: Promise<void> | undefined;
   private readonly limits: HubLimits;
   private readonly gate: ReplayGate;
+  private readonly replayEncodings = new ReplayEncodings(REPLAY_ENCODINGS_BYTES);
 
   constructor(readonly transport: SseTransport, options: HubOptions = {}) {
     this.limits = resolveHubOptions(options);
@@ -90,9 +95,9 @@ export class SseHub {
     const timeout = this.limits.publishTimeout;
     let id: string;
     try {
-      id = await within(this.transport.append(channel, { event: message.event, data }), timeout);
+      id = await withDeadline(this.transport.append(channel, { event: message.event, data }), timeout);
     } catch (error) {
-      if (error === TIMED_OUT) throw Errors.PUBLISH_TIMEOUT(channel, timeout);
+      if (error === DEADLINE_PASSED) throw Errors.PUBLISH_TIMEOUT(channel, timeout);
       throw Errors.TRANSPORT_UNAVAILABLE(channel, describeThrown(error).message);
     }
     this.counters.published++;
@@ -229,14 +234,14 @@ export class SseHub {
       let page: Replay;
       try {
         if (!session.isOpen) return;
-        page = await within(this.transport.replay(subscription.channels, after, pageSize), readTimeout);
+        page = await withDeadline(this.transport.replay(subscription.channels, after, pageSize), readTimeout);
       } finally {
         this.gate.leave();
       }
       if (!session.isOpen) return;
       if (!page.complete) return this.reset(subscription, 'history-unavailable');
       for (const event of page.events) {
-        const encoded = shared(event);
+        const encoded = this.replayEncodings.get(event.id, () => shared(event));
         events++;
         bytes += encoded.bytes.length;
         if (events > maxEvents || bytes > maxBytes) return this.reset(subscription, 'replay-limit');
@@ -285,14 +290,6 @@ export class SseHub {
       if (fanout.subscribers.size === 0) this.channels.delete(channel);
     }
   }
-}
-
-/** Rejects with TIMED_OUT if `work` has not settled within `ms`. */
-const TIMED_OUT = Symbol('timed out');
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(TIMED_OUT), ms); });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function checkChannel(channel: unknown): void {
