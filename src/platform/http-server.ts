@@ -54,8 +54,8 @@ export class HttpServer {
       const server = http2.createSecureServer({ allowHTTP1: true, ...tls, ...timeouts, ...options.http2, settings }, listener);
       server.on('session', (session) => this.trackSession(session, limits.keepAliveTimeout));
       // Its HTTP/1.1 fallback takes these as properties, set in its constructor.
-      const { headersTimeout, requestTimeout, connectionsCheckingInterval } = timeouts;
-      Object.assign(server, { headersTimeout, requestTimeout, connectionsCheckingInterval });
+      const { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval } = timeouts;
+      Object.assign(server, { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval });
       this.server = server;
     } else if (options.https) {
       this.server = https.createServer({ noDelay: true, ...tls, ...timeouts, ...options.https }, listener);
