@@ -225,7 +225,7 @@ export class SseSession {
    * heartbeats would otherwise count as behind for ever).
    */
   private watchDrain(): void {
-    if (this.watchingDrain) return;
+    if (this.watchingDrain || !this.willDrain()) return;
     this.watchingDrain = true;
     (this.direct ?? this.response).once('drain', () => {
       this.watchingDrain = false;
@@ -241,9 +241,16 @@ export class SseSession {
    */
   async drained(): Promise<void> {
     while (this.open && this.unsent() >= this.limits.highWaterMark) {
-      if (this.backlog() >= this.limits.highWaterMark) await this.socketDrained();
-      else await new Promise((resolve) => setImmediate(resolve));
+      if (this.backlog() >= this.limits.highWaterMark && this.willDrain()) await this.socketDrained();
+      else if (this.pendingBytes > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Under the socket's own high-water mark (a highWaterMark set below 16 KiB), no 'drain' comes: look again shortly.
+      else await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  /** True when the socket will emit 'drain': only after a write it refused. HTTP/2 responses always do. */
+  private willDrain(): boolean {
+    return (this.direct ?? this.response as { writableNeedDrain?: boolean }).writableNeedDrain ?? true;
   }
 
   private socketDrained(): Promise<void> {

@@ -23,7 +23,15 @@ class BigEventsController {
   }
 }
 
-@Module({ imports: [SseModule.forRoot()], controllers: [FeedController, BigEventsController] })
+@Controller()
+class SmallMarkController {
+  /** A high-water mark below the socket's own (16 KiB): the socket then never promises a 'drain'. */
+  @Sse('small-mark', { highWaterMark: 1000, heartbeat: false }) async *events(): AsyncGenerator<SSEMessageEvent> {
+    for (let i = 1; i <= 3000; i++) yield { id: i, data: `${i}:${'s'.repeat(5000)}` };
+  }
+}
+
+@Module({ imports: [SseModule.forRoot()], controllers: [FeedController, BigEventsController, SmallMarkController] })
 class FeedModule {}
 
 /** Opens `count` SSE connections that never read a byte, spread over source addresses. */
@@ -129,4 +137,20 @@ test('the app-wide count of unsent bytes comes back down when stalled clients ca
   assert.equal(hub.stats().droppedSlow, 0);
   for (const socket of sockets) socket.resume();
   await eventually(() => app.getSseStats().bufferedBytes === 0, 'the count to return to zero', 10_000);
+});
+
+test('a client that stalls and then reads on gets everything, even with a high-water mark below the socket\'s own', async (t) => {
+  const { url } = await hubApp(t);
+  const { port } = new URL(url);
+  const socket = net.connect({ port: Number(port), host: '127.0.0.1' });
+  t.after(() => socket.destroy());
+  socket.write('GET /small-mark HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+  socket.pause();
+  // Stalled long enough for the kernel's buffers to fill, then reading again.
+  await new Promise((r) => setTimeout(r, 1_000));
+  let text = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => { text += chunk; });
+  socket.resume();
+  await eventually(() => text.includes('id: 3000\n'), 'the last event', 30_000);
 });
