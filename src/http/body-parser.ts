@@ -3,6 +3,8 @@ import contentType from 'content-type';
 import { BadRequestException, HttpException, PayloadTooLargeException, RequestTimeoutException, UnsupportedMediaTypeException } from '../common/exceptions.js';
 import type { Request, Response } from '../common/interfaces.js';
 import { nestsDeeperThan } from './json-depth.js';
+import { integerOption } from '../common/integer-option.js';
+import { Errors } from '../errors.js';
 
 export interface BodyParserOptions {
   /** The largest body accepted, in bytes; larger ones get 413. Default 1 MiB. */
@@ -19,7 +21,16 @@ export interface BodyLimits {
   timeout: number;
 }
 
-export const BODY_DEFAULTS = { limit: 1024 * 1024, depth: 64 } as const;
+const BODY_DEFAULTS = { limit: 1024 * 1024, depth: 64 } as const;
+
+/** The app's `bodyParser` option, checked once at start-up; `false` turns body parsing off. */
+export function resolveBodyLimits(option: boolean | BodyParserOptions | undefined, timeout: number): BodyLimits | false {
+  if (option === false) return false;
+  const given = option === true || option === undefined ? {} : option;
+  const read = (key: keyof BodyParserOptions) =>
+    integerOption(given[key] ?? BODY_DEFAULTS[key], 1, (rule) => Errors.INVALID_OPTION('the app\'s bodyParser options', key, rule));
+  return { limit: read('limit'), depth: read('depth'), timeout };
+}
 
 /** Charsets a body may declare. JSON is UTF-8 by definition (RFC 8259); text and forms may also be ASCII or Latin-1. */
 const JSON_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8']);

@@ -1,14 +1,14 @@
 import serveStatic from 'serve-static';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '../common/logger.js';
-import { describeThrown, printable } from '../common/describe.js';
+import { describeThrown } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
 import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
 import type { InjectionToken } from '../common/types.js';
 import type { Container } from '../di/container.js';
 import { callHook } from '../di/lifecycle.js';
-import { BODY_DEFAULTS, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
+import { resolveBodyLimits, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
 import { canonicalUrl } from '../http/request-target.js';
 import { BadRequestException } from '../common/exceptions.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from './server-limits.js';
@@ -223,15 +223,4 @@ export class NestApplication {
     for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
     this.shutdownListeners.clear();
   }
-}
-
-function resolveBodyLimits(option: ApplicationOptions['bodyParser'], timeout: number): BodyLimits | false {
-  if (option === false) return false;
-  const given = option === true || option === undefined ? {} : option;
-  const check = (key: keyof BodyParserOptions, fallback: number): number => {
-    const value = given[key] ?? fallback;
-    if (!Number.isSafeInteger(value) || value < 1) throw Errors.INVALID_OPTION('the app\'s bodyParser options', key, `must be a positive integer, got ${printable(value)}`);
-    return value;
-  };
-  return { limit: check('limit', BODY_DEFAULTS.limit), depth: check('depth', BODY_DEFAULTS.depth), timeout };
 }

@@ -69,10 +69,6 @@ export class ConnectionLimiter {
     }
   }
 
-  stats(): { open: number; addresses: number } {
-    return { open: this.total, addresses: this.perAddress.size };
-  }
-
   private release(socket: Socket): void {
     this.total--;
     if (this.refused.size > 0) this.refused.delete(peer(socket));

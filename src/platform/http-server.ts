@@ -126,9 +126,6 @@ export class HttpServer {
 
   get listening(): boolean { return this.server.listening; }
 
-  /** Open connections, and the client addresses they come from (counted only with a per-address limit). */
-  connections(): { open: number; addresses: number } { return this.limiter.stats(); }
-
   /**
    * Stops accepting and closes idle keep-alive connections at once; requests in
    * flight may finish within `timeoutMs`, then whatever remains is cut.

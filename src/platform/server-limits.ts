@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Errors } from '../errors.js';
-import { printable } from '../common/describe.js';
+import { integerOption } from '../common/integer-option.js';
 
 /**
  * The HTTP server's time and connection limits: `NestFactory.create(AppModule, { http: { ... } })`.
@@ -54,10 +54,7 @@ export function resolveServerLimits(options: ServerLimitsOptions = {}): ServerLi
     if (value === undefined) continue;
     if (!(key in defaults)) throw Errors.INVALID_OPTION('the app\'s http options', key, `is not a server limit; known ones are ${Object.keys(defaults).join(', ')}`);
     const min = key === 'maxConnectionsPerAddress' ? 0 : 1;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-      throw Errors.INVALID_OPTION('the app\'s http options', key, `must be an integer of at least ${min}, got ${printable(value)}`);
-    }
-    limits[key as keyof ServerLimits] = value;
+    limits[key as keyof ServerLimits] = integerOption(value, min, (rule) => Errors.INVALID_OPTION('the app\'s http options', key, rule));
   }
   // Node refuses a header timeout longer than the request timeout, but only at listen(); say so now.
   if (limits.headersTimeout > limits.requestTimeout) {

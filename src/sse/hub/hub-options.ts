@@ -1,5 +1,5 @@
 import { Errors } from '../../errors.js';
-import { printable } from '../../common/describe.js';
+import { integerOption } from '../../common/integer-option.js';
 
 /** How replays after a reconnect are bounded. */
 export interface ReplayOptions {
@@ -44,14 +44,8 @@ export function resolveHubOptions(options: HubOptions): HubLimits {
   for (const [key, value] of Object.entries(options.replay ?? {})) {
     if (value === undefined) continue;
     if (!(key in REPLAY_DEFAULTS)) throw Errors.INVALID_HUB_OPTION(`replay.${key}`, `is not a replay option; known ones are ${Object.keys(REPLAY_DEFAULTS).join(', ')}`);
-    replay[key as keyof ReplayOptions] = positive(`replay.${key}`, value, key === 'maxWaiting' ? 0 : 1);
+    replay[key as keyof ReplayOptions] = integerOption(value, key === 'maxWaiting' ? 0 : 1, (rule) => Errors.INVALID_HUB_OPTION(`replay.${key}`, rule));
   }
-  return { publishTimeout: positive('publishTimeout', options.publishTimeout ?? 5_000, 1), replay };
-}
-
-function positive(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw Errors.INVALID_HUB_OPTION(name, `must be an integer of at least ${min}, got ${printable(value)}`);
-  }
-  return value;
+  const publishTimeout = integerOption(options.publishTimeout ?? 5_000, 1, (rule) => Errors.INVALID_HUB_OPTION('publishTimeout', rule));
+  return { publishTimeout, replay };
 }
