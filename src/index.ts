@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * streamnest: the public face. Re-exports only. Importing it installs the
  * `reflect-metadata` polyfill that decorator metadata needs.

@@ -1,8 +1,37 @@
+/// <reference types="node" preserve="true" />
 import cors from 'cors';
 import type { Middleware } from '../common/interfaces.js';
 import { Errors } from '../errors.js';
 
-export type CorsOptions = cors.CorsOptions;
+/** An origin setting that does not depend on the request: `true` reflects the request's origin, `false` turns CORS off. */
+export type CorsStaticOrigin = boolean | string | RegExp | Array<boolean | string | RegExp>;
+
+/** Decides per request: call `callback(null, allowed)` with a static setting for this origin. */
+export type CorsCustomOrigin = (
+  requestOrigin: string | undefined,
+  callback: (err: Error | null, origin?: CorsStaticOrigin) => void,
+) => void;
+
+/**
+ * The options of the `cors` package, declared here so that the published
+ * types do not depend on `@types/cors` (which is not a dependency).
+ */
+export interface CorsOptions {
+  /** Which origins may read the response. Default `'*'`. */
+  origin?: CorsStaticOrigin | CorsCustomOrigin | undefined;
+  /** Default `'GET,HEAD,PUT,PATCH,POST,DELETE'`. */
+  methods?: string | string[] | undefined;
+  /** Default: the headers the preflight asks for. `Last-Event-ID` is always added. */
+  allowedHeaders?: string | string[] | undefined;
+  exposedHeaders?: string | string[] | undefined;
+  credentials?: boolean | undefined;
+  /** Seconds a preflight answer may be cached. */
+  maxAge?: number | undefined;
+  /** Pass the preflight on to the next handler instead of answering it. Default `false`. */
+  preflightContinue?: boolean | undefined;
+  /** The status of a successful preflight answer. Default `204`. */
+  optionsSuccessStatus?: number | undefined;
+}
 type OriginSetting = NonNullable<CorsOptions['origin']>;
 type CustomOrigin = Extract<OriginSetting, Function>;
 type OriginDecision = Exclude<OriginSetting, Function> | undefined;

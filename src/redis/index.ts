@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /** streamnest/redis: the Redis Streams transport for the SSE hub. Needs the optional peer dependency `ioredis`. */
 export { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redis-streams-transport.js';
 export { compareStreamIds } from './stream-id.js';

@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 import { Module } from '../common/module.decorator.js';
 import type { InjectionToken, ModuleMetadata, Type } from '../common/types.js';
 import { Container } from '../di/container.js';
