@@ -1,0 +1,50 @@
+// The package is built twice: ESM in dist/ (the "import" condition) and
+// CommonJS in dist/cjs/ (the "require" condition). Both must give every
+// subpath with the same export names, and the CommonJS build must load
+// optional peers with require(), since jest's CommonJS runtime cannot run a
+// real import() without --experimental-vm-modules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const subpaths = ['streamnest', 'streamnest/testing', 'streamnest/cors', 'streamnest/redis'];
+const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
+
+for (const subpath of subpaths) {
+  test(`import and require of ${subpath} give the same export names`, async () => {
+    const esmFile = fileURLToPath(import.meta.resolve(subpath));
+    const cjsFile = require.resolve(subpath);
+    assert.ok(!esmFile.includes(`${sep}cjs${sep}`), `import resolved to ${esmFile}`);
+    assert.ok(cjsFile.startsWith(cjsRoot), `require resolved to ${cjsFile}`);
+
+    const esm = Object.keys(await import(subpath)).sort();
+    const cjs = Object.keys(require(subpath) as object).sort();
+    assert.ok(esm.length > 0);
+    assert.deepEqual(cjs, esm);
+  });
+}
+
+test('the CommonJS build is CommonJS and loads lazily with require(), never import()', () => {
+  assert.deepEqual(JSON.parse(readFileSync(join(cjsRoot, 'package.json'), 'utf8')), { type: 'commonjs' });
+  const files = readdirSync(cjsRoot, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  assert.ok(files.length > 10);
+  for (const file of files) {
+    const code = readFileSync(join(cjsRoot, file), 'utf8');
+    assert.ok(code.startsWith('"use strict";'), `${file} is not CommonJS output`);
+    assert.doesNotMatch(code, /(?<![\w.$])import\s*\(/, `${file} keeps a dynamic import()`);
+  }
+});
+
+test('each build carries its own declarations, both referencing the node types', () => {
+  for (const entry of ['index', 'testing/index', 'cors/index', 'redis/index']) {
+    for (const root of [join(cjsRoot, '..'), cjsRoot]) {
+      const dts = readFileSync(join(root, `${entry}.d.ts`), 'utf8');
+      assert.match(dts, /^\/\/\/ <reference types="node" preserve="true" \/>/, `${root}/${entry}.d.ts`);
+    }
+  }
+  assert.doesNotMatch(readFileSync(join(cjsRoot, 'cors/index.d.ts'), 'utf8'), /from ['"]cors['"]/, "the cors types must not need @types/cors");
+});
