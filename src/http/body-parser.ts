@@ -1,5 +1,5 @@
 import getRawBody from 'raw-body';
-import contentType from 'content-type';
+import * as contentType from 'content-type';
 import { BadRequestException, HttpException, PayloadTooLargeException, RequestTimeoutException, UnsupportedMediaTypeException } from '../common/exceptions.js';
 import type { Request, Response } from '../common/interfaces.js';
 import { nestsDeeperThan } from './json-depth.js';
