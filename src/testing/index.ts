@@ -13,7 +13,8 @@ type Override =
   | { kind: 'factory'; useFactory: (...args: any[]) => unknown; inject: Array<{ token: InjectionToken; optional: boolean }> };
 
 export interface OverrideBy<T> {
-  useValue(value: T): TestingModuleBuilder;
+  /** A stand-in: a partial mock is enough, as in NestJS (`{ findAll: () => ['test'] }` for a whole service). */
+  useValue(value: Partial<T>): TestingModuleBuilder;
   useClass(type: Type<T>): TestingModuleBuilder;
   useFactory(options: { factory: (...args: any[]) => T | Promise<T>; inject?: InjectionToken[] }): TestingModuleBuilder;
 }
@@ -27,7 +28,7 @@ export class TestingModuleBuilder {
   overrideProvider<T = unknown>(token: InjectionToken<T>): OverrideBy<T> {
     const set = (override: Override): TestingModuleBuilder => { this.overrides.set(token, override); return this; };
     return {
-      useValue: (value: T) => set({ kind: 'value', useValue: value }),
+      useValue: (value: Partial<T>) => set({ kind: 'value', useValue: value }),
       useClass: (type: Type<T>) => set({ kind: 'class', useClass: type }),
       useFactory: (options: { factory: (...args: any[]) => T | Promise<T>; inject?: InjectionToken[] }) =>
         set({ kind: 'factory', useFactory: options.factory, inject: (options.inject ?? []).map((t) => ({ token: t, optional: false })) }),
