@@ -9,8 +9,13 @@ import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IsInt } from 'class-validator';
 
 const require = createRequire(import.meta.url);
+// The CommonJS build, decorators and all, as a CommonJS app would get it.
+const cjs = require('streamnest') as typeof import('streamnest');
+const { CORS } = require('streamnest/cors') as typeof import('streamnest/cors');
+const { Body, Controller, Module, NestFactory, Post, ValidationPipe } = cjs;
 const subpaths = ['streamnest', 'streamnest/testing', 'streamnest/cors', 'streamnest/redis'];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
@@ -47,4 +52,38 @@ test('each build carries its own declarations, both referencing the node types',
     }
   }
   assert.doesNotMatch(readFileSync(join(cjsRoot, 'cors/index.d.ts'), 'utf8'), /from ['"]cors['"]/, "the cors types must not need @types/cors");
+});
+
+class EchoDto {
+  @IsInt()
+  n!: number;
+}
+
+@Controller('')
+class EchoController {
+  @Post('echo')
+  echo(@Body(new ValidationPipe()) body: EchoDto) { return body; }
+}
+
+@Module({ controllers: [EchoController] })
+class EchoModule {}
+
+test('the CommonJS build serves a request: JSON body, ValidationPipe (lazy class-validator), CORS', async () => {
+  const app = await NestFactory.create(EchoModule, { logger: false });
+  app.use(CORS());
+  await app.listen(0, '127.0.0.1');
+  try {
+    const post = (body: unknown) => fetch(`${app.getUrl()}/echo`, {
+      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', origin: 'https://a.example' },
+    });
+    const ok = await post({ n: 1 });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.headers.get('access-control-allow-origin'), '*');
+    assert.deepEqual(await ok.json(), { n: 1 });
+    const bad = await post({ n: 'one' });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(await bad.json()), /n must be an integer/);
+  } finally {
+    await app.close();
+  }
 });
