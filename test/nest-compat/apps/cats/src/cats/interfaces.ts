@@ -1,0 +1,5 @@
+export interface Cat {
+  name: string;
+  age: number;
+  breed: string;
+}

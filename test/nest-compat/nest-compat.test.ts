@@ -1,0 +1,215 @@
+// NestJS compatibility, proved on the published package as users get it:
+// `npm pack` the build, unpack it into .nest-compat/node_modules/streamnest
+// (a gitignored work dir inside the repo, so jest, ts-jest, supertest, rxjs…
+// resolve from the repo's node_modules by walking up, while `streamnest` is
+// the packed copy), copy the fixture apps of test/nest-compat/apps/ beside it,
+// and for each app:
+//   - type-check it with TypeScript 7 and 5.9, strict, without skipLibCheck;
+//   - run its jest specs (ts-jest, supertest), as @nestjs/cli lays them out,
+//     and check jest's own counts (--json).
+// Plus the README quickstart, in a fresh project outside the repo that has
+// only what `npm install streamnest` brings, with the README's tsconfig.
+//
+// ts-jest supports TypeScript < 7 and loads the package named `typescript`,
+// which in this repo is 7. The work dir is the apps' "project": its
+// node_modules has its own ts-jest (a copy, so that it resolves from there)
+// and `typescript` pointing at the repo's TypeScript 5.9, as in a NestJS
+// project on TypeScript 5.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const work = join(repo, '.nest-compat');
+const apps = join(repo, 'test/nest-compat/apps');
+const bin = {
+  tsc7: join(repo, 'node_modules/typescript/bin/tsc'),
+  tsc5: join(repo, 'node_modules/typescript5/bin/tsc'),
+  jest: join(repo, 'node_modules/jest/bin/jest.js'),
+};
+
+interface Fixture {
+  /** Folder under test/nest-compat/apps. */
+  name: string;
+  /** Node flags for jest (ESM needs the VM modules). */
+  nodeFlags: string[];
+  /** jest's projects: the package.json config, and NestJS's e2e config. */
+  projects: string[];
+  /** How many tests jest must report passed: one number per spec file. */
+  expected: Record<string, number>;
+}
+
+const fixtures: Fixture[] = [
+  {
+    // "module": "commonjs", as NestJS projects long were; ts-jest type-checks as it compiles.
+    name: 'cats',
+    nodeFlags: [],
+    projects: ['.', 'test/jest-e2e.json'],
+    expected: {
+      'src/app.controller.spec.ts': 1,
+      'src/cats/cats.controller.spec.ts': 2,
+      'src/cats/cats.service.spec.ts': 2,
+      'test/app.e2e-spec.ts': 1,
+      'test/cats.e2e-spec.ts': 6,
+    },
+  },
+  {
+    // `nest new` today: "module": "nodenext" in a CommonJS package, isolatedModules.
+    name: 'starter',
+    nodeFlags: [],
+    projects: ['.', 'test/jest-e2e.json'],
+    expected: { 'src/app.controller.spec.ts': 1, 'test/app.e2e-spec.ts': 1 },
+  },
+  {
+    // An ESM project: "type": "module", ts-jest's ESM preset, jest with VM modules.
+    name: 'esm',
+    nodeFlags: ['--experimental-vm-modules'],
+    projects: ['.'],
+    expected: { 'src/greetings/greetings.controller.spec.ts': 1, 'test/app.e2e-spec.ts': 2 },
+  },
+];
+
+interface Outcome { code: number | null; output: string; seconds: number }
+
+// A small pool: the jobs are CPU-heavy and other test files run beside this one.
+const slots = Math.max(2, Math.min(4, availableParallelism()));
+let running = 0;
+const waiting: Array<() => void> = [];
+const children = new Set<ReturnType<typeof spawn>>();
+
+async function run(command: string[], cwd: string, timeoutMs = 150_000): Promise<Outcome> {
+  if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  const started = performance.now();
+  try {
+    return await new Promise<Outcome>((resolve) => {
+      const child = spawn(command[0]!, command.slice(1), { cwd, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+      children.add(child);
+      let output = '';
+      child.stdout.on('data', (chunk) => { output += chunk; });
+      child.stderr.on('data', (chunk) => { output += chunk; });
+      const timer = setTimeout(() => { output += `\n[killed after ${timeoutMs} ms]`; child.kill('SIGKILL'); }, timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        children.delete(child);
+        resolve({ code, output, seconds: (performance.now() - started) / 1000 });
+      });
+    });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+const node = (...args: string[]) => [process.execPath, ...args];
+const tail = (text: string, lines = 150) => text.trimEnd().split('\n').slice(-lines).join('\n');
+
+function assertTypeChecks(outcome: Outcome, what: string) {
+  assert.equal(outcome.code, 0, `${what} does not type-check:\n${tail(outcome.output)}`);
+}
+
+const jobs = new Map<string, Promise<Outcome>>();
+let readmeDir: string | undefined;
+
+before(async () => {
+  for (const entry of ['dist/index.js', 'dist/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts']) {
+    assert.ok(existsSync(join(repo, entry)), `${entry} is missing: run \`npm run build\` first`);
+  }
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'node_modules/streamnest'), { recursive: true });
+  writeFileSync(join(work, 'package.json'), '{ "name": "nest-compat-work", "private": true }\n');
+
+  const packed = await run(['npm', 'pack', '--json', '--pack-destination', work], repo);
+  assert.equal(packed.code, 0, `npm pack failed:\n${packed.output}`);
+  const tarball = join(work, (JSON.parse(packed.output.slice(packed.output.indexOf('['))) as Array<{ filename: string }>)[0]!.filename);
+  const unpacked = await run(['tar', '-xzf', tarball, '-C', join(work, 'node_modules/streamnest'), '--strip-components=1'], work);
+  assert.equal(unpacked.code, 0, unpacked.output);
+
+  cpSync(join(repo, 'node_modules/ts-jest'), join(work, 'node_modules/ts-jest'), { recursive: true });
+  symlinkSync(join(repo, 'node_modules/typescript5'), join(work, 'node_modules/typescript'), 'dir');
+
+  // The README project first: its install waits on npm more than on the CPU.
+  readmeDir = mkdtempSync(join(tmpdir(), 'streamnest-readme-'));
+  jobs.set('readme', prepareReadmeProject(readmeDir, tarball));
+
+  for (const fixture of fixtures) {
+    const dir = join(work, fixture.name);
+    cpSync(join(apps, fixture.name), dir, { recursive: true });
+    jobs.set(`${fixture.name}:jest`, run(node(...fixture.nodeFlags, bin.jest, '--ci', '--runInBand', '--json',
+      `--outputFile=${join(work, `${fixture.name}.jest.json`)}`, '--projects', ...fixture.projects), dir));
+  }
+  for (const fixture of fixtures) {
+    const dir = join(work, fixture.name);
+    jobs.set(`${fixture.name}:tsc5`, run(node(bin.tsc5, '-p', dir, '--noEmit'), dir));
+    jobs.set(`${fixture.name}:tsc7`, run(node(bin.tsc7, '-p', dir, '--noEmit'), dir));
+  }
+});
+
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  if (readmeDir) rmSync(readmeDir, { recursive: true, force: true });
+});
+
+for (const fixture of fixtures) {
+  test(`${fixture.name}: type-checks with TypeScript 7 and 5.9 (strict, no skipLibCheck)`, async () => {
+    const tsconfig = JSON.parse(readFileSync(join(apps, fixture.name, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+    assert.equal(tsconfig.compilerOptions.strict, true);
+    assert.equal(tsconfig.compilerOptions.skipLibCheck, undefined);
+    assertTypeChecks(await jobs.get(`${fixture.name}:tsc7`)!, `${fixture.name} with TypeScript 7`);
+    assertTypeChecks(await jobs.get(`${fixture.name}:tsc5`)!, `${fixture.name} with TypeScript 5.9`);
+  });
+
+  test(`${fixture.name}: its jest specs pass (${fixture.nodeFlags.length ? 'ESM' : 'CommonJS'})`, async () => {
+    const outcome = await jobs.get(`${fixture.name}:jest`)!;
+    const reportFile = join(work, `${fixture.name}.jest.json`);
+    assert.ok(existsSync(reportFile), `jest wrote no report (exit ${outcome.code}):\n${tail(outcome.output)}`);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      numPassedTests: number; numFailedTests: number; numPendingTests: number;
+      testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+    };
+    const dir = join(work, fixture.name) + '/';
+    const passed = Object.fromEntries(report.testResults.map((file) => [
+      file.name.replace(dir, ''), file.assertionResults.filter((a) => a.status === 'passed').length,
+    ]));
+    const expectedTotal = Object.values(fixture.expected).reduce((a, b) => a + b, 0);
+    const failure = `jest (exit ${outcome.code}, ${outcome.seconds.toFixed(1)} s):\n${tail(outcome.output)}`;
+    assert.deepEqual(passed, fixture.expected, failure);
+    assert.equal(report.numPassedTests, expectedTotal, failure);
+    assert.equal(report.numFailedTests + report.numPendingTests, 0, failure);
+    assert.equal(outcome.code, 0, failure);
+  });
+}
+
+test('README quickstart: compiles in a fresh project with the README tsconfig, TypeScript 7 and 5.9', async () => {
+  const outcome = await jobs.get('readme')!;
+  assert.equal(outcome.code, 0, outcome.output);
+});
+
+/** A fresh project as the README says: `npm install streamnest`, its tsconfig, its main.ts; then both compilers. */
+async function prepareReadmeProject(dir: string, tarball: string): Promise<Outcome> {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Quickstart');
+  const quickstart = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const jsonBlocks = [...quickstart.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const tsconfig = jsonBlocks.find((block) => block.includes('"compilerOptions"'));
+  const packageJson = jsonBlocks.find((block) => block.includes('"type": "module"'));
+  const main = /```ts\n(\/\/ main\.ts\n[\s\S]*?)```/.exec(quickstart)?.[1];
+  if (!tsconfig || !main || !packageJson) return { code: 1, output: 'README Quickstart: no package.json, tsconfig.json or main.ts block found', seconds: 0 };
+  writeFileSync(join(dir, 'package.json'), packageJson);
+  writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
+  writeFileSync(join(dir, 'main.ts'), main);
+  // The other subpaths that need no optional peer, to prove their types too.
+  writeFileSync(join(dir, 'subpaths.ts'), "export { Test } from 'streamnest/testing';\nexport type { CorsOptions } from 'streamnest/cors';\n");
+
+  const install = await run(['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', tarball], dir);
+  if (install.code !== 0) return { ...install, output: `npm install of the packed streamnest failed:\n${install.output}` };
+  const found = readdirSync(join(dir, 'node_modules'));
+  if (!found.includes('streamnest')) return { code: 1, output: `npm install left no node_modules/streamnest: ${found.join(' ')}`, seconds: 0 };
+  const results = await Promise.all([run(node(bin.tsc7, '-p', dir, '--noEmit'), dir), run(node(bin.tsc5, '-p', dir, '--noEmit'), dir)]);
+  const failed = results.flatMap((result, i) => result.code === 0 ? [] : [`TypeScript ${i === 0 ? '7' : '5.9'}:\n${tail(result.output)}`]);
+  return { code: failed.length ? 1 : 0, output: failed.join('\n'), seconds: results.reduce((sum, r) => Math.max(sum, r.seconds), install.seconds) };
+}
