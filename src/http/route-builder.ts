@@ -16,6 +16,8 @@ import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
 import type { BodyLimits } from './body-parser.js';
+import { chainInterceptors } from './interceptor-chain.js';
+import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 
@@ -92,7 +94,8 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
     ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner)
     : plainSender(route.method, proto, key);
   const compiled = compileRoute({
-    controller, instance, handler, guards, interceptors, filters, send, ownsResponse,
+    controller, instance, handler, guards, filters,
+    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
     params: params.compiled,
     body: sse ? false : options.body,
   });

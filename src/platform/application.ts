@@ -130,8 +130,9 @@ export class NestApplication {
     if (this.server?.listening) throw Errors.ALREADY_LISTENING();
     const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
     await this.init();
-    this.server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
     this.secure = options.http2 !== undefined || options.https !== undefined;
+    // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.
+    if (!this.server || this.secure) this.server = this.createServer(options);
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
     this.logger.log(`listening on ${this.urlOf(address)}`);
     return this.server.server;
@@ -168,9 +169,18 @@ export class NestApplication {
     else this.router.dispatch(req, res);
   }
 
+  /**
+   * The Node server. Before `listen()` it is a plain HTTP server that is not
+   * listening yet, as in NestJS: `request(app.getHttpServer())` from supertest
+   * works after `app.init()` alone.
+   */
   getHttpServer(): AnyServer {
-    if (!this.server) throw new Error('getHttpServer(): call listen() first');
+    this.server ??= this.createServer({});
     return this.server.server;
+  }
+
+  private createServer(options: ListenOptions): HttpServer {
+    return new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
   }
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
