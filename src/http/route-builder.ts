@@ -16,6 +16,7 @@ import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
 import type { BodyLimits } from './body-parser.js';
+import { contextOfRequest } from '../di/request-context.js';
 import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
@@ -50,7 +51,7 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
     logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
     for (const route of routes) {
-      const head = await buildRoute(options, controller, instance as object, host, joinPath(options.globalPrefix, prefix, route.path), route);
+      const head = await buildRoute(options, controller, instance as object | undefined, host, joinPath(options.globalPrefix, prefix, route.path), route);
       if (head) implicitHeads.push(head);
     }
   }
@@ -69,7 +70,7 @@ export async function bindGlobalFilters(container: Container, filters: Enhancer<
 
 interface ImplicitHead { path: string; handler: RouteHandler; owner: string }
 
-async function buildRoute(options: BuildOptions, controller: Type, instance: object, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
+async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
   const { container, router, globals } = options;
   const proto = controller.prototype;
   const key = route.handlerName;
@@ -93,8 +94,12 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const send: Sender = sse
     ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner)
     : plainSender(route.method, proto, key);
+  // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
+  const instanceFor = instance === undefined
+    ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
+    : undefined;
   const compiled = compileRoute({
-    controller, instance, handler, guards, filters,
+    controller, instance, instanceFor, handler, guards, filters,
     chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
     params: params.compiled,
     body: sse ? false : options.body,

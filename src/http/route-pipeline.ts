@@ -17,7 +17,9 @@ export type Sender = (ctx: HttpExecutionContext, result: unknown) => void | Prom
 /** Everything a route needs at request time, resolved at start-up. */
 export interface RoutePlan {
   controller: Type;
-  instance: object;
+  /** The controller instance; undefined when it is request-scoped and `instanceFor` makes one per request. */
+  instance: object | undefined;
+  instanceFor?: (req: Request) => Promise<object>;
   handler: Function;
   guards: CanActivate[];
   /** The route's interceptors composed once (see interceptor-chain.ts); undefined when it has none. */
@@ -37,8 +39,8 @@ export interface RoutePlan {
  * with no Promise at all; otherwise it takes the general async path.
  */
 export function compileRoute(plan: RoutePlan): RouteHandler {
-  const { controller, instance, handler, params, guards, chain, filters, send, ownsResponse, body } = plan;
-  const simple = guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
+  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body } = plan;
+  const simple = instanceFor === undefined && guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
 
   const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
   /**
@@ -63,7 +65,8 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
       if (!(await settle(guard.canActivate(ctx)))) throw new ForbiddenException('Forbidden resource');
     }
     // Nest's order: interceptors wrap the pipes too, so they see (and may map) a pipe's 400.
-    const call = async () => handler.apply(instance, await resolveArgs(ctx));
+    const self = instanceFor === undefined ? instance : await instanceFor(req);
+    const call = async () => handler.apply(self, await resolveArgs(ctx));
     const result = chain === undefined ? await call() : await chain(ctx, call);
     finish(ctx, result);
   }

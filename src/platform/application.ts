@@ -1,18 +1,15 @@
 import serveStatic from 'serve-static';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '../common/logger.js';
-import { describeThrown } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
 import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
-import type { InjectionToken } from '../common/types.js';
 import type { Container } from '../di/container.js';
-import { callHook } from '../di/lifecycle.js';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '../common/tokens.js';
+import { NestApplicationContext } from './application-context.js';
 import { resolveBodyLimits, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
 import { canonicalUrl } from '../http/request-target.js';
 import { BadRequestException } from '../common/exceptions.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from './server-limits.js';
-import { guardFatalErrors } from './fatal-errors.js';
 import { MiddlewareChain } from '../http/middleware-chain.js';
 import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
@@ -34,27 +31,21 @@ export interface ApplicationOptions {
   shutdownTimeout?: number;
 }
 
-const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
-
 /** A running streamnest application: the container, the routes and the server. */
-export class NestApplication {
-  private readonly logger = new Logger('NestApplication');
+export class NestApplication extends NestApplicationContext {
   private readonly router = new Router();
   private readonly middleware = new MiddlewareChain();
   private readonly globals: GlobalEnhancers = { guards: [], interceptors: [], pipes: [], filters: [] };
   private readonly sseRuntime: SseRuntime;
   private globalPrefix = '';
   private server: HttpServer | undefined;
-  private initialised = false;
   private secure = false;
-  private closing: Promise<void> | undefined;
-  private shutdownListeners = new Map<string, () => void>();
-  private unguardFatalErrors: (() => void) | undefined;
 
   private readonly limits: ServerLimits;
   private readonly body: BodyLimits | false;
 
-  constructor(private readonly container: Container, private readonly options: ApplicationOptions = {}) {
+  constructor(container: Container, options: ApplicationOptions = {}) {
+    super(container, options.shutdownTimeout ?? 10_000);
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
@@ -82,47 +73,20 @@ export class NestApplication {
   useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
   useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this { this.globals.filters.push(...filters); return this; }
 
-  /**
-   * Closes the app on SIGTERM, SIGINT and SIGHUP (or the signals given), running
-   * the shutdown hooks, then ends the process by the same signal.
-   *
-   * It also sets the policy for errors nobody caught (an `uncaughtException`,
-   * or an `unhandledRejection` from a promise the app left floating): the error
-   * is logged as fatal, the app closes gracefully (streams get their `retry:`
-   * hint, so clients move to another instance), and the process exits with
-   * code 1, as Node would have, minus the abrupt cut. If the app installs its
-   * own listener for those events, that listener decides instead. The policy is
-   * one for the whole process, whatever the number of apps: platform/fatal-errors.ts.
-   */
-  enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
-    for (const signal of signals) {
-      this.listenProcess(signal, () => {
-        this.close(signal).catch((error) => this.logger.error('shutdown failed', describeThrown(error).stack))
-          .finally(() => process.kill(process.pid, signal));
-      });
-    }
-    this.unguardFatalErrors ??= guardFatalErrors(this, this.options.shutdownTimeout ?? 10_000);
-    return this;
-  }
-
-  private listenProcess(signal: string, listener: () => void): void {
-    if (this.shutdownListeners.has(signal)) return;
-    this.shutdownListeners.set(signal, listener);
-    process.on(signal, listener);
-  }
-
-  /** Builds the routes and runs the init hooks. `listen` calls it; tests may call it alone. */
-  async init(): Promise<this> {
-    if (this.initialised) return this;
-    this.initialised = true;
-    await callHook(this.container, 'onModuleInit');
+  /** Builds the routes, between onModuleInit and onApplicationBootstrap. `listen` calls `init()`; tests may call it alone. */
+  protected override async afterModuleInit(): Promise<void> {
+    const globals: GlobalEnhancers = {
+      // APP_GUARD and its kin first (declared at start-up), then those added with useGlobal*().
+      guards: [...this.container.providersFor(APP_GUARD) as CanActivate[], ...this.globals.guards],
+      interceptors: [...this.container.providersFor(APP_INTERCEPTOR) as NestInterceptor[], ...this.globals.interceptors],
+      pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
+      filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
+    };
     await buildRoutes({
-      container: this.container, router: this.router, sse: this.sseRuntime, globals: this.globals,
+      container: this.container, router: this.router, sse: this.sseRuntime, globals,
       globalPrefix: this.globalPrefix, body: this.body,
     });
-    this.router.setFallbackFilters(await bindGlobalFilters(this.container, this.globals.filters));
-    await callHook(this.container, 'onApplicationBootstrap');
-    return this;
+    this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
   }
 
   /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
@@ -194,43 +158,16 @@ export class NestApplication {
     return `${this.secure ? 'https' : 'http'}://${host}:${address.port}`;
   }
 
-  /** Gets a provider or controller instance by its token. */
-  get<T = unknown>(token: InjectionToken<T>): T { return this.container.get(token); }
-
   /** SSE counters: open sessions, sessions dropped for slowness, heartbeat registrations. */
   getSseStats(): SseStats { return this.sseRuntime.stats(); }
 
   /**
    * Shuts down gracefully: stops accepting, ends every SSE stream with a retry
-   * hint, lets requests in flight finish within the timeout, then runs
-   * onModuleDestroy, beforeApplicationShutdown and onApplicationShutdown.
+   * hint, lets requests in flight finish within the timeout; then the context
+   * runs onModuleDestroy, beforeApplicationShutdown and onApplicationShutdown.
    */
-  close(signal?: string): Promise<void> {
-    this.closing ??= this.shutdown(signal);
-    return this.closing;
-  }
-
-  private async shutdown(signal?: string): Promise<void> {
-    // Signals are not listened for while closing; fatal errors still are, until the end (a second one exits at once).
-    this.removeShutdownListeners();
-    try {
-      await this.closeEverything(signal);
-    } finally {
-      this.unguardFatalErrors?.();
-      this.unguardFatalErrors = undefined;
-    }
-  }
-
-  private async closeEverything(signal?: string): Promise<void> {
+  protected override async stopServing(): Promise<void> {
     this.sseRuntime.closeAll();
-    await this.server?.close(this.options.shutdownTimeout ?? 10_000);
-    await callHook(this.container, 'onModuleDestroy');
-    await callHook(this.container, 'beforeApplicationShutdown', signal);
-    await callHook(this.container, 'onApplicationShutdown', signal);
-  }
-
-  private removeShutdownListeners(): void {
-    for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
-    this.shutdownListeners.clear();
+    await this.server?.close(this.shutdownTimeout);
   }
 }
