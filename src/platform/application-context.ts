@@ -47,6 +47,11 @@ export class NestApplicationContext {
     return this.container.resolveScoped(token, options.strict === true ? this.container.root : undefined, asResolutionContext(contextId));
   }
 
+  /** Ties `request` to `contextId`, so REQUEST resolves to it there. */
+  registerRequestByContextId<T extends object = any>(request: T, contextId: ContextId): void {
+    this.container.moduleRef(this.container.root).registerRequestByContextId(request, contextId);
+  }
+
   /** The view from one module: `app.select(CatsModule).get(CatsService, { strict: true })`. */
   select(module: Type | DynamicModule): { get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions): T } {
     const type = typeof module === 'function' ? module : module.module;

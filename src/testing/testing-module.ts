@@ -10,10 +10,11 @@ import { NestApplicationContext } from '../platform/application-context.js';
 /** A provider definition before it is given its token. */
 type Replacement = ProviderDefinition extends infer D ? (D extends unknown ? Omit<D, 'token'> : never) : never;
 
-export interface OverrideBy<T = any> {
-  useValue(value: T): TestingModuleBuilder;
-  useClass(type: Type<T>): TestingModuleBuilder;
-  useFactory(options: { factory: (...args: any[]) => T | Promise<T>; inject?: InjectionToken[] }): TestingModuleBuilder;
+/** As in NestJS, a replacement need not have the replaced class's type: a partial mock is the usual case. */
+export interface OverrideBy {
+  useValue(value: any): TestingModuleBuilder;
+  useClass(type: Type): TestingModuleBuilder;
+  useFactory(options: { factory: (...args: any[]) => unknown; inject?: InjectionToken[] }): TestingModuleBuilder;
 }
 
 export interface OverrideModule {
@@ -32,19 +33,19 @@ export class TestingModuleBuilder {
   constructor(private readonly metadata: ModuleMetadata) {}
 
   /** Replaces a provider, wherever it is declared. */
-  overrideProvider<T = any>(token: InjectionToken<T>): OverrideBy<T> { return this.override(token); }
+  overrideProvider(token: InjectionToken): OverrideBy { return this.override(token); }
   /** Replaces a guard given as a class to @UseGuards (or declared as a provider). */
-  overrideGuard<T = any>(type: InjectionToken<T>): OverrideBy<T> { return this.override(type); }
-  overrideInterceptor<T = any>(type: InjectionToken<T>): OverrideBy<T> { return this.override(type); }
-  overridePipe<T = any>(type: InjectionToken<T>): OverrideBy<T> { return this.override(type); }
-  overrideFilter<T = any>(type: InjectionToken<T>): OverrideBy<T> { return this.override(type); }
+  overrideGuard(type: InjectionToken): OverrideBy { return this.override(type); }
+  overrideInterceptor(type: InjectionToken): OverrideBy { return this.override(type); }
+  overridePipe(type: InjectionToken): OverrideBy { return this.override(type); }
+  overrideFilter(type: InjectionToken): OverrideBy { return this.override(type); }
 
   /** Replaces a module wherever it is imported. */
   overrideModule(module: Type | DynamicModule): OverrideModule {
     return { useModule: (replacement) => { this.modules.set(module, replacement); return this; } };
   }
 
-  private override<T>(token: InjectionToken<T>): OverrideBy<T> {
+  private override(token: InjectionToken): OverrideBy {
     const set = (replacement: Replacement): TestingModuleBuilder => { this.overrides.set(token, replacement); return this; };
     return {
       useValue: (value) => set({ kind: 'value', useValue: value }),
