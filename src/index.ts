@@ -25,7 +25,7 @@ export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/valid
 export { StreamnestError, Errors } from './errors.js';
 
 export { NestFactory } from './platform/nest-factory.js';
-export { NestApplication, type ApplicationOptions } from './platform/application.js';
+export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
 export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';

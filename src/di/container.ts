@@ -361,7 +361,9 @@ function dependenciesOf(type: Type): Dependency[] {
   const types: unknown[] = Reflect.getMetadata(META.paramTypes, type) ?? [];
   const explicit: Record<number, unknown> = Reflect.getMetadata(META.injectTokens, type) ?? {};
   const optional: number[] = Reflect.getMetadata(META.optionalParams, type) ?? [];
-  const count = Math.max(types.length, type.length, ...Object.keys(explicit).map((k) => Number(k) + 1));
+  // Without decorator metadata (a class with no decorator, such as Logger), only @Inject() parameters
+  // count: NestJS constructs such a class with no arguments too.
+  const count = Math.max(types.length, ...Object.keys(explicit).map((k) => Number(k) + 1));
   const deps: Dependency[] = [];
   for (let index = 0; index < count; index++) {
     const given = explicit[index] ?? types[index];

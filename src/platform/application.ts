@@ -6,6 +6,7 @@ import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTra
 import type { Container } from '../di/container.js';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '../common/tokens.js';
 import { NestApplicationContext } from './application-context.js';
+import { CORS, type CorsOptions } from '../cors/index.js';
 import { resolveBodyLimits, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
 import { canonicalUrl } from '../http/request-target.js';
 import { BadRequestException } from '../common/exceptions.js';
@@ -29,7 +30,16 @@ export interface ApplicationOptions {
   sse?: SseOptions;
   /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
   shutdownTimeout?: number;
+  /** CORS for every route, as `app.enableCors()` would: `true` for the defaults, or its options. */
+  cors?: boolean | CorsOptions;
 }
+
+/** NestJS's name for the options of `NestFactory.create()`. */
+export type NestApplicationOptions = ApplicationOptions;
+
+/** NestJS's names for the application types, so `let app: INestApplication` compiles unchanged. */
+export interface INestApplication<_TServer = any> extends NestApplication {}
+export interface INestApplicationContext extends NestApplicationContext {}
 
 /** A running streamnest application: the container, the routes and the server. */
 export class NestApplication extends NestApplicationContext {
@@ -49,6 +59,7 @@ export class NestApplication extends NestApplicationContext {
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
+    if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
   /** Mounts connect-style middleware, for every path or under a prefix. Express middleware works unchanged. */
@@ -58,6 +69,14 @@ export class NestApplication extends NestApplicationContext {
     if (typeof pathOrFn === 'string') this.middleware.use(pathOrFn, fn as Middleware);
     else this.middleware.use('', pathOrFn);
     return this;
+  }
+
+  /**
+   * CORS for every route, as NestJS's `app.enableCors()`, with the safety
+   * rules of `streamnest/cors` (credentials need an explicit origin).
+   */
+  enableCors(options: CorsOptions = {}): this {
+    return this.use(CORS(options));
   }
 
   /** Serves files from `dir` (via serve-static), optionally under a URL prefix. */
