@@ -36,6 +36,8 @@ export interface BuildOptions {
   globals: GlobalEnhancers;
   globalPrefix: string;
   body: BodyLimits | false;
+  /** Answer as NestJS does where streamnest differs (see ApplicationOptions.nestCompatible). */
+  nestCompatible?: boolean;
 }
 
 const logger = new Logger('RoutesResolver');
@@ -92,8 +94,8 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
 
   const send: Sender = sse
-    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner)
-    : plainSender(route.method, proto, key);
+    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner, { numberIds: options.nestCompatible === true })
+    : plainSender(route.method, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
   // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
   const instanceFor = instance === undefined
     ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
@@ -134,7 +136,10 @@ async function compileParams(options: BuildOptions, controller: Type, key: strin
 }
 
 /** The sender of a plain route: status, @Header, @Redirect, then the body by its kind. */
-function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol): Sender {
+/** What Express (so NestJS) sends a string as. */
+const NEST_TEXT_TYPE = 'text/html; charset=utf-8';
+
+function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol, textType?: string): Sender {
   const status: number = Reflect.getMetadata(META.httpCode, proto, key) ?? (method === 'POST' ? 201 : 200);
   const headers: Array<readonly [string, string]> = Reflect.getMetadata(META.headers, proto, key) ?? [];
   const redirect: RedirectOptions | undefined = Reflect.getMetadata(META.redirect, proto, key);
@@ -149,9 +154,9 @@ function plainSender(method: RouteDefinition['method'], proto: object, key: stri
       res.end();
     };
   }
-  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status);
+  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status, textType);
   return (ctx, result) => {
     for (const [name, value] of headers) ctx.response.setHeader(name, value);
-    return respond(ctx.response, result, status);
+    return respond(ctx.response, result, status, textType);
   };
 }

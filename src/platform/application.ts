@@ -32,6 +32,14 @@ export interface ApplicationOptions {
   shutdownTimeout?: number;
   /** CORS for every route, as `app.enableCors()` would: `true` for the defaults, or its options. */
   cors?: boolean | CorsOptions;
+  /**
+   * Answer exactly as NestJS (on Express) would where streamnest deliberately
+   * differs: a wrong method on a known path is a 404 instead of a 405 with
+   * `Allow`; a returned string is `text/html` instead of `text/plain`; SSE
+   * events from an Observable without an `id` are numbered 1, 2, 3…
+   * See docs/MIGRATING-FROM-NEST.md. Default false.
+   */
+  nestCompatible?: boolean;
 }
 
 /** NestJS's name for the options of `NestFactory.create()`. */
@@ -43,11 +51,12 @@ export interface INestApplicationContext extends NestApplicationContext {}
 
 /** A running streamnest application: the container, the routes and the server. */
 export class NestApplication extends NestApplicationContext {
-  private readonly router = new Router();
+  private readonly router: Router;
   private readonly middleware = new MiddlewareChain();
   private readonly globals: GlobalEnhancers = { guards: [], interceptors: [], pipes: [], filters: [] };
   private readonly sseRuntime: SseRuntime;
   private globalPrefix = '';
+  private readonly nestCompatible: boolean;
   private server: HttpServer | undefined;
   private secure = false;
 
@@ -56,6 +65,8 @@ export class NestApplication extends NestApplicationContext {
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
+    this.router = new Router({ methodNotAllowed: options.nestCompatible !== true });
+    this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
@@ -103,7 +114,7 @@ export class NestApplication extends NestApplicationContext {
     };
     await buildRoutes({
       container: this.container, router: this.router, sse: this.sseRuntime, globals,
-      globalPrefix: this.globalPrefix, body: this.body,
+      globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
     });
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
   }
