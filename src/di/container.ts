@@ -49,7 +49,12 @@ export class Container {
   private readonly globals: ModuleNode[];
 
   /** `overrides` replace guards, interceptors, pipes and filters given as classes (testing's overrideGuard and kin). */
-  constructor(readonly modules: ModuleNode[], private readonly overrides = new Map<InjectionToken, ProviderDefinition>()) {
+  constructor(
+    readonly modules: ModuleNode[],
+    private readonly overrides = new Map<InjectionToken, ProviderDefinition>(),
+    /** Testing's useMocker: makes a stand-in for a dependency nothing provides. */
+    private readonly mocker?: (token: InjectionToken) => unknown,
+  ) {
     this.globals = modules.filter((m) => m.global);
     const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
     builtIns.providers.set(Reflector, { kind: 'value', token: Reflector, useValue: new Reflector() });
@@ -298,6 +303,7 @@ export class Container {
     const found = this.lookup(token, module);
     if (!found) {
       if (dep.optional) return { value: undefined };
+      if (this.mocker) return { value: this.mocker(token) };
       // Provided somewhere but not visible here: say where, since "add it to
       // your providers" would create a second instance instead of sharing one.
       const owner = this.modules.find((m) => m !== module && m.providers.has(token));

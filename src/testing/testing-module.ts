@@ -29,6 +29,7 @@ export interface OverrideModule {
 export class TestingModuleBuilder {
   private readonly overrides = new Map<InjectionToken, Replacement>();
   private readonly modules: ModuleReplacements = new Map();
+  private mocker: ((token: InjectionToken) => unknown) | undefined;
 
   constructor(private readonly metadata: ModuleMetadata) {}
 
@@ -43,6 +44,12 @@ export class TestingModuleBuilder {
   /** Replaces a module wherever it is imported. */
   overrideModule(module: Type | DynamicModule): OverrideModule {
     return { useModule: (replacement) => { this.modules.set(module, replacement); return this; } };
+  }
+
+  /** Makes a stand-in for every dependency nothing provides, as NestJS's useMocker (with jest-mock or @golevelup/ts-jest, say). */
+  useMocker(mocker: (token: InjectionToken | undefined) => unknown): this {
+    this.mocker = mocker;
+    return this;
   }
 
   private override(token: InjectionToken): OverrideBy {
@@ -69,7 +76,7 @@ export class TestingModuleBuilder {
         if (replacement) module.providers.set(key, replacement);
       }
     }
-    const container = new Container(modules, definitions);
+    const container = new Container(modules, definitions, this.mocker);
     await container.buildAll();
     return new TestingModule(container);
   }

@@ -216,3 +216,16 @@ test('testing overrides: overrideGuard, overrideInterceptor, overridePipe, overr
   t.after(() => app.close());
   assert.deepEqual((await call(`${app.getUrl()}/o/abc`)).body, { mocked: 'ABC fake' });
 });
+
+test('useMocker makes a stand-in for every dependency nothing provides', async () => {
+  @Injectable() class Db { query() { return 'real'; } }
+  @Injectable() class Repo { constructor(readonly db: Db, @Inject('CACHE') readonly cache: { get(): string }) {} }
+  const asked: unknown[] = [];
+  const moduleRef = await Test.createTestingModule({ providers: [Repo] })
+    .useMocker((token) => { asked.push(token); return token === Db ? { query: () => 'mocked' } : { get: () => 'cached' }; })
+    .compile();
+  const repo = moduleRef.get(Repo);
+  assert.equal(repo.db.query(), 'mocked');
+  assert.equal(repo.cache.get(), 'cached');
+  assert.deepEqual(asked, [Db, 'CACHE']);
+});
