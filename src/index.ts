@@ -21,7 +21,7 @@ export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
 export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './common/logger.js';
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
-export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/validation.pipe.js';
+export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
 
 export { NestFactory } from './platform/nest-factory.js';
