@@ -32,7 +32,7 @@ const BACKEND_DOWN: HttpMeaning = { status: 503, retryAfter: 2, publicMessage: '
 
 export const Errors = {
   MISSING_PROVIDER: define('SN_ERR_MISSING_PROVIDER',
-    (consumer: string, index: number, token: string, module: string) =>
+    (consumer: string, index: number | string, token: string, module: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) has no provider in module ${module}. ` +
       `Add ${token} to the providers of ${module}, or import a module that exports it.`),
   UNKNOWN_PARAM_TYPE: define('SN_ERR_UNKNOWN_PARAM_TYPE',
@@ -93,13 +93,18 @@ export const Errors = {
     (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY',
     (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
+  UNKNOWN_MODULE: define('SN_ERR_UNKNOWN_MODULE',
+    (module: string) => `${module} is not a module of this application: import it somewhere under the root module`),
+  SCOPED_OUTSIDE_REQUEST: define('SN_ERR_SCOPED_OUTSIDE_REQUEST',
+    (token: string) => `${token} is request-scoped (it is, or it depends on, a Scope.REQUEST provider or REQUEST), ` +
+      `so it exists only within a request: inject it into a controller or another request-scoped provider, or get it with moduleRef.resolve()`),
   ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING', () => `the application is already listening`),
   PROVIDER_NOT_EXPORTED: define('SN_ERR_PROVIDER_NOT_EXPORTED',
-    (consumer: string, index: number, token: string, module: string, owner: string) =>
+    (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
       `${owner} provides ${token} but does not export it. Add ${token} to the exports of ${owner}, and import ${owner} into ${module}.`),
   PROVIDER_NOT_IMPORTED: define('SN_ERR_PROVIDER_NOT_IMPORTED',
-    (consumer: string, index: number, token: string, module: string, owner: string) =>
+    (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
       `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
 } as const;

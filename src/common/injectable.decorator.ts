@@ -1,16 +1,32 @@
-import { META } from './metadata-keys.js';
+import { META, appendMetadata } from './metadata-keys.js';
 import type { InjectionToken } from './types.js';
+import type { ForwardReference } from './forward-ref.js';
+import type { ScopeOptions } from './scope.js';
 
-/** Marks a class as a provider. Its constructor parameters are injected by type. */
-export function Injectable(): ClassDecorator {
-  return (target) => Reflect.defineMetadata(META.injectable, true, target);
+/** Marks a class as a provider. Its constructor parameters are injected by type; `scope` sets its lifetime. */
+export function Injectable(options: ScopeOptions = {}): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(META.injectable, true, target);
+    if (options.scope !== undefined) Reflect.defineMetadata(META.scope, options.scope, target);
+  };
 }
 
-/** Injects by an explicit token (a string, a symbol or a class) instead of the parameter's type. */
-export function Inject(token: InjectionToken): ParameterDecorator {
-  return (target, property, index) => {
-    if (property !== undefined) throw new TypeError('@Inject() is supported on constructor parameters only');
-    const tokens: Record<number, InjectionToken> = { ...(Reflect.getOwnMetadata(META.injectTokens, target) ?? {}) };
+/**
+ * Injects by an explicit token (a string, a symbol, a class, or `forwardRef(() => Class)`
+ * for a class defined later) instead of the parameter's type.
+ */
+export function Inject(token?: InjectionToken | ForwardReference): ParameterDecorator & PropertyDecorator {
+  return (target: object, property: string | symbol | undefined, index?: number) => {
+    if (index === undefined) {
+      // On a property: assigned right after the constructor ran, as in NestJS.
+      if (property === undefined) throw new TypeError('@Inject() belongs on a constructor parameter or a class property');
+      const resolved = token ?? Reflect.getMetadata(META.designType, target, property);
+      appendMetadata(META.injectProperties, [{ key: property, token: resolved }], target.constructor);
+      return;
+    }
+    if (property !== undefined) throw new TypeError('@Inject() on a parameter is supported in constructors only');
+    if (token === undefined) return;
+    const tokens: Record<number, InjectionToken | ForwardReference> = { ...(Reflect.getOwnMetadata(META.injectTokens, target) ?? {}) };
     tokens[index] = token;
     Reflect.defineMetadata(META.injectTokens, tokens, target);
   };

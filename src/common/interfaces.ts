@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { Type } from './types.js';
+// rxjs is an optional peer. The build marks this import `@ts-ignore` in the
+// published types (scripts/mark-optional-types.mjs): without rxjs installed,
+// `Observable` is then `any` instead of an error in the app's compile.
+import type { Observable } from 'rxjs';
 
 export type Request = (IncomingMessage | Http2ServerRequest) & {
   /** The parsed body, once body parsing ran. */
@@ -15,14 +19,15 @@ export type Request = (IncomingMessage | Http2ServerRequest) & {
 export type Response = ServerResponse | Http2ServerResponse;
 
 export interface HttpArgumentsHost {
-  getRequest<T = Request>(): T;
-  getResponse<T = Response>(): T;
-  getNext<T = unknown>(): T;
+  /** Loosely typed by default, as in NestJS, so `getRequest().user` compiles; name the type to narrow it. */
+  getRequest<T = any>(): T;
+  getResponse<T = any>(): T;
+  getNext<T = any>(): T;
 }
 
 export interface ArgumentsHost {
-  getArgs<T extends unknown[] = unknown[]>(): T;
-  getArgByIndex<T = unknown>(index: number): T;
+  getArgs<T extends any[] = any[]>(): T;
+  getArgByIndex<T = any>(index: number): T;
   switchToHttp(): HttpArgumentsHost;
   getType<T extends string = string>(): T;
 }
@@ -35,21 +40,25 @@ export interface ExecutionContext extends ArgumentsHost {
 }
 
 export interface CanActivate {
-  canActivate(context: ExecutionContext): boolean | Promise<boolean> | { subscribe: Function };
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> | Observable<boolean>;
 }
 
-export interface CallHandler<T = unknown> {
-  /** Runs the rest of the chain (inner interceptors, then the handler) and resolves to its result. */
-  handle(): Promise<T>;
+export interface CallHandler<T = any> {
+  /**
+   * Runs the rest of the chain (inner interceptors, pipes, then the handler).
+   * With rxjs installed it is an rxjs Observable, as in NestJS, that can also
+   * be awaited; without rxjs it is a Promise.
+   */
+  handle(): Observable<T> & PromiseLike<T>;
 }
 
 /**
- * Wraps the handler. `intercept` may return a value, a Promise, or an
- * Observable-like value (whose last emission is taken), so NestJS interceptors
- * written with rxjs port over.
+ * Wraps the pipes and the handler. `intercept` may return an Observable (as
+ * NestJS interceptors do), a Promise or a plain value; on a plain route the
+ * last value emitted is what gets sent, on an SSE route every event is.
  */
-export interface NestInterceptor<T = unknown, R = unknown> {
-  intercept(context: ExecutionContext, next: CallHandler<T>): R | Promise<R> | { subscribe: Function };
+export interface NestInterceptor<T = any, R = any> {
+  intercept(context: ExecutionContext, next: CallHandler<T>): Observable<R> | Promise<Observable<R>> | R | Promise<R>;
 }
 
 export type ParamType = 'body' | 'query' | 'param' | 'custom';

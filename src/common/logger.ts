@@ -58,7 +58,21 @@ export class Logger implements LoggerService {
     else Logger.sink = option;
   }
 
-  constructor(private readonly context?: string) {}
+  /** `options` is accepted for NestJS compatibility (`{ timestamp: true }`); the console format is the sink's business. */
+  constructor(protected readonly context?: string, protected readonly options: { timestamp?: boolean } = {}) {}
+
+  /** NestJS's name for configure() with a list of levels or `false`. */
+  static overrideLogger(logger: LoggerService | LogLevel[] | boolean): void { Logger.configure(logger); }
+
+  // Static shortcuts, as in NestJS: Logger.log('message', 'Context').
+  static log(message: unknown, context?: string): void { Logger.emit((sink) => sink.log(message, context)); }
+  static warn(message: unknown, context?: string): void { Logger.emit((sink) => sink.warn(message, context)); }
+  static debug(message: unknown, context?: string): void { Logger.emit((sink) => sink.debug?.(message, context)); }
+  static verbose(message: unknown, context?: string): void { Logger.emit((sink) => sink.verbose?.(message, context)); }
+  static fatal(message: unknown, context?: string): void { Logger.emit((sink) => sink.fatal?.(message, context)); }
+  static error(message: unknown, stack?: string, context?: string): void {
+    Logger.emit((sink) => (stack === undefined ? sink.error(message, context) : sink.error(message, stack, context)));
+  }
 
   log(message: unknown, context = this.context) { Logger.emit((sink) => sink.log(message, context)); }
   warn(message: unknown, context = this.context) { Logger.emit((sink) => sink.warn(message, context)); }

@@ -11,7 +11,9 @@ export const META = {
   module: 'streamnest:module',
   global: 'streamnest:global',
   injectable: 'streamnest:injectable',
+  scope: 'streamnest:scope',
   injectTokens: 'streamnest:inject-tokens',
+  injectProperties: 'streamnest:inject-properties',
   optionalParams: 'streamnest:optional-params',
   controller: 'streamnest:controller',
   routes: 'streamnest:routes',
@@ -26,6 +28,7 @@ export const META = {
   redirect: 'streamnest:redirect',
   sse: 'streamnest:sse',
   paramTypes: 'design:paramtypes',
+  designType: 'design:type',
 } as const;
 
 /** Appends to an array stored as metadata, creating it when absent. */

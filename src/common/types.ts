@@ -1,16 +1,22 @@
 /** Shared type vocabulary: classes, tokens, providers and modules. */
+import type { ForwardReference } from './forward-ref.js';
+import type { Scope } from './scope.js';
+
 export type Type<T = any> = new (...args: any[]) => T;
 export type Abstract<T = any> = abstract new (...args: any[]) => T;
 export type InjectionToken<T = any> = string | symbol | Type<T> | Abstract<T>;
 
-export interface ClassProvider<T = any> { provide: InjectionToken; useClass: Type<T> }
+export interface ClassProvider<T = any> { provide: InjectionToken; useClass: Type<T>; scope?: Scope; durable?: boolean }
 export interface ValueProvider<T = any> { provide: InjectionToken; useValue: T }
-export interface ExistingProvider { provide: InjectionToken; useExisting: InjectionToken }
+export interface ExistingProvider<T = any> { provide: InjectionToken; useExisting: InjectionToken<T> | ForwardReference }
 export interface FactoryProvider<T = any> {
   provide: InjectionToken;
   useFactory: (...args: any[]) => T | Promise<T>;
-  inject?: Array<InjectionToken | { token: InjectionToken; optional: boolean }>;
+  inject?: Array<InjectionToken | ForwardReference | OptionalFactoryDependency>;
+  scope?: Scope;
+  durable?: boolean;
 }
+export interface OptionalFactoryDependency { token: InjectionToken; optional: boolean }
 export type Provider<T = any> = Type<T> | ClassProvider<T> | ValueProvider<T> | ExistingProvider | FactoryProvider<T>;
 
 export interface DynamicModule extends ModuleMetadata {
@@ -18,13 +24,13 @@ export interface DynamicModule extends ModuleMetadata {
   global?: boolean;
 }
 
-export type ModuleImport = Type | DynamicModule | Promise<DynamicModule>;
+export type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
 export interface ModuleMetadata {
   imports?: ModuleImport[];
   controllers?: Type[];
   providers?: Provider[];
-  exports?: Array<InjectionToken | DynamicModule>;
+  exports?: Array<InjectionToken | DynamicModule | Provider | ForwardReference>;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';

@@ -1,8 +1,13 @@
 import { META } from '../common/metadata-keys.js';
 import { Reflector } from '../common/reflector.js';
 import { Errors } from '../errors.js';
+import { isForwardReference } from '../common/forward-ref.js';
+import { Scope } from '../common/scope.js';
+import { INQUIRER, REQUEST } from '../common/tokens.js';
 import { tokenName, type InjectionToken, type Type } from '../common/types.js';
 import type { ModuleNode, ProviderDefinition } from './module-graph.js';
+import { ModuleRef } from './module-ref.js';
+import type { ResolutionContext } from './request-context.js';
 
 interface Instance { value: unknown; host: ModuleNode }
 
@@ -14,23 +19,42 @@ interface Instance { value: unknown; host: ModuleNode }
 interface Box { value: unknown }
 
 /** A provider built on behalf of its consumer, for error messages. */
-interface Consumer { name: string; index: number }
+interface Consumer { name: string; index: number | string }
+
+/** How one resolution goes: the chain of providers that led here, and the request's context if any. */
+interface Resolution { path: ProviderDefinition[]; context?: ResolutionContext }
+
+/** A controller: one instance, or, when it depends on a request-scoped provider, one per request. */
+export interface ControllerEntry { instance: unknown; host: ModuleNode; requestScoped: boolean }
 
 /**
  * Builds every provider once, at start-up, and answers `get(token)` afterwards.
  * A provider is visible in its own module, in modules importing one that
- * exports it, and everywhere when its module is global.
+ * exports it, and everywhere when its module is global. Request-scoped
+ * providers (and what depends on them) are built per request instead;
+ * transient ones once per consumer.
  */
 export class Container {
   private readonly built = new Map<ProviderDefinition, Instance>();
   /** Providers being built now, shared so that concurrent consumers wait for one instance. */
   private readonly pending = new Map<ProviderDefinition, Promise<Box>>();
+  /** Stand-ins handed out through forwardRef while their class is still being built. */
+  private readonly placeholders = new Map<ProviderDefinition, object>();
   private readonly exported = new Map<ModuleNode, Map<InjectionToken, [ProviderDefinition, ModuleNode]>>();
   private readonly enhancers = new Map<ModuleNode, Map<Type, Promise<unknown>>>();
-  readonly controllers = new Map<Type, { instance: unknown; host: ModuleNode }>();
+  private readonly requestScoped = new Map<ProviderDefinition, boolean>();
+  private readonly moduleRefs = new Map<ModuleNode, ModuleRef>();
+  private readonly moduleInstances = new Map<ModuleNode, unknown>();
+  readonly controllers = new Map<Type, ControllerEntry>();
   private readonly globals: ModuleNode[];
 
-  constructor(readonly modules: ModuleNode[]) {
+  /** `overrides` replace guards, interceptors, pipes and filters given as classes (testing's overrideGuard and kin). */
+  constructor(
+    readonly modules: ModuleNode[],
+    private readonly overrides = new Map<InjectionToken, ProviderDefinition>(),
+    /** Testing's useMocker: makes a stand-in for a dependency nothing provides. */
+    private readonly mocker?: (token: InjectionToken) => unknown,
+  ) {
     this.globals = modules.filter((m) => m.global);
     const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
     builtIns.providers.set(Reflector, { kind: 'value', token: Reflector, useValue: new Reflector() });
@@ -38,15 +62,20 @@ export class Container {
     this.globals.push(builtIns);
   }
 
-  /** Creates every provider and controller, deepest modules first. */
+  /** Creates every provider, controller and module class, deepest modules first. */
   async buildAll(): Promise<void> {
     for (const module of this.byDepth()) {
-      for (const def of module.providers.values()) await this.build(def, module, []);
+      for (const def of module.providers.values()) {
+        if (!this.isRequestScoped(def, module)) await this.build(def, module, { path: [] });
+      }
       for (const controller of module.controllers) {
         if (!Reflect.hasOwnMetadata(META.controller, controller)) throw Errors.NOT_A_CONTROLLER(tokenName(controller), module.name);
-        const { value: instance } = await this.construct(controller, module, []);
-        this.controllers.set(controller, { instance, host: module });
+        const requestScoped = Reflect.getMetadata(META.scope, controller) === Scope.REQUEST || this.classIsRequestScoped(controller, module, new Set());
+        const instance = requestScoped ? undefined : (await this.construct(controller, module, { path: [] })).value;
+        this.controllers.set(controller, { instance, host: module, requestScoped });
       }
+      // The module class itself: it may inject providers, have lifecycle hooks, and configure middleware.
+      this.moduleInstances.set(module, (await this.construct(module.metatype, module, { path: [] })).value);
     }
   }
 
@@ -58,26 +87,87 @@ export class Container {
     return [...this.modules].sort((a, b) => b.depth - a.depth);
   }
 
+  /** The instance of a module's class (where `configure(consumer)` lives). */
+  moduleInstance(module: ModuleNode): unknown { return this.moduleInstances.get(module); }
+
   /**
-   * Every built instance of a module, each once: providers, then controllers.
-   * An alias (useExisting) or a factory returning a shared object would
-   * otherwise have its lifecycle hooks called twice.
+   * Every built instance of a module, each once: providers, then controllers,
+   * then the module class. An alias (useExisting) or a factory returning a
+   * shared object would otherwise have its lifecycle hooks called twice.
    */
   instancesOf(module: ModuleNode): unknown[] {
     const own = [...module.providers.values()].map((def) => this.built.get(def)?.value);
     const controllers = module.controllers.map((c) => this.controllers.get(c)?.instance);
-    return [...new Set([...own, ...controllers])].filter((v) => v !== undefined && v !== null);
+    return [...new Set([...own, ...controllers, this.moduleInstances.get(module)])].filter((v) => v !== undefined && v !== null);
   }
 
-  /** Finds a built provider by token, anywhere in the application. */
-  get<T>(token: InjectionToken<T>): T {
+  /** The built providers declared for `token` in every module, in module order: APP_GUARD and its kin. */
+  providersFor(token: InjectionToken): unknown[] {
+    const found: unknown[] = [];
+    for (const module of this.modules) {
+      for (const def of module.providers.values()) {
+        if (def.token === token && this.built.has(def)) found.push(this.built.get(def)!.value);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Finds a built provider by token: anywhere in the application, or, with
+   * `module`, only among what that module can see.
+   */
+  get<T>(token: InjectionToken<T>, module?: ModuleNode): T {
+    if (module) {
+      const found = this.lookup(token, module);
+      const instance = found && this.built.get(found[0]);
+      if (instance) return instance.value as T;
+      if (token === ModuleRef) return this.moduleRef(module) as T;
+      throw Errors.NOT_INJECTABLE(tokenName(token));
+    }
     for (const [def, instance] of this.built) if (def.token === token) return instance.value as T;
-    for (const [controller, entry] of this.controllers) if (controller === token) return entry.instance as T;
+    for (const [controller, entry] of this.controllers) if (controller === token && entry.instance !== undefined) return entry.instance as T;
     for (const global of this.globals) {
       const def = global.providers.get(token);
       if (def?.kind === 'value') return def.useValue as T;
     }
+    if (token === ModuleRef) return this.moduleRef(this.root) as T;
     throw Errors.NOT_INJECTABLE(tokenName(token));
+  }
+
+  /** A provider in a context: a new instance for transient and request-scoped ones, the singleton otherwise. */
+  async resolveScoped<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T> {
+    const found = module ? this.lookup(token, module) : this.findAnywhere(token);
+    if (!found) {
+      const controller = this.controllers.get(token as Type);
+      if (controller) return (await this.controllerFor(token as Type, context)) as T;
+      throw Errors.NOT_INJECTABLE(tokenName(token));
+    }
+    const [def, host] = found;
+    if (def.scope === Scope.TRANSIENT) return (await this.create(def, host, { path: [def], context })).value as T;
+    return (await this.build(def, host, { path: [], context })).value as T;
+  }
+
+  /** The controller instance for a request: the singleton, or a new one for request-scoped controllers. */
+  async controllerFor(controller: Type, context: ResolutionContext): Promise<unknown> {
+    const entry = this.controllers.get(controller)!;
+    if (!entry.requestScoped) return entry.instance;
+    let instance = context.instances.get(controller as unknown as ProviderDefinition);
+    if (!instance) {
+      instance = this.construct(controller, entry.host, { path: [], context }).then((box) => box.value);
+      context.instances.set(controller as unknown as ProviderDefinition, instance);
+    }
+    return instance;
+  }
+
+  /** A new instance of any class, its dependencies resolved in `module` (ModuleRef.create). */
+  async instantiate(type: Type, module: ModuleNode, context?: ResolutionContext): Promise<unknown> {
+    return (await this.construct(type, module, { path: [], context })).value;
+  }
+
+  moduleRef(module: ModuleNode): ModuleRef {
+    let ref = this.moduleRefs.get(module);
+    if (!ref) this.moduleRefs.set(module, ref = new ModuleRef(this, module));
+    return ref;
   }
 
   /**
@@ -92,73 +182,128 @@ export class Container {
     // The Promise is cached, so two routes asking at once still share one instance.
     let instance = cache.get(type);
     if (!instance) {
-      const visible = this.lookup(type, module);
-      instance = (visible ? this.build(visible[0], visible[1], []) : this.construct(type, module, [])).then((box) => box.value);
+      const override = this.overrides.get(type);
+      const visible = override ? [override, module] as const : this.lookup(type, module);
+      instance = (visible ? this.build(visible[0], visible[1], { path: [] }) : this.construct(type, module, { path: [] })).then((box) => box.value);
       cache.set(type, instance);
     }
     return instance as Promise<T>;
   }
 
+  /** True when a provider must be built per request: it is request-scoped, or something it needs is. */
+  isRequestScoped(def: ProviderDefinition, host: ModuleNode, seen = new Set<ProviderDefinition>()): boolean {
+    const known = this.requestScoped.get(def);
+    if (known !== undefined) return known;
+    if (seen.has(def)) return false;
+    seen.add(def);
+    let scoped = def.scope === Scope.REQUEST;
+    if (!scoped) {
+      if (def.kind === 'class') scoped = this.classIsRequestScoped(def.useClass, host, seen);
+      else if (def.kind === 'factory') scoped = def.inject.some((dep) => this.tokenIsRequestScoped(dep.token, host, seen));
+      else if (def.kind === 'existing') scoped = this.tokenIsRequestScoped(def.useExisting, host, seen);
+    }
+    this.requestScoped.set(def, scoped);
+    return scoped;
+  }
+
+  private classIsRequestScoped(type: Type, host: ModuleNode, seen: Set<ProviderDefinition>): boolean {
+    return dependenciesOf(type).some(({ token }) => this.tokenIsRequestScoped(token, host, seen));
+  }
+
+  private tokenIsRequestScoped(token: InjectionToken | undefined, host: ModuleNode, seen: Set<ProviderDefinition>): boolean {
+    if (token === REQUEST) return true;
+    if (token === undefined) return false;
+    const found = this.lookup(token, host);
+    return found !== undefined && this.isRequestScoped(found[0], found[1], seen);
+  }
+
   /**
-   * Builds a provider once. `path` is the chain of providers that led here, one
-   * per resolution: a stack shared by the whole container would mistake two
-   * concurrent builds of the same provider for a cycle.
+   * Builds a provider once (or once per request, for request-scoped ones).
+   * `path` is the chain of providers that led here, one per resolution: a
+   * stack shared by the whole container would mistake two concurrent builds of
+   * the same provider for a cycle.
    */
-  private async build(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
+  private async build(def: ProviderDefinition, host: ModuleNode, resolution: Resolution, forward = false): Promise<Box> {
+    const { path, context } = resolution;
+    if (this.isRequestScoped(def, host)) {
+      if (!context) throw Errors.SCOPED_OUTSIDE_REQUEST(tokenName(def.token));
+      let instance = context.instances.get(def);
+      if (!instance) {
+        instance = this.create(def, host, { path: [...path, def], context }).then((box) => box.value);
+        context.instances.set(def, instance);
+      }
+      return { value: await instance };
+    }
     const done = this.built.get(def);
     if (done) return { value: done.value };
     if (path.includes(def)) {
+      // forwardRef between two classes: hand out a stand-in, filled once the class is built.
+      if (forward && def.kind === 'class') return { value: this.placeholder(def) };
       const cycle = [...path.slice(path.indexOf(def)), def].map((d) => tokenName(d.token));
       throw Errors.CIRCULAR_DEPENDENCY(cycle);
     }
     let running = this.pending.get(def);
     if (!running) {
-      running = this.create(def, host, [...path, def]).then((box) => {
-        this.built.set(def, { value: box.value, host });
-        return box;
+      running = this.create(def, host, { path: [...path, def] }).then((box) => {
+        const placeholder = this.placeholders.get(def);
+        const value = placeholder ? Object.assign(placeholder, box.value) : box.value;
+        this.built.set(def, { value, host });
+        return { value };
       }).finally(() => this.pending.delete(def));
       this.pending.set(def, running);
     }
     return running;
   }
 
-  private async create(def: ProviderDefinition, host: ModuleNode, path: ProviderDefinition[]): Promise<Box> {
+  private placeholder(def: ProviderDefinition & { kind: 'class' }): object {
+    let stand = this.placeholders.get(def);
+    if (!stand) this.placeholders.set(def, stand = Object.create(def.useClass.prototype) as object);
+    return stand;
+  }
+
+  private async create(def: ProviderDefinition, host: ModuleNode, resolution: Resolution): Promise<Box> {
     switch (def.kind) {
       case 'value': return { value: def.useValue };
-      case 'class': return this.construct(def.useClass, host, path, tokenName(def.token));
-      case 'existing': return this.resolve(def.useExisting, host, { name: tokenName(def.token), index: 0 }, false, path);
+      case 'class': return this.construct(def.useClass, host, resolution, tokenName(def.token));
+      case 'existing': return this.resolve({ token: def.useExisting, optional: false }, host, { name: tokenName(def.token), index: 0 }, resolution);
       case 'factory': {
         const args = [];
         for (const [index, dep] of def.inject.entries()) {
-          args.push((await this.resolve(dep.token, host, { name: `the factory of ${tokenName(def.token)}`, index }, dep.optional, path)).value);
+          args.push((await this.resolve(dep, host, { name: `the factory of ${tokenName(def.token)}`, index }, resolution)).value);
         }
         return { value: await def.useFactory(...args) };
       }
     }
   }
 
-  /** Calls a class's constructor with its dependencies, read from decorator metadata. */
-  private async construct(type: Type, host: ModuleNode, path: ProviderDefinition[], name = type.name): Promise<Box> {
-    const types: unknown[] = Reflect.getMetadata(META.paramTypes, type) ?? [];
-    const explicit: Record<number, InjectionToken> = Reflect.getMetadata(META.injectTokens, type) ?? {};
-    const optional: number[] = Reflect.getMetadata(META.optionalParams, type) ?? [];
-    const count = Math.max(types.length, type.length, ...Object.keys(explicit).map((k) => Number(k) + 1));
+  /** Calls a class's constructor with its dependencies, read from decorator metadata, then fills its @Inject() properties. */
+  private async construct(type: Type, host: ModuleNode, resolution: Resolution, name = type.name): Promise<Box> {
     const args = [];
-    for (let index = 0; index < count; index++) {
-      const token = explicit[index] ?? types[index];
-      if (token === undefined || token === Object) {
-        if (optional.includes(index)) { args.push(undefined); continue; }
+    for (const [index, dep] of dependenciesOf(type).entries()) {
+      if (dep.token === undefined) {
+        if (dep.optional) { args.push(undefined); continue; }
         throw Errors.UNKNOWN_PARAM_TYPE(name, index, host.name);
       }
-      args.push((await this.resolve(token as InjectionToken, host, { name, index }, optional.includes(index), path)).value);
+      args.push((await this.resolve({ token: dep.token, optional: dep.optional, forward: dep.forward }, host, { name, index }, resolution)).value);
     }
-    return { value: new type(...args) };
+    const instance = new type(...args);
+    const properties: Array<{ key: string | symbol; token: InjectionToken }> = Reflect.getMetadata(META.injectProperties, type) ?? [];
+    for (const { key, token } of properties) {
+      const dep = isForwardReference(token) ? { token: token.forwardRef(), optional: false, forward: true } : { token, optional: false };
+      instance[key] = (await this.resolve(dep, host, { name, index: String(key) }, resolution)).value;
+    }
+    return { value: instance };
   }
 
-  private async resolve(token: InjectionToken, module: ModuleNode, consumer: Consumer, optional: boolean, path: ProviderDefinition[]): Promise<Box> {
+  private async resolve(dep: { token: InjectionToken; optional: boolean; forward?: boolean }, module: ModuleNode, consumer: Consumer, resolution: Resolution): Promise<Box> {
+    const { token } = dep;
+    if (token === ModuleRef) return { value: this.moduleRef(module) };
+    if (token === REQUEST) return { value: resolution.context?.request };
+    if (token === INQUIRER) return { value: undefined };
     const found = this.lookup(token, module);
     if (!found) {
-      if (optional) return { value: undefined };
+      if (dep.optional) return { value: undefined };
+      if (this.mocker) return { value: this.mocker(token) };
       // Provided somewhere but not visible here: say where, since "add it to
       // your providers" would create a second instance instead of sharing one.
       const owner = this.modules.find((m) => m !== module && m.providers.has(token));
@@ -168,7 +313,17 @@ export class Container {
       }
       throw Errors.MISSING_PROVIDER(consumer.name, consumer.index, tokenName(token), module.name);
     }
-    return this.build(found[0], found[1], path);
+    const [def, host] = found;
+    // Transient: every consumer gets an instance of its own.
+    if (def.scope === Scope.TRANSIENT) return this.create(def, host, { ...resolution, path: [...resolution.path, def] });
+    return this.build(def, host, resolution, dep.forward === true);
+  }
+
+  private findAnywhere(token: InjectionToken): [ProviderDefinition, ModuleNode] | undefined {
+    for (const module of [...this.modules, ...this.globals]) {
+      for (const def of module.providers.values()) if (def.token === token) return [def, module];
+    }
+    return undefined;
   }
 
   /** Where a token is visible from a module: its own, its imports' exports, then global modules. */
@@ -203,4 +358,24 @@ export class Container {
     this.exported.set(module, map);
     return map;
   }
+}
+
+interface Dependency { token: InjectionToken | undefined; optional: boolean; forward?: boolean }
+
+/** A class's constructor dependencies, from `design:paramtypes`, `@Inject()` and `@Optional()`. */
+function dependenciesOf(type: Type): Dependency[] {
+  const types: unknown[] = Reflect.getMetadata(META.paramTypes, type) ?? [];
+  const explicit: Record<number, unknown> = Reflect.getMetadata(META.injectTokens, type) ?? {};
+  const optional: number[] = Reflect.getMetadata(META.optionalParams, type) ?? [];
+  // Without decorator metadata (a class with no decorator, such as Logger), only @Inject() parameters
+  // count: NestJS constructs such a class with no arguments too.
+  const count = Math.max(types.length, ...Object.keys(explicit).map((k) => Number(k) + 1));
+  const deps: Dependency[] = [];
+  for (let index = 0; index < count; index++) {
+    const given = explicit[index] ?? types[index];
+    const forward = isForwardReference(given);
+    const token = (forward ? given.forwardRef() : given) as InjectionToken | undefined;
+    deps.push({ token: token === Object ? undefined : token, optional: optional.includes(index), forward });
+  }
+  return deps;
 }

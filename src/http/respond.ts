@@ -12,14 +12,14 @@ const BINARY_TYPE = 'application/octet-stream';
  * a Node or web stream piped with backpressure, and nothing for undefined.
  * Returns a Promise only for streams, which finish later.
  */
-export function respond(res: Response, result: unknown, status: number): void | Promise<void> {
+export function respond(res: Response, result: unknown, status: number, textType = TEXT_TYPE): void | Promise<void> {
   if (res.headersSent || res.writableEnded) return;
   res.statusCode = status;
   if (result === undefined || result === null) {
     res.setHeader('Content-Length', 0);
     res.end();
   } else if (typeof result === 'string') {
-    sendBody(res, result, TEXT_TYPE);
+    sendBody(res, result, textType);
   } else if (Buffer.isBuffer(result) || result instanceof Uint8Array) {
     sendBody(res, result, BINARY_TYPE);
   } else if (isNodeReadable(result)) {

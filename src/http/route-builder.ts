@@ -16,6 +16,9 @@ import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
 import type { BodyLimits } from './body-parser.js';
+import { contextOfRequest } from '../di/request-context.js';
+import { chainInterceptors } from './interceptor-chain.js';
+import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 
@@ -33,6 +36,8 @@ export interface BuildOptions {
   globals: GlobalEnhancers;
   globalPrefix: string;
   body: BodyLimits | false;
+  /** Answer as NestJS does where streamnest differs (see ApplicationOptions.nestCompatible). */
+  nestCompatible?: boolean;
 }
 
 const logger = new Logger('RoutesResolver');
@@ -48,7 +53,7 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
     logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
     for (const route of routes) {
-      const head = await buildRoute(options, controller, instance as object, host, joinPath(options.globalPrefix, prefix, route.path), route);
+      const head = await buildRoute(options, controller, instance as object | undefined, host, joinPath(options.globalPrefix, prefix, route.path), route);
       if (head) implicitHeads.push(head);
     }
   }
@@ -67,7 +72,7 @@ export async function bindGlobalFilters(container: Container, filters: Enhancer<
 
 interface ImplicitHead { path: string; handler: RouteHandler; owner: string }
 
-async function buildRoute(options: BuildOptions, controller: Type, instance: object, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
+async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
   const { container, router, globals } = options;
   const proto = controller.prototype;
   const key = route.handlerName;
@@ -89,10 +94,15 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
 
   const send: Sender = sse
-    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner)
-    : plainSender(route.method, proto, key);
+    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner, { numberIds: options.nestCompatible === true })
+    : plainSender(route.method, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
+  // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
+  const instanceFor = instance === undefined
+    ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
+    : undefined;
   const compiled = compileRoute({
-    controller, instance, handler, guards, interceptors, filters, send, ownsResponse,
+    controller, instance, instanceFor, handler, guards, filters,
+    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
     params: params.compiled,
     body: sse ? false : options.body,
   });
@@ -126,7 +136,10 @@ async function compileParams(options: BuildOptions, controller: Type, key: strin
 }
 
 /** The sender of a plain route: status, @Header, @Redirect, then the body by its kind. */
-function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol): Sender {
+/** What Express (so NestJS) sends a string as. */
+const NEST_TEXT_TYPE = 'text/html; charset=utf-8';
+
+function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol, textType?: string): Sender {
   const status: number = Reflect.getMetadata(META.httpCode, proto, key) ?? (method === 'POST' ? 201 : 200);
   const headers: Array<readonly [string, string]> = Reflect.getMetadata(META.headers, proto, key) ?? [];
   const redirect: RedirectOptions | undefined = Reflect.getMetadata(META.redirect, proto, key);
@@ -141,9 +154,9 @@ function plainSender(method: RouteDefinition['method'], proto: object, key: stri
       res.end();
     };
   }
-  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status);
+  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status, textType);
   return (ctx, result) => {
     for (const [name, value] of headers) ctx.response.setHeader(name, value);
-    return respond(ctx.response, result, status);
+    return respond(ctx.response, result, status, textType);
   };
 }

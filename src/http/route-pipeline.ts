@@ -1,10 +1,11 @@
 import { ForbiddenException } from '../common/exceptions.js';
-import type { CanActivate, NestInterceptor, Request, Response } from '../common/interfaces.js';
+import type { CanActivate, Request, Response } from '../common/interfaces.js';
 import type { Type } from '../common/types.js';
 import { HttpExecutionContext } from './execution-context.js';
 import { handleException, type BoundFilter } from './exception-handler.js';
 import { hasBody, parseBody, type BodyLimits } from './body-parser.js';
 import { isObservableLike, isPromiseLike, lastValue } from './stream-detection.js';
+import type { InterceptorChain } from './interceptor-chain.js';
 import type { CompiledParam } from './param-resolvers.js';
 
 /** What the router calls for a matched request. */
@@ -16,10 +17,13 @@ export type Sender = (ctx: HttpExecutionContext, result: unknown) => void | Prom
 /** Everything a route needs at request time, resolved at start-up. */
 export interface RoutePlan {
   controller: Type;
-  instance: object;
+  /** The controller instance; undefined when it is request-scoped and `instanceFor` makes one per request. */
+  instance: object | undefined;
+  instanceFor?: (req: Request) => Promise<object>;
   handler: Function;
   guards: CanActivate[];
-  interceptors: NestInterceptor[];
+  /** The route's interceptors composed once (see interceptor-chain.ts); undefined when it has none. */
+  chain: InterceptorChain | undefined;
   params: CompiledParam[];
   filters: BoundFilter[];
   send: Sender;
@@ -35,8 +39,8 @@ export interface RoutePlan {
  * with no Promise at all; otherwise it takes the general async path.
  */
 export function compileRoute(plan: RoutePlan): RouteHandler {
-  const { controller, instance, handler, params, guards, interceptors, filters, send, ownsResponse, body } = plan;
-  const simple = guards.length === 0 && interceptors.length === 0 && params.every((p) => p.pipes.length === 0);
+  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body } = plan;
+  const simple = instanceFor === undefined && guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
 
   const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
   /**
@@ -60,9 +64,10 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
     for (const guard of guards) {
       if (!(await settle(guard.canActivate(ctx)))) throw new ForbiddenException('Forbidden resource');
     }
-    const args = await resolveArgs(ctx);
-    const call = () => handler.apply(instance, args);
-    const result = interceptors.length === 0 ? await call() : await intercept(0, ctx, call);
+    // Nest's order: interceptors wrap the pipes too, so they see (and may map) a pipe's 400.
+    const self = instanceFor === undefined ? instance : await instanceFor(req);
+    const call = async () => handler.apply(self, await resolveArgs(ctx));
+    const result = chain === undefined ? await call() : await chain(ctx, call);
     finish(ctx, result);
   }
 
@@ -75,12 +80,6 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
       args[i] = value;
     }
     return args;
-  }
-
-  function intercept(index: number, ctx: HttpExecutionContext, call: () => unknown): Promise<unknown> {
-    if (index === interceptors.length) return Promise.resolve().then(call);
-    const next = { handle: () => intercept(index + 1, ctx, call) };
-    return Promise.resolve().then(() => settle(interceptors[index]!.intercept(ctx, next)));
   }
 
   return function route(req, res, routeParams, query) {

@@ -25,6 +25,9 @@ export class Router {
   /** The app's global filters, which see 404s and 405s too, as in NestJS. */
   private fallbackFilters: readonly BoundFilter[] = [];
 
+  /** `methodNotAllowed: false` answers a wrong method on a known path with NestJS's 404 instead of a 405 with `Allow`. */
+  constructor(private readonly options: { methodNotAllowed: boolean } = { methodNotAllowed: true }) {}
+
   setFallbackFilters(filters: readonly BoundFilter[]): void { this.fallbackFilters = filters; }
 
   /** Adds a route; `owner` names the handler (`Class.method`) for the collision error. */
@@ -57,7 +60,7 @@ export class Router {
 
   private notFound(req: Request, res: Response): void {
     const url = req.url ?? '/';
-    const allowed = ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url) !== null);
+    const allowed = this.options.methodNotAllowed ? ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url) !== null) : [];
     const path = url.split('?')[0];
     if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
     const error = allowed.length > 0

@@ -1,18 +1,16 @@
 import serveStatic from 'serve-static';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '../common/logger.js';
-import { describeThrown } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
 import type { CanActivate, ExceptionFilter, Middleware, NestInterceptor, PipeTransform, Request, Response } from '../common/interfaces.js';
-import type { InjectionToken } from '../common/types.js';
 import type { Container } from '../di/container.js';
-import { callHook } from '../di/lifecycle.js';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '../common/tokens.js';
+import { NestApplicationContext } from './application-context.js';
+import { CORS, type CorsOptions } from '../cors/index.js';
 import { resolveBodyLimits, type BodyLimits, type BodyParserOptions } from '../http/body-parser.js';
 import { canonicalUrl } from '../http/request-target.js';
 import { BadRequestException } from '../common/exceptions.js';
 import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from './server-limits.js';
-import { guardFatalErrors } from './fatal-errors.js';
 import { MiddlewareChain } from '../http/middleware-chain.js';
 import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
@@ -32,32 +30,47 @@ export interface ApplicationOptions {
   sse?: SseOptions;
   /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
   shutdownTimeout?: number;
+  /** CORS for every route, as `app.enableCors()` would: `true` for the defaults, or its options. */
+  cors?: boolean | CorsOptions;
+  /**
+   * Answer exactly as NestJS (on Express) would where streamnest deliberately
+   * differs: a wrong method on a known path is a 404 instead of a 405 with
+   * `Allow`; a returned string is `text/html` instead of `text/plain`; SSE
+   * events from an Observable without an `id` are numbered 1, 2, 3…
+   * See docs/MIGRATING-FROM-NEST.md. Default false.
+   */
+  nestCompatible?: boolean;
 }
 
-const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+/** NestJS's name for the options of `NestFactory.create()`. */
+export type NestApplicationOptions = ApplicationOptions;
+
+/** NestJS's names for the application types, so `let app: INestApplication` compiles unchanged. */
+export interface INestApplication<_TServer = any> extends NestApplication {}
+export interface INestApplicationContext extends NestApplicationContext {}
 
 /** A running streamnest application: the container, the routes and the server. */
-export class NestApplication {
-  private readonly logger = new Logger('NestApplication');
-  private readonly router = new Router();
+export class NestApplication extends NestApplicationContext {
+  private readonly router: Router;
   private readonly middleware = new MiddlewareChain();
   private readonly globals: GlobalEnhancers = { guards: [], interceptors: [], pipes: [], filters: [] };
   private readonly sseRuntime: SseRuntime;
   private globalPrefix = '';
+  private readonly nestCompatible: boolean;
   private server: HttpServer | undefined;
-  private initialised = false;
   private secure = false;
-  private closing: Promise<void> | undefined;
-  private shutdownListeners = new Map<string, () => void>();
-  private unguardFatalErrors: (() => void) | undefined;
 
   private readonly limits: ServerLimits;
   private readonly body: BodyLimits | false;
 
-  constructor(private readonly container: Container, private readonly options: ApplicationOptions = {}) {
+  constructor(container: Container, options: ApplicationOptions = {}) {
+    super(container, options.shutdownTimeout ?? 10_000);
+    this.router = new Router({ methodNotAllowed: options.nestCompatible !== true });
+    this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
+    if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
   /** Mounts connect-style middleware, for every path or under a prefix. Express middleware works unchanged. */
@@ -67,6 +80,14 @@ export class NestApplication {
     if (typeof pathOrFn === 'string') this.middleware.use(pathOrFn, fn as Middleware);
     else this.middleware.use('', pathOrFn);
     return this;
+  }
+
+  /**
+   * CORS for every route, as NestJS's `app.enableCors()`, with the safety
+   * rules of `streamnest/cors` (credentials need an explicit origin).
+   */
+  enableCors(options: CorsOptions = {}): this {
+    return this.use(CORS(options));
   }
 
   /** Serves files from `dir` (via serve-static), optionally under a URL prefix. */
@@ -82,47 +103,20 @@ export class NestApplication {
   useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
   useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this { this.globals.filters.push(...filters); return this; }
 
-  /**
-   * Closes the app on SIGTERM, SIGINT and SIGHUP (or the signals given), running
-   * the shutdown hooks, then ends the process by the same signal.
-   *
-   * It also sets the policy for errors nobody caught (an `uncaughtException`,
-   * or an `unhandledRejection` from a promise the app left floating): the error
-   * is logged as fatal, the app closes gracefully (streams get their `retry:`
-   * hint, so clients move to another instance), and the process exits with
-   * code 1, as Node would have, minus the abrupt cut. If the app installs its
-   * own listener for those events, that listener decides instead. The policy is
-   * one for the whole process, whatever the number of apps: platform/fatal-errors.ts.
-   */
-  enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
-    for (const signal of signals) {
-      this.listenProcess(signal, () => {
-        this.close(signal).catch((error) => this.logger.error('shutdown failed', describeThrown(error).stack))
-          .finally(() => process.kill(process.pid, signal));
-      });
-    }
-    this.unguardFatalErrors ??= guardFatalErrors(this, this.options.shutdownTimeout ?? 10_000);
-    return this;
-  }
-
-  private listenProcess(signal: string, listener: () => void): void {
-    if (this.shutdownListeners.has(signal)) return;
-    this.shutdownListeners.set(signal, listener);
-    process.on(signal, listener);
-  }
-
-  /** Builds the routes and runs the init hooks. `listen` calls it; tests may call it alone. */
-  async init(): Promise<this> {
-    if (this.initialised) return this;
-    this.initialised = true;
-    await callHook(this.container, 'onModuleInit');
+  /** Builds the routes, between onModuleInit and onApplicationBootstrap. `listen` calls `init()`; tests may call it alone. */
+  protected override async afterModuleInit(): Promise<void> {
+    const globals: GlobalEnhancers = {
+      // APP_GUARD and its kin first (declared at start-up), then those added with useGlobal*().
+      guards: [...this.container.providersFor(APP_GUARD) as CanActivate[], ...this.globals.guards],
+      interceptors: [...this.container.providersFor(APP_INTERCEPTOR) as NestInterceptor[], ...this.globals.interceptors],
+      pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
+      filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
+    };
     await buildRoutes({
-      container: this.container, router: this.router, sse: this.sseRuntime, globals: this.globals,
-      globalPrefix: this.globalPrefix, body: this.body,
+      container: this.container, router: this.router, sse: this.sseRuntime, globals,
+      globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
     });
-    this.router.setFallbackFilters(await bindGlobalFilters(this.container, this.globals.filters));
-    await callHook(this.container, 'onApplicationBootstrap');
-    return this;
+    this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
   }
 
   /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
@@ -130,8 +124,9 @@ export class NestApplication {
     if (this.server?.listening) throw Errors.ALREADY_LISTENING();
     const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
     await this.init();
-    this.server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
     this.secure = options.http2 !== undefined || options.https !== undefined;
+    // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.
+    if (!this.server || this.secure) this.server = this.createServer(options);
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
     this.logger.log(`listening on ${this.urlOf(address)}`);
     return this.server.server;
@@ -168,9 +163,18 @@ export class NestApplication {
     else this.router.dispatch(req, res);
   }
 
+  /**
+   * The Node server. Before `listen()` it is a plain HTTP server that is not
+   * listening yet, as in NestJS: `request(app.getHttpServer())` from supertest
+   * works after `app.init()` alone.
+   */
   getHttpServer(): AnyServer {
-    if (!this.server) throw new Error('getHttpServer(): call listen() first');
+    this.server ??= this.createServer({});
     return this.server.server;
+  }
+
+  private createServer(options: ListenOptions): HttpServer {
+    return new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
   }
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
@@ -184,43 +188,16 @@ export class NestApplication {
     return `${this.secure ? 'https' : 'http'}://${host}:${address.port}`;
   }
 
-  /** Gets a provider or controller instance by its token. */
-  get<T = unknown>(token: InjectionToken<T>): T { return this.container.get(token); }
-
   /** SSE counters: open sessions, sessions dropped for slowness, heartbeat registrations. */
   getSseStats(): SseStats { return this.sseRuntime.stats(); }
 
   /**
    * Shuts down gracefully: stops accepting, ends every SSE stream with a retry
-   * hint, lets requests in flight finish within the timeout, then runs
-   * onModuleDestroy, beforeApplicationShutdown and onApplicationShutdown.
+   * hint, lets requests in flight finish within the timeout; then the context
+   * runs onModuleDestroy, beforeApplicationShutdown and onApplicationShutdown.
    */
-  close(signal?: string): Promise<void> {
-    this.closing ??= this.shutdown(signal);
-    return this.closing;
-  }
-
-  private async shutdown(signal?: string): Promise<void> {
-    // Signals are not listened for while closing; fatal errors still are, until the end (a second one exits at once).
-    this.removeShutdownListeners();
-    try {
-      await this.closeEverything(signal);
-    } finally {
-      this.unguardFatalErrors?.();
-      this.unguardFatalErrors = undefined;
-    }
-  }
-
-  private async closeEverything(signal?: string): Promise<void> {
+  protected override async stopServing(): Promise<void> {
     this.sseRuntime.closeAll();
-    await this.server?.close(this.options.shutdownTimeout ?? 10_000);
-    await callHook(this.container, 'onModuleDestroy');
-    await callHook(this.container, 'beforeApplicationShutdown', signal);
-    await callHook(this.container, 'onApplicationShutdown', signal);
-  }
-
-  private removeShutdownListeners(): void {
-    for (const [signal, listener] of this.shutdownListeners) process.off(signal, listener);
-    this.shutdownListeners.clear();
+    await this.server?.close(this.shutdownTimeout);
   }
 }

@@ -3,6 +3,7 @@ import type { DynamicModule, Type } from '../common/types.js';
 import { Container } from '../di/container.js';
 import { scanModules } from '../di/module-graph.js';
 import { NestApplication, type ApplicationOptions } from './application.js';
+import { NestApplicationContext } from './application-context.js';
 
 /** Builds the module graph and every provider at start-up, so wiring errors surface before any request. */
 export async function createContainer(root: Type | DynamicModule): Promise<Container> {
@@ -13,10 +14,26 @@ export async function createContainer(root: Type | DynamicModule): Promise<Conta
 
 export const NestFactory = {
   /** Creates an application from its root module. Call `listen()` on the result. */
-  async create(root: Type | DynamicModule, options: ApplicationOptions = {}): Promise<NestApplication> {
+  /**
+   * Creates an application from its root module. Call `listen()` on the result.
+   * A NestJS HTTP adapter passed second is ignored: streamnest has its own server.
+   */
+  async create<T extends NestApplication = NestApplication>(root: Type | DynamicModule, adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): Promise<T> {
+    const options = (maybeOptions ?? (isOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
     Logger.configure(options.logger);
-    const logger = new Logger('NestFactory');
-    logger.log('Starting streamnest application...');
-    return new NestApplication(await createContainer(root), options);
+    new Logger('NestFactory').log('Starting streamnest application...');
+    return new NestApplication(await createContainer(root), options) as T;
+  },
+
+  /** An application without HTTP, for scripts and workers: providers, lifecycle hooks, shutdown hooks. */
+  async createApplicationContext(root: Type | DynamicModule, options: { logger?: ApplicationOptions['logger']; shutdownTimeout?: number } = {}): Promise<NestApplicationContext> {
+    Logger.configure(options.logger);
+    const context = new NestApplicationContext(await createContainer(root), options.shutdownTimeout);
+    return context.init();
   },
 };
+
+/** ApplicationOptions rather than a NestJS adapter (an object with methods such as getInstance). */
+function isOptions(value: unknown): value is ApplicationOptions {
+  return typeof value === 'object' && value !== null && typeof (value as { getInstance?: unknown }).getInstance !== 'function';
+}

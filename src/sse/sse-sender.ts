@@ -19,9 +19,9 @@ const logger = new Logger('SSE');
  * handler returned before the stream starts (so a wrong value is a plain 500),
  * then opens the session and connects the source to it.
  */
-export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerName: string): Sender {
+export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerName: string, options: { numberIds?: boolean } = {}): Sender {
   return (ctx: HttpExecutionContext, result: unknown) => {
-    const pump = pumpFor(result);
+    const pump = pumpFor(result, options.numberIds === true);
     if (!pump) throw Errors.SSE_RESULT(handlerName, describe(result));
     const session = runtime.open(ctx.response, limits);
     try {
@@ -35,9 +35,9 @@ export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerN
 
 type Pump = (session: SseSession) => void;
 
-function pumpFor(result: unknown): Pump | undefined {
+function pumpFor(result: unknown, numberIds: boolean): Pump | undefined {
   if (isAttachable(result)) return (session) => result[SSE_ATTACH](session);
-  if (isObservableLike(result)) return (session) => pumpObservable(session, result as ObservableLike<SSEMessageEvent>);
+  if (isObservableLike(result)) return (session) => pumpObservable(session, result as ObservableLike<SSEMessageEvent>, numberIds);
   if (isWebReadable(result)) return (session) => void pumpReader(session, result.getReader());
   if (isAsyncIterable(result)) return (session) => void pumpIterator(session, (result as AsyncIterable<SSEMessageEvent>)[Symbol.asyncIterator]());
   return undefined;
@@ -62,11 +62,19 @@ function writeItem(session: SseSession, item: unknown): boolean {
   return session.write(encodeEvent(item as SSEMessageEvent));
 }
 
-function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessageEvent>): void {
+/**
+ * With `numberIds` (nestCompatible), an event without an `id` gets the next
+ * number of this stream, 1, 2, 3…, as NestJS numbers them.
+ */
+function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessageEvent>, numberIds: boolean): void {
   let done = false;
+  let lastId = 0;
   const subscription = observable.subscribe({
     next: (event) => {
-      try { writeItem(session, event); } catch (error) { failStream(session, error); }
+      try {
+        if (numberIds && typeof event === 'object' && event !== null && (event.id === undefined || event.id === '')) event = { ...event, id: String(++lastId) };
+        writeItem(session, event);
+      } catch (error) { failStream(session, error); }
     },
     error: (error) => failStream(session, error),
     complete: () => session.close('end'),

@@ -142,11 +142,18 @@ test('logger levels: the default prints routes to stdout and errors to stderr; a
   assert.equal(silent.stderr, '');
 });
 
-test('init() without listen builds routes and hooks; close() after it works', async () => {
+test('init() without listen builds routes and hooks; getHttpServer() is then a server supertest can listen on itself; close() works', async () => {
   events.length = 0;
   const app = await NestFactory.create(AppModule, { logger: false });
   await app.init();
-  assert.throws(() => app.getHttpServer(), /listen/);
+  const server = app.getHttpServer() as http.Server;
+  assert.equal(server.listening, false);
+  assert.equal(app.getHttpServer(), server, 'the same server every time');
+  // What supertest does with it: listen on an ephemeral port, request, close.
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  assert.deepEqual((await call(`http://127.0.0.1:${port}/app/hello`)).body, { hello: 'world' });
+  await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.close();
   assert.deepEqual(events, ['onModuleDestroy', 'onApplicationShutdown:undefined']);
 });

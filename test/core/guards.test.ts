@@ -1,3 +1,4 @@
+import { Observable } from 'rxjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
@@ -57,7 +58,7 @@ class AdminController {
 class SpyController {
   @Get('x') @UseGuards(new SpyGuard()) spied() { return 'spied'; }
   @Get('deny') @UseGuards({ canActivate: () => false }) denied() { return 'never'; }
-  @Get('observable') @UseGuards({ canActivate: () => ({ subscribe: (o: any) => { o.next(false); o.next(true); o.complete(); } }) }) observable() { return 'after observable'; }
+  @Get('observable') @UseGuards({ canActivate: () => new Observable<boolean>((o) => { o.next(false); o.next(true); o.complete(); }) }) observable() { return 'after observable'; }
   @Get('throws') @UseGuards({ canActivate: () => { throw new Error('guard bug'); } }) throws() { return 'never'; }
   @Get('rejects') @UseGuards({ canActivate: async () => { throw new TypeError('async guard bug'); } }) rejects() { return 'never'; }
 }

@@ -1,16 +1,48 @@
-import { BadRequestException } from '../exceptions.js';
+import { BadRequestException, HttpException } from '../exceptions.js';
 import { Errors } from '../../errors.js';
 import type { ArgumentMetadata, PipeTransform } from '../interfaces.js';
+import type { Type } from '../types.js';
 
+/** NestJS's ValidationPipe options; those of class-validator's `validate()` are passed to it as they are. */
 export interface ValidationPipeOptions {
-  /** Return the class instance built by class-transformer instead of the plain value. */
+  /** Return the class instance built by class-transformer (and primitive params converted: `'7'` → 7 for a number). */
   transform?: boolean;
+  /** Options for class-transformer's plainToInstance, such as `{ enableImplicitConversion: true }`. */
+  transformOptions?: Record<string, unknown>;
   /** Strip properties that have no decorator. */
   whitelist?: boolean;
   /** Reject properties that have no decorator (with whitelist). */
   forbidNonWhitelisted?: boolean;
-  /** Skip properties that are null or undefined. */
+  forbidUnknownValues?: boolean;
   skipMissingProperties?: boolean;
+  skipNullProperties?: boolean;
+  skipUndefinedProperties?: boolean;
+  stopAtFirstError?: boolean;
+  dismissDefaultMessages?: boolean;
+  groups?: string[];
+  always?: boolean;
+  strictGroups?: boolean;
+  validationError?: { target?: boolean; value?: boolean };
+  /** Send a 400 without the list of messages. */
+  disableErrorMessages?: boolean;
+  /** The status of a failed validation (default 400). */
+  errorHttpStatusCode?: number;
+  /** Builds the exception thrown for the validation errors. */
+  exceptionFactory?: (errors: ValidationError[]) => unknown;
+  /** Also validate the values of custom parameter decorators. */
+  validateCustomDecorators?: boolean;
+  /** The class to validate against, when the parameter's declared type says nothing. */
+  expectedType?: Type;
+}
+
+/** class-validator's error shape. */
+export interface ValidationError {
+  property: string;
+  value?: unknown;
+  target?: object;
+  constraints?: Record<string, string>;
+  children?: ValidationError[];
+  contexts?: Record<string, unknown>;
 }
 
 type ValidatorLibs = { validate: Function; plainToInstance: Function; instanceToPlain: Function };
@@ -31,33 +63,62 @@ function loadLibraries(): Promise<ValidatorLibs> {
   return libs;
 }
 
-const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object]);
+/** Types NestJS does not validate: nothing to check on them. */
+const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object, Buffer, Date]);
+const HTTP_STATUS_BAD_REQUEST = 400;
 
-/** Validates a parameter against its class's class-validator decorators; failures are a 400 listing each. */
+/** Options that belong to the pipe, not to class-validator. */
+const OWN_OPTIONS = new Set(['transform', 'transformOptions', 'disableErrorMessages', 'errorHttpStatusCode', 'exceptionFactory', 'validateCustomDecorators', 'expectedType']);
+
+/** Validates a parameter against its class's class-validator decorators; failures are a 400 listing each, as in NestJS. */
 export class ValidationPipe implements PipeTransform {
-  constructor(private readonly options: ValidationPipeOptions = {}) {}
+  private readonly validatorOptions: Record<string, unknown>;
+
+  constructor(private readonly options: ValidationPipeOptions = {}) {
+    this.validatorOptions = Object.fromEntries(Object.entries(options).filter(([key]) => !OWN_OPTIONS.has(key)));
+  }
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const metatype = metadata.metatype;
-    if (!metatype || PRIMITIVES.has(metatype) || metadata.type === 'custom') return value;
-    const { validate, plainToInstance, instanceToPlain } = await loadLibraries();
-    if (value === null || typeof value !== 'object') {
-      throw new BadRequestException(`Validation failed: the ${metadata.type} must be an object`);
+    const metatype = this.options.expectedType ?? metadata.metatype;
+    if (metadata.type === 'custom' && !this.options.validateCustomDecorators) return value;
+    if (!metatype || PRIMITIVES.has(metatype)) {
+      return this.options.transform ? convertPrimitive(value, metadata, metatype) : value;
     }
-    const instance = plainToInstance(metatype, value);
-    const errors: ValidationError[] = await validate(instance, {
-      whitelist: this.options.whitelist,
-      forbidNonWhitelisted: this.options.forbidNonWhitelisted,
-      skipMissingProperties: this.options.skipMissingProperties,
-    });
-    if (errors.length > 0) throw new BadRequestException(errors.flatMap((e) => messagesOf(e)));
-    if (this.options.transform) return instance;
-    // whitelist strips properties on the instance, so hand back that, as plain data.
-    return this.options.whitelist ? instanceToPlain(instance) : value;
+    const { validate, plainToInstance, instanceToPlain } = await loadLibraries();
+    // A primitive where a class is expected: validated as an empty instance, so its rules report what is missing.
+    const primitive = value === null || typeof value !== 'object';
+    const instance = primitive ? Object.assign(Object.create(metatype.prototype), {}) : plainToInstance(metatype, value, this.options.transformOptions);
+    const errors: ValidationError[] = await validate(instance, this.validatorOptions);
+    if (errors.length > 0) throw this.exceptionFor(errors);
+    if (this.options.transform) return primitive ? value : instance;
+    if (primitive) return value;
+    // With validator options (whitelist…), the instance is what was checked: hand that back, as plain data.
+    return Object.keys(this.validatorOptions).length > 0 ? instanceToPlain(instance, this.options.transformOptions) : value;
+  }
+
+  /** The exception for failed validation; a subclass may override it, as in NestJS. */
+  createExceptionFactory(): (errors: ValidationError[]) => unknown {
+    if (this.options.exceptionFactory) return this.options.exceptionFactory;
+    return (errors) => {
+      const status = this.options.errorHttpStatusCode ?? HTTP_STATUS_BAD_REQUEST;
+      if (this.options.disableErrorMessages) return new HttpException(status === HTTP_STATUS_BAD_REQUEST ? 'Bad Request' : 'Validation failed', status);
+      const messages = errors.flatMap((e) => messagesOf(e));
+      return status === HTTP_STATUS_BAD_REQUEST ? new BadRequestException(messages) : new HttpException({ statusCode: status, message: messages }, status);
+    };
+  }
+
+  private exceptionFor(errors: ValidationError[]): unknown {
+    return this.createExceptionFactory()(errors);
   }
 }
 
-interface ValidationError { property: string; constraints?: Record<string, string>; children?: ValidationError[] }
+/** With `transform`, path and query strings become the declared primitive type, as NestJS converts them. */
+function convertPrimitive(value: unknown, metadata: ArgumentMetadata, metatype: unknown): unknown {
+  if (metadata.type !== 'param' && metadata.type !== 'query' || typeof value !== 'string' || metadata.data === undefined) return value;
+  if (metatype === Boolean) return value === 'true' ? true : value === 'false' ? false : value;
+  if (metatype === Number) return value.trim() === '' ? value : +value;
+  return value;
+}
 
 /** Every failure message, nested ones prefixed with their path (`address.city must be a string`). */
 function messagesOf(error: ValidationError, path = ''): string[] {

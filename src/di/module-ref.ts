@@ -1,0 +1,37 @@
+import type { InjectionToken, Type } from '../common/types.js';
+import type { Container } from './container.js';
+import type { ModuleNode } from './module-graph.js';
+import { asResolutionContext, type ContextId } from './request-context.js';
+
+export interface ModuleRefGetOptions {
+  /** true (the default): only what the module itself can see; false: anywhere in the application. */
+  strict?: boolean;
+}
+
+/**
+ * A module's view of the container, injectable anywhere as `ModuleRef`, as in
+ * NestJS: look providers up at run time, resolve scoped ones, or create a
+ * class with its dependencies injected.
+ */
+export class ModuleRef {
+  constructor(private readonly container: Container, private readonly module: ModuleNode) {}
+
+  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions = {}): T {
+    return this.container.get(token, options.strict === false ? undefined : this.module);
+  }
+
+  /** A scoped (request or transient) provider's instance for `contextId` (a new context when none); a singleton as it is. */
+  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options: ModuleRefGetOptions = {}): Promise<T> {
+    return this.container.resolveScoped(token, options.strict === false ? undefined : this.module, asResolutionContext(contextId));
+  }
+
+  /** A new instance of `type`, its constructor dependencies resolved in this module. Not registered anywhere. */
+  create<T = any>(type: Type<T>, contextId?: ContextId): Promise<T> {
+    return this.container.instantiate(type, this.module, contextId === undefined ? undefined : asResolutionContext(contextId)) as Promise<T>;
+  }
+
+  /** Ties `request` to `contextId`, so REQUEST resolves to it there. */
+  registerRequestByContextId<T extends object = any>(request: T, contextId: ContextId): void {
+    Object.assign(asResolutionContext(contextId), { request });
+  }
+}

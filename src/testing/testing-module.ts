@@ -1,0 +1,115 @@
+import { Module } from '../common/module.decorator.js';
+import { Logger } from '../common/logger.js';
+import type { DynamicModule, InjectionToken, ModuleMetadata, Type } from '../common/types.js';
+import { isForwardReference } from '../common/forward-ref.js';
+import { Container } from '../di/container.js';
+import { scanModules, type ModuleReplacements, type ProviderDefinition } from '../di/module-graph.js';
+import { NestApplication, type ApplicationOptions } from '../platform/application.js';
+import { NestApplicationContext } from '../platform/application-context.js';
+
+/** A provider definition before it is given its token. */
+type Replacement = ProviderDefinition extends infer D ? (D extends unknown ? Omit<D, 'token'> : never) : never;
+
+/** As in NestJS, a replacement need not have the replaced class's type: a partial mock is the usual case. */
+export interface OverrideBy {
+  useValue(value: any): TestingModuleBuilder;
+  useClass(type: Type): TestingModuleBuilder;
+  useFactory(options: { factory: (...args: any[]) => unknown; inject?: InjectionToken[] }): TestingModuleBuilder;
+}
+
+export interface OverrideModule {
+  useModule(replacement: Type | DynamicModule): TestingModuleBuilder;
+}
+
+/**
+ * `Test.createTestingModule(metadata)`: the application's module graph, with
+ * providers, guards, interceptors, pipes, filters and whole modules replaced
+ * before anything is built, as in NestJS.
+ */
+export class TestingModuleBuilder {
+  private readonly overrides = new Map<InjectionToken, Replacement>();
+  private readonly modules: ModuleReplacements = new Map();
+  private mocker: ((token: InjectionToken) => unknown) | undefined;
+
+  constructor(private readonly metadata: ModuleMetadata) {}
+
+  /** Replaces a provider, wherever it is declared. */
+  overrideProvider(token: InjectionToken): OverrideBy { return this.override(token); }
+  /** Replaces a guard given as a class to @UseGuards (or declared as a provider). */
+  overrideGuard(type: InjectionToken): OverrideBy { return this.override(type); }
+  overrideInterceptor(type: InjectionToken): OverrideBy { return this.override(type); }
+  overridePipe(type: InjectionToken): OverrideBy { return this.override(type); }
+  overrideFilter(type: InjectionToken): OverrideBy { return this.override(type); }
+
+  /** Replaces a module wherever it is imported. */
+  overrideModule(module: Type | DynamicModule): OverrideModule {
+    return { useModule: (replacement) => { this.modules.set(module, replacement); return this; } };
+  }
+
+  /** Makes a stand-in for every dependency nothing provides, as NestJS's useMocker (with jest-mock or @golevelup/ts-jest, say). */
+  useMocker(mocker: (token: InjectionToken | undefined) => unknown): this {
+    this.mocker = mocker;
+    return this;
+  }
+
+  private override(token: InjectionToken): OverrideBy {
+    const set = (replacement: Replacement): TestingModuleBuilder => { this.overrides.set(token, replacement); return this; };
+    return {
+      useValue: (value) => set({ kind: 'value', useValue: value }),
+      useClass: (type) => set({ kind: 'class', useClass: type }),
+      useFactory: (options) => set({
+        kind: 'factory', useFactory: options.factory,
+        inject: (options.inject ?? []).map((t) => isForwardReference(t) ? { token: t.forwardRef(), optional: false, forward: true } : { token: t, optional: false }),
+      }),
+    };
+  }
+
+  async compile(): Promise<TestingModule> {
+    @Module(this.metadata)
+    class RootTestModule {}
+    const modules = await scanModules(RootTestModule, this.modules);
+    const definitions = new Map<InjectionToken, ProviderDefinition>();
+    for (const [token, replacement] of this.overrides) definitions.set(token, { ...replacement, token } as ProviderDefinition);
+    for (const module of modules) {
+      for (const [key, def] of module.providers) {
+        const replacement = definitions.get(def.token);
+        if (replacement) module.providers.set(key, replacement);
+      }
+    }
+    const container = new Container(modules, definitions, this.mocker);
+    await container.buildAll();
+    return new TestingModule(container);
+  }
+}
+
+/** A compiled testing module: get instances from it, or make an application of it. */
+export class TestingModule extends NestApplicationContext {
+  private app: NestApplication | undefined;
+
+  /**
+   * An application over this module, as in NestJS: `await app.init()` then
+   * `request(app.getHttpServer())` (supertest), or `await app.listen(0)` for a real port.
+   * A NestJS HTTP adapter passed first is ignored: streamnest has its own server.
+   */
+  createNestApplication<T extends NestApplication = NestApplication>(adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): T {
+    const options = (maybeOptions ?? (isOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
+    Logger.configure(options.logger ?? false);
+    this.app = new NestApplication(this.container, options);
+    return this.app as T;
+  }
+
+  override close(signal?: string): Promise<void> {
+    return this.app ? this.app.close(signal) : super.close(signal);
+  }
+}
+
+/** ApplicationOptions rather than a NestJS adapter (an object with methods such as getInstance). */
+function isOptions(value: unknown): value is ApplicationOptions {
+  return typeof value === 'object' && value !== null && typeof (value as { getInstance?: unknown }).getInstance !== 'function';
+}
+
+export const Test = {
+  createTestingModule(metadata: ModuleMetadata): TestingModuleBuilder {
+    return new TestingModuleBuilder(metadata);
+  },
+};

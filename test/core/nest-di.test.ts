@@ -1,0 +1,231 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Catch, Controller, ContextIdFactory, ForbiddenException, Get, Inject,
+  Injectable, Module, ModuleRef, NestFactory, Param, REQUEST, Scope, UseGuards, UseInterceptors, UsePipes, UseFilters,
+  type ArgumentsHost, type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type NestInterceptor,
+  type OnModuleInit, type PipeTransform, type StreamnestError,
+} from 'streamnest';
+import { Test } from 'streamnest/testing';
+import { startApp } from '../support/app.js';
+import { call } from './support.js';
+import { AModule, AService } from './fixtures/circular-a.module.js';
+import { BService } from './fixtures/circular-b.module.js';
+
+@Injectable()
+class Config { readonly header = 'x-api-key'; readonly key = 'secret'; }
+
+@Injectable()
+class ApiKeyGuard implements CanActivate {
+  constructor(private readonly config: Config) {}
+  canActivate(context: ExecutionContext) {
+    const req = context.switchToHttp().getRequest();
+    return req.url.startsWith('/open') || req.headers[this.config.header] === this.config.key;
+  }
+}
+
+@Injectable()
+class StampInterceptor implements NestInterceptor {
+  constructor(private readonly config: Config) {}
+  async intercept(_context: ExecutionContext, next: CallHandler) {
+    return { stamped: this.config.header, body: await next.handle() };
+  }
+}
+
+@Injectable()
+class UpperPipe implements PipeTransform {
+  transform(value: unknown) { return typeof value === 'string' ? value.toUpperCase() : value; }
+}
+
+@Catch(ForbiddenException)
+class ForbiddenFilter implements ExceptionFilter {
+  constructor(private readonly config: Config) {}
+  catch(_error: ForbiddenException, host: ArgumentsHost) {
+    host.switchToHttp().getResponse().writeHead(401, { 'content-type': 'text/plain' }).end(`send ${this.config.header}`);
+  }
+}
+
+@Controller()
+class EchoController {
+  @Get('open/:word') open(@Param('word') word: string) { return word; }
+  @Get('closed/:word') closed(@Param('word') word: string) { return word; }
+}
+
+test('APP_GUARD, APP_INTERCEPTOR, APP_PIPE and APP_FILTER providers are global enhancers with dependencies injected', async (t) => {
+  const { url, close } = await startApp({
+    controllers: [EchoController],
+    providers: [
+      Config,
+      { provide: APP_GUARD, useClass: ApiKeyGuard },
+      { provide: APP_INTERCEPTOR, useClass: StampInterceptor },
+      { provide: APP_PIPE, useClass: UpperPipe },
+      { provide: APP_FILTER, useClass: ForbiddenFilter },
+    ],
+  });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/open/cat`)).body, { stamped: 'x-api-key', body: 'CAT' });
+  const denied = await call(`${url}/closed/cat`);
+  assert.equal(denied.status, 401);
+  assert.equal(denied.text, 'send x-api-key');
+  assert.deepEqual((await call(`${url}/closed/cat`, { headers: { 'x-api-key': 'secret' } })).body, { stamped: 'x-api-key', body: 'CAT' });
+});
+
+test('two APP_GUARD providers in two modules both apply, in module order', async (t) => {
+  const seen: string[] = [];
+  @Injectable() class First implements CanActivate { canActivate() { seen.push('first'); return true; } }
+  @Injectable() class Second implements CanActivate { canActivate() { seen.push('second'); return true; } }
+  @Module({ providers: [{ provide: APP_GUARD, useClass: Second }] }) class Inner {}
+  const { url, close } = await startApp({ imports: [Inner], controllers: [EchoController], providers: [{ provide: APP_GUARD, useClass: First }] });
+  t.after(close);
+  assert.equal((await call(`${url}/open/x`)).text, 'x');
+  assert.deepEqual(seen.sort(), ['first', 'second']);
+});
+
+let requestCounter = 0;
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestInfo {
+  readonly serial = ++requestCounter;
+  constructor(@Inject(REQUEST) readonly request: { url: string; headers: Record<string, string> }) {}
+}
+
+@Injectable()
+class UsesRequestInfo {
+  constructor(readonly info: RequestInfo) {}
+}
+
+@Injectable({ scope: Scope.TRANSIENT })
+class Transient { static made = 0; readonly n = ++Transient.made; }
+
+@Injectable()
+class HoldsTransientA { constructor(readonly t: Transient) {} }
+@Injectable()
+class HoldsTransientB { constructor(readonly t: Transient) {} }
+
+@Controller('scoped')
+class ScopedController {
+  static instances = 0;
+  constructor(private readonly info: RequestInfo, private readonly user: UsesRequestInfo) { ScopedController.instances++; }
+  @Get() get() {
+    assert.equal(this.user.info, this.info, 'one instance per request, shared by its consumers');
+    return { url: this.info.request.url, serial: this.info.serial, who: this.info.request.headers['x-user'] };
+  }
+}
+
+test('Scope.REQUEST: a provider (and what depends on it, up to the controller) is made per request, with REQUEST injected', async (t) => {
+  const { url, close } = await startApp({ controllers: [ScopedController], providers: [RequestInfo, UsesRequestInfo] });
+  t.after(close);
+  const before = ScopedController.instances;
+  const one = (await call(`${url}/scoped?a=1`, { headers: { 'x-user': 'ann' } })).body;
+  const two = (await call(`${url}/scoped?a=2`, { headers: { 'x-user': 'bob' } })).body;
+  assert.equal(one.url, '/scoped?a=1');
+  assert.equal(one.who, 'ann');
+  assert.equal(two.who, 'bob');
+  assert.notEqual(one.serial, two.serial);
+  assert.equal(ScopedController.instances - before, 2);
+});
+
+test('Scope.TRANSIENT: each consumer gets its own instance; a request-scoped provider outside a request is a clear error', async () => {
+  const moduleRef = await Test.createTestingModule({ providers: [Transient, HoldsTransientA, HoldsTransientB, RequestInfo] }).compile();
+  assert.notEqual(moduleRef.get(HoldsTransientA).t, moduleRef.get(HoldsTransientB).t);
+  assert.throws(() => moduleRef.get(RequestInfo), (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE');
+  const contextId = ContextIdFactory.create();
+  moduleRef.registerRequestByContextId({ url: '/fake', headers: {} }, contextId);
+  const a = await moduleRef.resolve(RequestInfo, contextId);
+  const b = await moduleRef.resolve(RequestInfo, contextId);
+  const c = await moduleRef.resolve(RequestInfo);
+  assert.equal(a, b, 'one instance per context');
+  assert.notEqual(a, c);
+  assert.notEqual(await moduleRef.resolve(Transient), await moduleRef.resolve(Transient));
+});
+
+test('forwardRef: two modules that import each other, and two providers that inject each other', async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [AModule] }).compile();
+  const a = moduleRef.get(AService);
+  const b = moduleRef.get(BService);
+  assert.equal(a.partner(), 'b');
+  assert.equal(b.partner(), 'a');
+  assert.equal(a.b, b);
+  assert.equal(b.a, a, 'the stand-in handed out early is the instance itself');
+});
+
+test('ModuleRef: get (strict by default), resolve and create', async () => {
+  @Injectable() class Hidden { readonly name = 'hidden'; }
+  @Module({ providers: [Hidden] }) class HiddenModule {}
+  @Injectable() class Needs { constructor(readonly config: Config) {} }
+  @Injectable()
+  class Locator {
+    constructor(readonly moduleRef: ModuleRef) {}
+  }
+  const moduleRef = await Test.createTestingModule({ imports: [HiddenModule], providers: [Config, Locator] }).compile();
+  const locator = moduleRef.get(Locator);
+  assert.ok(locator.moduleRef.get(Config) instanceof Config);
+  assert.throws(() => locator.moduleRef.get(Hidden), (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE');
+  assert.equal(locator.moduleRef.get(Hidden, { strict: false }).name, 'hidden');
+  const made = await locator.moduleRef.create(Needs);
+  assert.ok(made.config instanceof Config);
+  assert.notEqual(made, await locator.moduleRef.create(Needs));
+  assert.equal(await locator.moduleRef.resolve(Config), locator.moduleRef.get(Config));
+});
+
+test('a module class gets its dependencies injected and its lifecycle hooks called', async () => {
+  const calls: string[] = [];
+  @Module({ providers: [Config] })
+  class HookedModule implements OnModuleInit {
+    constructor(readonly config: Config) {}
+    onModuleInit() { calls.push(`init ${this.config.key}`); }
+  }
+  const context = await NestFactory.createApplicationContext(HookedModule, { logger: false });
+  assert.deepEqual(calls, ['init secret']);
+  assert.ok(context.get(Config) instanceof Config);
+  await context.close();
+});
+
+test('property injection with @Inject()', async () => {
+  @Injectable() class WithProperty { @Inject() readonly config!: Config; @Inject('TOKEN') readonly token!: string; }
+  const moduleRef = await Test.createTestingModule({ providers: [Config, WithProperty, { provide: 'TOKEN', useValue: 't' }] }).compile();
+  assert.ok(moduleRef.get(WithProperty).config instanceof Config);
+  assert.equal(moduleRef.get(WithProperty).token, 't');
+});
+
+test('testing overrides: overrideGuard, overrideInterceptor, overridePipe, overrideFilter and overrideModule', async (t) => {
+  @Injectable() class DenyAll implements CanActivate { canActivate() { return false; } }
+  @Injectable() class Wrap implements NestInterceptor { async intercept(_c: ExecutionContext, next: CallHandler) { return { wrapped: await next.handle() }; } }
+  @Injectable() class Reverse implements PipeTransform { transform(value: string) { return [...value].reverse().join(''); } }
+  @Catch() class Teapot implements ExceptionFilter { catch(_e: unknown, host: ArgumentsHost) { host.switchToHttp().getResponse().writeHead(418).end('teapot'); } }
+  @Injectable() class Real { readonly source = 'real'; }
+  @Module({ providers: [Real], exports: [Real] }) class RealModule {}
+  @Injectable() class Fake { readonly source = 'fake'; }
+  @Module({ providers: [{ provide: Real, useClass: Fake }], exports: [Real] }) class FakeModule {}
+
+  @Controller('o')
+  @UseGuards(DenyAll) @UseInterceptors(Wrap) @UsePipes(Reverse) @UseFilters(Teapot)
+  class Overridden {
+    constructor(private readonly real: Real) {}
+    @Get(':word') word(@Param('word') word: string) { return `${word} ${this.real.source}`; }
+  }
+  const moduleRef = await Test.createTestingModule({ imports: [RealModule], controllers: [Overridden] })
+    .overrideGuard(DenyAll).useValue({ canActivate: () => true })
+    .overrideInterceptor(Wrap).useValue({ intercept: async (_c: ExecutionContext, next: CallHandler) => ({ mocked: await next.handle() }) })
+    .overridePipe(Reverse).useClass(class { transform(value: string) { return value.toUpperCase(); } })
+    .overrideFilter(Teapot).useValue({ catch: (_e: unknown, host: ArgumentsHost) => host.switchToHttp().getResponse().writeHead(409).end('mocked filter') })
+    .overrideModule(RealModule).useModule(FakeModule)
+    .compile();
+  const app = moduleRef.createNestApplication();
+  await app.listen({ port: 0, hostname: '127.0.0.1' });
+  t.after(() => app.close());
+  assert.deepEqual((await call(`${app.getUrl()}/o/abc`)).body, { mocked: 'ABC fake' });
+});
+
+test('useMocker makes a stand-in for every dependency nothing provides', async () => {
+  @Injectable() class Db { query() { return 'real'; } }
+  @Injectable() class Repo { constructor(readonly db: Db, @Inject('CACHE') readonly cache: { get(): string }) {} }
+  const asked: unknown[] = [];
+  const moduleRef = await Test.createTestingModule({ providers: [Repo] })
+    .useMocker((token) => { asked.push(token); return token === Db ? { query: () => 'mocked' } : { get: () => 'cached' }; })
+    .compile();
+  const repo = moduleRef.get(Repo);
+  assert.equal(repo.db.query(), 'mocked');
+  assert.equal(repo.cache.get(), 'cached');
+  assert.deepEqual(asked, [Db, 'CACHE']);
+});
