@@ -81,7 +81,7 @@ let running = 0;
 const waiting: Array<() => void> = [];
 const children = new Set<ReturnType<typeof spawn>>();
 
-async function run(command: string[], cwd: string, timeoutMs = 150_000): Promise<Outcome> {
+async function run(command: string[], cwd: string, timeoutMs = 200_000): Promise<Outcome> {
   if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   const started = performance.now();
@@ -113,6 +113,8 @@ function assertTypeChecks(outcome: Outcome, what: string) {
 }
 
 const jobs = new Map<string, Promise<Outcome>>();
+// Every test waits on jobs that share the pool; on a loaded machine that takes longer than one test's default.
+const slow = { timeout: 240_000 };
 let readmeDir: string | undefined;
 
 before(async () => {
@@ -155,7 +157,7 @@ after(() => {
 });
 
 for (const fixture of fixtures) {
-  test(`${fixture.name}: type-checks with TypeScript 7 and 5.9 (strict, no skipLibCheck)`, async () => {
+  test(`${fixture.name}: type-checks with TypeScript 7 and 5.9 (strict, no skipLibCheck)`, slow, async () => {
     const tsconfig = JSON.parse(readFileSync(join(apps, fixture.name, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
     assert.equal(tsconfig.compilerOptions.strict, true);
     assert.equal(tsconfig.compilerOptions.skipLibCheck, undefined);
@@ -163,7 +165,7 @@ for (const fixture of fixtures) {
     assertTypeChecks(await jobs.get(`${fixture.name}:tsc5`)!, `${fixture.name} with TypeScript 5.9`);
   });
 
-  test(`${fixture.name}: its jest specs pass (${fixture.nodeFlags.length ? 'ESM' : 'CommonJS'})`, async () => {
+  test(`${fixture.name}: its jest specs pass (${fixture.nodeFlags.length ? 'ESM' : 'CommonJS'})`, slow, async () => {
     const outcome = await jobs.get(`${fixture.name}:jest`)!;
     const reportFile = join(work, `${fixture.name}.jest.json`);
     assert.ok(existsSync(reportFile), `jest wrote no report (exit ${outcome.code}):\n${tail(outcome.output)}`);
@@ -184,9 +186,11 @@ for (const fixture of fixtures) {
   });
 }
 
-test('README quickstart: compiles in a fresh project with the README tsconfig, TypeScript 7 and 5.9', async () => {
+test('README quickstart: compiles in a fresh project with the README tsconfig, TypeScript 7 and 5.9', slow, async (t) => {
   const outcome = await jobs.get('readme')!;
   assert.equal(outcome.code, 0, outcome.output);
+  const timings = await Promise.all([...jobs].map(async ([name, job]) => `${name} ${(await job).seconds.toFixed(1)} s`));
+  t.diagnostic(`jobs (${slots} at a time): ${timings.join(', ')}`);
 });
 
 /** A fresh project as the README says: `npm install streamnest`, its tsconfig, its main.ts; then both compilers. */

@@ -1,10 +1,10 @@
 import { Test, TestingModule } from 'streamnest/testing';
-import { NestApplication } from 'streamnest';
+import { INestApplication } from 'streamnest';
 import request from 'supertest';
 import { AppModule } from './../src/app.module';
 
 describe('AppController (e2e)', () => {
-  let app: NestApplication;
+  let app: INestApplication;
 
   beforeEach(async () => {
     const moduleFixture: TestingModule = await Test.createTestingModule({

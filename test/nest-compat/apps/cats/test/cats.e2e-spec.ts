@@ -1,11 +1,11 @@
-import { NestApplication, ValidationPipe } from 'streamnest';
+import { INestApplication, ValidationPipe } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import request from 'supertest';
 import { CatsModule } from '../src/cats/cats.module';
 import { CatsService } from '../src/cats/cats.service';
 
 describe('Cats', () => {
-  let app: NestApplication;
+  let app: INestApplication;
   const cats = [{ name: 'Pixel', age: 2, breed: 'Bombay' }];
   const catsService = {
     findAll: () => cats,

@@ -1,10 +1,10 @@
-import { NestApplication } from 'streamnest';
+import { INestApplication } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module.js';
 
 describe('AppModule (ESM e2e)', () => {
-  let app: NestApplication;
+  let app: INestApplication;
 
   beforeAll(async () => {
     const moduleFixture = await Test.createTestingModule({ imports: [AppModule] }).compile();
