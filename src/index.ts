@@ -32,6 +32,8 @@ export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
+export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';
+export type { ExpressResponse, ExpressResponseMethods, CookieOptions, HeaderValue, SendFileOptions, SendFileCallback } from './http/express-response.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
