@@ -18,6 +18,8 @@ export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './comm
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
+export { HttpStatus } from './common/http-status.js';
+export { RequestMethod } from './common/request-method.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
