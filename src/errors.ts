@@ -102,4 +102,6 @@ export const Errors = {
     (consumer: string, index: number, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
       `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
+  INVALID_PIPE_OPTION: define('SN_ERR_INVALID_PIPE_OPTION',
+    (pipe: string, detail: string) => `${pipe}: ${detail}`),
 } as const;

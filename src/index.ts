@@ -20,6 +20,14 @@ export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/valid
 export { StreamnestError, Errors } from './errors.js';
 export { HttpStatus } from './common/http-status.js';
 export { RequestMethod } from './common/request-method.js';
+export { HttpErrorByCode, type ErrorHttpStatusCode } from './common/http-error-by-code.js';
+export type { ParseIntPipeOptions } from './common/pipes/parse-int.pipe.js';
+export { ParseFloatPipe, type ParseFloatPipeOptions } from './common/pipes/parse-float.pipe.js';
+export { ParseBoolPipe, type ParseBoolPipeOptions } from './common/pipes/parse-bool.pipe.js';
+export { ParseArrayPipe, type ParseArrayOptions } from './common/pipes/parse-array.pipe.js';
+export { ParseUUIDPipe, type ParseUUIDPipeOptions } from './common/pipes/parse-uuid.pipe.js';
+export { ParseEnumPipe, type ParseEnumPipeOptions } from './common/pipes/parse-enum.pipe.js';
+export { DefaultValuePipe } from './common/pipes/default-value.pipe.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
