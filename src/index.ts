@@ -28,6 +28,12 @@ export { ParseArrayPipe, type ParseArrayOptions } from './common/pipes/parse-arr
 export { ParseUUIDPipe, type ParseUUIDPipeOptions } from './common/pipes/parse-uuid.pipe.js';
 export { ParseEnumPipe, type ParseEnumPipeOptions } from './common/pipes/parse-enum.pipe.js';
 export { DefaultValuePipe } from './common/pipes/default-value.pipe.js';
+export type { IFile } from './common/pipes/file/uploaded-file.js';
+export { FileValidator, type FileValidatorContext } from './common/pipes/file/file-validator.js';
+export { MaxFileSizeValidator, type MaxFileSizeValidatorOptions } from './common/pipes/file/max-file-size.validator.js';
+export { FileTypeValidator, type FileTypeValidatorOptions } from './common/pipes/file/file-type.validator.js';
+export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-file.pipe.js';
+export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
