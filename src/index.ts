@@ -21,6 +21,8 @@ export { StreamnestError, Errors } from './errors.js';
 export { HttpStatus } from './common/http-status.js';
 export { RequestMethod } from './common/request-method.js';
 export { HttpErrorByCode, type ErrorHttpStatusCode } from './common/http-error-by-code.js';
+export { applyDecorators } from './common/apply-decorators.js';
+export type { ReflectableDecorator, CreateDecoratorOptions } from './common/reflector.js';
 export type { ParseIntPipeOptions } from './common/pipes/parse-int.pipe.js';
 export { ParseFloatPipe, type ParseFloatPipeOptions } from './common/pipes/parse-float.pipe.js';
 export { ParseBoolPipe, type ParseBoolPipeOptions } from './common/pipes/parse-bool.pipe.js';
