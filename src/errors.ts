@@ -104,4 +104,6 @@ export const Errors = {
       `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
   INVALID_PIPE_OPTION: define('SN_ERR_INVALID_PIPE_OPTION',
     (pipe: string, detail: string) => `${pipe}: ${detail}`),
+  NOT_A_STREAM: define('SN_ERR_NOT_A_STREAM',
+    (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`),
 } as const;
