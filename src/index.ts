@@ -37,6 +37,12 @@ export { FileTypeValidator, type FileTypeValidatorOptions } from './common/pipes
 export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-file.pipe.js';
 export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
 export { StreamableFile, type StreamableFileOptions, type StreamableHandlerResponse } from './common/streamable-file.js';
+export {
+  ClassSerializerInterceptor, type ClassSerializerInterceptorOptions, type PlainLiteralObject, type TransformerPackage,
+} from './common/serializer/class-serializer.interceptor.js';
+export {
+  SerializeOptions, CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions,
+} from './common/serializer/serialize-options.decorator.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
