@@ -43,6 +43,8 @@ export {
 export {
   SerializeOptions, CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions,
 } from './common/serializer/serialize-options.decorator.js';
+export { BaseExceptionFilter } from './http/base-exception-filter.js';
+export { HttpAdapter, HttpAdapterHost, type HttpServer } from './http/http-adapter.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
