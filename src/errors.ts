@@ -113,4 +113,8 @@ export const Errors = {
     (name: string) =>
       `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
       `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`),
+  INVALID_PIPE_OPTION: define('SN_ERR_INVALID_PIPE_OPTION',
+    (pipe: string, detail: string) => `${pipe}: ${detail}`),
+  NOT_A_STREAM: define('SN_ERR_NOT_A_STREAM',
+    (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`),
 } as const;

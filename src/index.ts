@@ -25,6 +25,33 @@ export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './comm
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
+export { HttpStatus } from './common/http-status.js';
+export { RequestMethod } from './common/request-method.js';
+export { HttpErrorByCode, type ErrorHttpStatusCode } from './common/http-error-by-code.js';
+export { applyDecorators } from './common/apply-decorators.js';
+export type { ReflectableDecorator, CreateDecoratorOptions } from './common/reflector.js';
+export type { ParseIntPipeOptions } from './common/pipes/parse-int.pipe.js';
+export { ParseFloatPipe, type ParseFloatPipeOptions } from './common/pipes/parse-float.pipe.js';
+export { ParseBoolPipe, type ParseBoolPipeOptions } from './common/pipes/parse-bool.pipe.js';
+export { ParseArrayPipe, type ParseArrayOptions } from './common/pipes/parse-array.pipe.js';
+export { ParseUUIDPipe, type ParseUUIDPipeOptions } from './common/pipes/parse-uuid.pipe.js';
+export { ParseEnumPipe, type ParseEnumPipeOptions } from './common/pipes/parse-enum.pipe.js';
+export { DefaultValuePipe } from './common/pipes/default-value.pipe.js';
+export type { IFile } from './common/pipes/file/uploaded-file.js';
+export { FileValidator, type FileValidatorContext } from './common/pipes/file/file-validator.js';
+export { MaxFileSizeValidator, type MaxFileSizeValidatorOptions } from './common/pipes/file/max-file-size.validator.js';
+export { FileTypeValidator, type FileTypeValidatorOptions } from './common/pipes/file/file-type.validator.js';
+export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-file.pipe.js';
+export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
+export { StreamableFile, type StreamableFileOptions, type StreamableHandlerResponse } from './common/streamable-file.js';
+export {
+  ClassSerializerInterceptor, type ClassSerializerInterceptorOptions, type PlainLiteralObject, type TransformerPackage,
+} from './common/serializer/class-serializer.interceptor.js';
+export {
+  SerializeOptions, CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions,
+} from './common/serializer/serialize-options.decorator.js';
+export { BaseExceptionFilter } from './http/base-exception-filter.js';
+export { HttpAdapter, HttpAdapterHost, type HttpServer } from './http/http-adapter.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
