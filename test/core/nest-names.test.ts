@@ -48,3 +48,17 @@ test('@Dependencies() declares constructor tokens without decorator metadata; Lo
   Logger.error('silent too');
   assert.equal(ShutdownSignal.SIGTERM, 'SIGTERM');
 });
+
+test('app.getHttpAdapter() and the injected HttpAdapterHost know the server, before and after listen', async (t) => {
+  const { HttpAdapterHost } = await import('streamnest');
+  const moduleRef = await Test.createTestingModule({ controllers: [NamesController] }).compile();
+  const app = moduleRef.createNestApplication();
+  await app.init();
+  const server = app.getHttpServer();
+  assert.equal(app.getHttpAdapter().getHttpServer(), server);
+  assert.equal(app.get(HttpAdapterHost).listening, false);
+  await app.listen({ port: 0, hostname: '127.0.0.1' });
+  t.after(() => app.close());
+  assert.equal(app.get(HttpAdapterHost).listening, true);
+  assert.equal(app.get(HttpAdapterHost).httpAdapter.getHttpServer(), server);
+});
