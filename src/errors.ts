@@ -107,4 +107,14 @@ export const Errors = {
     (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
       `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
+  INVALID_ARGUMENT: define('SN_ERR_INVALID_ARGUMENT',
+    (call: string, rule: string, got: string) => `${call}: ${rule}, got ${got}`),
+  COOKIE_SECRET: define('SN_ERR_COOKIE_SECRET',
+    (name: string) =>
+      `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
+      `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`),
+  INVALID_PIPE_OPTION: define('SN_ERR_INVALID_PIPE_OPTION',
+    (pipe: string, detail: string) => `${pipe}: ${detail}`),
+  NOT_A_STREAM: define('SN_ERR_NOT_A_STREAM',
+    (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`),
 } as const;

@@ -8,15 +8,17 @@ import 'reflect-metadata';
 export * from './common/types.js';
 export * from './common/interfaces.js';
 export { Module, Global } from './common/module.decorator.js';
-export { Injectable, Inject, Optional } from './common/injectable.decorator.js';
+export { Injectable, Inject, Optional, Dependencies, type InjectableOptions } from './common/injectable.decorator.js';
+export { mixin } from './common/mixin.js';
+export { ShutdownSignal } from './common/shutdown-signal.js';
 export { Scope, type ScopeOptions } from './common/scope.js';
 export { forwardRef, type ForwardReference } from './common/forward-ref.js';
 export { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, APP_FILTER, REQUEST, INQUIRER } from './common/tokens.js';
-export { ModuleRef, type ModuleRefGetOptions } from './di/module-ref.js';
-export { ContextIdFactory, type ContextId } from './di/request-context.js';
+export { ModuleRef, type ModuleRefGetOptions, type ModuleRefGetOptions as ModuleRefGetOrResolveOpts } from './di/module-ref.js';
+export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Ip, createParamDecorator } from './common/param.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Ip, Session, createParamDecorator } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
@@ -24,6 +26,33 @@ export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './comm
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
+export { HttpStatus } from './common/http-status.js';
+export { RequestMethod } from './common/request-method.js';
+export { HttpErrorByCode, type ErrorHttpStatusCode } from './common/http-error-by-code.js';
+export { applyDecorators } from './common/apply-decorators.js';
+export type { ReflectableDecorator, CreateDecoratorOptions } from './common/reflector.js';
+export type { ParseIntPipeOptions } from './common/pipes/parse-int.pipe.js';
+export { ParseFloatPipe, type ParseFloatPipeOptions } from './common/pipes/parse-float.pipe.js';
+export { ParseBoolPipe, type ParseBoolPipeOptions } from './common/pipes/parse-bool.pipe.js';
+export { ParseArrayPipe, type ParseArrayOptions } from './common/pipes/parse-array.pipe.js';
+export { ParseUUIDPipe, type ParseUUIDPipeOptions } from './common/pipes/parse-uuid.pipe.js';
+export { ParseEnumPipe, type ParseEnumPipeOptions } from './common/pipes/parse-enum.pipe.js';
+export { DefaultValuePipe } from './common/pipes/default-value.pipe.js';
+export type { IFile } from './common/pipes/file/uploaded-file.js';
+export { FileValidator, type FileValidatorContext } from './common/pipes/file/file-validator.js';
+export { MaxFileSizeValidator, type MaxFileSizeValidatorOptions } from './common/pipes/file/max-file-size.validator.js';
+export { FileTypeValidator, type FileTypeValidatorOptions } from './common/pipes/file/file-type.validator.js';
+export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-file.pipe.js';
+export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
+export { StreamableFile, type StreamableFileOptions, type StreamableHandlerResponse } from './common/streamable-file.js';
+export {
+  ClassSerializerInterceptor, type ClassSerializerInterceptorOptions, type PlainLiteralObject, type TransformerPackage,
+} from './common/serializer/class-serializer.interceptor.js';
+export {
+  SerializeOptions, CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions,
+} from './common/serializer/serialize-options.decorator.js';
+export { BaseExceptionFilter } from './http/base-exception-filter.js';
+export { HttpAdapter, HttpAdapterHost, type HttpServer } from './http/http-adapter.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
@@ -31,6 +60,8 @@ export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
+export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';
+export type { ExpressResponse, ExpressResponseMethods, CookieOptions, HeaderValue, SendFileOptions, SendFileCallback } from './http/express-response.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';

@@ -3,6 +3,17 @@ import type { InjectionToken } from './types.js';
 import type { ForwardReference } from './forward-ref.js';
 import type { ScopeOptions } from './scope.js';
 
+/** NestJS's name for the options of @Injectable(). */
+export type InjectableOptions = ScopeOptions;
+
+/**
+ * Declares constructor dependencies by token, for code without decorator
+ * metadata (plain JavaScript): `@Dependencies(CatsService)`.
+ */
+export function Dependencies(...tokens: Array<InjectionToken | ForwardReference>): ClassDecorator {
+  return (target) => Reflect.defineMetadata(META.paramTypes, tokens, target);
+}
+
 /** Marks a class as a provider. Its constructor parameters are injected by type; `scope` sets its lifetime. */
 export function Injectable(options: ScopeOptions = {}): ClassDecorator {
   return (target) => {

@@ -62,6 +62,11 @@ export interface NestInterceptor<T = any, R = any> {
 }
 
 export type ParamType = 'body' | 'query' | 'param' | 'custom';
+/** NestJS's spelling of ParamType. */
+export type Paramtype = ParamType;
+/** What kind of application a context belongs to: always 'http' here. */
+export type ContextType = 'http' | 'ws' | 'rpc';
+export interface PlainLiteralObject { [key: string]: any }
 
 export interface ArgumentMetadata {
   type: ParamType;

@@ -1,6 +1,6 @@
 import { META, appendMetadata } from './metadata-keys.js';
 import type { Enhancer } from './enhancer.decorators.js';
-import type { ExecutionContext, PipeTransform } from './interfaces.js';
+import type { ExecutionContext, PipeTransform, Request as RequestType, Response as ResponseType } from './interfaces.js';
 
 export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'ip' | 'custom';
 
@@ -43,7 +43,9 @@ export function Headers(name?: string): ParameterDecorator {
 }
 /** The Node request object. */
 export function Req(): ParameterDecorator { return record({ kind: 'req', pipes: [] }); }
+/** NestJS's long name for @Req(); as a type, the request (see interfaces.ts). */
 export const Request = Req;
+export type Request = RequestType;
 /**
  * The Node response object. The handler then owns the response and the framework
  * sends nothing, unless `passthrough: true`.
@@ -51,7 +53,9 @@ export const Request = Req;
 export function Res(options: { passthrough?: boolean } = {}): ParameterDecorator {
   return record({ kind: 'res', pipes: [], passthrough: options.passthrough === true });
 }
+/** NestJS's long name for @Res(); as a type, the response. */
 export const Response = Res;
+export type Response = ResponseType;
 /** The client's IP address. */
 export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: [] }); }
 
@@ -63,3 +67,6 @@ export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ct
   return (data?: D, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
     record({ kind: 'custom', data: data as any, pipes, factory });
 }
+
+/** The session object that session middleware (express-session, cookie-session) put on the request. */
+export const Session = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().session);

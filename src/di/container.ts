@@ -1,5 +1,6 @@
 import { META } from '../common/metadata-keys.js';
 import { Reflector } from '../common/reflector.js';
+import { HttpAdapterHost } from '../http/http-adapter.js';
 import { Errors } from '../errors.js';
 import { isForwardReference } from '../common/forward-ref.js';
 import { Scope } from '../common/scope.js';
@@ -58,7 +59,8 @@ export class Container {
     this.globals = modules.filter((m) => m.global);
     const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
     builtIns.providers.set(Reflector, { kind: 'value', token: Reflector, useValue: new Reflector() });
-    builtIns.exports = [Reflector];
+    builtIns.providers.set(HttpAdapterHost, { kind: 'value', token: HttpAdapterHost, useValue: new HttpAdapterHost() });
+    builtIns.exports = [Reflector, HttpAdapterHost];
     this.globals.push(builtIns);
   }
 

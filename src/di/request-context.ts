@@ -35,6 +35,9 @@ export const ContextIdFactory = {
   getByRequest(request: object): ContextId { return contextOfRequest(request); },
 };
 
+/** NestJS's shortcut for ContextIdFactory.create(). */
+export function createContextId(): ContextId { return createContext(); }
+
 export function asResolutionContext(contextId: ContextId | undefined): ResolutionContext {
   if (contextId && 'instances' in contextId) return contextId as ResolutionContext;
   return createContext((contextId as ContextId | undefined)?.request);

@@ -40,34 +40,77 @@ export async function handleException(error: unknown, host: ArgumentsHost, filte
   sendError(res, error);
 }
 
-/** The default error response: `{ statusCode, message, error }`. Unknown errors are logged, never leaked. */
+/** The default answer to a thrown value: its status, its JSON body, and a `Retry-After` when the error has one. */
+export interface DefaultErrorResponse {
+  status: number;
+  body: object;
+  retryAfter?: number;
+}
+
+const UNKNOWN_ERROR = { statusCode: 500, message: 'Internal server error' } as const;
+
+/**
+ * What NestJS's BaseExceptionFilter sends, computed once for the default
+ * handler and for filters that extend BaseExceptionFilter:
+ * - an HttpException: its response when that is an object, else `{ statusCode, message }`;
+ * - anything else: `{ statusCode: 500, message: 'Internal server error' }`, and the
+ *   error is logged (never sent).
+ * Also logs what it should: unknown errors in full, framework errors with an HTTP meaning as a warning.
+ */
+export function defaultErrorResponse(thrown: unknown): DefaultErrorResponse {
+  const known = attempt(() => httpResponseOf(thrown));
+  if (known) return known;
+  const { message, stack } = describeThrown(thrown);
+  logger.error(message, stack);
+  return { status: 500, body: UNKNOWN_ERROR };
+}
+
+/** The response of a value that stands for an HttpException with a usable status; user overrides of its methods may throw. */
+function httpResponseOf(thrown: unknown): DefaultErrorResponse | undefined {
+  const error = toHttpException(thrown);
+  if (!error) return undefined;
+  const status = error.getStatus();
+  if (!Number.isInteger(status) || status < 100 || status > 999) return undefined;
+  const response = error.getResponse();
+  const body = typeof response === 'object' && response !== null ? response : { statusCode: status, message: response };
+  const cause = error.cause;
+  if (!isInstance(cause, StreamnestError)) return { status, body };
+  logger.warn(cause.message);
+  return cause.retryAfter === undefined ? { status, body } : { status, body, retryAfter: cause.retryAfter };
+}
+
+/** The default error response (see defaultErrorResponse). Unknown errors are logged, never leaked. */
 export function sendError(res: Response, thrown: unknown): void {
   try {
-    const error = attempt(() => toHttpException(thrown));
-    if (!error) {
-      const { message, stack } = describeThrown(thrown);
-      logger.error(message, stack);
-    } else if (error.cause instanceof StreamnestError) {
-      logger.warn(error.cause.message);
-    }
+    const { status, body, retryAfter } = defaultErrorResponse(thrown);
     if (res.headersSent) {
       // Mid-stream there is no status left to send: cut the response so the client sees it failed.
       if (!res.writableEnded) res.destroy();
       return;
     }
-    const status = error ? error.getStatus() : 500;
-    const body = error ? error.getResponse() : { statusCode: 500, message: 'Internal server error', error: statusText(500) };
-    const text = JSON.stringify(body);
-    res.statusCode = status;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(text));
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (error?.cause instanceof StreamnestError && error.cause.retryAfter !== undefined) res.setHeader('Retry-After', error.cause.retryAfter);
-    res.end(text);
+    let text: string;
+    try {
+      text = JSON.stringify(body);
+    } catch (serialiseError) {
+      // An exception whose body cannot be JSON (a BigInt, a cycle) is a bug in the app, answered as one.
+      logger.error('the body of an HttpException could not be serialised as JSON', describeThrown(serialiseError).stack);
+      writeJson(res, 500, JSON.stringify(UNKNOWN_ERROR));
+      return;
+    }
+    writeJson(res, status, text, retryAfter);
   } catch (writeError) {
     logger.error('could not send an error response', describeThrown(writeError).stack);
     res.destroy();
   }
+}
+
+function writeJson(res: Response, status: number, text: string, retryAfter?: number): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (retryAfter !== undefined) res.setHeader('Retry-After', retryAfter);
+  res.end(text);
 }
 
 /** Runs `read`; a value whose properties throw when read is treated as an unknown error. */
@@ -86,7 +129,9 @@ function attempt<T>(read: () => T | undefined): T | undefined {
  * - an http-errors error from connect middleware (body-parser, serve-static…): an
  *   Error with a 4xx `status` and `expose: true`, meaning the message is safe to
  *   show. Those keep their status, as in Express and NestJS.
- * Anything else is an unknown error, answered with a generic 500.
+ * Anything else is an unknown error, answered with a generic 500. (NestJS also
+ * passes on the message of a 5xx http-errors error; streamnest does not, since
+ * such a message may name internals.)
  */
 function toHttpException(error: unknown): HttpException | undefined {
   if (isInstance(error, HttpException)) return error;

@@ -1,7 +1,12 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from '../common/interfaces.js';
+import { StreamableFile, type StreamableHandlerResponse } from '../common/streamable-file.js';
 import { isNodeReadable, isWebReadable } from './stream-detection.js';
+import { Logger } from '../common/logger.js';
+import { describeThrown } from '../common/describe.js';
+
+const logger = new Logger('StreamableFile');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -9,7 +14,8 @@ const BINARY_TYPE = 'application/octet-stream';
 
 /**
  * Sends a handler's result: JSON for objects, text for strings, a Buffer as is,
- * a Node or web stream piped with backpressure, and nothing for undefined.
+ * a StreamableFile with its headers, a Node or web stream piped with
+ * backpressure, and nothing for undefined.
  * Returns a Promise only for streams, which finish later.
  */
 export function respond(res: Response, result: unknown, status: number, textType = TEXT_TYPE): void | Promise<void> {
@@ -22,6 +28,8 @@ export function respond(res: Response, result: unknown, status: number, textType
     sendBody(res, result, textType);
   } else if (Buffer.isBuffer(result) || result instanceof Uint8Array) {
     sendBody(res, result, BINARY_TYPE);
+  } else if (result instanceof StreamableFile) {
+    return sendStreamableFile(res, result);
   } else if (isNodeReadable(result)) {
     return pipeStream(res, result);
   } else if (isWebReadable(result)) {
@@ -53,4 +61,71 @@ async function pipeStream(res: Response, source: Readable): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     throw error;
   }
+}
+
+/**
+ * A StreamableFile: its Content-Type, Content-Disposition and Content-Length,
+ * unless the handler set them, then its stream piped with backpressure. A read
+ * error goes to the file's error handler (by default: 400 with the message
+ * before anything was sent, a cut connection after) and its error logger.
+ */
+function sendStreamableFile(res: Response, file: StreamableFile): Promise<void> {
+  const { type, disposition, length } = file.getHeaders();
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', type);
+  if (disposition !== undefined && !res.hasHeader('Content-Disposition')) res.setHeader('Content-Disposition', disposition);
+  if (length !== undefined && !res.hasHeader('Content-Length')) res.setHeader('Content-Length', length);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const source = file.getStream();
+  return new Promise<void>((resolve) => {
+    let settled = false;
+    const done = () => {
+      if (settled) return false;
+      settled = true;
+      res.off('close', onClose);
+      resolve();
+      return true;
+    };
+    const onClose = () => {
+      // The client went away (or the response finished): stop reading the file.
+      if (!source.destroyed && !source.readableEnded) source.destroy();
+      done();
+    };
+    // Stays attached: a source that errors again later must not become an uncaught 'error'.
+    const onError = (error: Error) => {
+      if (settled) return;
+      source.unpipe(res as NodeJS.WritableStream);
+      try {
+        file.errorLogger(error);
+        file.errorHandler(error, handlerResponse(res));
+      } catch (handlerError) {
+        // User code, inside an event listener: a throw here would take the process down.
+        logger.error('a StreamableFile error handler threw', describeThrown(handlerError).stack);
+      } finally {
+        if (!res.writableEnded && !res.destroyed) res.destroy();
+        done();
+      }
+    };
+    res.once('close', onClose);
+    source.on('error', onError);
+    source.pipe(res as NodeJS.WritableStream);
+  });
+}
+
+/** The view of the response a StreamableFile's error handler gets: `send` answers in full, `end` cuts a partial file. */
+function handlerResponse(res: Response): StreamableHandlerResponse {
+  return {
+    get destroyed() { return res.destroyed; },
+    get headersSent() { return res.headersSent; },
+    get statusCode() { return res.statusCode; },
+    set statusCode(code: number) { res.statusCode = code; },
+    send(message: string) {
+      if (res.headersSent) { res.destroy(); return; }
+      for (const name of ['Content-Disposition', 'Content-Length', 'Content-Type']) res.removeHeader(name);
+      sendBody(res, String(message), TEXT_TYPE);
+    },
+    end() {
+      if (res.headersSent) res.destroy();
+      else res.end();
+    },
+  };
 }

@@ -92,10 +92,14 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const filters = (await enhancers(META.filters, [...globals.filters].reverse())).reverse().map(bindFilter);
   const params = await compileParams(options, controller, key, host, routePipes);
   const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
+  // With @Res({ passthrough: true }) the handler may set the status itself: as NestJS does, the route's
+  // status is set before the handler runs, and the response goes out with whatever status it then has.
+  const passthrough = !sse && params.defs.some((p) => p.kind === 'res' && p.passthrough);
+  const status = routeStatus(route.method, proto, key);
 
   const send: Sender = sse
     ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner, { numberIds: options.nestCompatible === true })
-    : plainSender(route.method, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
+    : plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
   // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
   const instanceFor = instance === undefined
     ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
@@ -103,6 +107,7 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const compiled = compileRoute({
     controller, instance, instanceFor, handler, guards, filters,
     chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
+    initialStatus: passthrough ? status : undefined,
     params: params.compiled,
     body: sse ? false : options.body,
   });
@@ -135,12 +140,24 @@ async function compileParams(options: BuildOptions, controller: Type, key: strin
   return { defs, compiled };
 }
 
-/** The sender of a plain route: status, @Header, @Redirect, then the body by its kind. */
 /** What Express (so NestJS) sends a string as. */
 const NEST_TEXT_TYPE = 'text/html; charset=utf-8';
 
-function plainSender(method: RouteDefinition['method'], proto: object, key: string | symbol, textType?: string): Sender {
-  const status: number = Reflect.getMetadata(META.httpCode, proto, key) ?? (method === 'POST' ? 201 : 200);
+/** A route's success status: @HttpCode, else 201 for POST and 200 for the rest. */
+function routeStatus(method: RouteDefinition['method'], proto: object, key: string | symbol): number {
+  return Reflect.getMetadata(META.httpCode, proto, key) ?? (method === 'POST' ? 201 : 200);
+}
+
+/**
+ * The sender of a plain route: status, @Header, @Redirect, then the body by
+ * its kind. `'as set'` sends the status the response already has (passthrough).
+ */
+function plainSender(statusOrAsSet: number | 'as set', proto: object, key: string | symbol, textType?: string): Sender {
+  if (statusOrAsSet === 'as set') {
+    const inner = plainSender(0, proto, key, textType);
+    return (ctx, result) => inner(ctx, result, ctx.response.statusCode);
+  }
+  const status = statusOrAsSet;
   const headers: Array<readonly [string, string]> = Reflect.getMetadata(META.headers, proto, key) ?? [];
   const redirect: RedirectOptions | undefined = Reflect.getMetadata(META.redirect, proto, key);
   if (redirect) {
@@ -154,9 +171,9 @@ function plainSender(method: RouteDefinition['method'], proto: object, key: stri
       res.end();
     };
   }
-  if (headers.length === 0) return (ctx, result) => respond(ctx.response, result, status, textType);
-  return (ctx, result) => {
+  if (headers.length === 0) return (ctx, result, asSet) => respond(ctx.response, result, asSet ?? status, textType);
+  return (ctx, result, asSet) => {
     for (const [name, value] of headers) ctx.response.setHeader(name, value);
-    return respond(ctx.response, result, status, textType);
+    return respond(ctx.response, result, asSet ?? status, textType);
   };
 }

@@ -12,7 +12,7 @@ import type { CompiledParam } from './param-resolvers.js';
 export type RouteHandler = (req: Request, res: Response, params: Record<string, string | undefined>, query: Record<string, string | string[]>) => void;
 
 /** Sends a handler's result: plain HTTP or SSE, chosen once per route. */
-export type Sender = (ctx: HttpExecutionContext, result: unknown) => void | Promise<void>;
+export type Sender = (ctx: HttpExecutionContext, result: unknown, status?: number) => void | Promise<void>;
 
 /** Everything a route needs at request time, resolved at start-up. */
 export interface RoutePlan {
@@ -29,6 +29,8 @@ export interface RoutePlan {
   send: Sender;
   /** The handler owns the response (@Res without passthrough): send nothing. */
   ownsResponse: boolean;
+  /** Set on the response before anything runs (passthrough routes, whose handler may change it). */
+  initialStatus?: number;
   /** How to read the body when one comes; `false` when the app disabled body parsing or the route is SSE. */
   body: BodyLimits | false;
 }
@@ -39,7 +41,7 @@ export interface RoutePlan {
  * with no Promise at all; otherwise it takes the general async path.
  */
 export function compileRoute(plan: RoutePlan): RouteHandler {
-  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body } = plan;
+  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body, initialStatus } = plan;
   const simple = instanceFor === undefined && guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
 
   const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
@@ -85,6 +87,7 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
   return function route(req, res, routeParams, query) {
     req.params = routeParams;
     req.query = query;
+    if (initialStatus !== undefined) res.statusCode = initialStatus;
     const ctx = new HttpExecutionContext(controller, handler, req, res);
     if (!simple || (body !== false && req.body === undefined && hasBody(req))) {
       runAsync(ctx).catch((error) => fail(error, ctx));

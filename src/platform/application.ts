@@ -14,6 +14,7 @@ import { resolveServerLimits, type ServerLimits, type ServerLimitsOptions } from
 import { MiddlewareChain } from '../http/middleware-chain.js';
 import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/route-builder.js';
 import { Router } from '../http/router.js';
+import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
 import { HttpServer, type AnyServer, type ListenOptions } from './http-server.js';
@@ -128,6 +129,7 @@ export class NestApplication extends NestApplicationContext {
     // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.
     if (!this.server || this.secure) this.server = this.createServer(options);
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
+    this.adapterHost().listening = true;
     this.logger.log(`listening on ${this.urlOf(address)}`);
     return this.server.server;
   }
@@ -174,8 +176,15 @@ export class NestApplication extends NestApplicationContext {
   }
 
   private createServer(options: ListenOptions): HttpServer {
-    return new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
+    const server = new HttpServer((req: Request, res: Response) => this.handle(req, res), options, this.limits);
+    this.adapterHost().httpAdapter.setHttpServer(server.server);
+    return server;
   }
+
+  private adapterHost(): HttpAdapterHost { return this.container.get(HttpAdapterHost); }
+
+  /** As NestJS's `app.getHttpAdapter()`: reply, status, headers and the server, whatever the platform. */
+  getHttpAdapter(): HttpAdapter { return this.adapterHost().httpAdapter; }
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
   getUrl(): string {

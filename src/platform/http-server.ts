@@ -6,6 +6,8 @@ import { statusText } from '../common/exceptions.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { withDeadline } from '../common/deadline.js';
 import type { ServerLimits } from './server-limits.js';
+import { Http1Request, Http2Request } from '../http/express-request.js';
+import { Http1Response, Http2Response } from '../http/express-response.js';
 
 export interface TlsOptions { key: string | Buffer; cert: string | Buffer; [option: string]: unknown }
 
@@ -20,6 +22,19 @@ export interface ListenOptions {
 
 export type AnyServer = http.Server | https.Server | http2.Http2SecureServer;
 type RequestListener = (req: any, res: any) => void;
+
+/**
+ * The request and response classes the servers make: Node's own, with the
+ * Express API on their prototypes (req.get, res.status().json(), …), so a
+ * request costs nothing more for it. (Typed as Node's own classes, which
+ * they are, so the server keeps its plain type.)
+ */
+const HTTP1_CLASSES = { IncomingMessage: Http1Request, ServerResponse: Http1Response } as unknown as
+  Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'>;
+const HTTP2_CLASSES = {
+  Http1IncomingMessage: Http1Request, Http1ServerResponse: Http1Response,
+  Http2ServerRequest: Http2Request, Http2ServerResponse: Http2Response,
+} as unknown as Pick<http2.SecureServerOptions, 'Http1IncomingMessage' | 'Http1ServerResponse' | 'Http2ServerRequest' | 'Http2ServerResponse'>;
 
 /** Streams one HTTP/2 connection may carry at once (Node's own default is 2³² − 1); an SSE client needs a handful. */
 const DEFAULT_MAX_STREAMS = 128;
@@ -51,16 +66,16 @@ export class HttpServer {
     const tls = { handshakeTimeout: limits.headersTimeout };
     if (options.http2) {
       const settings = { maxConcurrentStreams: DEFAULT_MAX_STREAMS, ...(options.http2.settings as object | undefined) };
-      const server = http2.createSecureServer({ allowHTTP1: true, ...tls, ...timeouts, ...options.http2, settings }, listener);
+      const server = http2.createSecureServer({ allowHTTP1: true, ...HTTP2_CLASSES, ...tls, ...timeouts, ...options.http2, settings }, listener);
       server.on('session', (session) => this.trackSession(session, limits.keepAliveTimeout));
       // Its HTTP/1.1 fallback takes these as properties, set in its constructor.
       const { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval } = timeouts;
       Object.assign(server, { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval });
       this.server = server;
     } else if (options.https) {
-      this.server = https.createServer({ noDelay: true, ...tls, ...timeouts, ...options.https }, listener);
+      this.server = https.createServer({ noDelay: true, ...HTTP1_CLASSES, ...tls, ...timeouts, ...options.https }, listener);
     } else {
-      this.server = http.createServer({ noDelay: true, ...timeouts }, listener);
+      this.server = http.createServer({ noDelay: true, ...HTTP1_CLASSES, ...timeouts }, listener);
     }
     if (!options.http2) (this.server as http.Server).keepAliveTimeout = limits.keepAliveTimeout;
     const tracked = options.http2 !== undefined || options.https !== undefined;

@@ -81,7 +81,8 @@ export function encodeEvent(ev: SSEMessageEvent): string {
   if (ev === null || typeof ev !== 'object') throw new SseFieldError('event', `an SSE message must be an object, got ${ev === null ? 'null' : typeof ev}`);
   let out = '';
   if (ev.comment !== undefined) out += lines(':', checkComment(ev.comment));
-  if (ev.event !== undefined) out += `event: ${checkEvent(ev.event)}\n`;
+  const name = ev.event ?? ev.type;
+  if (name !== undefined) out += `event: ${checkEvent(name)}\n`;
   if (ev.id !== undefined) out += `id: ${checkId(ev.id)}\n`;
   if (ev.retry !== undefined) out += `retry: ${checkRetry(ev.retry)}\n`;
   if (ev.data !== undefined) {

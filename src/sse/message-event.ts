@@ -6,6 +6,8 @@ export interface SSEMessageEvent {
   id?: string | number;
   /** The event name, heard with `addEventListener(name)`; without it, `onmessage` hears the event. */
   event?: string;
+  /** NestJS's name for `event` (its MessageEvent has `type`): used when `event` is absent. */
+  type?: string;
   /** The reconnection delay the client should use, in milliseconds: a non-negative integer. */
   retry?: number;
   /** A comment, which clients ignore: useful for padding and keep-alives. */

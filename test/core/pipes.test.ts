@@ -55,17 +55,16 @@ class MethodPipesController {
   @Get(':a') both(@Param('a') a: string, @Query('b') b: string) { return [a, b]; }
 }
 
-test('ParseIntPipe turns digits into a number and answers 400 with a message on "abc"', async (t) => {
+test('ParseIntPipe turns digits into a number and answers NestJS\'s 400 on "abc"', async (t) => {
   const { url, close } = await startApp({ controllers: [PipesController] });
   t.after(close);
   assert.deepEqual((await call(`${url}/pipes/int/42`)).body, { id: 42, type: 'number' });
   assert.deepEqual((await call(`${url}/pipes/int/-7`)).body, { id: -7, type: 'number' });
   const bad = await call(`${url}/pipes/int/abc`);
   assert.equal(bad.status, 400);
-  assert.deepEqual(Object.keys(bad.body).sort(), ['error', 'message', 'statusCode']);
-  assert.match(bad.body.message, /"id" must be an integer/);
+  assert.equal(bad.text, JSON.stringify({ message: 'Validation failed (numeric string is expected)', error: 'Bad Request', statusCode: 400 }));
   assert.equal((await call(`${url}/pipes/int/1.5`)).status, 400);
-  assert.equal((await call(`${url}/pipes/int/99999999999999999999`)).status, 400);
+  assert.equal((await call(`${url}/pipes/int/%201`)).status, 400);
 });
 
 test('custom pipes (class, instance, async) run in order on the value', async (t) => {

@@ -62,3 +62,9 @@ for (const [name, event, field] of [
     });
   });
 }
+
+test("NestJS's MessageEvent `type` names the event, as `event` does; `event` wins when both are given; a bad `type` is refused like a bad `event`", () => {
+  assert.equal(encodeEvent({ type: 'ping', data: 'x' }), 'event: ping\ndata: x\n\n');
+  assert.equal(encodeEvent({ type: 'ping', event: 'pong', data: 'x' }), 'event: pong\ndata: x\n\n');
+  assert.throws(() => encodeEvent({ type: 'a\nb', data: 'x' }), (error: SseFieldError) => error.field === 'event');
+});

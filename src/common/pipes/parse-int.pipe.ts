@@ -1,18 +1,33 @@
-import { BadRequestException } from '../exceptions.js';
+import { Injectable, Optional } from '../injectable.decorator.js';
+import { pipeExceptionFactory, type PipeErrorOptions } from '../http-error-by-code.js';
 import type { ArgumentMetadata, PipeTransform } from '../interfaces.js';
 
-/** Turns a string of decimal digits into a number; anything else is a 400 that names the parameter. */
-export class ParseIntPipe implements PipeTransform<unknown, number> {
-  constructor(private readonly options: { optional?: boolean } = {}) {}
+export interface ParseIntPipeOptions extends PipeErrorOptions {
+  /** Let `null` and `undefined` through unchanged instead of failing. */
+  optional?: boolean;
+}
 
-  transform(value: unknown, metadata: ArgumentMetadata): number {
-    if ((value === undefined || value === null) && this.options.optional) return value as unknown as number;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) {
-      const parsed = Number(value);
-      if (Number.isSafeInteger(parsed)) return parsed;
-    }
-    const name = metadata.data ? `"${metadata.data}"` : `the ${metadata.type}`;
-    throw new BadRequestException(`Validation failed: ${name} must be an integer string, got ${JSON.stringify(value) ?? 'nothing'}`);
+/**
+ * Turns a string of decimal digits (or an integer number) into a number, as
+ * NestJS's ParseIntPipe: anything else fails with
+ * `Validation failed (numeric string is expected)` (400 unless `errorHttpStatusCode` or `exceptionFactory` says otherwise).
+ */
+@Injectable()
+export class ParseIntPipe implements PipeTransform<string, Promise<number>> {
+  protected exceptionFactory: (error: string) => any;
+
+  constructor(@Optional() protected readonly options?: ParseIntPipeOptions) {
+    this.exceptionFactory = pipeExceptionFactory(options);
+  }
+
+  async transform(value: string, _metadata?: ArgumentMetadata): Promise<number> {
+    if ((value === undefined || value === null) && this.options?.optional) return value;
+    if (!this.isNumeric(value)) throw this.exceptionFactory('Validation failed (numeric string is expected)');
+    return parseInt(value, 10);
+  }
+
+  /** Digits with an optional minus sign, finite once read as a number. */
+  protected isNumeric(value: unknown): boolean {
+    return (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value)) && Number.isFinite(Number(value));
   }
 }

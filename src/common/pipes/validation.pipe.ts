@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException } from '../exceptions.js';
+import { pipeExceptionFactory, type ErrorHttpStatusCode } from '../http-error-by-code.js';
 import { Errors } from '../../errors.js';
 import type { ArgumentMetadata, PipeTransform } from '../interfaces.js';
 import type { Type } from '../types.js';
@@ -25,8 +25,8 @@ export interface ValidationPipeOptions {
   validationError?: { target?: boolean; value?: boolean };
   /** Send a 400 without the list of messages. */
   disableErrorMessages?: boolean;
-  /** The status of a failed validation (default 400). */
-  errorHttpStatusCode?: number;
+  /** The status of a failed validation (default 400), answered with that status's built-in exception. */
+  errorHttpStatusCode?: ErrorHttpStatusCode;
   /** Builds the exception thrown for the validation errors. */
   exceptionFactory?: (errors: ValidationError[]) => unknown;
   /** Also validate the values of custom parameter decorators. */
@@ -65,7 +65,6 @@ function loadLibraries(): Promise<ValidatorLibs> {
 
 /** Types NestJS does not validate: nothing to check on them. */
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object, Buffer, Date]);
-const HTTP_STATUS_BAD_REQUEST = 400;
 
 /** Options that belong to the pipe, not to class-validator. */
 const OWN_OPTIONS = new Set(['transform', 'transformOptions', 'disableErrorMessages', 'errorHttpStatusCode', 'exceptionFactory', 'validateCustomDecorators', 'expectedType']);
@@ -99,12 +98,9 @@ export class ValidationPipe implements PipeTransform {
   /** The exception for failed validation; a subclass may override it, as in NestJS. */
   createExceptionFactory(): (errors: ValidationError[]) => unknown {
     if (this.options.exceptionFactory) return this.options.exceptionFactory;
-    return (errors) => {
-      const status = this.options.errorHttpStatusCode ?? HTTP_STATUS_BAD_REQUEST;
-      if (this.options.disableErrorMessages) return new HttpException(status === HTTP_STATUS_BAD_REQUEST ? 'Bad Request' : 'Validation failed', status);
-      const messages = errors.flatMap((e) => messagesOf(e));
-      return status === HTTP_STATUS_BAD_REQUEST ? new BadRequestException(messages) : new HttpException({ statusCode: status, message: messages }, status);
-    };
+    const exception = pipeExceptionFactory<string[] | undefined>({ errorHttpStatusCode: this.options.errorHttpStatusCode });
+    if (this.options.disableErrorMessages) return () => exception(undefined);
+    return (errors) => exception(errors.flatMap((e) => messagesOf(e)));
   }
 
   private exceptionFor(errors: ValidationError[]): unknown {

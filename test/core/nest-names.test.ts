@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Controller, Dependencies, Get, Injectable, Logger, Request, Session, ShutdownSignal, UseGuards, mixin,
+  type CanActivate, type ExecutionContext,
+} from 'streamnest';
+import { Test } from 'streamnest/testing';
+import { startApp } from '../support/app.js';
+import { call } from './support.js';
+
+function HeaderGuard(name: string) {
+  class HeaderGuardMixin implements CanActivate {
+    canActivate(context: ExecutionContext) { return context.switchToHttp().getRequest().headers[name] !== undefined; }
+  }
+  return mixin(HeaderGuardMixin);
+}
+
+@Controller('names')
+class NamesController {
+  @Get('a') @UseGuards(HeaderGuard('x-a')) a() { return 'a'; }
+  @Get('b') @UseGuards(HeaderGuard('x-b')) b() { return 'b'; }
+  @Get('req') req(@Request() req: Request) { return (req as unknown as { url: string }).url; }
+  @Get('session') session(@Session() session: { user?: string }) { return session; }
+}
+
+test('mixin() keeps each configured guard class apart; @Request() and @Session() read the request', async (t) => {
+  const { url, close } = await startApp({ controllers: [NamesController] }, (app) => {
+    app.use((req: { session?: unknown }, _res: unknown, next: () => void) => { req.session = { user: 'ann' }; next(); });
+  });
+  t.after(close);
+  assert.equal((await call(`${url}/names/a`, { headers: { 'x-a': '1' } })).text, 'a');
+  assert.equal((await call(`${url}/names/a`, { headers: { 'x-b': '1' } })).status, 403);
+  assert.equal((await call(`${url}/names/b`, { headers: { 'x-b': '1' } })).text, 'b');
+  assert.equal((await call(`${url}/names/req?q=1`)).text, '/names/req?q=1');
+  assert.deepEqual((await call(`${url}/names/session`)).body, { user: 'ann' });
+});
+
+test('@Dependencies() declares constructor tokens without decorator metadata; Logger has static methods; ShutdownSignal names signals', async () => {
+  @Injectable() class Clock { now() { return 42; } }
+  @Dependencies(Clock, 'LABEL')
+  class Plain { constructor(readonly clock: Clock, readonly label: string) {} }
+  Injectable()(Plain);
+  const moduleRef = await Test.createTestingModule({ providers: [Clock, Plain, { provide: 'LABEL', useValue: 'L' }] }).compile();
+  assert.equal(moduleRef.get(Plain).clock.now(), 42);
+  assert.equal(moduleRef.get(Plain).label, 'L');
+  Logger.overrideLogger(false);
+  Logger.log('silent', 'Test');
+  Logger.error('silent too');
+  assert.equal(ShutdownSignal.SIGTERM, 'SIGTERM');
+});
+
+test('app.getHttpAdapter() and the injected HttpAdapterHost know the server, before and after listen', async (t) => {
+  const { HttpAdapterHost } = await import('streamnest');
+  const moduleRef = await Test.createTestingModule({ controllers: [NamesController] }).compile();
+  const app = moduleRef.createNestApplication();
+  await app.init();
+  const server = app.getHttpServer();
+  assert.equal(app.getHttpAdapter().getHttpServer(), server);
+  assert.equal(app.get(HttpAdapterHost).listening, false);
+  await app.listen({ port: 0, hostname: '127.0.0.1' });
+  t.after(() => app.close());
+  assert.equal(app.get(HttpAdapterHost).listening, true);
+  assert.equal(app.get(HttpAdapterHost).httpAdapter.getHttpServer(), server);
+});
