@@ -2,7 +2,7 @@ import { ServerResponse, STATUS_CODES, validateHeaderName, validateHeaderValue }
 import { Http2ServerResponse } from 'node:http2';
 import { basename, extname, resolve } from 'node:path';
 import { create as contentDisposition } from 'content-disposition';
-import contentType from 'content-type';
+import * as contentType from 'content-type';
 import { serialize as serializeCookie } from 'cookie';
 import { sign } from 'cookie-signature';
 import encodeUrl from 'encodeurl';

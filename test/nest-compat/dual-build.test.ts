@@ -41,7 +41,25 @@ test('the CommonJS build is CommonJS and loads lazily with require(), never impo
     const code = readFileSync(join(cjsRoot, file), 'utf8');
     assert.ok(code.startsWith('"use strict";'), `${file} is not CommonJS output`);
     assert.doesNotMatch(code, /(?<![\w.$])import\s*\(/, `${file} keeps a dynamic import()`);
+    assert.doesNotMatch(code, /\bimport\.meta\b/, `${file} keeps import.meta`);
   }
+});
+
+test('a default import means the same in both builds: module.exports, never an undefined .default', () => {
+  // Node's ESM gives `import x from 'cjs-package'` the whole module.exports; tsc's CommonJS
+  // output gives `.default` instead when the package sets __esModule (content-type, cookie…),
+  // which such packages leave undefined. Import those as `import * as x` or by name.
+  const wrong: string[] = [];
+  for (const file of readdirSync(cjsRoot, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(cjsRoot, file), 'utf8');
+    const requireHere = createRequire(join(cjsRoot, file));
+    for (const [, name] of code.matchAll(/__importDefault\(require\("([^".][^"]*)"\)\)/g)) {
+      let mod: { __esModule?: boolean; default?: unknown };
+      try { mod = requireHere(name!); } catch { continue; }   // an optional peer that is not installed
+      if (mod.__esModule && mod.default === undefined) wrong.push(`src/${file.replace(/\.js$/, '.ts')}: import ${name}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
 });
 
 test('each build carries its own declarations, both referencing the node types', () => {
