@@ -1,21 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from 'streamnest';
-import type { IncomingMessage, ServerResponse } from 'http';
+import type { ExpressRequest as Request, ExpressResponse as Response } from 'streamnest';
 
 @Catch(HttpException)
-export class HttpExceptionFilter implements ExceptionFilter<HttpException> {
+export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: HttpException, host: ArgumentsHost) {
     const ctx = host.switchToHttp();
-    const response = ctx.getResponse<ServerResponse>();
-    const request = ctx.getRequest<IncomingMessage>();
+    const response = ctx.getResponse<Response>();
+    const request = ctx.getRequest<Request>();
     const status = exception.getStatus();
 
-    response.statusCode = status;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.end(JSON.stringify({
-      statusCode: status,
-      message: exception.getResponse().message,
-      timestamp: new Date().toISOString(),
-      path: request.url,
-    }));
+    response
+      .status(status)
+      .json({
+        statusCode: status,
+        timestamp: new Date().toISOString(),
+        path: request.url,
+      });
   }
 }
