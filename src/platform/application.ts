@@ -17,7 +17,7 @@ import { Router } from '../http/router.js';
 import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
-import { HttpServer, type AnyServer, type ListenOptions } from './http-server.js';
+import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from './http-server.js';
 import type { LoggerService, LogLevel } from '../common/logger.js';
 
 export interface ApplicationOptions {
@@ -41,6 +41,18 @@ export interface ApplicationOptions {
    * See docs/MIGRATING-FROM-NEST.md. Default false.
    */
   nestCompatible?: boolean;
+  /** Keep each parsed body's bytes on `req.rawBody` (a Buffer), as NestJS's `rawBody: true`: for webhook signatures. */
+  rawBody?: boolean;
+  /** Serve HTTPS with these TLS options when `listen()` is given none, as NestJS's `httpsOptions`. */
+  httpsOptions?: TlsOptions;
+  /** Accepted for NestJS compatibility and ignored: logs are never buffered, and start-up errors always throw. */
+  bufferLogs?: boolean;
+  autoFlushLogs?: boolean;
+  abortOnError?: boolean;
+  snapshot?: boolean;
+  preview?: boolean;
+  /** Accepted for NestJS compatibility: `close()` always ends open connections after `shutdownTimeout`. */
+  forceCloseConnections?: boolean;
 }
 
 /** NestJS's name for the options of `NestFactory.create()`. */
@@ -58,6 +70,7 @@ export class NestApplication extends NestApplicationContext {
   private readonly sseRuntime: SseRuntime;
   private globalPrefix = '';
   private readonly nestCompatible: boolean;
+  private readonly httpsOptions: TlsOptions | undefined;
   private server: HttpServer | undefined;
   private secure = false;
 
@@ -70,7 +83,8 @@ export class NestApplication extends NestApplicationContext {
     this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
-    this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
+    this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
+    this.httpsOptions = options.httpsOptions;
     if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
@@ -123,7 +137,8 @@ export class NestApplication extends NestApplicationContext {
   /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
   async listen(portOrOptions: number | string | ListenOptions = 0, hostname?: string): Promise<AnyServer> {
     if (this.server?.listening) throw Errors.ALREADY_LISTENING();
-    const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
+    const given: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
+    const options: ListenOptions = given.https || given.http2 || !this.httpsOptions ? given : { ...given, https: this.httpsOptions };
     await this.init();
     this.secure = options.http2 !== undefined || options.https !== undefined;
     // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.
