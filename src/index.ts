@@ -23,6 +23,13 @@ export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './comm
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
+export { RequestMethod } from './common/request-method.js';
+export type { RouteInfo } from './common/middleware-interfaces.js';
+export { Version, VERSION_NEUTRAL, type VersionValue, type VersionOptions } from './common/version.decorator.js';
+export {
+  VersioningType, type VersioningOptions, type UriVersioningOptions, type HeaderVersioningOptions,
+  type MediaTypeVersioningOptions, type CustomVersioningOptions,
+} from './common/versioning-options.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
@@ -30,6 +37,7 @@ export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
+export type { GlobalPrefixOptions } from './http/global-prefix.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
