@@ -94,6 +94,11 @@ export const Errors = {
       `VERSION_NEUTRAL, or a non-empty array of those; got ${got}`),
   INVALID_VERSIONING: define('SN_ERR_INVALID_VERSIONING',
     (detail: string) => `app.enableVersioning(): ${detail}`),
+  INVALID_MODULE_MIDDLEWARE: define('SN_ERR_INVALID_MODULE_MIDDLEWARE',
+    (module: string, detail: string) => `${module}.configure(consumer): ${detail}`),
+  MIDDLEWARE_WITHOUT_USE: define('SN_ERR_MIDDLEWARE_WITHOUT_USE',
+    (name: string, module: string) =>
+      `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`),
   CORS_CREDENTIALS_ORIGIN: define('SN_ERR_CORS_CREDENTIALS_ORIGIN',
     (got: string) =>
       `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +

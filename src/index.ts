@@ -24,7 +24,7 @@ export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
 export { RequestMethod } from './common/request-method.js';
-export type { RouteInfo } from './common/middleware-interfaces.js';
+export type { NestMiddleware, NestModule, MiddlewareConsumer, MiddlewareConfigProxy, RouteInfo } from './common/middleware-interfaces.js';
 export { Version, VERSION_NEUTRAL, type VersionValue, type VersionOptions } from './common/version.decorator.js';
 export {
   VersioningType, type VersioningOptions, type UriVersioningOptions, type HeaderVersioningOptions,

@@ -17,6 +17,7 @@ import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
 import { HttpServer, type AnyServer, type ListenOptions } from './http-server.js';
 import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
+import { applyModuleMiddleware } from '../http/module-middleware.js';
 import { RoutePaths } from '../http/route-paths.js';
 import { Versioning } from '../http/versioning.js';
 import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
@@ -100,7 +101,9 @@ export class NestApplication extends NestApplicationContext {
       pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
       filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
     };
+    // Modules' configure(consumer) runs before the routes are built, as in NestJS; see module-middleware.ts.
     const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning);
+    await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
     await buildRoutes({ paths,
       container: this.container, router: this.router, sse: this.sseRuntime, globals,

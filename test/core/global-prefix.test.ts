@@ -1,7 +1,8 @@
 // app.setGlobalPrefix(prefix, { exclude }) as in NestJS.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Controller, Get, Post, RequestMethod, type StreamnestError } from 'streamnest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Module, Post, RequestMethod, type MiddlewareConsumer, type NestModule, type NextFunction, type StreamnestError } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
@@ -38,6 +39,26 @@ test('exclude keeps paths (every method) and { path, method } out of the prefix'
   assert.equal((await call(`${url}/metrics`, { method: 'POST' })).status, 405);
   assert.equal((await call(`${url}/api/cats`)).text, 'cats');
   assert.equal((await call(`${url}/cats`)).status, 404);
+});
+
+test('module middleware: paths get the prefix unless excluded; * covers the prefix and the excluded routes', async (t) => {
+  const seen: string[] = [];
+  const record = (name: string) => (req: IncomingMessage, _res: ServerResponse, next: NextFunction) => { seen.push(`${name} ${req.url}`); next(); };
+  @Module({ controllers })
+  class AppModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply(record('cats')).forRoutes('cats');
+      consumer.apply(record('health')).forRoutes('health');
+      consumer.apply(record('all')).forRoutes('*');
+    }
+  }
+  const { url, close } = await startApp({ imports: [AppModule] }, (app) => { app.setGlobalPrefix('api', { exclude: ['health'] }); });
+  t.after(close);
+  await call(`${url}/api/cats`);
+  await call(`${url}/health`);
+  await call(`${url}/api`);
+  await call(`${url}/elsewhere`);
+  assert.deepEqual(seen, ['cats /api/cats', 'all /api/cats', 'health /health', 'all /health', 'all /api']);
 });
 
 test('setGlobalPrefix() refuses malformed options at once', async () => {

@@ -2,9 +2,12 @@
 // or CUSTOM; @Version() and @Controller({ version }); VERSION_NEUTRAL; defaultVersion.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Controller, Get, Post, Version, VERSION_NEUTRAL, VersioningType, type StreamnestError } from 'streamnest';
+import {
+  Controller, Get, Module, Post, Version, VERSION_NEUTRAL, VersioningType, RequestMethod,
+  type MiddlewareConsumer, type NestModule, type NextFunction, type StreamnestError,
+} from 'streamnest';
 import { Test } from 'streamnest/testing';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startApp } from '../support/app.js';
 import { call, CaptureLogger } from './support.js';
 
@@ -123,6 +126,24 @@ test('the route log names the version', async (t) => {
   const { close } = await startApp({ controllers: [DogsController] }, (app) => { app.enableVersioning({ type: VersioningType.HEADER, header: 'v' }); }, { logger });
   t.after(close);
   assert.match(logger.text(), /Mapped \{\/dogs, GET\} \(version: 2\) route/);
+});
+
+test('module middleware reaches the versioned paths of a controller (URI)', async (t) => {
+  const seen: string[] = [];
+  @Module({ controllers: [CatsV1Controller, DogsController] })
+  class VersionedModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply((req: IncomingMessage, _res: ServerResponse, next: NextFunction) => { seen.push(req.url!); next(); })
+        .forRoutes(CatsV1Controller, { path: 'dogs', method: RequestMethod.GET, version: '2' });
+    }
+  }
+  const { url, close } = await startApp({ imports: [VersionedModule] }, (app) => { app.setGlobalPrefix('api').enableVersioning(); });
+  t.after(close);
+  await call(`${url}/api/v1/cats`);
+  await call(`${url}/api/v1/cats/3`);
+  await call(`${url}/api/v1/dogs`);
+  await call(`${url}/api/v2/dogs`);
+  assert.deepEqual(seen, ['/api/v1/cats', '/api/v1/cats/3', '/api/v2/dogs']);
 });
 
 test('versioning mistakes are reported with a code', async () => {
