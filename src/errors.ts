@@ -99,6 +99,10 @@ export const Errors = {
   MIDDLEWARE_WITHOUT_USE: define('SN_ERR_MIDDLEWARE_WITHOUT_USE',
     (name: string, module: string) =>
       `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`),
+  TYPE_ONLY: define('SN_ERR_TYPE_ONLY',
+    (name: string) => `${name} stands for a type only (write typeof ${name}); it has no value to read at run time.`),
+  INVALID_MODULE_OPTIONS: define('SN_ERR_INVALID_MODULE_OPTIONS',
+    (call: string, detail: string) => `${call}: ${detail}`),
   CORS_CREDENTIALS_ORIGIN: define('SN_ERR_CORS_CREDENTIALS_ORIGIN',
     (got: string) =>
       `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +

@@ -30,6 +30,10 @@ export {
   VersioningType, type VersioningOptions, type UriVersioningOptions, type HeaderVersioningOptions,
   type MediaTypeVersioningOptions, type CustomVersioningOptions,
 } from './common/versioning-options.js';
+export {
+  ConfigurableModuleBuilder, type ConfigurableModuleBuilderOptions, type ConfigurableModuleAsyncOptions,
+  type ConfigurableModuleCls, type ConfigurableModuleHost, type ConfigurableModuleOptionsFactory,
+} from './common/configurable-module-builder.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions } from './platform/application.js';
