@@ -25,7 +25,7 @@ export class Versioning {
 
   constructor(readonly options: VersioningOptions) {
     if (options === null || typeof options !== 'object') throw Errors.INVALID_VERSIONING(`give options such as { type: VersioningType.URI }, got ${String(options)}`);
-    if (!Object.values(VersioningType).includes(options.type)) {
+    if (typeof options.type !== 'number' || VersioningType[options.type] === undefined) {
       throw Errors.INVALID_VERSIONING(`type must be VersioningType.URI, HEADER, MEDIA_TYPE or CUSTOM, got ${String(options.type)}`);
     }
     this.defaultVersion = options.defaultVersion === undefined ? undefined : checkVersion(options.defaultVersion, 'app.enableVersioning({ defaultVersion })');

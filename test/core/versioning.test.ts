@@ -158,6 +158,7 @@ test('versioning mistakes are reported with a code', async () => {
   };
   for (const [options, pattern] of [
     [{ type: 42 }, /type must be/],
+    [{ type: 'URI' }, /type must be/],
     [{ type: VersioningType.HEADER }, /header must be/],
     [{ type: VersioningType.MEDIA_TYPE, key: '' }, /key must be/],
     [{ type: VersioningType.CUSTOM }, /extractor must be/],
