@@ -30,7 +30,7 @@ export class Router {
 
   /** Adds a route; `owner` names the handler (`Class.method`) for the collision error; `version` (see versioning.ts) tells apart handlers of one path. */
   add(method: HttpMethod, path: string, handler: RouteHandler, owner: string, version?: VersionKey): void {
-    const key = version === undefined ? `${method} ${path}` : `${method} ${path} (version ${String(version)})`;
+    const key = routeKey(method, path, version);
     const first = this.owners.get(key);
     if (first) throw Errors.ROUTE_CONFLICT(method, path, first, owner);
     try {
@@ -44,7 +44,7 @@ export class Router {
   }
 
   has(method: HttpMethod, path: string, version?: VersionKey): boolean {
-    return this.owners.has(version === undefined ? `${method} ${path}` : `${method} ${path} (version ${String(version)})`);
+    return this.owners.has(routeKey(method, path, version));
   }
 
   /**
@@ -111,6 +111,10 @@ export class Router {
     }
     return undefined;
   }
+}
+
+function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined): string {
+  return version === undefined ? `${method} ${path}` : `${method} ${path} (version ${String(version)})`;
 }
 
 function safely<T>(read: () => T): T | undefined {
