@@ -18,6 +18,11 @@ import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
 import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from './http-server.js';
+import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
+import { applyModuleMiddleware } from '../http/module-middleware.js';
+import { RoutePaths } from '../http/route-paths.js';
+import { Versioning } from '../http/versioning.js';
+import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
 import type { LoggerService, LogLevel } from '../common/logger.js';
 
 export interface ApplicationOptions {
@@ -76,6 +81,8 @@ export class NestApplication extends NestApplicationContext {
 
   private readonly limits: ServerLimits;
   private readonly body: BodyLimits | false;
+  private routePrefix: GlobalPrefix | undefined;
+  private versioning: Versioning | undefined;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
@@ -112,7 +119,19 @@ export class NestApplication extends NestApplicationContext {
     return this;
   }
 
-  setGlobalPrefix(prefix: string): this { this.globalPrefix = prefix; return this; }
+  /** Puts every route under `prefix` but those excluded: `setGlobalPrefix('api', { exclude: ['health', { path: 'x', method: RequestMethod.GET }] })`. */
+  setGlobalPrefix(prefix: string, options: GlobalPrefixOptions = {}): this {
+    this.routePrefix = new GlobalPrefix(prefix, options);
+    this.globalPrefix = prefix;
+    return this;
+  }
+
+  /** Routes answer by version (@Version(), @Controller({ version })): in the URI (the default), a header, the Accept header, or your extractor. */
+  enableVersioning(options: VersioningOptions = { type: VersioningType.URI }): this {
+    this.versioning = new Versioning(options);
+    return this;
+  }
+
   useGlobalGuards(...guards: Enhancer<CanActivate>[]): this { this.globals.guards.push(...guards); return this; }
   useGlobalInterceptors(...items: Enhancer<NestInterceptor>[]): this { this.globals.interceptors.push(...items); return this; }
   useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
@@ -127,7 +146,11 @@ export class NestApplication extends NestApplicationContext {
       pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
       filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
     };
-    await buildRoutes({
+    // Modules' configure(consumer) runs before the routes are built, as in NestJS; see module-middleware.ts.
+    const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning);
+    await applyModuleMiddleware(this.container, this.middleware, paths);
+    if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
+    await buildRoutes({ paths,
       container: this.container, router: this.router, sse: this.sseRuntime, globals,
       globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
     });
