@@ -1,7 +1,8 @@
 import { META } from './metadata-keys.js';
 import { checkVersion, type VersionValue } from './version.decorator.js';
+import type { ScopeOptions } from './scope.js';
 
-export interface ControllerOptions {
+export interface ControllerOptions extends ScopeOptions {
   path?: string;
   /** The version(s) of every route of the controller (a route's own @Version() wins), once `app.enableVersioning()` is on. */
   version?: VersionValue;
@@ -18,5 +19,7 @@ export function Controller(prefixOrOptions: string | ControllerOptions = ''): Cl
   return (target) => {
     Reflect.defineMetadata(META.controller, metadata, target);
     Reflect.defineMetadata(META.injectable, true, target);
+    // Scope.REQUEST: one controller instance per request, as a request-scoped dependency would make it.
+    if (options.scope !== undefined) Reflect.defineMetadata(META.scope, options.scope, target);
   };
 }
