@@ -72,6 +72,7 @@ export type { BodyParserOptions } from './http/body-parser.js';
 export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';
 export type { ExpressResponse, ExpressResponseMethods, CookieOptions, HeaderValue, SendFileOptions, SendFileCallback } from './http/express-response.js';
 export type { GlobalPrefixOptions } from './http/global-prefix.js';
+export { RouterModule, ROUTES, type RouteTree, type Routes } from './http/router-module.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';

@@ -52,9 +52,8 @@ const logger = new Logger('RoutesResolver');
 export async function buildRoutes(options: BuildOptions): Promise<void> {
   const implicitHeads: ImplicitHead[] = [];
   for (const [controller, { instance, host }] of options.container.controllers) {
-    const { prefix } = Reflect.getOwnMetadata(META.controller, controller) as { prefix: string };
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
+    logger.log(`${controller.name} {${joinPath(options.globalPrefix, options.paths.controllerPath(controller))}}`);
     for (const route of routes) {
       implicitHeads.push(...await buildRoute(options, controller, instance as object | undefined, host, options.paths.forRoute(controller, route), route));
     }

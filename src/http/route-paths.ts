@@ -22,11 +22,19 @@ export interface MiddlewareRoute { path: string; method: RouteMethod; version?: 
  * middleware agree.
  */
 export class RoutePaths {
-  constructor(readonly prefix: GlobalPrefix, readonly versioning: Versioning | undefined) {}
+  /** `modules`: the path RouterModule gives each controller's module (see router-module.ts). */
+  constructor(readonly prefix: GlobalPrefix, readonly versioning: Versioning | undefined, private readonly modules = new Map<Type, string>()) {}
+
+  /** A controller's own path, under its module's path when RouterModule gives it one. */
+  controllerPath(controller: Type): string {
+    const own = (Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata | undefined)?.prefix ?? '';
+    const modulePath = this.modules.get(controller);
+    return modulePath === undefined ? own : joinPath(modulePath, own);
+  }
 
   /** The paths of one controller route: global prefix (unless excluded), URI version, controller path, route path. */
   forRoute(controller: Type, route: RouteDefinition): RouteTarget[] {
-    const path = joinPath(controllerPath(controller), route.path);
+    const path = joinPath(this.controllerPath(controller), route.path);
     const base = this.prefix.excludes(path, RequestMethod[route.method]) ? '' : this.prefix.path;
     const version = this.versioning?.versionOf(controller, route.handlerName);
     if (version === undefined || this.versioning === undefined) return [{ path: joinPath(base, path) }];
@@ -42,7 +50,7 @@ export class RoutePaths {
   controllerRoutes(controller: Type): MiddlewareRoute[] {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
     return routes.flatMap((route) => {
-      const info = { path: routePathAsPattern(joinPath(controllerPath(controller), route.path)), method: RequestMethod[route.method] };
+      const info = { path: routePathAsPattern(joinPath(this.controllerPath(controller), route.path)), method: RequestMethod[route.method] };
       const version = this.versioning?.versionOf(controller, route.handlerName);
       if (version === undefined) return [info];
       // As NestJS: one route per version, VERSION_NEUTRAL meaning no version in the path.
@@ -86,10 +94,6 @@ export class RoutePaths {
     const list = Array.isArray(version) ? version : [version];
     return list.map((v) => (typeof v === 'string' ? this.versioning!.uriPrefix + v : ''));
   }
-}
-
-function controllerPath(controller: Type): string {
-  return (Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata | undefined)?.prefix ?? '';
 }
 
 /** Nest's test for a path meaning every route: `*`, `(.*)`, or one starting with a wildcard or an optional part. */

@@ -21,6 +21,7 @@ import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from 
 import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
 import { applyModuleMiddleware } from '../http/module-middleware.js';
 import { RoutePaths } from '../http/route-paths.js';
+import { modulePaths } from '../http/router-module.js';
 import { Versioning } from '../http/versioning.js';
 import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
 import type { LoggerService, LogLevel } from '../common/logger.js';
@@ -147,7 +148,7 @@ export class NestApplication extends NestApplicationContext {
       filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
     };
     // Modules' configure(consumer) runs before the routes are built, as in NestJS; see module-middleware.ts.
-    const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning);
+    const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning, modulePaths(this.container));
     await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
     await buildRoutes({ paths,
