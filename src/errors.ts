@@ -82,6 +82,27 @@ export const Errors = {
     (got: string) => `app.use(): middleware must be a function (req, res, next), got ${got}`),
   INVALID_MOUNT_PATH: define('SN_ERR_INVALID_MOUNT_PATH',
     (path: unknown) => `app.use(): the mount path ${JSON.stringify(path)} is not a valid URL path. Give a path such as '/admin', without '?' or '#'.`),
+  INVALID_ROUTE_PATTERN: define('SN_ERR_INVALID_ROUTE_PATTERN',
+    (where: string, pattern: unknown, detail: string) =>
+      `${where}: the route path ${JSON.stringify(pattern)} ${detail}. Paths take :params, * or *name wildcards, {optional} parts, ` +
+      `and \\ to escape a special character, as in NestJS: 'cats', 'cats/:id', 'cats/*', 'ab*cd', 'files/{*rest}'.`),
+  INVALID_GLOBAL_PREFIX: define('SN_ERR_INVALID_GLOBAL_PREFIX',
+    (detail: string) => `app.setGlobalPrefix(): ${detail}. Write app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: RequestMethod.GET }] }).`),
+  INVALID_VERSION: define('SN_ERR_INVALID_VERSION',
+    (where: string, got: string) =>
+      `${where}: a version is a non-empty string without spaces, '/', '?', '#', '%' or '\\' (such as '1' or '2024-01'), ` +
+      `VERSION_NEUTRAL, or a non-empty array of those; got ${got}`),
+  INVALID_VERSIONING: define('SN_ERR_INVALID_VERSIONING',
+    (detail: string) => `app.enableVersioning(): ${detail}`),
+  INVALID_MODULE_MIDDLEWARE: define('SN_ERR_INVALID_MODULE_MIDDLEWARE',
+    (module: string, detail: string) => `${module}.configure(consumer): ${detail}`),
+  MIDDLEWARE_WITHOUT_USE: define('SN_ERR_MIDDLEWARE_WITHOUT_USE',
+    (name: string, module: string) =>
+      `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`),
+  TYPE_ONLY: define('SN_ERR_TYPE_ONLY',
+    (name: string) => `${name} stands for a type only (write typeof ${name}); it has no value to read at run time.`),
+  INVALID_MODULE_OPTIONS: define('SN_ERR_INVALID_MODULE_OPTIONS',
+    (call: string, detail: string) => `${call}: ${detail}`),
   CORS_CREDENTIALS_ORIGIN: define('SN_ERR_CORS_CREDENTIALS_ORIGIN',
     (got: string) =>
       `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +

@@ -18,7 +18,7 @@ export { ModuleRef, type ModuleRefGetOptions, type ModuleRefGetOptions as Module
 export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Ip, Session, createParamDecorator } from './common/param.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
@@ -53,6 +53,16 @@ export {
 } from './common/serializer/serialize-options.decorator.js';
 export { BaseExceptionFilter } from './http/base-exception-filter.js';
 export { HttpAdapter, HttpAdapterHost, type HttpServer } from './http/http-adapter.js';
+export type { NestMiddleware, NestModule, MiddlewareConsumer, MiddlewareConfigProxy, RouteInfo } from './common/middleware-interfaces.js';
+export { Version, VERSION_NEUTRAL, type VersionValue, type VersionOptions } from './common/version.decorator.js';
+export {
+  VersioningType, type VersioningOptions, type UriVersioningOptions, type HeaderVersioningOptions,
+  type MediaTypeVersioningOptions, type CustomVersioningOptions,
+} from './common/versioning-options.js';
+export {
+  ConfigurableModuleBuilder, type ConfigurableModuleBuilderOptions, type ConfigurableModuleAsyncOptions,
+  type ConfigurableModuleCls, type ConfigurableModuleHost, type ConfigurableModuleOptionsFactory,
+} from './common/configurable-module-builder.js';
 
 export { NestFactory } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
@@ -62,6 +72,8 @@ export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
 export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';
 export type { ExpressResponse, ExpressResponseMethods, CookieOptions, HeaderValue, SendFileOptions, SendFileCallback } from './http/express-response.js';
+export type { GlobalPrefixOptions } from './http/global-prefix.js';
+export { RouterModule, ROUTES, type RouteTree, type Routes } from './http/router-module.js';
 
 export { Sse } from './sse/sse.decorator.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';

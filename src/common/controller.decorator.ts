@@ -1,12 +1,25 @@
 import { META } from './metadata-keys.js';
+import { checkVersion, type VersionValue } from './version.decorator.js';
+import type { ScopeOptions } from './scope.js';
 
-export interface ControllerOptions { path?: string }
+export interface ControllerOptions extends ScopeOptions {
+  path?: string;
+  /** The version(s) of every route of the controller (a route's own @Version() wins), once `app.enableVersioning()` is on. */
+  version?: VersionValue;
+}
+
+/** What @Controller() records: the path prefix and, when given, the version. */
+export interface ControllerMetadata { prefix: string; version?: VersionValue }
 
 /** Declares a controller, whose decorated methods become routes under `prefix`. */
 export function Controller(prefixOrOptions: string | ControllerOptions = ''): ClassDecorator {
-  const prefix = typeof prefixOrOptions === 'string' ? prefixOrOptions : prefixOrOptions.path ?? '';
+  const options = typeof prefixOrOptions === 'string' ? { path: prefixOrOptions } : prefixOrOptions;
+  const metadata: ControllerMetadata = { prefix: options.path ?? '' };
+  if (options.version !== undefined) metadata.version = checkVersion(options.version, '@Controller({ version })');
   return (target) => {
-    Reflect.defineMetadata(META.controller, { prefix }, target);
+    Reflect.defineMetadata(META.controller, metadata, target);
     Reflect.defineMetadata(META.injectable, true, target);
+    // Scope.REQUEST: one controller instance per request, as a request-scoped dependency would make it.
+    if (options.scope !== undefined) Reflect.defineMetadata(META.scope, options.scope, target);
   };
 }

@@ -18,6 +18,9 @@ export type Request = (IncomingMessage | Http2ServerRequest) & {
 };
 export type Response = ServerResponse | Http2ServerResponse;
 
+/** A request whose body bytes were kept (the app's `rawBody: true`), as NestJS types it. */
+export type RawBodyRequest<T> = T & { rawBody?: Buffer };
+
 export interface HttpArgumentsHost {
   /** Loosely typed by default, as in NestJS, so `getRequest().user` compiles; name the type to narrow it. */
   getRequest<T = any>(): T;

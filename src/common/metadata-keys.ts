@@ -27,6 +27,7 @@ export const META = {
   headers: 'streamnest:headers',
   redirect: 'streamnest:redirect',
   sse: 'streamnest:sse',
+  version: 'streamnest:version',
   paramTypes: 'design:paramtypes',
   designType: 'design:type',
 } as const;

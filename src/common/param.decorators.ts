@@ -70,3 +70,6 @@ export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ct
 
 /** The session object that session middleware (express-session, cookie-session) put on the request. */
 export const Session = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().session);
+
+/** The body's bytes as read (a Buffer), when the app was created with `rawBody: true`. */
+export const RawBody = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().rawBody);

@@ -19,17 +19,19 @@ export interface BodyLimits {
   depth: number;
   /** The longest pause while the body arrives, in ms (the app's `http.bodyTimeout`). */
   timeout: number;
+  /** Keep the bytes as read on `req.rawBody` (NestJS's `rawBody: true`), for signature checks such as webhooks'. */
+  raw: boolean;
 }
 
 const BODY_DEFAULTS = { limit: 1024 * 1024, depth: 64 } as const;
 
 /** The app's `bodyParser` option, checked once at start-up; `false` turns body parsing off. */
-export function resolveBodyLimits(option: boolean | BodyParserOptions | undefined, timeout: number): BodyLimits | false {
+export function resolveBodyLimits(option: boolean | BodyParserOptions | undefined, timeout: number, raw = false): BodyLimits | false {
   if (option === false) return false;
   const given = option === true || option === undefined ? {} : option;
   const read = (key: keyof BodyParserOptions) =>
     integerOption(given[key] ?? BODY_DEFAULTS[key], 1, (rule) => Errors.INVALID_OPTION('the app\'s bodyParser options', key, rule));
-  return { limit: read('limit'), depth: read('depth'), timeout };
+  return { limit: read('limit'), depth: read('depth'), timeout, raw };
 }
 
 /** Charsets a body may declare. JSON is UTF-8 by definition (RFC 8259); text and forms may also be ASCII or Latin-1. */
@@ -62,7 +64,14 @@ export async function parseBody(req: Request, res: Response, limits: BodyLimits)
     if (!(kind === 'json' ? JSON_CHARSETS : TEXT_CHARSETS).has(type.charset)) {
       throw new UnsupportedMediaTypeException(`Unsupported charset "${type.charset}": send ${kind === 'json' ? 'UTF-8' : 'UTF-8, US-ASCII or ISO-8859-1'}`);
     }
-    text = await readText(req, limits, type.charset === 'utf8' ? 'utf-8' : type.charset);
+    const charset = type.charset === 'utf8' ? 'utf-8' : type.charset;
+    if (limits.raw) {
+      const bytes = await readBody(req, limits, undefined) as Buffer;
+      (req as Request & { rawBody?: Buffer }).rawBody = bytes;
+      text = bytes.toString(charset === 'utf-8' ? 'utf8' : 'latin1');
+    } else {
+      text = await readBody(req, limits, charset) as string;
+    }
     // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
     if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
   } catch (error) {
@@ -120,9 +129,11 @@ function mediaType(req: Request): { type: string; charset: string } {
 
 const STALLED = Symbol('body stalled');
 
-/** raw-body, raced against an idle timer that each arriving chunk restarts. */
-async function readText(req: Request, limits: BodyLimits, charset: string): Promise<string> {
-  const read = getRawBody(req as any, { limit: limits.limit, encoding: charset, length: req.headers['content-length'] });
+/** raw-body, raced against an idle timer that each arriving chunk restarts: text in `charset`, or bytes without one. */
+async function readBody(req: Request, limits: BodyLimits, charset: string | undefined): Promise<string | Buffer> {
+  const read: Promise<string | Buffer> = charset === undefined
+    ? getRawBody(req as any, { limit: limits.limit, length: req.headers['content-length'] })
+    : getRawBody(req as any, { limit: limits.limit, encoding: charset, length: req.headers['content-length'] });
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(STALLED), limits.timeout); });
   const restart = () => timer!.refresh();
@@ -137,7 +148,7 @@ async function readText(req: Request, limits: BodyLimits, charset: string): Prom
     }
     const e = error as { type?: string; message?: string };
     if (e.type === 'entity.too.large') throw new PayloadTooLargeException(`Request body is larger than the limit of ${limits.limit} bytes`);
-    if (e.type === 'encoding.unsupported') throw new UnsupportedMediaTypeException(`Unsupported charset "${charset}"`);
+    if (e.type === 'encoding.unsupported') throw new UnsupportedMediaTypeException(`Unsupported charset "${charset ?? '(none)'}"`);
     if (e.type === 'request.aborted') throw new HttpException('Request aborted by the client', 400);
     throw new BadRequestException(`Could not read request body: ${e.message ?? 'unknown error'}`);
   } finally {

@@ -2,7 +2,12 @@ import type { Middleware, Request, Response } from '../common/interfaces.js';
 import { Errors } from '../errors.js';
 import { canonicalPrefix, mountView } from './request-target.js';
 
-interface Mounted { prefix: string; fn: Middleware }
+interface Mounted {
+  prefix: string;
+  fn: Middleware;
+  /** Instead of a prefix: a test of the whole URL (as `mountView` sees it too) and method; the middleware then sees the URL whole. */
+  applies?: (url: string, mounted: string, method: string) => boolean;
+}
 
 /**
  * Runs connect-style middleware in order, as Express does: a middleware mounted
@@ -26,6 +31,12 @@ export class MiddlewareChain {
     this.entries.push({ prefix: canonical, fn });
   }
 
+  /** Adds `fn` for the requests `applies` accepts: middleware from modules' `configure()` (module-middleware.ts). */
+  useWhen(applies: NonNullable<Mounted['applies']>, fn: Middleware): void {
+    if (typeof fn !== 'function') throw Errors.INVALID_MIDDLEWARE(typeof fn);
+    this.entries.push({ prefix: '', fn, applies });
+  }
+
   run(req: Request, res: Response, done: (error?: unknown) => void): void {
     const entries = this.entries;
     const originalUrl = req.url ?? '/';
@@ -36,8 +47,9 @@ export class MiddlewareChain {
       req.url = originalUrl;
       if (error !== undefined && error !== null && error !== 'route') return done(error);
       while (index < entries.length) {
-        const { prefix, fn } = entries[index++]!;
-        const rest = prefix === '' ? originalUrl : strip(mounted, prefix);
+        const { prefix, fn, applies } = entries[index++]!;
+        const rest = applies !== undefined ? (applies(originalUrl, mounted, req.method ?? 'GET') ? originalUrl : undefined)
+          : prefix === '' ? originalUrl : strip(mounted, prefix);
         if (rest === undefined) continue;
         req.url = rest;
         try {

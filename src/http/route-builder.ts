@@ -21,6 +21,7 @@ import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
+import type { RoutePaths, RouteTarget } from './route-paths.js';
 
 export interface GlobalEnhancers {
   guards: Enhancer<CanActivate>[];
@@ -33,6 +34,8 @@ export interface BuildOptions {
   container: Container;
   router: Router;
   sse: SseRuntime;
+  /** Where each route goes: global prefix (and its exclusions), versions. */
+  paths: RoutePaths;
   globals: GlobalEnhancers;
   globalPrefix: string;
   body: BodyLimits | false;
@@ -49,18 +52,16 @@ const logger = new Logger('RoutesResolver');
 export async function buildRoutes(options: BuildOptions): Promise<void> {
   const implicitHeads: ImplicitHead[] = [];
   for (const [controller, { instance, host }] of options.container.controllers) {
-    const { prefix } = Reflect.getOwnMetadata(META.controller, controller) as { prefix: string };
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    logger.log(`${controller.name} {${joinPath(options.globalPrefix, prefix)}}`);
+    logger.log(`${controller.name} {${joinPath(options.globalPrefix, options.paths.controllerPath(controller))}}`);
     for (const route of routes) {
-      const head = await buildRoute(options, controller, instance as object | undefined, host, joinPath(options.globalPrefix, prefix, route.path), route);
-      if (head) implicitHeads.push(head);
+      implicitHeads.push(...await buildRoute(options, controller, instance as object | undefined, host, options.paths.forRoute(controller, route), route));
     }
   }
   // HEAD answers for every GET, with the GET's headers and no body. Added last,
   // so an explicit @Head() on the same path, declared before or after, wins.
-  for (const { path, handler, owner } of implicitHeads) {
-    if (!options.router.has('HEAD', path)) options.router.add('HEAD', path, handler, owner);
+  for (const { path, version, handler, owner } of implicitHeads) {
+    if (!options.router.has('HEAD', path, version)) options.router.add('HEAD', path, handler, owner, version);
   }
 }
 
@@ -70,9 +71,9 @@ export async function bindGlobalFilters(container: Container, filters: Enhancer<
   return instances.map(bindFilter);
 }
 
-interface ImplicitHead { path: string; handler: RouteHandler; owner: string }
+interface ImplicitHead extends RouteTarget { handler: RouteHandler; owner: string }
 
-async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, path: string, route: RouteDefinition): Promise<ImplicitHead | undefined> {
+async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, targets: RouteTarget[], route: RouteDefinition): Promise<ImplicitHead[]> {
   const { container, router, globals } = options;
   const proto = controller.prototype;
   const key = route.handlerName;
@@ -113,12 +114,14 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   });
 
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
-  for (const method of methods) {
-    router.add(method, path, compiled, owner);
-    logger.log(`Mapped {${path}, ${method}}${sse ? ' (SSE)' : ''} route`);
+  for (const { path, version } of targets) {
+    for (const method of methods) {
+      router.add(method, path, compiled, owner, version);
+      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${sse ? ' (SSE)' : ''} route`);
+    }
   }
   // SSE routes stream only on GET, so they get no implicit HEAD.
-  return route.method === 'GET' && !sse ? { path, handler: compiled, owner: `${owner} (HEAD)` } : undefined;
+  return route.method === 'GET' && !sse ? targets.map((target) => ({ ...target, handler: compiled, owner: `${owner} (HEAD)` })) : [];
 }
 
 async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {

@@ -66,8 +66,8 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
     for (const guard of guards) {
       if (!(await settle(guard.canActivate(ctx)))) throw new ForbiddenException('Forbidden resource');
     }
-    // Nest's order: interceptors wrap the pipes too, so they see (and may map) a pipe's 400.
     const self = instanceFor === undefined ? instance : await instanceFor(req);
+    // Nest's order: interceptors wrap the pipes too, so they see (and may map) a pipe's 400.
     const call = async () => handler.apply(self, await resolveArgs(ctx));
     const result = chain === undefined ? await call() : await chain(ctx, call);
     finish(ctx, result);

@@ -6,6 +6,7 @@ import type { HttpMethod } from '../common/types.js';
 import type { RouteHandler } from './route-pipeline.js';
 import { handleException, sendError, type BoundFilter } from './exception-handler.js';
 import { HttpExecutionContext } from './execution-context.js';
+import type { VersionConstraint, VersionKey } from './versioning.js';
 
 export const ROUTABLE_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -30,13 +31,14 @@ export class Router {
 
   setFallbackFilters(filters: readonly BoundFilter[]): void { this.fallbackFilters = filters; }
 
-  /** Adds a route; `owner` names the handler (`Class.method`) for the collision error. */
-  add(method: HttpMethod, path: string, handler: RouteHandler, owner: string): void {
-    const key = `${method} ${path}`;
+  /** Adds a route; `owner` names the handler (`Class.method`) for the collision error; `version` (see versioning.ts) tells apart handlers of one path. */
+  add(method: HttpMethod, path: string, handler: RouteHandler, owner: string, version?: VersionKey): void {
+    const key = routeKey(method, path, version);
     const first = this.owners.get(key);
     if (first) throw Errors.ROUTE_CONFLICT(method, path, first, owner);
     try {
-      this.tree.on(method, path, handler as any);
+      if (version === undefined) this.tree.on(method, path, handler as any);
+      else this.tree.on(method, path, { constraints: { version } }, handler as any);
     } catch (error) {
       // find-my-way also refuses routes that differ only in parameter names.
       throw Errors.ROUTE_CONFLICT(method, path, this.similar(method, path) ?? 'another route', `${owner} (${(error as Error).message})`);
@@ -44,9 +46,37 @@ export class Router {
     this.owners.set(key, owner);
   }
 
-  has(method: HttpMethod, path: string): boolean {
-    return this.owners.has(`${method} ${path}`);
+  has(method: HttpMethod, path: string, version?: VersionKey): boolean {
+    return this.owners.has(routeKey(method, path, version));
   }
+
+  /**
+   * Versioning by header, media type or extractor: routes may now carry a
+   * version, and each lookup derives the request's. The plain dispatch below
+   * is replaced, so an app without such versioning does no work for it.
+   */
+  useVersionConstraint(constraint: VersionConstraint): void {
+    this.tree.addConstraintStrategy(constraint.strategy as any);
+    this.constraintsOf = constraint.derive;
+    this.dispatch = (req, res) => {
+      let constraints: object;
+      try {
+        constraints = constraint.derive(req);
+      } catch (error) {
+        this.fail(req, res, error); // a custom extractor that throws
+        return;
+      }
+      const found = this.tree.find(req.method as HttpMethod, req.url ?? '/', constraints as any);
+      if (found) {
+        (found.handler as unknown as RouteHandler)(req, res, found.params, found.searchParams as Record<string, string | string[]>);
+        return;
+      }
+      this.notFound(req, res);
+    };
+  }
+
+  /** The find-my-way constraints of a request, once versioning by header, media type or extractor is on. */
+  private constraintsOf: ((req: Request) => object) | undefined;
 
   /** Finds and runs the route for a request, or answers 404/405. */
   dispatch(req: Request, res: Response): void {
@@ -60,7 +90,8 @@ export class Router {
 
   private notFound(req: Request, res: Response): void {
     const url = req.url ?? '/';
-    const allowed = this.options.methodNotAllowed ? ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url) !== null) : [];
+    const constraints = this.constraintsOf === undefined ? undefined : safely(() => this.constraintsOf!(req));
+    const allowed = this.options.methodNotAllowed ? ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url, constraints as any) !== null) : [];
     const path = url.split('?')[0];
     if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
     const error = allowed.length > 0
@@ -81,6 +112,18 @@ export class Router {
       const [m, p] = key.split(' ');
       if (m === method && p!.replace(/:[^/]+/g, ':') === shape) return owner;
     }
+    return undefined;
+  }
+}
+
+function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined): string {
+  return version === undefined ? `${method} ${path}` : `${method} ${path} (version ${String(version)})`;
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
     return undefined;
   }
 }

@@ -17,7 +17,13 @@ import { Router } from '../http/router.js';
 import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import type { SseOptions } from '../sse/options.js';
-import { HttpServer, type AnyServer, type ListenOptions } from './http-server.js';
+import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from './http-server.js';
+import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
+import { applyModuleMiddleware } from '../http/module-middleware.js';
+import { RoutePaths } from '../http/route-paths.js';
+import { modulePaths } from '../http/router-module.js';
+import { Versioning } from '../http/versioning.js';
+import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
 import type { LoggerService, LogLevel } from '../common/logger.js';
 
 export interface ApplicationOptions {
@@ -41,6 +47,18 @@ export interface ApplicationOptions {
    * See docs/MIGRATING-FROM-NEST.md. Default false.
    */
   nestCompatible?: boolean;
+  /** Keep each parsed body's bytes on `req.rawBody` (a Buffer), as NestJS's `rawBody: true`: for webhook signatures. */
+  rawBody?: boolean;
+  /** Serve HTTPS with these TLS options when `listen()` is given none, as NestJS's `httpsOptions`. */
+  httpsOptions?: TlsOptions;
+  /** Accepted for NestJS compatibility and ignored: logs are never buffered, and start-up errors always throw. */
+  bufferLogs?: boolean;
+  autoFlushLogs?: boolean;
+  abortOnError?: boolean;
+  snapshot?: boolean;
+  preview?: boolean;
+  /** Accepted for NestJS compatibility: `close()` always ends open connections after `shutdownTimeout`. */
+  forceCloseConnections?: boolean;
 }
 
 /** NestJS's name for the options of `NestFactory.create()`. */
@@ -58,11 +76,14 @@ export class NestApplication extends NestApplicationContext {
   private readonly sseRuntime: SseRuntime;
   private globalPrefix = '';
   private readonly nestCompatible: boolean;
+  private readonly httpsOptions: TlsOptions | undefined;
   private server: HttpServer | undefined;
   private secure = false;
 
   private readonly limits: ServerLimits;
   private readonly body: BodyLimits | false;
+  private routePrefix: GlobalPrefix | undefined;
+  private versioning: Versioning | undefined;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
@@ -70,7 +91,8 @@ export class NestApplication extends NestApplicationContext {
     this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
     this.limits = resolveServerLimits(options.http);
-    this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout);
+    this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
+    this.httpsOptions = options.httpsOptions;
     if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
@@ -98,7 +120,19 @@ export class NestApplication extends NestApplicationContext {
     return this;
   }
 
-  setGlobalPrefix(prefix: string): this { this.globalPrefix = prefix; return this; }
+  /** Puts every route under `prefix` but those excluded: `setGlobalPrefix('api', { exclude: ['health', { path: 'x', method: RequestMethod.GET }] })`. */
+  setGlobalPrefix(prefix: string, options: GlobalPrefixOptions = {}): this {
+    this.routePrefix = new GlobalPrefix(prefix, options);
+    this.globalPrefix = prefix;
+    return this;
+  }
+
+  /** Routes answer by version (@Version(), @Controller({ version })): in the URI (the default), a header, the Accept header, or your extractor. */
+  enableVersioning(options: VersioningOptions = { type: VersioningType.URI }): this {
+    this.versioning = new Versioning(options);
+    return this;
+  }
+
   useGlobalGuards(...guards: Enhancer<CanActivate>[]): this { this.globals.guards.push(...guards); return this; }
   useGlobalInterceptors(...items: Enhancer<NestInterceptor>[]): this { this.globals.interceptors.push(...items); return this; }
   useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
@@ -113,7 +147,11 @@ export class NestApplication extends NestApplicationContext {
       pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
       filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
     };
-    await buildRoutes({
+    // Modules' configure(consumer) runs before the routes are built, as in NestJS; see module-middleware.ts.
+    const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning, modulePaths(this.container));
+    await applyModuleMiddleware(this.container, this.middleware, paths);
+    if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
+    await buildRoutes({ paths,
       container: this.container, router: this.router, sse: this.sseRuntime, globals,
       globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
     });
@@ -123,7 +161,8 @@ export class NestApplication extends NestApplicationContext {
   /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
   async listen(portOrOptions: number | string | ListenOptions = 0, hostname?: string): Promise<AnyServer> {
     if (this.server?.listening) throw Errors.ALREADY_LISTENING();
-    const options: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
+    const given: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
+    const options: ListenOptions = given.https || given.http2 || !this.httpsOptions ? given : { ...given, https: this.httpsOptions };
     await this.init();
     this.secure = options.http2 !== undefined || options.https !== undefined;
     // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.

@@ -229,3 +229,17 @@ test('useMocker makes a stand-in for every dependency nothing provides', async (
   assert.equal(repo.cache.get(), 'cached');
   assert.deepEqual(asked, [Db, 'CACHE']);
 });
+
+test('@Controller({ scope: Scope.REQUEST }) makes one controller per request', async (t) => {
+  let made = 0;
+  @Controller({ path: 'per-request', scope: Scope.REQUEST })
+  class PerRequest {
+    readonly serial = ++made;
+    @Get() get() { return { serial: this.serial }; }
+  }
+  const { url, close } = await startApp({ controllers: [PerRequest] });
+  t.after(close);
+  const a = (await call(`${url}/per-request`)).body.serial;
+  const b = (await call(`${url}/per-request`)).body.serial;
+  assert.notEqual(a, b);
+});

@@ -62,3 +62,26 @@ test('app.getHttpAdapter() and the injected HttpAdapterHost know the server, bef
   assert.equal(app.get(HttpAdapterHost).listening, true);
   assert.equal(app.get(HttpAdapterHost).httpAdapter.getHttpServer(), server);
 });
+
+test('rawBody: true keeps the bytes of a parsed body on req.rawBody and @RawBody(); httpsOptions serves HTTPS from listen(port)', async (t) => {
+  const { Body, Post, RawBody, NestFactory, Module } = await import('streamnest');
+  const { createHmac } = await import('node:crypto');
+  @Controller('hook')
+  class HookController {
+    @Post() hook(@Body() body: unknown, @RawBody() raw: Buffer) {
+      return { body, isBuffer: Buffer.isBuffer(raw), signature: createHmac('sha256', 'k').update(raw).digest('hex') };
+    }
+  }
+  const { url, close } = await startApp({ controllers: [HookController] }, undefined, { rawBody: true });
+  t.after(close);
+  const payload = '{"a":  1,"b":"é"}';
+  const res = await call(`${url}/hook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+  assert.deepEqual(res.body, { body: { a: 1, b: 'é' }, isBuffer: true, signature: createHmac('sha256', 'k').update(payload).digest('hex') });
+
+  const { selfSignedCertificate } = await import('../support/tls.js');
+  @Module({ controllers: [NamesController] }) class TlsModule {}
+  const app = await NestFactory.create(TlsModule, { logger: false, httpsOptions: selfSignedCertificate() });
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  assert.match(app.getUrl(), /^https:\/\/127\.0\.0\.1:\d+$/);
+});

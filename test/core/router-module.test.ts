@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Controller, Get, Module, RouterModule, type MiddlewareConsumer, type NestModule } from 'streamnest';
+import { startApp } from '../support/app.js';
+import { call } from './support.js';
+
+@Controller('users') class AdminUsers { @Get() list() { return 'admin users'; } }
+@Controller() class AdminHome { @Get() home() { return 'admin home'; } }
+@Module({ controllers: [AdminUsers, AdminHome] }) class AdminModule {}
+@Controller('daily') class Reports { @Get() daily() { return 'daily report'; } }
+@Module({ controllers: [Reports] }) class ReportsModule {}
+@Controller('free') class Free { @Get() free() { return 'free'; } }
+
+@Module({
+  imports: [AdminModule, ReportsModule, RouterModule.register([{ path: 'admin', module: AdminModule, children: [{ path: 'reports', module: ReportsModule }] }])],
+  controllers: [Free],
+})
+class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => { res.setHeader('x-admin', '1'); next(); }).forRoutes(AdminUsers);
+  }
+}
+
+test('RouterModule puts a module, and its children, under a path; middleware for its controllers follows', async (t) => {
+  const { url, close } = await startApp({ imports: [AppModule] }, (app) => { app.setGlobalPrefix('api'); });
+  t.after(close);
+  assert.equal((await call(`${url}/api/admin`)).text, 'admin home');
+  const users = await call(`${url}/api/admin/users`);
+  assert.equal(users.text, 'admin users');
+  assert.equal(users.headers.get('x-admin'), '1');
+  assert.equal((await call(`${url}/api/admin/reports/daily`)).text, 'daily report');
+  assert.equal((await call(`${url}/api/free`)).text, 'free');
+  assert.equal((await call(`${url}/api/users`)).status, 404);
+  assert.equal((await call(`${url}/api/admin/free`)).status, 404);
+});
