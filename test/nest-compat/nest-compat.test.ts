@@ -53,7 +53,7 @@ const fixtures: Fixture[] = [
       'src/app.controller.spec.ts': 1,
       'src/cats/cats.controller.spec.ts': 2,
       'src/cats/cats.service.spec.ts': 2,
-      'test/app.e2e-spec.ts': 1,
+      'test/app.e2e-spec.ts': 2,
       'test/cats.e2e-spec.ts': 6,
     },
   },
