@@ -58,6 +58,19 @@ const fixtures: Fixture[] = [
     },
   },
   {
+    // Every item of the port, in one CommonJS app: DI scopes, forwardRef, APP_* enhancers, module middleware,
+    // versioning, ConfigurableModuleBuilder, rxjs interceptors, serializer, Express-style res, SSE, overrides.
+    name: 'showcase',
+    nodeFlags: [],
+    projects: ['.', 'test/jest-e2e.json'],
+    expected: {
+      'src/app.context.spec.ts': 1,
+      'src/cats/cats.controller.spec.ts': 3,
+      'test/app.e2e-spec.ts': 14,
+      'test/overrides.e2e-spec.ts': 4,
+    },
+  },
+  {
     // `nest new` today: "module": "nodenext" in a CommonJS package, isolatedModules.
     name: 'starter',
     nodeFlags: [],

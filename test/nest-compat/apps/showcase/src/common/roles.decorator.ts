@@ -1,0 +1,3 @@
+import { Reflector } from 'streamnest';
+
+export const Roles = Reflector.createDecorator<string[]>();
