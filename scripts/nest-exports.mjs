@@ -186,11 +186,12 @@ export async function streamnestExports(root = ROOT) {
  * - notExported: a row marked supported/different that streamnest does not
  *   export (or exports only as a type where Nest's is a value);
  * - notInNest: a row for a name its package does not export;
+ * - stale: a row marked later/not planned for a value streamnest now exports;
  * - malformed: a row with an unknown status, a wrong kind, no reason where
  *   one is due, a duplicate, or out of alphabetical order.
  */
 export function check(snapshot, rows, exported) {
-  const problems = { missingRows: [], notExported: [], notInNest: [], malformed: [] };
+  const problems = { missingRows: [], notExported: [], notInNest: [], stale: [], malformed: [] };
   for (const pkg of PACKAGES) {
     const nest = snapshot.packages[pkg] ?? {};
     const table = rows[pkg] ?? [];
@@ -208,6 +209,8 @@ export function check(snapshot, rows, exported) {
         const asType = exported.types.has(row.name);
         if (!asValue && !asType) problems.notExported.push(`${pkg} ${row.name}`);
         else if (VALUE_KINDS.has(nest[row.name]) && !asValue) problems.notExported.push(`${pkg} ${row.name} (only a type here; Nest's is a ${nest[row.name]})`);
+      } else if (STATUSES.includes(row.status) && exported.values.has(row.name)) {
+        problems.stale.push(`${pkg} ${row.name}`);
       }
     }
     for (const name of Object.keys(nest)) if (!byName.has(name)) problems.missingRows.push(`${pkg} ${name}`);
@@ -222,6 +225,7 @@ const TITLES = {
   missingRows: 'Nest exports with no row in the table',
   notExported: 'marked supported or different, but streamnest does not export them',
   notInNest: 'rows naming something the package does not export',
+  stale: 'marked later or not planned, but streamnest exports them now',
   malformed: 'malformed rows',
 };
 

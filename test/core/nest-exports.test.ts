@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 type Row = { name: string; kind: string; status: string; note: string; line: number };
 type Snapshot = { versions: Record<string, string>; packages: Record<string, Record<string, string>> };
 type Exported = { values: Set<string>; types: Set<string> };
-type Problems = Record<'missingRows' | 'notExported' | 'notInNest' | 'malformed', string[]>;
+type Problems = Record<'missingRows' | 'notExported' | 'notInNest' | 'stale' | 'malformed', string[]>;
 interface Checker {
   PACKAGES: string[];
   DOC_PATH: string;
@@ -57,6 +57,10 @@ test('no row names something its Nest package does not export', () => {
   none(problems.notInNest, 'rows naming something Nest does not export');
 });
 
+test('no row says later or not planned for something streamnest now exports', () => {
+  none(problems.stale, 'rows marked later or not planned for names streamnest exports');
+});
+
 test('rows are well formed: a known status, Nest\'s kind, a note where one is due, alphabetical, no duplicates', () => {
   none(problems.malformed, 'malformed rows');
 });
@@ -69,14 +73,16 @@ test('the check itself finds each kind of problem', () => {
     '| `Body` | function | supported | |',
     '| `Gone` | class | supported | |',
     '| `Render` | function | later | |',
+    '| `Sse` | const | later | not yet |',
     '| `Nowhere` | type | sometimes | x |',
     '## Elsewhere', '| `Ignored` | const | supported | |',
   ].join('\n');
   const fake: Snapshot = {
     versions: {},
-    packages: { '@nestjs/common': { Get: 'const', Body: 'const', Render: 'function', Missing: 'type', Nowhere: 'type' }, '@nestjs/core': {}, '@nestjs/testing': {} },
+    packages: { '@nestjs/common': { Get: 'const', Body: 'const', Render: 'function', Sse: 'const', Missing: 'type', Nowhere: 'type' }, '@nestjs/core': {}, '@nestjs/testing': {} },
   };
-  const found = checker.check(fake, checker.parseTable(doc), { values: new Set(['Get']), types: new Set(['Body']) });
+  const found = checker.check(fake, checker.parseTable(doc), { values: new Set(['Get', 'Sse']), types: new Set(['Body']) });
+  assert.deepEqual(found.stale, ['@nestjs/common Sse']);
   assert.deepEqual(found.missingRows, ['@nestjs/common Missing']);
   assert.deepEqual(found.notExported, ['@nestjs/common Body (only a type here; Nest\'s is a const)']);
   assert.deepEqual(found.notInNest, ['@nestjs/common Gone']);
@@ -85,6 +91,6 @@ test('the check itself finds each kind of problem', () => {
     '@nestjs/common Render: a later row needs a note saying how or why',
     '@nestjs/common Nowhere: status "sometimes" is not one of supported, different, later, not planned',
     '@nestjs/common Body: out of alphabetical order, after Get',
-    '@nestjs/common Nowhere: out of alphabetical order, after Render',
+    '@nestjs/common Nowhere: out of alphabetical order, after Sse',
   ]);
 });
