@@ -64,8 +64,17 @@ export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: []
  * once per request; pipes given at the use site then apply to it.
  */
 export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ctx: ExecutionContext) => R) {
-  return (data?: D, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
-    record({ kind: 'custom', data: data as any, pipes, factory });
+  return (data?: D | Enhancer<PipeTransform>, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
+    // As in NestJS, a pipe given first (`@User(new ValidationPipe())`) is a pipe, not the data.
+    isPipe(data)
+      ? record({ kind: 'custom', data: undefined, pipes: [data, ...pipes], factory })
+      : record({ kind: 'custom', data: data as any, pipes, factory });
+}
+
+/** A pipe instance (with `transform`) or a pipe class (whose prototype has it). */
+function isPipe(value: unknown): value is Enhancer<PipeTransform> {
+  if (typeof value === 'function') return typeof (value as { prototype?: { transform?: unknown } }).prototype?.transform === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as { transform?: unknown }).transform === 'function';
 }
 
 /** The session object that session middleware (express-session, cookie-session) put on the request. */

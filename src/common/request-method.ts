@@ -19,4 +19,5 @@ export enum RequestMethod {
   MOVE,
   LOCK,
   UNLOCK,
+  QUERY,
 }

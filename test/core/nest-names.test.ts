@@ -85,3 +85,20 @@ test('rawBody: true keeps the bytes of a parsed body on req.rawBody and @RawBody
   t.after(() => app.close());
   assert.match(app.getUrl(), /^https:\/\/127\.0\.0\.1:\d+$/);
 });
+
+test('a pipe given first to a custom parameter decorator runs as a pipe, as in NestJS (instance or class)', async (t) => {
+  const { createParamDecorator, Injectable: Inj } = await import('streamnest');
+  const Token = createParamDecorator((data: string | undefined, ctx: ExecutionContext) => data ?? ctx.switchToHttp().getRequest().headers['x-token']);
+  @Inj() class Upper { transform(value: string) { return value.toUpperCase(); } }
+  @Controller('pipes-first')
+  class PipesFirst {
+    @Get('instance') instance(@Token(new Upper()) token: string) { return token; }
+    @Get('class') byClass(@Token(Upper) token: string) { return token; }
+    @Get('data') data(@Token('fixed', Upper) token: string) { return token; }
+  }
+  const { url, close } = await startApp({ controllers: [PipesFirst] });
+  t.after(close);
+  assert.equal((await call(`${url}/pipes-first/instance`, { headers: { 'x-token': 'abc' } })).text, 'ABC');
+  assert.equal((await call(`${url}/pipes-first/class`, { headers: { 'x-token': 'def' } })).text, 'DEF');
+  assert.equal((await call(`${url}/pipes-first/data`)).text, 'FIXED');
+});
