@@ -17,6 +17,7 @@ import { argumentMetadata, resolverFor, type CompiledParam } from './param-resol
 import { respond } from './respond.js';
 import type { BodyLimits } from './body-parser.js';
 import { contextOfRequest } from '../di/request-context.js';
+import { routerPaths, withNamedWildcard } from './route-syntax.js';
 import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
@@ -114,14 +115,17 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   });
 
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
-  for (const { path, version } of targets) {
+  // NestJS 11's `{optional}` parts and `*name` wildcards, in the router's terms (route-syntax.ts).
+  const registered = targets.flatMap((target) => routerPaths(target.path, owner).map(({ path, wildcard }) =>
+    ({ ...target, path, handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard) })));
+  for (const { path, version, handler: forPath } of registered) {
     for (const method of methods) {
-      router.add(method, path, compiled, owner, version);
+      router.add(method, path, forPath, owner, version);
       logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${sse ? ' (SSE)' : ''} route`);
     }
   }
   // SSE routes stream only on GET, so they get no implicit HEAD.
-  return route.method === 'GET' && !sse ? targets.map((target) => ({ ...target, handler: compiled, owner: `${owner} (HEAD)` })) : [];
+  return route.method === 'GET' && !sse ? registered.map((target) => ({ ...target, owner: `${owner} (HEAD)` })) : [];
 }
 
 async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {
