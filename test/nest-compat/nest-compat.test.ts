@@ -30,6 +30,7 @@ const bin = {
   tsc7: join(repo, 'node_modules/typescript/bin/tsc'),
   tsc5: join(repo, 'node_modules/typescript5/bin/tsc'),
   jest: join(repo, 'node_modules/jest/bin/jest.js'),
+  vitest: join(repo, 'node_modules/vitest/vitest.mjs'),
 };
 
 interface Fixture {
@@ -39,6 +40,8 @@ interface Fixture {
   nodeFlags: string[];
   /** jest's projects: the package.json config, and NestJS's e2e config. */
   projects: string[];
+  /** Run with vitest (and SWC, as NestJS's samples now do) on these configs, instead of jest. */
+  vitest?: string[];
   /** How many tests jest must report passed: one number per spec file. */
   expected: Record<string, number>;
 }
@@ -76,6 +79,15 @@ const fixtures: Fixture[] = [
     nodeFlags: [],
     projects: ['.', 'test/jest-e2e.json'],
     expected: { 'src/app.controller.spec.ts': 1, 'test/app.e2e-spec.ts': 1 },
+  },
+  {
+    // NestJS's samples today: ESM with .js imports, vitest with unplugin-swc (SWC emits the decorator
+    // metadata), a unit config and an e2e config.
+    name: 'vitest-esm',
+    nodeFlags: [],
+    projects: [],
+    vitest: ['vitest.config.mts', 'vitest.config.e2e.mts'],
+    expected: { 'src/id-generator/id-generator.module.spec.ts': 1, 'src/users/users.controller.spec.ts': 1, 'e2e/app.e2e-spec.ts': 2 },
   },
   {
     // An ESM project: "type": "module", ts-jest's ESM preset, jest with VM modules.
@@ -154,8 +166,8 @@ before(async () => {
   // build (-b shares the parsed libraries: a third less CPU than one tsc each); TypeScript 7 is quick.
   jobs.set('tsc5', run(node(bin.tsc5, '-b', ...fixtures.map((f) => f.name), '--noEmit'), work));
   for (const fixture of fixtures) {
-    jobs.set(`${fixture.name}:jest`, run(node(...fixture.nodeFlags, bin.jest, '--ci', '--runInBand', '--json',
-      `--outputFile=${join(work, `${fixture.name}.jest.json`)}`, '--projects', ...fixture.projects), join(work, fixture.name)));
+    jobs.set(`${fixture.name}:tests`, fixture.vitest ? runVitest(fixture) : run(node(...fixture.nodeFlags, bin.jest, '--ci', '--runInBand', '--json',
+      `--outputFile=${reportOf(fixture, 0)}`, '--projects', ...fixture.projects), join(work, fixture.name)));
     if (fixture === fixtures[0]) {
       readmeDir = mkdtempSync(join(tmpdir(), 'streamnest-readme-'));
       jobs.set('readme', prepareReadmeProject(readmeDir, tarball));
@@ -183,20 +195,27 @@ for (const fixture of fixtures) {
     assertTypeChecks(tsc5, 'the fixtures with TypeScript 5.9');
   });
 
-  test(`${fixture.name}: its jest specs pass (${fixture.nodeFlags.length ? 'ESM' : 'CommonJS'})`, async () => {
-    const outcome = await jobs.get(`${fixture.name}:jest`)!;
-    const reportFile = join(work, `${fixture.name}.jest.json`);
-    assert.ok(existsSync(reportFile), `jest wrote no report (exit ${outcome.code}):\n${tail(outcome.output)}`);
-    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+  test(`${fixture.name}: its ${fixture.vitest ? 'vitest' : 'jest'} specs pass (${fixture.vitest || fixture.nodeFlags.length ? 'ESM' : 'CommonJS'})`, async () => {
+    const outcome = await jobs.get(`${fixture.name}:tests`)!;
+    const reportFiles = (fixture.vitest ?? ['jest']).map((_, i) => reportOf(fixture, i));
+    for (const file of reportFiles) assert.ok(existsSync(file), `no report at ${file} (exit ${outcome.code}):\n${tail(outcome.output)}`);
+    // jest's --json and vitest's json reporter write the same shape.
+    const reports = reportFiles.map((file) => JSON.parse(readFileSync(file, 'utf8')) as {
       numPassedTests: number; numFailedTests: number; numPendingTests: number;
       testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+    });
+    const report = {
+      numPassedTests: reports.reduce((sum, r) => sum + r.numPassedTests, 0),
+      numFailedTests: reports.reduce((sum, r) => sum + r.numFailedTests, 0),
+      numPendingTests: reports.reduce((sum, r) => sum + r.numPendingTests, 0),
+      testResults: reports.flatMap((r) => r.testResults),
     };
     const dir = join(work, fixture.name) + '/';
     const passed = Object.fromEntries(report.testResults.map((file) => [
       file.name.replace(dir, ''), file.assertionResults.filter((a) => a.status === 'passed').length,
     ]));
     const expectedTotal = Object.values(fixture.expected).reduce((a, b) => a + b, 0);
-    const failure = `jest (exit ${outcome.code}, ${outcome.seconds.toFixed(1)} s):\n${tail(outcome.output)}`;
+    const failure = `${fixture.vitest ? 'vitest' : 'jest'} (exit ${outcome.code}, ${outcome.seconds.toFixed(1)} s):\n${tail(outcome.output)}`;
     assert.deepEqual(passed, fixture.expected, failure);
     assert.equal(report.numPassedTests, expectedTotal, failure);
     assert.equal(report.numFailedTests + report.numPendingTests, 0, failure);
@@ -210,6 +229,24 @@ test('README quickstart: compiles in a fresh project with the README tsconfig, T
   const timings = await Promise.all([...jobs].map(async ([name, job]) => `${name} ${(await job).seconds.toFixed(1)} s`));
   t.diagnostic(`jobs (${slots} at a time): ${timings.join(', ')}`);
 });
+
+function reportOf(fixture: Fixture, index: number): string {
+  return join(work, `${fixture.name}.${index}.report.json`);
+}
+
+/** vitest once per config, one after the other (each a report of its own); one outcome for them all. */
+async function runVitest(fixture: Fixture): Promise<Outcome> {
+  const outcomes: Outcome[] = [];
+  for (const [i, config] of fixture.vitest!.entries()) {
+    outcomes.push(await run(node(bin.vitest, 'run', '--config', config, '--reporter=json', `--outputFile=${reportOf(fixture, i)}`), join(work, fixture.name)));
+  }
+  return {
+    code: outcomes.find((o) => o.code !== 0)?.code ?? 0,
+    output: outcomes.map((o) => o.output).join('\n'),
+    stdout: outcomes.map((o) => o.stdout).join('\n'),
+    seconds: outcomes.reduce((sum, o) => sum + o.seconds, 0),
+  };
+}
 
 /** A fresh project as the README says: `npm install streamnest`, its tsconfig, its main.ts; then both compilers. */
 async function prepareReadmeProject(dir: string, tarball: string): Promise<Outcome> {
