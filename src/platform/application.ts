@@ -61,6 +61,15 @@ export interface ApplicationOptions {
   forceCloseConnections?: boolean;
 }
 
+/**
+ * ApplicationOptions rather than a NestJS HTTP adapter (an object with
+ * methods such as getInstance), which `create()` and `createNestApplication()`
+ * accept first, as NestJS's do, and ignore.
+ */
+export function isApplicationOptions(value: unknown): value is ApplicationOptions {
+  return typeof value === 'object' && value !== null && typeof (value as { getInstance?: unknown }).getInstance !== 'function';
+}
+
 /** NestJS's name for the options of `NestFactory.create()`. */
 export type NestApplicationOptions = ApplicationOptions;
 

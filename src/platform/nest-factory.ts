@@ -2,7 +2,7 @@ import { Logger } from '../common/logger.js';
 import type { DynamicModule, Type } from '../common/types.js';
 import { Container } from '../di/container.js';
 import { scanModules } from '../di/module-graph.js';
-import { NestApplication, type ApplicationOptions } from './application.js';
+import { NestApplication, isApplicationOptions, type ApplicationOptions } from './application.js';
 import { NestApplicationContext } from './application-context.js';
 
 /** Builds the module graph and every provider at start-up, so wiring errors surface before any request. */
@@ -19,7 +19,7 @@ export const NestFactory = {
    * A NestJS HTTP adapter passed second is ignored: streamnest has its own server.
    */
   async create<T extends NestApplication = NestApplication>(root: Type | DynamicModule, adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): Promise<T> {
-    const options = (maybeOptions ?? (isOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
+    const options = (maybeOptions ?? (isApplicationOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
     Logger.configure(options.logger);
     new Logger('NestFactory').log('Starting streamnest application...');
     return new NestApplication(await createContainer(root), options) as T;
@@ -33,7 +33,3 @@ export const NestFactory = {
   },
 };
 
-/** ApplicationOptions rather than a NestJS adapter (an object with methods such as getInstance). */
-function isOptions(value: unknown): value is ApplicationOptions {
-  return typeof value === 'object' && value !== null && typeof (value as { getInstance?: unknown }).getInstance !== 'function';
-}

@@ -4,7 +4,7 @@ import type { DynamicModule, InjectionToken, ModuleMetadata, Type } from '../com
 import { isForwardReference } from '../common/forward-ref.js';
 import { Container } from '../di/container.js';
 import { scanModules, type ModuleReplacements, type ProviderDefinition } from '../di/module-graph.js';
-import { NestApplication, type ApplicationOptions } from '../platform/application.js';
+import { NestApplication, isApplicationOptions, type ApplicationOptions } from '../platform/application.js';
 import { NestApplicationContext } from '../platform/application-context.js';
 
 /** A provider definition before it is given its token. */
@@ -92,7 +92,7 @@ export class TestingModule extends NestApplicationContext {
    * A NestJS HTTP adapter passed first is ignored: streamnest has its own server.
    */
   createNestApplication<T extends NestApplication = NestApplication>(adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): T {
-    const options = (maybeOptions ?? (isOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
+    const options = (maybeOptions ?? (isApplicationOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
     Logger.configure(options.logger ?? false);
     this.app = new NestApplication(this.container, options);
     return this.app as T;
@@ -103,10 +103,6 @@ export class TestingModule extends NestApplicationContext {
   }
 }
 
-/** ApplicationOptions rather than a NestJS adapter (an object with methods such as getInstance). */
-function isOptions(value: unknown): value is ApplicationOptions {
-  return typeof value === 'object' && value !== null && typeof (value as { getInstance?: unknown }).getInstance !== 'function';
-}
 
 export const Test = {
   createTestingModule(metadata: ModuleMetadata): TestingModuleBuilder {

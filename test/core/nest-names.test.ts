@@ -102,3 +102,18 @@ test('a pipe given first to a custom parameter decorator runs as a pipe, as in N
   assert.equal((await call(`${url}/pipes-first/class`, { headers: { 'x-token': 'def' } })).text, 'DEF');
   assert.equal((await call(`${url}/pipes-first/data`)).text, 'FIXED');
 });
+
+test('a NestJS HTTP adapter given to NestFactory.create() or createNestApplication() is ignored; the options after it count', async (t) => {
+  const { NestFactory, Module } = await import('streamnest');
+  const adapter = { getInstance: () => ({}) };
+  @Module({ controllers: [NamesController] }) class AdapterModule {}
+  const app = await NestFactory.create(AdapterModule, adapter, { logger: false, nestCompatible: true });
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  assert.equal((await call(`${app.getUrl()}/names/req`, { method: 'POST' })).status, 404, 'nestCompatible from the options after the adapter');
+  const moduleRef = await Test.createTestingModule({ controllers: [NamesController] }).compile();
+  const testApp = moduleRef.createNestApplication(adapter, { nestCompatible: true });
+  await testApp.listen(0, '127.0.0.1');
+  t.after(() => testApp.close());
+  assert.equal((await call(`${testApp.getUrl()}/names/req`, { method: 'POST' })).status, 404);
+});
