@@ -22,7 +22,7 @@ export { Param, Query, Body, Headers, Req, Res, Request, Response, Ip, Session, 
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
-export { Logger, ConsoleLogger, type LoggerService, type LogLevel } from './common/logger.js';
+export { Logger, ConsoleLogger, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';

@@ -14,10 +14,34 @@ export interface LoggerService {
 
 const DEFAULT_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log'];
 
-/** Writes timestamped lines to stdout (log, debug, verbose) or stderr (the rest). */
+/** NestJS's ConsoleLogger options; `logLevels` and `prefix` are honoured, the rest accepted. */
+export interface ConsoleLoggerOptions {
+  logLevels?: LogLevel[];
+  /** What starts each line instead of `[streamnest]`. */
+  prefix?: string;
+  timestamp?: boolean;
+  json?: boolean;
+  colors?: boolean;
+  compact?: boolean | number;
+}
+
+/**
+ * Writes timestamped lines to stdout (log, debug, verbose) or stderr (the rest).
+ * Made as NestJS's is (`new ConsoleLogger()`, `(options)`, `(context, options)`),
+ * or with a list of levels.
+ */
 export class ConsoleLogger implements LoggerService {
   private levels: Set<LogLevel>;
-  constructor(levels: LogLevel[] = DEFAULT_LEVELS) { this.levels = new Set(levels); }
+  private readonly prefix: string;
+  private readonly context: string | undefined;
+
+  constructor(levelsContextOrOptions?: LogLevel[] | string | ConsoleLoggerOptions, options: ConsoleLoggerOptions = {}) {
+    const given = typeof levelsContextOrOptions === 'object' && !Array.isArray(levelsContextOrOptions) ? levelsContextOrOptions : options;
+    const levels = Array.isArray(levelsContextOrOptions) ? levelsContextOrOptions : given.logLevels ?? DEFAULT_LEVELS;
+    this.levels = new Set(levels);
+    this.prefix = given.prefix === undefined ? '[streamnest]' : `[${given.prefix}]`;
+    this.context = typeof levelsContextOrOptions === 'string' ? levelsContextOrOptions : undefined;
+  }
 
   setLogLevels(levels: LogLevel[]): void { this.levels = new Set(levels); }
   isLevelEnabled(level: LogLevel): boolean { return this.levels.has(level); }
@@ -35,10 +59,10 @@ export class ConsoleLogger implements LoggerService {
     }
   }
 
-  private print(level: LogLevel, message: unknown, context?: string, stack?: string) {
+  private print(level: LogLevel, message: unknown, context = this.context, stack?: string) {
     if (!this.levels.has(level)) return;
     const text = printable(message);
-    const line = `[streamnest] ${process.pid} ${new Date().toISOString()} ${level.toUpperCase().padStart(7)}${context ? ` [${context}]` : ''} ${text}${stack ? `\n${stack}` : ''}\n`;
+    const line = `${this.prefix} ${process.pid} ${new Date().toISOString()} ${level.toUpperCase().padStart(7)}${context ? ` [${context}]` : ''} ${text}${stack ? `\n${stack}` : ''}\n`;
     (level === 'log' || level === 'debug' || level === 'verbose' ? process.stdout : process.stderr).write(line);
   }
 }

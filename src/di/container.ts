@@ -22,8 +22,11 @@ interface Box { value: unknown }
 /** A provider built on behalf of its consumer, for error messages. */
 interface Consumer { name: string; index: number | string }
 
-/** How one resolution goes: the chain of providers that led here, and the request's context if any. */
-interface Resolution { path: ProviderDefinition[]; context?: ResolutionContext }
+/**
+ * How one resolution goes: the chain of providers that led here, the
+ * request's context if any, and the class whose constructor asked (INQUIRER).
+ */
+interface Resolution { path: ProviderDefinition[]; context?: ResolutionContext; inquirer?: Type }
 
 /** A controller: one instance, or, when it depends on a request-scoped provider, one per request. */
 export interface ControllerEntry { instance: unknown; host: ModuleNode; requestScoped: boolean }
@@ -286,7 +289,9 @@ export class Container {
         if (dep.optional) { args.push(undefined); continue; }
         throw Errors.UNKNOWN_PARAM_TYPE(name, index, host.name);
       }
-      args.push((await this.resolve({ token: dep.token, optional: dep.optional, forward: dep.forward }, host, { name, index }, resolution)).value);
+      // INQUIRER is the class that asked for this one, as NestJS gives it: an object of that class (its name, its prototype).
+      if (dep.token === INQUIRER) { args.push(resolution.inquirer && Object.create(resolution.inquirer.prototype)); continue; }
+      args.push((await this.resolve({ token: dep.token, optional: dep.optional, forward: dep.forward }, host, { name, index }, { ...resolution, inquirer: type })).value);
     }
     const instance = new type(...args);
     const properties: Array<{ key: string | symbol; token: InjectionToken }> = Reflect.getMetadata(META.injectProperties, type) ?? [];
@@ -301,7 +306,7 @@ export class Container {
     const { token } = dep;
     if (token === ModuleRef) return { value: this.moduleRef(module) };
     if (token === REQUEST) return { value: resolution.context?.request };
-    if (token === INQUIRER) return { value: undefined };
+    if (token === INQUIRER) return { value: resolution.inquirer && Object.create(resolution.inquirer.prototype) };
     const found = this.lookup(token, module);
     if (!found) {
       if (dep.optional) return { value: undefined };

@@ -243,3 +243,17 @@ test('@Controller({ scope: Scope.REQUEST }) makes one controller per request', a
   const b = (await call(`${url}/per-request`)).body.serial;
   assert.notEqual(a, b);
 });
+
+test('INQUIRER: a transient provider learns which class asked for it, as a Nest-style contextual logger does', async () => {
+  const { INQUIRER, ConsoleLogger } = await import('streamnest');
+  @Injectable({ scope: Scope.TRANSIENT })
+  class ContextLogger { readonly context: string; constructor(@Inject(INQUIRER) parent: object) { this.context = parent?.constructor?.name ?? 'none'; } }
+  @Injectable() class CatsService { constructor(readonly logger: ContextLogger) {} }
+  @Injectable() class DogsService { constructor(readonly logger: ContextLogger) {} }
+  const moduleRef = await Test.createTestingModule({ providers: [ContextLogger, CatsService, DogsService] }).compile();
+  assert.equal(moduleRef.get(CatsService).logger.context, 'CatsService');
+  assert.equal(moduleRef.get(DogsService).logger.context, 'DogsService');
+  // ConsoleLogger takes NestJS's constructor shapes too.
+  assert.ok(new ConsoleLogger('Ctx', { prefix: 'App', logLevels: ['error'] }).isLevelEnabled('error'));
+  assert.equal(new ConsoleLogger({ logLevels: ['warn'] }).isLevelEnabled('log'), false);
+});
