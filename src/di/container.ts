@@ -8,6 +8,7 @@ import { INQUIRER, REQUEST } from '../common/tokens.js';
 import { tokenName, type InjectionToken, type Type } from '../common/types.js';
 import type { ModuleNode, ProviderDefinition } from './module-graph.js';
 import { ModuleRef } from './module-ref.js';
+import { requestScopedEnhancer } from './request-scoped-enhancer.js';
 import type { ResolutionContext } from './request-context.js';
 
 interface Instance { value: unknown; host: ModuleNode }
@@ -106,12 +107,15 @@ export class Container {
     return [...new Set([...own, ...controllers, this.moduleInstances.get(module)])].filter((v) => v !== undefined && v !== null);
   }
 
-  /** The built providers declared for `token` in every module, in module order: APP_GUARD and its kin. */
+  /** The providers declared for `token` in every module, in module order: APP_GUARD and its kin. */
   providersFor(token: InjectionToken): unknown[] {
     const found: unknown[] = [];
     for (const module of this.modules) {
       for (const def of module.providers.values()) {
-        if (def.token === token && this.built.has(def)) found.push(this.built.get(def)!.value);
+        if (def.token !== token) continue;
+        if (this.built.has(def)) found.push(this.built.get(def)!.value);
+        // A request-scoped global guard, interceptor or filter: made per request, through a stand-in.
+        else if (def.kind === 'class' && this.isRequestScoped(def, module)) found.push(requestScopedEnhancer(this, def.useClass, module));
       }
     }
     return found;
@@ -187,12 +191,33 @@ export class Container {
     // The Promise is cached, so two routes asking at once still share one instance.
     let instance = cache.get(type);
     if (!instance) {
-      const override = this.overrides.get(type);
-      const visible = override ? [override, module] as const : this.lookup(type, module);
-      instance = (visible ? this.build(visible[0], visible[1], { path: [] }) : this.construct(type, module, { path: [] })).then((box) => box.value);
+      const visible = this.enhancerDefinition(type, module);
+      if (visible ? this.isRequestScoped(visible[0], visible[1]) : this.classIsRequestScoped(type, module, new Set())) {
+        instance = Promise.resolve(requestScopedEnhancer(this, type, module));
+      } else {
+        instance = (visible ? this.build(visible[0], visible[1], { path: [] }) : this.construct(type, module, { path: [] })).then((box) => box.value);
+      }
       cache.set(type, instance);
     }
     return instance as Promise<T>;
+  }
+
+  /** A request-scoped enhancer's instance for one request: made on first use, then shared within the request. */
+  async enhancerInContext(type: Type, module: ModuleNode, context: ResolutionContext): Promise<unknown> {
+    const key = type as unknown as ProviderDefinition;
+    let instance = context.instances.get(key);
+    if (!instance) {
+      const visible = this.enhancerDefinition(type, module);
+      instance = (visible ? this.create(visible[0], visible[1], { path: [visible[0]], context }) : this.construct(type, module, { path: [], context })).then((box) => box.value);
+      context.instances.set(key, instance);
+    }
+    return instance;
+  }
+
+  /** How an enhancer class is provided: an override (testing), a visible provider, or none (built as a plain class). */
+  private enhancerDefinition(type: Type, module: ModuleNode): readonly [ProviderDefinition, ModuleNode] | undefined {
+    const override = this.overrides.get(type);
+    return override ? [override, module] : this.lookup(type, module);
   }
 
   /** True when a provider must be built per request: it is request-scoped, or something it needs is. */

@@ -17,6 +17,7 @@ import { argumentMetadata, resolverFor, type CompiledParam } from './param-resol
 import { respond } from './respond.js';
 import type { BodyLimits } from './body-parser.js';
 import { contextOfRequest } from '../di/request-context.js';
+import { isRequestScopedStandIn } from '../di/request-scoped-enhancer.js';
 import { routerPaths, withNamedWildcard } from './route-syntax.js';
 import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
@@ -90,6 +91,8 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const guards = await enhancers(META.guards, globals.guards);
   const interceptors = await enhancers(META.interceptors, globals.interceptors);
   const routePipes = await enhancers(META.pipes, globals.pipes);
+  const scopedPipe = routePipes.find(isRequestScopedStandIn);
+  if (scopedPipe) throw Errors.SCOPED_OUTSIDE_REQUEST(`${(scopedPipe as object).constructor.name}, a pipe of ${owner},`);
   // Filters: the most specific first (method, then class, then global).
   const filters = (await enhancers(META.filters, [...globals.filters].reverse())).reverse().map(bindFilter);
   const params = await compileParams(options, controller, key, host, routePipes);

@@ -257,3 +257,41 @@ test('INQUIRER: a transient provider learns which class asked for it, as a Nest-
   assert.ok(new ConsoleLogger('Ctx', { prefix: 'App', logLevels: ['error'] }).isLevelEnabled('error'));
   assert.equal(new ConsoleLogger({ logLevels: ['warn'] }).isLevelEnabled('log'), false);
 });
+
+test('request-scoped guards, interceptors and filters (route-level and APP_*) are made per request; a request-scoped pipe is a start-up error', async (t) => {
+  const made: string[] = [];
+  @Injectable({ scope: Scope.REQUEST })
+  class Tenant { readonly id: string; constructor(@Inject(REQUEST) req: { headers: Record<string, string> }) { this.id = req.headers['x-tenant'] ?? 'none'; made.push(this.id); } }
+  @Injectable() class TenantGuard implements CanActivate {
+    constructor(private readonly tenant: Tenant) {}
+    canActivate() { if (this.tenant.id === 'blocked') throw new ForbiddenException('tenant blocked'); return true; }
+  }
+  @Injectable() class TenantInterceptor implements NestInterceptor {
+    constructor(private readonly tenant: Tenant) {}
+    async intercept(_c: ExecutionContext, next: CallHandler) { return { tenant: this.tenant.id, body: await next.handle() }; }
+  }
+  @Catch() class TenantFilter implements ExceptionFilter {
+    constructor(private readonly tenant: Tenant) {}
+    catch(_e: unknown, host: ArgumentsHost) { host.switchToHttp().getResponse().writeHead(409).end(`failed for ${this.tenant.id}`); }
+  }
+  @Controller('tenant')
+  @UseInterceptors(TenantInterceptor) @UseFilters(TenantFilter)
+  class TenantController {
+    @Get() get() { return 'ok'; }
+    @Get('fail') fail() { throw new Error('x'); }
+  }
+  const { url, close } = await startApp({ controllers: [TenantController], providers: [Tenant, { provide: APP_GUARD, useClass: TenantGuard }] });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/tenant`, { headers: { 'x-tenant': 'acme' } })).body, { tenant: 'acme', body: 'ok' });
+  assert.deepEqual((await call(`${url}/tenant`, { headers: { 'x-tenant': 'globex' } })).body, { tenant: 'globex', body: 'ok' });
+  const blocked = await call(`${url}/tenant`, { headers: { 'x-tenant': 'blocked' } });
+  assert.equal(blocked.status, 409);
+  assert.equal(blocked.text, 'failed for blocked');
+  assert.deepEqual(made, ['acme', 'globex', 'blocked'], 'one Tenant per request, shared by the guard, interceptor and filter');
+
+  @Injectable() class TenantPipe implements PipeTransform { constructor(readonly tenant: Tenant) {} transform(v: unknown) { return v; } }
+  @Controller('p') @UsePipes(TenantPipe) class PipeController { @Get(':x') get(@Param('x') x: string) { return x; } }
+  @Module({ controllers: [PipeController], providers: [Tenant] }) class PipeModule {}
+  const app = await NestFactory.create(PipeModule, { logger: false });
+  await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_SCOPED_OUTSIDE_REQUEST' && /TenantPipe/.test(error.message));
+});
