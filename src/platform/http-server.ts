@@ -1,6 +1,6 @@
-import http from 'node:http';
-import http2 from 'node:http2';
-import https from 'node:https';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { statusText } from '../common/exceptions.js';
 import { ConnectionLimiter } from './connection-limiter.js';

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 
 /** One event as a spec-following client sees it. */
 export interface ReceivedEvent {

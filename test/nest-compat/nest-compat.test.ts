@@ -223,7 +223,7 @@ for (const fixture of fixtures) {
   });
 }
 
-test('README quickstart: compiles in a fresh project with the README tsconfig, TypeScript 7 and 5.9', async (t) => {
+test('README quickstart: compiles in a fresh project with the README tsconfig, and with an old NestJS sample tsconfig, TypeScript 7 and 5.9', async (t) => {
   const outcome = await jobs.get('readme')!;
   assert.equal(outcome.code, 0, outcome.output);
   const timings = await Promise.all([...jobs].map(async ([name, job]) => `${name} ${(await job).seconds.toFixed(1)} s`));
@@ -268,7 +268,27 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
   if (install.code !== 0) return { ...install, output: `npm install of the packed streamnest failed:\n${install.output}` };
   const found = readdirSync(join(dir, 'node_modules'));
   if (!found.includes('streamnest')) return { code: 1, output: `npm install left no node_modules/streamnest: ${found.join(' ')}`, stdout: '', seconds: 0 };
-  const results = await Promise.all([run(node(bin.tsc7, '-p', dir, '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', dir, '--noEmit'), dir)]);
-  const failed = results.flatMap((result, i) => result.code === 0 ? [] : [`TypeScript ${i === 0 ? '7' : '5.9'}:\n${tail(result.output)}`]);
+  // And as NestJS's older samples configure it: CommonJS without esModuleInterop or allowSyntheticDefaultImports,
+  // and no types named: a default import of a Node module in a declaration file would fail there.
+  mkdirSync(join(dir, 'legacy'));
+  writeFileSync(join(dir, 'legacy/tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'commonjs', target: 'es2017', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, types: [] },
+    files: ['legacy.ts'],
+  }));
+  writeFileSync(join(dir, 'legacy/legacy.ts'), [
+    "import { Controller, Get, Module, NestFactory, INestApplication } from 'streamnest';",
+    "import { Test } from 'streamnest/testing';",
+    "import { CORS } from 'streamnest/cors';",
+    "@Controller() class AppController { @Get() hello() { return 'Hello World!'; } }",
+    '@Module({ controllers: [AppController] }) class AppModule {}',
+    'export async function start(): Promise<INestApplication> { return NestFactory.create(AppModule); }',
+    'export const used = [Test, CORS];',
+  ].join('\n'));
+  const results = await Promise.all([
+    run(node(bin.tsc7, '-p', dir, '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', dir, '--noEmit'), dir),
+    run(node(bin.tsc7, '-p', join(dir, 'legacy'), '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', join(dir, 'legacy'), '--noEmit'), dir),
+  ]);
+  const names = ['TypeScript 7', 'TypeScript 5.9', 'TypeScript 7, legacy tsconfig', 'TypeScript 5.9, legacy tsconfig'];
+  const failed = results.flatMap((result, i) => result.code === 0 ? [] : [`${names[i]}:\n${tail(result.output)}`]);
   return { code: failed.length ? 1 : 0, output: failed.join('\n'), stdout: '', seconds: results.reduce((sum, r) => Math.max(sum, r.seconds), install.seconds) };
 }
