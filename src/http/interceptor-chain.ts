@@ -60,8 +60,32 @@ function rxChain(interceptors: readonly NestInterceptor[], rx: Rx, streaming: bo
     return Object.defineProperty(observable, 'then', { value: then });
   };
 
-  if (!streaming) return (ctx, call) => rx.lastValueFrom(handle(0, ctx, call), { defaultValue: undefined });
+  if (!streaming) return (ctx, call) => lastValueUntilClose(handle(0, ctx, call), ctx);
   return (ctx, call) => runStreaming(rx, (inner) => handle(0, ctx, inner), call);
+}
+
+/**
+ * The chain's last value, as rxjs's lastValueFrom, but the subscription ends
+ * when the client goes away: an Observable that never completes (an
+ * `interval` a handler returned by mistake) must not outlive its request.
+ */
+function lastValueUntilClose(observable: RxObservable, ctx: ExecutionContext): Promise<unknown> {
+  const res = ctx.switchToHttp().getResponse<{ once(event: 'close', listener: () => void): unknown; off(event: 'close', listener: () => void): unknown }>();
+  return new Promise((resolve, reject) => {
+    let last: unknown;
+    let subscription: { unsubscribe(): void } | undefined;
+    let finished = false;
+    const onClose = () => subscription?.unsubscribe();
+    const settle = () => { finished = true; res.off('close', onClose); };
+    res.once('close', onClose);
+    subscription = observable.subscribe({
+      next: (value: unknown) => { last = value; },
+      error: (error: unknown) => { settle(); reject(error); },
+      complete: () => { settle(); resolve(last); },
+    }) as { unsubscribe(): void };
+    // It may all have happened during subscribe(), before `subscription` was set.
+    if (finished) subscription.unsubscribe();
+  });
 }
 
 /**

@@ -102,3 +102,24 @@ test('on an SSE route an interceptor maps every event of the handler Observable'
   const data = stream.text().split('\n').filter((line) => line.startsWith('data: '));
   assert.deepEqual(data, ['data: EVENT 0', 'data: EVENT 1', 'data: EVENT 2']);
 });
+
+test('a handler Observable that never completes (behind an interceptor) is unsubscribed when the client goes away', async (t) => {
+  let active = 0;
+  const endless = new Observable<number>((subscriber) => {
+    active++;
+    const timer = setInterval(() => subscriber.next(1), 10);
+    return () => { active--; clearInterval(timer); };
+  });
+  @Controller('endless')
+  @UseInterceptors(LoggingInterceptor)
+  class EndlessController { @Get() get() { return endless; } }
+  const { url, close } = await startApp({ controllers: [EndlessController], providers: [LoggingInterceptor] });
+  t.after(close);
+  const aborted = new AbortController();
+  const request = fetch(`${url}/endless`, { signal: aborted.signal }).catch(() => 'aborted');
+  const { eventually } = await import('./support.js');
+  await eventually(() => active === 1, 'the handler Observable to be subscribed');
+  aborted.abort();
+  assert.equal(await request, 'aborted');
+  await eventually(() => active === 0, 'the subscription to end with the request');
+});
