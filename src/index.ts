@@ -18,7 +18,7 @@ export { ModuleRef, type ModuleRefGetOptions, type ModuleRefGetOptions as Module
 export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';

@@ -2,7 +2,7 @@ import { META, appendMetadata } from './metadata-keys.js';
 import type { Enhancer } from './enhancer.decorators.js';
 import type { ExecutionContext, PipeTransform, Request as RequestType, Response as ResponseType } from './interfaces.js';
 
-export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'ip' | 'custom';
+export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'next' | 'ip' | 'custom';
 
 /** One decorated handler parameter, as recorded at decoration time. */
 export interface ParamDefinition {
@@ -56,6 +56,12 @@ export function Res(options: { passthrough?: boolean } = {}): ParameterDecorator
 /** NestJS's long name for @Res(); as a type, the response. */
 export const Response = Res;
 export type Response = ResponseType;
+/**
+ * Express's `next`, as NestJS gives it: the handler then owns the response.
+ * `next(error)` answers with that error, through the exception filters;
+ * `next()` passes the request on, and with no other route to take it, that is a 404.
+ */
+export function Next(): ParameterDecorator { return record({ kind: 'next', pipes: [] }); }
 /** The client's IP address. */
 export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: [] }); }
 

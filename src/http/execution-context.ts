@@ -3,6 +3,9 @@ import type { Type } from '../common/types.js';
 
 /** What guards, interceptors, pipes and filters see of one request. One small object per request. */
 export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost {
+  /** Express's `next`, on routes with a @Next() parameter only. */
+  next: ((error?: unknown) => void) | undefined = undefined;
+
   constructor(
     private readonly controller: Type,
     private readonly handler: Function,
@@ -18,7 +21,7 @@ export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost
   switchToHttp(): HttpArgumentsHost { return this; }
   getRequest<T = Request>(): T { return this.request as T; }
   getResponse<T = Response>(): T { return this.response as T; }
-  getNext<T = unknown>(): T { return undefined as T; }
+  getNext<T = unknown>(): T { return this.next as T; }
 
   /**
    * The context of a request that no route matched (a 404, a 405, a middleware

@@ -26,6 +26,7 @@ export function resolverFor(def: ParamDefinition): Resolver {
     case 'headers': return (ctx) => pick(ctx.request.headers, key);
     case 'req': return (ctx) => ctx.request;
     case 'res': return (ctx) => ctx.response;
+    case 'next': return (ctx) => ctx.getNext();
     case 'ip': return (ctx) => ctx.request.socket?.remoteAddress;
     case 'custom': {
       const factory = def.factory!;

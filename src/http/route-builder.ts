@@ -96,7 +96,9 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   // Filters: the most specific first (method, then class, then global).
   const filters = (await enhancers(META.filters, [...globals.filters].reverse())).reverse().map(bindFilter);
   const params = await compileParams(options, controller, key, host, routePipes);
-  const ownsResponse = params.defs.some((p) => p.kind === 'res' && !p.passthrough);
+  // @Res() without passthrough, or @Next(): the handler answers (as in NestJS), the framework sends nothing.
+  const ownsResponse = params.defs.some((p) => (p.kind === 'res' && !p.passthrough) || p.kind === 'next');
+  const usesNext = params.defs.some((p) => p.kind === 'next');
   // With @Res({ passthrough: true }) the handler may set the status itself: as NestJS does, the route's
   // status is set before the handler runs, and the response goes out with whatever status it then has.
   const passthrough = !sse && params.defs.some((p) => p.kind === 'res' && p.passthrough);
@@ -113,6 +115,7 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
     controller, instance, instanceFor, handler, guards, filters,
     chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
     initialStatus: passthrough ? status : undefined,
+    usesNext,
     params: params.compiled,
     body: sse ? false : options.body,
   });
@@ -144,7 +147,7 @@ async function compileParams(options: BuildOptions, controller: Type, key: strin
     }
     const ownPipes = await Promise.all(def.pipes.map((p) => options.container.enhancer(p, host)));
     // Route-level pipes apply to body, query and param values, and to custom decorators, as in NestJS.
-    const pipes = def.kind === 'req' || def.kind === 'res' || def.kind === 'headers' || def.kind === 'ip' ? ownPipes : [...routePipes, ...ownPipes];
+    const pipes = def.kind === 'req' || def.kind === 'res' || def.kind === 'next' || def.kind === 'headers' || def.kind === 'ip' ? ownPipes : [...routePipes, ...ownPipes];
     compiled.push({ resolve: resolverFor(def), pipes, metadata: argumentMetadata(def, types[index]) });
   }
   return { defs, compiled };

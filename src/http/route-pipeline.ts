@@ -1,4 +1,4 @@
-import { ForbiddenException } from '../common/exceptions.js';
+import { ForbiddenException, NotFoundException } from '../common/exceptions.js';
 import type { CanActivate, Request, Response } from '../common/interfaces.js';
 import type { Type } from '../common/types.js';
 import { HttpExecutionContext } from './execution-context.js';
@@ -31,6 +31,8 @@ export interface RoutePlan {
   ownsResponse: boolean;
   /** Set on the response before anything runs (passthrough routes, whose handler may change it). */
   initialStatus?: number;
+  /** The handler takes @Next(): give it Express's `next`. */
+  usesNext?: boolean;
   /** How to read the body when one comes; `false` when the app disabled body parsing or the route is SSE. */
   body: BodyLimits | false;
 }
@@ -41,7 +43,7 @@ export interface RoutePlan {
  * with no Promise at all; otherwise it takes the general async path.
  */
 export function compileRoute(plan: RoutePlan): RouteHandler {
-  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body, initialStatus } = plan;
+  const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body, initialStatus, usesNext } = plan;
   const simple = instanceFor === undefined && guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
 
   const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
@@ -84,11 +86,18 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
     return args;
   }
 
+  /** `next(error)` answers with the error; `next()` finds no other route to take the request: a 404, as Express would. */
+  const nextFor = (ctx: HttpExecutionContext) => (error?: unknown) => {
+    if (error !== undefined && error !== null && error !== 'route') fail(error, ctx);
+    else fail(new NotFoundException(`Cannot ${ctx.request.method} ${(ctx.request.url ?? '/').split('?')[0]}`), ctx);
+  };
+
   return function route(req, res, routeParams, query) {
     req.params = routeParams;
     req.query = query;
     if (initialStatus !== undefined) res.statusCode = initialStatus;
     const ctx = new HttpExecutionContext(controller, handler, req, res);
+    if (usesNext) ctx.next = nextFor(ctx);
     if (!simple || (body !== false && req.body === undefined && hasBody(req))) {
       runAsync(ctx).catch((error) => fail(error, ctx));
       return;

@@ -117,3 +117,24 @@ test('a NestJS HTTP adapter given to NestFactory.create() or createNestApplicati
   t.after(() => testApp.close());
   assert.equal((await call(`${testApp.getUrl()}/names/req`, { method: 'POST' })).status, 404);
 });
+
+test('@Next(): the handler owns the response; next(error) goes through the filters, next() is a 404', async (t) => {
+  const { Next, Res, BadRequestException } = await import('streamnest');
+  @Controller('next')
+  class NextController {
+    @Get('answer') answer(@Res() res: ServerResponseLike, @Next() _next: (e?: unknown) => void) { res.writeHead(200, { 'content-type': 'text/plain' }).end('answered'); }
+    @Get('error') error(@Next() next: (e?: unknown) => void) { next(new BadRequestException('from next')); }
+    @Get('pass') pass(@Next() next: (e?: unknown) => void) { next(); }
+  }
+  const { url, close } = await startApp({ controllers: [NextController] });
+  t.after(close);
+  assert.equal((await call(`${url}/next/answer`)).text, 'answered');
+  const error = await call(`${url}/next/error`);
+  assert.equal(error.status, 400);
+  assert.equal(error.body.message, 'from next');
+  const passed = await call(`${url}/next/pass?x=1`);
+  assert.equal(passed.status, 404);
+  assert.equal(passed.body.message, 'Cannot GET /next/pass');
+});
+
+interface ServerResponseLike { writeHead(status: number, headers: Record<string, string>): { end(body: string): void } }
