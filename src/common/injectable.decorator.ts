@@ -44,9 +44,15 @@ export function Inject(token?: InjectionToken | ForwardReference): ParameterDeco
 }
 
 /** Lets a constructor parameter be `undefined` when nothing provides it. */
-export function Optional(): ParameterDecorator {
-  return (target, property, index) => {
-    if (property !== undefined) throw new TypeError('@Optional() is supported on constructor parameters only');
+export function Optional(): ParameterDecorator & PropertyDecorator {
+  return (target: object, property: string | symbol | undefined, index?: number) => {
+    if (index === undefined) {
+      // On an injected property: left undefined when nothing provides it.
+      if (property === undefined) throw new TypeError('@Optional() belongs on a constructor parameter or an injected property');
+      appendMetadata(META.optionalProperties, [property], target.constructor);
+      return;
+    }
+    if (property !== undefined) throw new TypeError('@Optional() on a parameter is supported in constructors only');
     const optional: number[] = [...(Reflect.getOwnMetadata(META.optionalParams, target) ?? []), index];
     Reflect.defineMetadata(META.optionalParams, optional, target);
   };

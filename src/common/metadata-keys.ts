@@ -15,6 +15,7 @@ export const META = {
   injectTokens: 'streamnest:inject-tokens',
   injectProperties: 'streamnest:inject-properties',
   optionalParams: 'streamnest:optional-params',
+  optionalProperties: 'streamnest:optional-properties',
   controller: 'streamnest:controller',
   routes: 'streamnest:routes',
   params: 'streamnest:params',

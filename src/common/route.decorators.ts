@@ -8,9 +8,11 @@ export interface RouteDefinition {
   handlerName: string | symbol;
 }
 
+/** A route decorator; several paths (`@Get(['a', 'b'])`) declare one route each, as in NestJS. */
 function route(method: RouteDefinition['method']) {
-  return (path = ''): MethodDecorator => (target, handlerName) => {
-    appendMetadata<RouteDefinition>(META.routes, [{ method, path, handlerName }], target.constructor);
+  return (path: string | string[] = ''): MethodDecorator => (target, handlerName) => {
+    const paths = Array.isArray(path) ? path : [path];
+    appendMetadata<RouteDefinition>(META.routes, paths.map((p) => ({ method, path: p, handlerName })), target.constructor);
   };
 }
 

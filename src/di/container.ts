@@ -320,8 +320,10 @@ export class Container {
     }
     const instance = new type(...args);
     const properties: Array<{ key: string | symbol; token: InjectionToken }> = Reflect.getMetadata(META.injectProperties, type) ?? [];
+    const optionalProperties: Array<string | symbol> = Reflect.getMetadata(META.optionalProperties, type) ?? [];
     for (const { key, token } of properties) {
-      const dep = isForwardReference(token) ? { token: token.forwardRef(), optional: false, forward: true } : { token, optional: false };
+      const optional = optionalProperties.includes(key);
+      const dep = isForwardReference(token) ? { token: token.forwardRef(), optional, forward: true } : { token, optional };
       instance[key] = (await this.resolve(dep, host, { name, index: String(key) }, resolution)).value;
     }
     return { value: instance };

@@ -1,5 +1,5 @@
 import { Module } from '../common/module.decorator.js';
-import { Logger } from '../common/logger.js';
+import { Logger, type LoggerService } from '../common/logger.js';
 import type { DynamicModule, InjectionToken, ModuleMetadata, Type } from '../common/types.js';
 import { isForwardReference } from '../common/forward-ref.js';
 import { Container } from '../di/container.js';
@@ -30,6 +30,7 @@ export class TestingModuleBuilder {
   private readonly overrides = new Map<InjectionToken, Replacement>();
   private readonly modules: ModuleReplacements = new Map();
   private mocker: ((token: InjectionToken) => unknown) | undefined;
+  private logger: LoggerService | undefined;
 
   constructor(private readonly metadata: ModuleMetadata) {}
 
@@ -64,7 +65,15 @@ export class TestingModuleBuilder {
     };
   }
 
-  async compile(): Promise<TestingModule> {
+  /** The logger of the compiled module and its applications, as NestJS's setLogger(). */
+  setLogger(logger: LoggerService): this {
+    this.logger = logger;
+    return this;
+  }
+
+  /** `options` (NestJS's `snapshot`, `preview`) is accepted and ignored. */
+  async compile(_options?: Record<string, unknown>): Promise<TestingModule> {
+    if (this.logger) Logger.configure(this.logger);
     @Module(this.metadata)
     class RootTestModule {}
     const modules = await scanModules(RootTestModule, this.modules);
@@ -78,13 +87,17 @@ export class TestingModuleBuilder {
     }
     const container = new Container(modules, definitions, this.mocker);
     await container.buildAll();
-    return new TestingModule(container);
+    return new TestingModule(container, this.logger);
   }
 }
 
 /** A compiled testing module: get instances from it, or make an application of it. */
 export class TestingModule extends NestApplicationContext {
   private app: NestApplication | undefined;
+
+  constructor(container: Container, private readonly appLogger?: LoggerService) {
+    super(container);
+  }
 
   /**
    * An application over this module, as in NestJS: `await app.init()` then
@@ -93,7 +106,7 @@ export class TestingModule extends NestApplicationContext {
    */
   createNestApplication<T extends NestApplication = NestApplication>(adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): T {
     const options = (maybeOptions ?? (isApplicationOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
-    Logger.configure(options.logger ?? false);
+    Logger.configure(options.logger ?? this.appLogger ?? false);
     this.app = new NestApplication(this.container, options);
     return this.app as T;
   }

@@ -138,3 +138,20 @@ test('@Next(): the handler owns the response; next(error) goes through the filte
 });
 
 interface ServerResponseLike { writeHead(status: number, headers: Record<string, string>): { end(body: string): void } }
+
+test('@Get([...]) declares one route per path; @Optional() on an injected property; TestingModuleBuilder.setLogger()', async (t) => {
+  const { Optional, Inject: Inj2, Param } = await import('streamnest');
+  @Controller('many')
+  class Many { @Get(['a', 'b/:id']) both(@Param('id') id?: string) { return { id: id ?? null }; } }
+  @Injectable() class WithOptionalProperty { @Optional() @Inj2('MISSING') readonly missing?: string; }
+  const lines: string[] = [];
+  const logger = { log: (m: unknown) => { lines.push(String(m)); }, error: () => {}, warn: () => {} };
+  const moduleRef = await Test.createTestingModule({ controllers: [Many], providers: [WithOptionalProperty] }).setLogger(logger).compile();
+  assert.equal(moduleRef.get(WithOptionalProperty).missing, undefined);
+  const app = moduleRef.createNestApplication();
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  assert.deepEqual((await call(`${app.getUrl()}/many/a`)).body, { id: null });
+  assert.deepEqual((await call(`${app.getUrl()}/many/b/3`)).body, { id: '3' });
+  assert.ok(lines.some((line) => line.includes('/many/b/:id')), 'the logger given to setLogger() hears the route mapping');
+});
