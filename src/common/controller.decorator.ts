@@ -3,18 +3,20 @@ import { checkVersion, type VersionValue } from './version.decorator.js';
 import type { ScopeOptions } from './scope.js';
 
 export interface ControllerOptions extends ScopeOptions {
-  path?: string;
+  /** The path prefix of every route; several prefixes serve every route under each. */
+  path?: string | string[];
   /** The version(s) of every route of the controller (a route's own @Version() wins), once `app.enableVersioning()` is on. */
   version?: VersionValue;
 }
 
-/** What @Controller() records: the path prefix and, when given, the version. */
-export interface ControllerMetadata { prefix: string; version?: VersionValue }
+/** What @Controller() records: the path prefix (the first of `prefixes`), every prefix, and, when given, the version. */
+export interface ControllerMetadata { prefix: string; prefixes: string[]; version?: VersionValue }
 
 /** Declares a controller, whose decorated methods become routes under `prefix`. */
-export function Controller(prefixOrOptions: string | ControllerOptions = ''): ClassDecorator {
-  const options = typeof prefixOrOptions === 'string' ? { path: prefixOrOptions } : prefixOrOptions;
-  const metadata: ControllerMetadata = { prefix: options.path ?? '' };
+export function Controller(prefixOrOptions: string | string[] | ControllerOptions = ''): ClassDecorator {
+  const options = typeof prefixOrOptions === 'string' || Array.isArray(prefixOrOptions) ? { path: prefixOrOptions } : prefixOrOptions;
+  const prefixes = Array.isArray(options.path) ? (options.path.length > 0 ? options.path : ['']) : [options.path ?? ''];
+  const metadata: ControllerMetadata = { prefix: prefixes[0]!, prefixes };
   if (options.version !== undefined) metadata.version = checkVersion(options.version, '@Controller({ version })');
   return (target) => {
     Reflect.defineMetadata(META.controller, metadata, target);

@@ -55,7 +55,7 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
   const implicitHeads: ImplicitHead[] = [];
   for (const [controller, { instance, host }] of options.container.controllers) {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    logger.log(`${controller.name} {${joinPath(options.globalPrefix, options.paths.controllerPath(controller))}}`);
+    logger.log(`${controller.name} {${options.paths.controllerPaths(controller).map((prefix) => joinPath(options.globalPrefix, prefix)).join(', ')}}`);
     for (const route of routes) {
       implicitHeads.push(...await buildRoute(options, controller, instance as object | undefined, host, options.paths.forRoute(controller, route), route));
     }

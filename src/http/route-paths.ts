@@ -25,16 +25,20 @@ export class RoutePaths {
   /** `modules`: the path RouterModule gives each controller's module (see router-module.ts). */
   constructor(readonly prefix: GlobalPrefix, readonly versioning: Versioning | undefined, private readonly modules = new Map<Type, string>()) {}
 
-  /** A controller's own path, under its module's path when RouterModule gives it one. */
-  controllerPath(controller: Type): string {
-    const own = (Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata | undefined)?.prefix ?? '';
+  /** A controller's own paths (one, or several with `@Controller(['a', 'b'])`), under its module's path when RouterModule gives it one. */
+  controllerPaths(controller: Type): string[] {
+    const own = (Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata | undefined)?.prefixes ?? [''];
     const modulePath = this.modules.get(controller);
-    return modulePath === undefined ? own : joinPath(modulePath, own);
+    return modulePath === undefined ? own : own.map((prefix) => joinPath(modulePath, prefix));
   }
 
   /** The paths of one controller route: global prefix (unless excluded), URI version, controller path, route path. */
   forRoute(controller: Type, route: RouteDefinition): RouteTarget[] {
-    const path = joinPath(this.controllerPath(controller), route.path);
+    return this.controllerPaths(controller).flatMap((prefix) => this.forRouteUnder(prefix, controller, route));
+  }
+
+  private forRouteUnder(prefix: string, controller: Type, route: RouteDefinition): RouteTarget[] {
+    const path = joinPath(prefix, route.path);
     const base = this.prefix.excludes(path, RequestMethod[route.method]) ? '' : this.prefix.path;
     const version = this.versioning?.versionOf(controller, route.handlerName);
     if (version === undefined || this.versioning === undefined) return [{ path: joinPath(base, path) }];
@@ -49,14 +53,14 @@ export class RoutePaths {
   /** Every route of a controller as a middleware route, with its version (`forRoutes(CatsController)`). */
   controllerRoutes(controller: Type): MiddlewareRoute[] {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    return routes.flatMap((route) => {
-      const info = { path: routePathAsPattern(joinPath(this.controllerPath(controller), route.path)), method: RequestMethod[route.method] };
+    return routes.flatMap((route) => this.controllerPaths(controller).flatMap((prefix) => {
+      const info = { path: routePathAsPattern(joinPath(prefix, route.path)), method: RequestMethod[route.method] };
       const version = this.versioning?.versionOf(controller, route.handlerName);
       if (version === undefined) return [info];
       // As NestJS: one route per version, VERSION_NEUTRAL meaning no version in the path.
       const list = Array.isArray(version) ? version : [version];
       return list.map((v) => (v === VERSION_NEUTRAL ? info : { ...info, version: v }));
-    });
+    }));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Controller, Get, Module, RouterModule, type MiddlewareConsumer, type NestModule } from 'streamnest';
+import { Controller, Get, Module, Param, RouterModule, type MiddlewareConsumer, type NestModule } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
@@ -32,4 +32,21 @@ test('RouterModule puts a module, and its children, under a path; middleware for
   assert.equal((await call(`${url}/api/free`)).text, 'free');
   assert.equal((await call(`${url}/api/users`)).status, 404);
   assert.equal((await call(`${url}/api/admin/free`)).status, 404);
+});
+
+test('@Controller([...]) serves every route under each prefix, and module middleware for it follows both', async (t) => {
+  @Controller(['pets', 'animals']) class Pets { @Get(':id') one(@Param('id') id: string) { return { id }; } }
+  @Module({ controllers: [Pets] })
+  class PetsModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply((_req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => { res.setHeader('x-pets', '1'); next(); }).forRoutes(Pets);
+    }
+  }
+  const { url, close } = await startApp({ imports: [PetsModule] });
+  t.after(close);
+  for (const prefix of ['pets', 'animals']) {
+    const res = await call(`${url}/${prefix}/7`);
+    assert.deepEqual(res.body, { id: '7' }, prefix);
+    assert.equal(res.headers.get('x-pets'), '1', prefix);
+  }
 });
