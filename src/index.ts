@@ -16,6 +16,10 @@ export { forwardRef, type ForwardReference } from './common/forward-ref.js';
 export { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, APP_FILTER, REQUEST, INQUIRER } from './common/tokens.js';
 export { ModuleRef, type ModuleRefGetOptions, type ModuleRefGetOptions as ModuleRefGetOrResolveOpts } from './di/module-ref.js';
 export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
+export {
+  DiscoveryModule, DiscoveryService, MetadataScanner,
+  type DiscoverableDecorator, type DiscoveryOptions, type FilterByInclude, type FilterByMetadataKey, type InstanceWrapper,
+} from './di/discovery.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
 export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';

@@ -9,6 +9,7 @@ import { tokenName, type InjectionToken, type Type } from '../common/types.js';
 import type { ModuleNode, ProviderDefinition } from './module-graph.js';
 import { ModuleRef } from './module-ref.js';
 import { requestScopedEnhancer } from './request-scoped-enhancer.js';
+import { DiscoveryService, MetadataScanner, type InstanceWrapper } from './discovery.js';
 import type { ResolutionContext } from './request-context.js';
 
 interface Instance { value: unknown; host: ModuleNode }
@@ -64,7 +65,9 @@ export class Container {
     const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
     builtIns.providers.set(Reflector, { kind: 'value', token: Reflector, useValue: new Reflector() });
     builtIns.providers.set(HttpAdapterHost, { kind: 'value', token: HttpAdapterHost, useValue: new HttpAdapterHost() });
-    builtIns.exports = [Reflector, HttpAdapterHost];
+    builtIns.providers.set(DiscoveryService, { kind: 'value', token: DiscoveryService, useValue: new DiscoveryService(this) });
+    builtIns.providers.set(MetadataScanner, { kind: 'value', token: MetadataScanner, useValue: new MetadataScanner() });
+    builtIns.exports = [Reflector, HttpAdapterHost, DiscoveryService, MetadataScanner];
     this.globals.push(builtIns);
   }
 
@@ -105,6 +108,29 @@ export class Container {
     const own = [...module.providers.values()].map((def) => this.built.get(def)?.value);
     const controllers = module.controllers.map((c) => this.controllers.get(c)?.instance);
     return [...new Set([...own, ...controllers, this.moduleInstances.get(module)])].filter((v) => v !== undefined && v !== null);
+  }
+
+  /** A module's providers as discovery shows them. */
+  providerWrappers(module: ModuleNode): InstanceWrapper[] {
+    return [...module.providers.values()].map((def) => ({
+      name: tokenName(def.token).replace(/^"|"$/g, ''), token: def.token,
+      metatype: def.kind === 'class' ? def.useClass : undefined,
+      instance: this.built.get(def)?.value,
+      host: { name: module.name, metatype: module.metatype },
+      isDependencyTreeStatic: () => !this.isRequestScoped(def, module),
+    }));
+  }
+
+  /** A module's controllers as discovery shows them. */
+  controllerWrappers(module: ModuleNode): InstanceWrapper[] {
+    return module.controllers.map((controller) => {
+      const entry = this.controllers.get(controller);
+      return {
+        name: controller.name, token: controller, metatype: controller, instance: entry?.instance,
+        host: { name: module.name, metatype: module.metatype },
+        isDependencyTreeStatic: () => entry?.requestScoped !== true,
+      };
+    });
   }
 
   /** The providers declared for `token` in every module, in module order: APP_GUARD and its kin. */

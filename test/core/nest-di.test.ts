@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DiscoveryModule, DiscoveryService, MetadataScanner,
   APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Catch, Controller, ContextIdFactory, ForbiddenException, Get, Inject,
   Injectable, Module, ModuleRef, NestFactory, Param, REQUEST, Scope, UseGuards, UseInterceptors, UsePipes, UseFilters,
   type ArgumentsHost, type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type NestInterceptor,
@@ -294,4 +295,29 @@ test('request-scoped guards, interceptors and filters (route-level and APP_*) ar
   @Module({ controllers: [PipeController], providers: [Tenant] }) class PipeModule {}
   const app = await NestFactory.create(PipeModule, { logger: false });
   await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_SCOPED_OUTSIDE_REQUEST' && /TenantPipe/.test(error.message));
+});
+
+test('DiscoveryService and MetadataScanner: a library finds the providers and methods a discoverable decorator marked', async () => {
+  const Job = DiscoveryService.createDecorator<{ every: number }>();
+  @Job({ every: 5 }) @Injectable() class Cleaner { sweep() { return 'swept'; } tidy() { return 'tidy'; } }
+  @Injectable() class Plain { run() { return 'plain'; } }
+  @Injectable()
+  class Scheduler {
+    found: string[] = [];
+    constructor(private readonly discovery: DiscoveryService, private readonly scanner: MetadataScanner) {}
+    onModuleInit() {
+      for (const wrapper of this.discovery.getProviders({ metadataKey: Job.KEY })) {
+        const { every } = this.discovery.getMetadataByDecorator(Job, wrapper)!;
+        for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance))) this.found.push(`${wrapper.name}.${method} every ${every}`);
+      }
+    }
+  }
+  @Controller('found') class FoundController { @Get() get() { return 'x'; } }
+  @Module({ imports: [DiscoveryModule], providers: [Cleaner, Plain, Scheduler], controllers: [FoundController] }) class AppMod {}
+  const context = await NestFactory.createApplicationContext(AppMod, { logger: false });
+  assert.deepEqual(context.get(Scheduler).found, ['Cleaner.sweep every 5', 'Cleaner.tidy every 5']);
+  const discovery = context.get(DiscoveryService);
+  assert.deepEqual(discovery.getControllers().map((w) => w.name), ['FoundController']);
+  assert.ok(discovery.getProviders().some((w) => w.metatype === Plain && w.instance instanceof Plain && w.isDependencyTreeStatic()));
+  await context.close();
 });
