@@ -123,3 +123,24 @@ test('a handler Observable that never completes (behind an interceptor) is unsub
   assert.equal(await request, 'aborted');
   await eventually(() => active === 0, 'the subscription to end with the request');
 });
+
+test('hostile values through the rxjs chain: a thrown null, an Observable erroring with a BigInt, a handler Observable of a circular object: 500s, and the server keeps serving', async (t) => {
+  const circular: Record<string, unknown> = {};
+  circular.self = circular;
+  @Controller('hostile-rx')
+  @UseInterceptors(LoggingInterceptor)
+  class HostileController {
+    @Get('null') @UseInterceptors({ intercept: () => { throw null; } }) thrownNull() { return 'never'; }
+    @Get('bigint') @UseInterceptors({ intercept: () => throwError(() => 10n) }) bigint() { return 'never'; }
+    @Get('circular') circular() { return of(circular); }
+    @Get('ok') ok() { return 'ok'; }
+  }
+  const { url, close } = await startApp({ controllers: [HostileController], providers: [LoggingInterceptor] });
+  t.after(close);
+  for (const path of ['null', 'bigint', 'circular']) {
+    const res = await call(`${url}/hostile-rx/${path}`);
+    assert.equal(res.status, 500, path);
+    assert.deepEqual(res.body, { statusCode: 500, message: 'Internal server error' }, path);
+  }
+  assert.equal((await call(`${url}/hostile-rx/ok`)).text, 'ok');
+});
