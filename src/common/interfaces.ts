@@ -28,10 +28,18 @@ export interface HttpArgumentsHost {
   getNext<T = any>(): T;
 }
 
+/** NestJS's hosts for microservices and WebSockets: present so shared filters compile; here they hold nothing. */
+export interface RpcArgumentsHost { getData<T = any>(): T; getContext<T = any>(): T }
+export interface WsArgumentsHost { getData<T = any>(): T; getClient<T = any>(): T; getPattern(): string }
+
 export interface ArgumentsHost {
   getArgs<T extends any[] = any[]>(): T;
   getArgByIndex<T = any>(index: number): T;
   switchToHttp(): HttpArgumentsHost;
+  /** Always empty: streamnest serves HTTP only (`getType()` is `'http'`). */
+  switchToRpc(): RpcArgumentsHost;
+  /** Always empty: streamnest serves HTTP only (`getType()` is `'http'`). */
+  switchToWs(): WsArgumentsHost;
   getType<T extends string = string>(): T;
 }
 

@@ -1,4 +1,12 @@
-import type { ExecutionContext, HttpArgumentsHost, Request, Response } from '../common/interfaces.js';
+import type { ExecutionContext, HttpArgumentsHost, Request, Response, RpcArgumentsHost, WsArgumentsHost } from '../common/interfaces.js';
+
+/** What switchToRpc() and switchToWs() give on an HTTP request: nothing, as NestJS's hosts do off their transport. */
+const NO_HOST: RpcArgumentsHost & WsArgumentsHost = {
+  getData: <T>() => undefined as T,
+  getContext: <T>() => undefined as T,
+  getClient: <T>() => undefined as T,
+  getPattern: () => '',
+};
 import type { Type } from '../common/types.js';
 
 /** What guards, interceptors, pipes and filters see of one request. One small object per request. */
@@ -19,6 +27,8 @@ export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost
   getArgByIndex<T = unknown>(index: number): T { return this.getArgs()[index] as T; }
   getType<T extends string = string>(): T { return 'http' as T; }
   switchToHttp(): HttpArgumentsHost { return this; }
+  switchToRpc(): RpcArgumentsHost { return NO_HOST; }
+  switchToWs(): WsArgumentsHost { return NO_HOST; }
   getRequest<T = Request>(): T { return this.request as T; }
   getResponse<T = Response>(): T { return this.response as T; }
   getNext<T = unknown>(): T { return this.next as T; }

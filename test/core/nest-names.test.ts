@@ -155,3 +155,19 @@ test('@Get([...]) declares one route per path; @Optional() on an injected proper
   assert.deepEqual((await call(`${app.getUrl()}/many/b/3`)).body, { id: '3' });
   assert.ok(lines.some((line) => line.includes('/many/b/:id')), 'the logger given to setLogger() hears the route mapping');
 });
+
+test('a shared exception filter may ask for the RPC or WebSocket host: it compiles, and on HTTP they hold nothing', async (t) => {
+  const { Catch: C2 } = await import('streamnest');
+  @C2()
+  class SharedFilter {
+    catch(_exception: unknown, host: import('streamnest').ArgumentsHost) {
+      const ws = host.switchToWs().getClient();
+      const rpc = host.switchToRpc().getData();
+      host.switchToHttp().getResponse().writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ type: host.getType(), ws: ws ?? null, rpc: rpc ?? null }));
+    }
+  }
+  @Controller('shared') class SharedController { @Get() get() { throw new Error('x'); } }
+  const { url, close } = await startApp({ controllers: [SharedController] }, (app) => { app.useGlobalFilters(new SharedFilter()); });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/shared`)).body, { type: 'http', ws: null, rpc: null });
+});
