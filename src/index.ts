@@ -20,6 +20,7 @@ export {
   DiscoveryModule, DiscoveryService, MetadataScanner,
   type DiscoverableDecorator, type DiscoveryOptions, type FilterByInclude, type FilterByMetadataKey, type InstanceWrapper,
 } from './di/discovery.js';
+export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
 export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';

@@ -5,11 +5,12 @@ import { Errors } from '../errors.js';
 import { isForwardReference } from '../common/forward-ref.js';
 import { Scope } from '../common/scope.js';
 import { INQUIRER, REQUEST } from '../common/tokens.js';
-import { tokenName, type InjectionToken, type Type } from '../common/types.js';
-import type { ModuleNode, ProviderDefinition } from './module-graph.js';
+import { tokenName, type DynamicModule, type InjectionToken, type Type } from '../common/types.js';
 import { ModuleRef } from './module-ref.js';
 import { requestScopedEnhancer } from './request-scoped-enhancer.js';
 import { DiscoveryService, MetadataScanner, type InstanceWrapper } from './discovery.js';
+import { LazyModuleLoader } from './lazy-module-loader.js';
+import { scanModules, type ModuleNode, type ProviderDefinition } from './module-graph.js';
 import type { ResolutionContext } from './request-context.js';
 
 interface Instance { value: unknown; host: ModuleNode }
@@ -67,17 +68,37 @@ export class Container {
     builtIns.providers.set(HttpAdapterHost, { kind: 'value', token: HttpAdapterHost, useValue: new HttpAdapterHost() });
     builtIns.providers.set(DiscoveryService, { kind: 'value', token: DiscoveryService, useValue: new DiscoveryService(this) });
     builtIns.providers.set(MetadataScanner, { kind: 'value', token: MetadataScanner, useValue: new MetadataScanner() });
-    builtIns.exports = [Reflector, HttpAdapterHost, DiscoveryService, MetadataScanner];
+    builtIns.providers.set(LazyModuleLoader, { kind: 'value', token: LazyModuleLoader, useValue: new LazyModuleLoader(this) });
+    builtIns.exports = [Reflector, HttpAdapterHost, DiscoveryService, MetadataScanner, LazyModuleLoader];
     this.globals.push(builtIns);
   }
 
   /** Creates every provider, controller and module class, deepest modules first. */
   async buildAll(): Promise<void> {
-    for (const module of this.byDepth()) {
+    await this.buildModules(this.byDepth(), true);
+  }
+
+  /**
+   * Adds a module (and what it imports that the application does not have
+   * yet) after start-up, and builds it: LazyModuleLoader. Its controllers are
+   * not built, since no route serves them.
+   */
+  async addModules(root: Type | DynamicModule): Promise<{ root: ModuleNode; added: ModuleNode[] }> {
+    const existing = new Map<unknown, ModuleNode>(this.modules.map((m) => [m.metatype, m]));
+    const added = await scanModules(root, new Map(), existing);
+    this.modules.push(...added);
+    this.globals.push(...added.filter((m) => m.global));
+    await this.buildModules([...added].sort((a, b) => b.depth - a.depth), false);
+    const type = typeof root === 'function' ? root : root.module;
+    return { root: added[0] ?? existing.get(type)!, added };
+  }
+
+  private async buildModules(modules: ModuleNode[], withControllers: boolean): Promise<void> {
+    for (const module of modules) {
       for (const def of module.providers.values()) {
         if (!this.isRequestScoped(def, module)) await this.build(def, module, { path: [] });
       }
-      for (const controller of module.controllers) {
+      for (const controller of withControllers ? module.controllers : []) {
         if (!Reflect.hasOwnMetadata(META.controller, controller)) throw Errors.NOT_A_CONTROLLER(tokenName(controller), module.name);
         const requestScoped = Reflect.getMetadata(META.scope, controller) === Scope.REQUEST || this.classIsRequestScoped(controller, module, new Set());
         const instance = requestScoped ? undefined : (await this.construct(controller, module, { path: [] })).value;

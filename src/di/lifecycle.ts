@@ -7,8 +7,9 @@ type Hook = 'onModuleInit' | 'onApplicationBootstrap' | 'onModuleDestroy' | 'bef
  * deepest modules first on the way up, and in reverse on the way down.
  * Instances of one module run their hook concurrently, as in NestJS.
  */
-export async function callHook(container: Container, hook: Hook, signal?: string): Promise<void> {
-  const modules = container.byDepth();
+export async function callHook(container: Container, hook: Hook, signal?: string, only?: ReadonlySet<unknown>): Promise<void> {
+  // `only`: the modules a lazy load just added, whose hooks run then.
+  const modules = container.byDepth().filter((m) => only === undefined || only.has(m));
   const ordered = hook === 'onModuleInit' || hook === 'onApplicationBootstrap' ? modules : modules.reverse();
   // One call per object, even when aliases or shared values list it in several modules.
   const seen = new Set<unknown>();

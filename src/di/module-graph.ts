@@ -78,8 +78,13 @@ function isDynamicModule(value: unknown): value is DynamicModule {
  * every module with its providers normalised. A static module is one node; each
  * dynamic module object (from `forRoot()`) is a node of its own.
  */
-export async function scanModules(root: Type | DynamicModule, replacements: ModuleReplacements = new Map()): Promise<ModuleNode[]> {
-  const nodes = new Map<unknown, ModuleNode>();
+export async function scanModules(
+  root: Type | DynamicModule,
+  replacements: ModuleReplacements = new Map(),
+  /** Modules an application already has (a lazy load): reused, left as they are, and not returned. */
+  existing: ReadonlyMap<unknown, ModuleNode> = new Map(),
+): Promise<ModuleNode[]> {
+  const nodes = new Map<unknown, ModuleNode>(existing);
   const pendingExports: Array<[ModuleNode, unknown[]]> = [];
 
   async function visit(given: Type | DynamicModule, parent: string, depth: number): Promise<ModuleNode> {
@@ -87,7 +92,7 @@ export async function scanModules(root: Type | DynamicModule, replacements: Modu
     const key = entry;
     const known = nodes.get(key);
     if (known) {
-      if (depth > known.depth) raiseDepth(known, depth);
+      if (depth > known.depth && !existing.has(key)) raiseDepth(known, depth);
       return known;
     }
     const metatype = isDynamicModule(entry) ? entry.module : entry;
@@ -119,7 +124,7 @@ export async function scanModules(root: Type | DynamicModule, replacements: Modu
   }
 
   function raiseDepth(node: ModuleNode, depth: number, seen = new Set<ModuleNode>()) {
-    if (seen.has(node) || node.depth >= depth) return;
+    if (seen.has(node) || node.depth >= depth || existing.has(node.metatype)) return;
     seen.add(node);
     node.depth = depth;
     for (const child of node.imports) raiseDepth(child, depth + 1, seen);
@@ -127,7 +132,8 @@ export async function scanModules(root: Type | DynamicModule, replacements: Modu
 
   await visit(root, 'the root', 0);
   for (const [node, exports] of pendingExports) node.exports = exports.map((e) => resolveExport(node, e));
-  return [...nodes.values()];
+  const had = new Set(existing.values());
+  return [...nodes.values()].filter((node) => !had.has(node));
 
   function resolveExport(node: ModuleNode, declared: unknown): InjectionToken | ModuleNode {
     // A provider object may be exported as such ({ provide, useValue }): it stands for its token.

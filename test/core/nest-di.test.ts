@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DiscoveryModule, DiscoveryService, MetadataScanner,
+  DiscoveryModule, DiscoveryService, MetadataScanner, LazyModuleLoader,
   APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Catch, Controller, ContextIdFactory, ForbiddenException, Get, Inject,
   Injectable, Module, ModuleRef, NestFactory, Param, REQUEST, Scope, UseGuards, UseInterceptors, UsePipes, UseFilters,
   type ArgumentsHost, type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type NestInterceptor,
@@ -319,5 +319,25 @@ test('DiscoveryService and MetadataScanner: a library finds the providers and me
   const discovery = context.get(DiscoveryService);
   assert.deepEqual(discovery.getControllers().map((w) => w.name), ['FoundController']);
   assert.ok(discovery.getProviders().some((w) => w.metatype === Plain && w.instance instanceof Plain && w.isDependencyTreeStatic()));
+  await context.close();
+});
+
+test('LazyModuleLoader loads a module after start-up: its providers see global and already-loaded modules, hooks run, a second load is the same', async () => {
+  const { Global } = await import('streamnest');
+  const calls: string[] = [];
+  @Injectable() class Shared { readonly id = Math.random(); }
+  @Global() @Module({ providers: [Shared], exports: [Shared] }) class SharedModule {}
+  @Injectable() class Heavy { constructor(readonly shared: Shared) {} onModuleInit() { calls.push('heavy init'); } }
+  @Module({ providers: [Heavy], exports: [Heavy] }) class HeavyModule {}
+  @Injectable() class Loader { constructor(readonly lazy: LazyModuleLoader) {} }
+  @Module({ imports: [SharedModule], providers: [Loader] }) class Root {}
+  const context = await NestFactory.createApplicationContext(Root, { logger: false });
+  const loader = context.get(Loader).lazy;
+  const ref = await loader.load(() => Promise.resolve(HeavyModule));
+  const heavy = ref.get(Heavy);
+  assert.equal(heavy.shared, context.get(Shared), 'the global provider is shared, not built again');
+  assert.deepEqual(calls, ['heavy init']);
+  assert.equal((await loader.load(() => HeavyModule)).get(Heavy), heavy);
+  assert.deepEqual(calls, ['heavy init'], 'a second load builds nothing');
   await context.close();
 });
