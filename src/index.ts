@@ -22,12 +22,15 @@ export {
 } from './di/discovery.js';
 export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
-export { Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, type RouteDefinition } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator } from './common/param.decorators.js';
-export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer } from './common/enhancer.decorators.js';
+export {
+  Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, RequestMapping,
+  type RouteDefinition, type RequestMappingMetadata, type HttpRedirectResponse,
+} from './common/route.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
+export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer, type CustomDecorator } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
-export { Logger, ConsoleLogger, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
+export { Logger, ConsoleLogger, LOG_LEVELS, filterLogLevels, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
 export { StreamnestError, Errors } from './errors.js';
@@ -39,7 +42,8 @@ export type { ReflectableDecorator, CreateDecoratorOptions } from './common/refl
 export type { ParseIntPipeOptions } from './common/pipes/parse-int.pipe.js';
 export { ParseFloatPipe, type ParseFloatPipeOptions } from './common/pipes/parse-float.pipe.js';
 export { ParseBoolPipe, type ParseBoolPipeOptions } from './common/pipes/parse-bool.pipe.js';
-export { ParseArrayPipe, type ParseArrayOptions } from './common/pipes/parse-array.pipe.js';
+export { ParseArrayPipe, type ParseArrayOptions, type ParseArrayPipeOptions } from './common/pipes/parse-array.pipe.js';
+export { ParseDatePipe, type ParseDatePipeOptions } from './common/pipes/parse-date.pipe.js';
 export { ParseUUIDPipe, type ParseUUIDPipeOptions } from './common/pipes/parse-uuid.pipe.js';
 export { ParseEnumPipe, type ParseEnumPipeOptions } from './common/pipes/parse-enum.pipe.js';
 export { DefaultValuePipe } from './common/pipes/default-value.pipe.js';
@@ -69,7 +73,7 @@ export {
   type ConfigurableModuleCls, type ConfigurableModuleHost, type ConfigurableModuleOptionsFactory,
 } from './common/configurable-module-builder.js';
 
-export { NestFactory } from './platform/nest-factory.js';
+export { NestFactory, type IEntryNestModule } from './platform/nest-factory.js';
 export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
 export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
@@ -81,6 +85,7 @@ export type { GlobalPrefixOptions } from './http/global-prefix.js';
 export { RouterModule, ROUTES, type RouteTree, type Routes } from './http/router-module.js';
 
 export { Sse } from './sse/sse.decorator.js';
+export { SseSignal, SSE_ABORT_CONTROLLER } from './sse/sse-signal.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
 export type { SSEMessageEvent, MessageEvent } from './sse/message-event.js';
 export { LastEventId, readLastEventId } from './sse/last-event-id.js';

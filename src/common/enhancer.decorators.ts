@@ -35,6 +35,9 @@ export function Catch(...types: Type[]): ClassDecorator {
   };
 }
 
+/** What SetMetadata() returns: a decorator for a class or a method, carrying its key. */
+export type CustomDecorator<TKey = string> = MethodDecorator & ClassDecorator & { KEY: TKey };
+
 /** Attaches custom metadata to a class or a handler, for guards and interceptors to read with `Reflector`. */
 export function SetMetadata<V = unknown>(key: string | symbol, value: V) {
   // As in NestJS, handler metadata lives on the handler function itself, so

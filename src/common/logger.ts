@@ -1,7 +1,28 @@
 /** A small levelled logger, in the shape of NestJS's, that the app can silence or replace. */
 import { printable } from './describe.js';
+import { Errors } from '../errors.js';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+/** Every level, from the most talkative to the most severe, as NestJS lists them. */
+export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Levels from a setting such as an environment variable, as NestJS reads it:
+ * `'>warn'` (above warn), `'>=warn'` (warn and above), `'log,error'` (those),
+ * `'error'` (that one); anything else gives every level.
+ */
+export function filterLogLevels(setting = ''): LogLevel[] {
+  const text = setting.replaceAll(' ', '').toLowerCase();
+  const isLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
+  if (text.startsWith('>')) {
+    const inclusive = text[1] === '=';
+    const from = LOG_LEVELS.indexOf(text.slice(inclusive ? 2 : 1) as LogLevel);
+    if (from === -1) throw Errors.INVALID_ARGUMENT('filterLogLevels()', `after > or >=, a log level (${LOG_LEVELS.join(', ')})`, JSON.stringify(setting));
+    return LOG_LEVELS.slice(inclusive ? from : from + 1);
+  }
+  if (text.includes(',')) return text.split(',').filter(isLevel);
+  return isLevel(text) ? [text] : [...LOG_LEVELS];
+}
 
 export interface LoggerService {
   log(message: unknown, context?: string): void;

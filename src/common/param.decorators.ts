@@ -4,6 +4,12 @@ import type { ExecutionContext, PipeTransform, Request as RequestType, Response 
 
 export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'next' | 'ip' | 'custom';
 
+/** What a parameter decorator's `data` may be, as NestJS types it. */
+export type ParamData = object | string | number;
+
+/** The options of @Res(), as NestJS names them. */
+export interface ResponseDecoratorOptions { passthrough: boolean }
+
 /** One decorated handler parameter, as recorded at decoration time. */
 export interface ParamDefinition {
   index: number;

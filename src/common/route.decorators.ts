@@ -1,5 +1,7 @@
 import { META, appendMetadata } from './metadata-keys.js';
+import { Errors } from '../errors.js';
 import type { HttpMethod } from './types.js';
+import { RequestMethod } from './request-method.js';
 
 /** One route declared on a controller method. `ALL` answers every method. */
 export interface RouteDefinition {
@@ -44,3 +46,23 @@ export interface RedirectOptions { url: string; statusCode: number }
 export function Redirect(url = '', statusCode = 302): MethodDecorator {
   return (target, key) => Reflect.defineMetadata(META.redirect, { url, statusCode }, target, key);
 }
+
+/** NestJS's options of @RequestMapping(). */
+export interface RequestMappingMetadata { path?: string | string[]; method?: RequestMethod }
+
+const MAPPABLE: Partial<Record<RequestMethod, RouteDefinition['method']>> = {
+  [RequestMethod.GET]: 'GET', [RequestMethod.POST]: 'POST', [RequestMethod.PUT]: 'PUT', [RequestMethod.DELETE]: 'DELETE',
+  [RequestMethod.PATCH]: 'PATCH', [RequestMethod.ALL]: 'ALL', [RequestMethod.OPTIONS]: 'OPTIONS', [RequestMethod.HEAD]: 'HEAD',
+};
+
+/** A route by path and method, as NestJS's @RequestMapping() (GET when no method is given). */
+export function RequestMapping(metadata: RequestMappingMetadata = {}): MethodDecorator {
+  const method = MAPPABLE[metadata.method ?? RequestMethod.GET];
+  if (method === undefined) {
+    throw Errors.INVALID_ARGUMENT('@RequestMapping()', 'a method the router serves (GET, POST, PUT, DELETE, PATCH, ALL, OPTIONS or HEAD)', RequestMethod[metadata.method!] ?? String(metadata.method));
+  }
+  return route(method)(metadata.path ?? '');
+}
+
+/** What a @Redirect() handler may return to change the target, as NestJS names it. */
+export interface HttpRedirectResponse { url: string; statusCode: number }

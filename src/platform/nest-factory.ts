@@ -12,6 +12,9 @@ export async function createContainer(root: Type | DynamicModule): Promise<Conta
   return container;
 }
 
+/** What NestFactory.create() takes as its module, as NestJS names it. */
+export type IEntryNestModule = Type | DynamicModule | Promise<DynamicModule>;
+
 export const NestFactory = {
   /** Creates an application from its root module. Call `listen()` on the result. */
   /**

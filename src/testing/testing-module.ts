@@ -10,6 +10,15 @@ import { NestApplicationContext } from '../platform/application-context.js';
 /** A provider definition before it is given its token. */
 type Replacement = ProviderDefinition extends infer D ? (D extends unknown ? Omit<D, 'token'> : never) : never;
 
+/** What useMocker() is given, as NestJS names it. */
+export type MockFactory = (token?: InjectionToken) => any;
+
+/** The options of overrideProvider().useFactory(), as NestJS names them. */
+export interface OverrideByFactoryOptions { factory: (...args: any[]) => any; inject?: InjectionToken[] }
+
+/** Accepted by Test.createTestingModule() for NestJS compatibility: modules are told apart by reference here. */
+export interface TestingModuleOptions { moduleIdGeneratorAlgorithm?: 'deep-hash' | 'reference' }
+
 /** As in NestJS, a replacement need not have the replaced class's type: a partial mock is the usual case. */
 export interface OverrideBy {
   useValue(value: any): TestingModuleBuilder;
@@ -118,7 +127,7 @@ export class TestingModule extends NestApplicationContext {
 
 
 export const Test = {
-  createTestingModule(metadata: ModuleMetadata): TestingModuleBuilder {
+  createTestingModule(metadata: ModuleMetadata, _options?: TestingModuleOptions): TestingModuleBuilder {
     return new TestingModuleBuilder(metadata);
   },
 };

@@ -18,6 +18,9 @@ export interface ParseArrayOptions extends Omit<ValidationPipeOptions, 'transfor
   stopAtFirstError?: boolean;
 }
 
+/** NestJS 11's name for ParseArrayOptions. */
+export type ParseArrayPipeOptions = ParseArrayOptions;
+
 /**
  * Turns `'1,2,3'` (or an array) into an array, as NestJS's ParseArrayPipe, and
  * with `items` converts and checks each item: `Number` → `'[0] item must be a number'`,

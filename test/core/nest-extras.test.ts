@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Observable } from 'rxjs';
+import {
+  Controller, Get, ParseDatePipe, Query, RequestMapping, RequestMethod, Sse, SseSignal, filterLogLevels, LOG_LEVELS,
+  type MessageEvent, type StreamnestError,
+} from 'streamnest';
+import { startApp } from '../support/app.js';
+import { call, eventually } from './support.js';
+import { openSse } from '../support/sse-reader.js';
+
+const signals: AbortSignal[] = [];
+
+@Controller('extras')
+class ExtrasController {
+  @Get('date') date(@Query('at', ParseDatePipe) at: Date) { return { iso: at.toISOString() }; }
+  @Get('maybe') maybe(@Query('at', new ParseDatePipe({ optional: true, default: () => new Date(0) })) at: Date) { return { iso: at.toISOString() }; }
+  @RequestMapping({ path: 'mapped', method: RequestMethod.POST }) mapped() { return 'mapped'; }
+  @RequestMapping({ path: 'default' }) byDefault() { return 'GET by default'; }
+  @Sse('signal') signal(@SseSignal() signal: AbortSignal): Observable<MessageEvent> {
+    signals.push(signal);
+    return new Observable<MessageEvent>((subscriber) => { subscriber.next({ data: 'hi' }); });
+  }
+}
+
+test('ParseDatePipe: a date or a timestamp becomes a Date; missing or invalid is a 400 with NestJS\'s message; optional gives the default', async (t) => {
+  const { url, close } = await startApp({ controllers: [ExtrasController] });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/extras/date?at=2026-11-27T06:00:00Z`)).body, { iso: '2026-11-27T06:00:00.000Z' });
+  const missing = await call(`${url}/extras/date`);
+  assert.equal(missing.status, 400);
+  assert.equal(missing.body.message, 'Validation failed (no Date provided)');
+  const invalid = await call(`${url}/extras/date?at=yesterday`);
+  assert.equal(invalid.body.message, 'Validation failed (invalid date format)');
+  assert.deepEqual((await call(`${url}/extras/maybe`)).body, { iso: '1970-01-01T00:00:00.000Z' });
+});
+
+test('@RequestMapping({ path, method }); a method the router does not serve is refused where it is declared', async (t) => {
+  const { url, close } = await startApp({ controllers: [ExtrasController] });
+  t.after(close);
+  assert.equal((await call(`${url}/extras/mapped`, { method: 'POST' })).text, 'mapped');
+  assert.equal((await call(`${url}/extras/default`)).text, 'GET by default');
+  assert.throws(() => RequestMapping({ path: 'x', method: RequestMethod.PROPFIND }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ARGUMENT' && /PROPFIND/.test(error.message));
+});
+
+test('@SseSignal() aborts when the client goes away', async (t) => {
+  const { url, close } = await startApp({ controllers: [ExtrasController] });
+  t.after(close);
+  const stream = await openSse(`${url}/extras/signal`);
+  await stream.waitFor((text) => text.includes('data: hi'));
+  const signal = signals.at(-1)!;
+  assert.equal(signal.aborted, false);
+  stream.close();
+  await eventually(() => signal.aborted, 'the signal to abort');
+});
+
+test('filterLogLevels and LOG_LEVELS, as NestJS reads a level setting', () => {
+  assert.deepEqual([...LOG_LEVELS], ['verbose', 'debug', 'log', 'warn', 'error', 'fatal']);
+  assert.deepEqual(filterLogLevels('>warn'), ['error', 'fatal']);
+  assert.deepEqual(filterLogLevels('>=warn'), ['warn', 'error', 'fatal']);
+  assert.deepEqual(filterLogLevels('log, ERROR, nonsense'), ['log', 'error']);
+  assert.deepEqual(filterLogLevels('debug'), ['debug']);
+  assert.deepEqual(filterLogLevels(''), [...LOG_LEVELS]);
+  assert.throws(() => filterLogLevels('>loud'), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ARGUMENT');
+});
