@@ -14,7 +14,7 @@ export { ShutdownSignal } from './common/shutdown-signal.js';
 export { Scope, type ScopeOptions } from './common/scope.js';
 export { forwardRef, type ForwardReference } from './common/forward-ref.js';
 export { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, APP_FILTER, REQUEST, INQUIRER } from './common/tokens.js';
-export { ModuleRef, type ModuleRefGetOptions, type ModuleRefGetOptions as ModuleRefGetOrResolveOpts } from './di/module-ref.js';
+export { ModuleRef, type IntrospectionResult, type ModuleRefGetOptions, type ModuleRefGetOptions as ModuleRefGetOrResolveOpts } from './di/module-ref.js';
 export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
 export {
   DiscoveryModule, DiscoveryService, MetadataScanner,
@@ -26,7 +26,7 @@ export {
   Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, RequestMapping,
   type RouteDefinition, type RequestMappingMetadata, type HttpRedirectResponse,
 } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer, type CustomDecorator } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';

@@ -75,12 +75,32 @@ export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: []
  * Makes a parameter decorator of your own: `factory(data, ctx)` computes the value
  * once per request; pipes given at the use site then apply to it.
  */
-export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ctx: ExecutionContext) => R) {
-  return (data?: D | Enhancer<PipeTransform>, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
+export function createParamDecorator<D = any, R = unknown>(factory: (data: D, ctx: ExecutionContext) => R, enhancers: ParamDecoratorEnhancer[] = []) {
+  return (data?: D | Enhancer<PipeTransform>, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator => {
     // As in NestJS, a pipe given first (`@User(new ValidationPipe())`) is a pipe, not the data.
-    isPipe(data)
+    const recorded = isPipe(data)
       ? record({ kind: 'custom', data: undefined, pipes: [data, ...pipes], factory })
       : record({ kind: 'custom', data: data as any, pipes, factory });
+    if (enhancers.length === 0) return recorded;
+    return (target, property, index) => {
+      recorded(target, property, index);
+      for (const enhance of enhancers) enhance(target, property, index);
+    };
+  };
+}
+
+/** More parameter decorators a custom decorator applies where it is used (Swagger's, say), as in NestJS. */
+export type ParamDecoratorEnhancer = ParameterDecorator;
+
+/**
+ * Applies parameter decorators to a method's parameters by position, for
+ * plain JavaScript without parameter decorators: `@Bind(Req(), Param('id'))`.
+ */
+export function Bind(...decorators: ParameterDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    decorators.forEach((decorate, index) => decorate(target, key, index));
+    return descriptor;
+  };
 }
 
 /** A pipe instance (with `transform`) or a pipe class (whose prototype has it). */

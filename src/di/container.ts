@@ -267,6 +267,14 @@ export class Container {
     return override ? [override, module] : this.lookup(type, module);
   }
 
+  /** A visible provider's scope: REQUEST also when it only depends on something request-scoped. */
+  scopeOf(token: InjectionToken, module: ModuleNode): Scope {
+    const found = this.lookup(token, module) ?? this.findAnywhere(token);
+    if (!found) throw Errors.NOT_INJECTABLE(tokenName(token));
+    if (found[0].scope === Scope.TRANSIENT) return Scope.TRANSIENT;
+    return this.isRequestScoped(found[0], found[1]) ? Scope.REQUEST : Scope.DEFAULT;
+  }
+
   /** True when a provider must be built per request: it is request-scoped, or something it needs is. */
   isRequestScoped(def: ProviderDefinition, host: ModuleNode, seen = new Set<ProviderDefinition>()): boolean {
     const known = this.requestScoped.get(def);

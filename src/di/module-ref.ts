@@ -1,7 +1,11 @@
 import type { InjectionToken, Type } from '../common/types.js';
+import type { Scope } from '../common/scope.js';
 import type { Container } from './container.js';
 import type { ModuleNode } from './module-graph.js';
 import { asResolutionContext, type ContextId } from './request-context.js';
+
+/** What ModuleRef.introspect() tells of a provider. */
+export interface IntrospectionResult { scope: Scope }
 
 export interface ModuleRefGetOptions {
   /** true (the default): only what the module itself can see; false: anywhere in the application. */
@@ -28,6 +32,11 @@ export class ModuleRef {
   /** A new instance of `type`, its constructor dependencies resolved in this module. Not registered anywhere. */
   create<T = any>(type: Type<T>, contextId?: ContextId): Promise<T> {
     return this.container.instantiate(type, this.module, contextId === undefined ? undefined : asResolutionContext(contextId)) as Promise<T>;
+  }
+
+  /** How `token` is scoped, as NestJS's introspect(). */
+  introspect<T = any>(token: InjectionToken<T>): IntrospectionResult {
+    return { scope: this.container.scopeOf(token, this.module) };
   }
 
   /** Ties `request` to `contextId`, so REQUEST resolves to it there. */

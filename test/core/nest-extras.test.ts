@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Observable } from 'rxjs';
 import {
-  Controller, Get, ParseDatePipe, Query, RequestMapping, RequestMethod, Sse, SseSignal, filterLogLevels, LOG_LEVELS,
+  ModuleRef, Controller, Get, ParseDatePipe, Query, RequestMapping, RequestMethod, Sse, SseSignal, filterLogLevels, LOG_LEVELS,
   type MessageEvent, type StreamnestError,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
@@ -62,4 +62,30 @@ test('filterLogLevels and LOG_LEVELS, as NestJS reads a level setting', () => {
   assert.deepEqual(filterLogLevels('debug'), ['debug']);
   assert.deepEqual(filterLogLevels(''), [...LOG_LEVELS]);
   assert.throws(() => filterLogLevels('>loud'), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ARGUMENT');
+});
+
+test('@Bind() applies parameter decorators by position; a custom decorator applies its enhancers; ModuleRef.introspect() tells a scope', async (t) => {
+  const { Bind, Param, Req, createParamDecorator, Injectable, Scope, Module, NestFactory, REQUEST, Inject } = await import('streamnest');
+  const marked: number[] = [];
+  const Marked = createParamDecorator((_d: unknown, ctx) => ctx.switchToHttp().getRequest().url, [(_t, _k, index) => { marked.push(index); }]);
+  class BoundController {
+    show(req: { url: string }, id: string, url: string) { return { url: req.url, id, marked: url }; }
+  }
+  Bind(Req(), Param('id'), Marked())(BoundController.prototype, 'show', Object.getOwnPropertyDescriptor(BoundController.prototype, 'show')!);
+  Get(':id')(BoundController.prototype, 'show', Object.getOwnPropertyDescriptor(BoundController.prototype, 'show')!);
+  Controller('bound')(BoundController);
+  assert.deepEqual(marked, [2]);
+  const { url, close } = await startApp({ controllers: [BoundController] });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/bound/7`)).body, { url: '/bound/7', id: '7', marked: '/bound/7' });
+
+  @Injectable() class Plain {}
+  @Injectable({ scope: Scope.TRANSIENT }) class Each {}
+  @Injectable() class PerRequest { constructor(@Inject(REQUEST) readonly req: unknown) {} }
+  @Injectable() class Asker { constructor(readonly moduleRef: ModuleRef) {} }
+  @Module({ providers: [Plain, Each, PerRequest, Asker] }) class M {}
+  const context = await NestFactory.createApplicationContext(M, { logger: false });
+  const ref = context.get(Asker).moduleRef;
+  assert.deepEqual([Plain, Each, PerRequest].map((token) => ref.introspect(token).scope), [Scope.DEFAULT, Scope.TRANSIENT, Scope.REQUEST]);
+  await context.close();
 });
