@@ -190,6 +190,26 @@ export class Container {
     throw Errors.NOT_INJECTABLE(tokenName(token));
   }
 
+  /** Every built provider declared for `token`, visible from `module` (or anywhere): `{ each: true }`. */
+  getEach<T>(token: InjectionToken<T>, module?: ModuleNode): T[] {
+    return this.declarations(token, module).flatMap(([def]) => this.built.has(def) ? [this.built.get(def)!.value as T] : []);
+  }
+
+  /** Every provider declared for `token`, in a context (scoped ones made there). */
+  async resolveEach<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T[]> {
+    const found = [];
+    for (const [def, host] of this.declarations(token, module)) {
+      found.push((def.scope === Scope.TRANSIENT ? await this.create(def, host, { path: [def], context }) : await this.build(def, host, { path: [], context })).value as T);
+    }
+    return found;
+  }
+
+  /** Where `token` is declared: in `module`, what it imports and the globals; or, without one, in every module. */
+  private declarations(token: InjectionToken, module?: ModuleNode): Array<[ProviderDefinition, ModuleNode]> {
+    const pool = module ? [module, ...module.imports, ...this.globals] : [...this.modules, ...this.globals];
+    return [...new Set(pool)].flatMap((m) => [...m.providers.values()].filter((def) => def.token === token).map((def) => [def, m] as [ProviderDefinition, ModuleNode]));
+  }
+
   /** A provider in a context: a new instance for transient and request-scoped ones, the singleton otherwise. */
   async resolveScoped<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T> {
     const found = module ? this.lookup(token, module) : this.findAnywhere(token);

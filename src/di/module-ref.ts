@@ -10,6 +10,8 @@ export interface IntrospectionResult { scope: Scope }
 export interface ModuleRefGetOptions {
   /** true (the default): only what the module itself can see; false: anywhere in the application. */
   strict?: boolean;
+  /** Every provider declared for the token (an array), not only the first: `{ each: true }`, as in NestJS. */
+  each?: boolean;
 }
 
 /**
@@ -20,13 +22,20 @@ export interface ModuleRefGetOptions {
 export class ModuleRef {
   constructor(private readonly container: Container, private readonly module: ModuleNode) {}
 
-  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions = {}): T {
-    return this.container.get(token, options.strict === false ? undefined : this.module);
+  get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T;
+  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions & { each: true }): T[];
+  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions = {}): T | T[] {
+    const module = options.strict === false ? undefined : this.module;
+    return options.each === true ? this.container.getEach(token, module) : this.container.get(token, module);
   }
 
   /** A scoped (request or transient) provider's instance for `contextId` (a new context when none); a singleton as it is. */
-  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options: ModuleRefGetOptions = {}): Promise<T> {
-    return this.container.resolveScoped(token, options.strict === false ? undefined : this.module, asResolutionContext(contextId));
+  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options?: ModuleRefGetOptions & { each?: false }): Promise<T>;
+  resolve<T = any>(token: InjectionToken<T>, contextId: ContextId | undefined, options: ModuleRefGetOptions & { each: true }): Promise<T[]>;
+  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options: ModuleRefGetOptions = {}): Promise<T | T[]> {
+    const module = options.strict === false ? undefined : this.module;
+    const context = asResolutionContext(contextId);
+    return options.each === true ? this.container.resolveEach(token, module, context) : this.container.resolveScoped(token, module, context);
   }
 
   /** A new instance of `type`, its constructor dependencies resolved in this module. Not registered anywhere. */

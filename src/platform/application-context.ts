@@ -5,7 +5,7 @@ import type { DynamicModule, InjectionToken, Type } from '../common/types.js';
 import type { Container } from '../di/container.js';
 import { callHook } from '../di/lifecycle.js';
 import type { ModuleRefGetOptions } from '../di/module-ref.js';
-import { asResolutionContext, type ContextId } from '../di/request-context.js';
+import type { ContextId } from '../di/request-context.js';
 import { guardFatalErrors } from './fatal-errors.js';
 
 const DEFAULT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -37,28 +37,34 @@ export class NestApplicationContext {
   /** Between the two init hooks: where an HTTP application builds its routes. */
   protected async afterModuleInit(): Promise<void> {}
 
-  /** A provider or controller by token: anywhere (the default, as in NestJS), or with `strict`, in the root module only. */
-  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions = {}): T {
-    return this.container.get(token, options.strict === true ? this.container.root : undefined);
+  /** A provider or controller by token: anywhere (the default, as in NestJS), or with `strict`, in the root module only; `each` gives every one. */
+  get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T;
+  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions & { each: true }): T[];
+  get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions = {}): T | T[] {
+    return this.rootRef().get(token, { strict: options.strict === true, each: options.each } as ModuleRefGetOptions & { each: true });
   }
 
   /** A scoped (request or transient) provider's instance in `contextId` (a new context when none); a singleton as it is. */
-  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options: ModuleRefGetOptions = {}): Promise<T> {
-    return this.container.resolveScoped(token, options.strict === true ? this.container.root : undefined, asResolutionContext(contextId));
+  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options?: ModuleRefGetOptions & { each?: false }): Promise<T>;
+  resolve<T = any>(token: InjectionToken<T>, contextId: ContextId | undefined, options: ModuleRefGetOptions & { each: true }): Promise<T[]>;
+  resolve<T = any>(token: InjectionToken<T>, contextId?: ContextId, options: ModuleRefGetOptions = {}): Promise<T | T[]> {
+    return this.rootRef().resolve(token, contextId, { strict: options.strict === true, each: options.each } as ModuleRefGetOptions & { each: true });
   }
 
   /** Ties `request` to `contextId`, so REQUEST resolves to it there. */
   registerRequestByContextId<T extends object = any>(request: T, contextId: ContextId): void {
-    this.container.moduleRef(this.container.root).registerRequestByContextId(request, contextId);
+    this.rootRef().registerRequestByContextId(request, contextId);
   }
 
+  private rootRef() { return this.container.moduleRef(this.container.root); }
+
   /** The view from one module: `app.select(CatsModule).get(CatsService, { strict: true })`. */
-  select(module: Type | DynamicModule): { get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions): T } {
+  select(module: Type | DynamicModule): { get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T } {
     const type = typeof module === 'function' ? module : module.module;
     const node = this.container.modules.find((m) => m.metatype === type);
     if (!node) throw Errors.UNKNOWN_MODULE(type?.name ?? String(type));
     const ref = this.container.moduleRef(node);
-    return { get: (token, options = { strict: true }) => ref.get(token, options) };
+    return { get: (token, options = { strict: true }) => ref.get(token, { ...options, each: false }) };
   }
 
   /** Replaces the logger, as `logger` in the options would have. */

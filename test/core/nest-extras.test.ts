@@ -89,3 +89,16 @@ test('@Bind() applies parameter decorators by position; a custom decorator appli
   assert.deepEqual([Plain, Each, PerRequest].map((token) => ref.introspect(token).scope), [Scope.DEFAULT, Scope.TRANSIENT, Scope.REQUEST]);
   await context.close();
 });
+
+test('get() and resolve() with { each: true } give every provider declared for a token', async () => {
+  const { Module, NestFactory, Injectable } = await import('streamnest');
+  @Injectable() class Holder { constructor(readonly moduleRef: ModuleRef) {} }
+  @Module({ providers: [{ provide: 'PLUGIN', useValue: 'inner' }], exports: ['PLUGIN'] }) class Inner {}
+  @Module({ imports: [Inner], providers: [{ provide: 'PLUGIN', useValue: 'outer' }, Holder] }) class Outer {}
+  const context = await NestFactory.createApplicationContext(Outer, { logger: false });
+  assert.deepEqual(context.get('PLUGIN', { each: true }).sort(), ['inner', 'outer']);
+  assert.deepEqual((await context.resolve<string>('PLUGIN', undefined, { each: true })).sort(), ['inner', 'outer']);
+  assert.deepEqual(context.get(Holder).moduleRef.get('PLUGIN', { each: true }).sort(), ['inner', 'outer']);
+  assert.equal(context.get(Holder).moduleRef.get('PLUGIN'), 'outer', 'without each, the module\'s own');
+  await context.close();
+});
