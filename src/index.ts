@@ -23,7 +23,8 @@ export {
 export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export {
-  Get, Post, Put, Patch, Delete, Head, Options, All, HttpCode, Header, Redirect, RequestMapping,
+  Get, Post, Put, Patch, Delete, Head, Options, All, Search, Propfind, Proppatch, Mkcol, Copy, Move, Lock, Unlock, QueryMethod,
+  HttpCode, Header, Redirect, RequestMapping,
   type RouteDefinition, type RequestMappingMetadata, type HttpRedirectResponse,
 } from './common/route.decorators.js';
 export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';

@@ -26,6 +26,16 @@ export const Delete = route('DELETE');
 export const Head = route('HEAD');
 export const Options = route('OPTIONS');
 export const All = route('ALL');
+export const Search = route('SEARCH');
+export const Propfind = route('PROPFIND');
+export const Proppatch = route('PROPPATCH');
+export const Mkcol = route('MKCOL');
+export const Copy = route('COPY');
+export const Move = route('MOVE');
+export const Lock = route('LOCK');
+export const Unlock = route('UNLOCK');
+/** The QUERY method (a GET with a body); NestJS's name, since `@Query()` reads the query string. */
+export const QueryMethod = route('QUERY');
 
 /** Sets the status code of a successful response. */
 export function HttpCode(status: number): MethodDecorator {
@@ -53,14 +63,14 @@ export interface RequestMappingMetadata { path?: string | string[]; method?: Req
 const MAPPABLE: Partial<Record<RequestMethod, RouteDefinition['method']>> = {
   [RequestMethod.GET]: 'GET', [RequestMethod.POST]: 'POST', [RequestMethod.PUT]: 'PUT', [RequestMethod.DELETE]: 'DELETE',
   [RequestMethod.PATCH]: 'PATCH', [RequestMethod.ALL]: 'ALL', [RequestMethod.OPTIONS]: 'OPTIONS', [RequestMethod.HEAD]: 'HEAD',
+  [RequestMethod.SEARCH]: 'SEARCH', [RequestMethod.PROPFIND]: 'PROPFIND', [RequestMethod.PROPPATCH]: 'PROPPATCH', [RequestMethod.MKCOL]: 'MKCOL',
+  [RequestMethod.COPY]: 'COPY', [RequestMethod.MOVE]: 'MOVE', [RequestMethod.LOCK]: 'LOCK', [RequestMethod.UNLOCK]: 'UNLOCK', [RequestMethod.QUERY]: 'QUERY',
 };
 
 /** A route by path and method, as NestJS's @RequestMapping() (GET when no method is given). */
 export function RequestMapping(metadata: RequestMappingMetadata = {}): MethodDecorator {
   const method = MAPPABLE[metadata.method ?? RequestMethod.GET];
-  if (method === undefined) {
-    throw Errors.INVALID_ARGUMENT('@RequestMapping()', 'a method the router serves (GET, POST, PUT, DELETE, PATCH, ALL, OPTIONS or HEAD)', RequestMethod[metadata.method!] ?? String(metadata.method));
-  }
+  if (method === undefined) throw Errors.INVALID_ARGUMENT('@RequestMapping()', 'a RequestMethod', String(metadata.method));
   return route(method)(metadata.path ?? '');
 }
 

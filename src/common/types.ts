@@ -33,7 +33,9 @@ export interface ModuleMetadata {
   exports?: Array<InjectionToken | DynamicModule | Provider | ForwardReference>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+  // WebDAV's and QUERY, which NestJS has decorators for.
+  | 'SEARCH' | 'PROPFIND' | 'PROPPATCH' | 'MKCOL' | 'COPY' | 'MOVE' | 'LOCK' | 'UNLOCK' | 'QUERY';
 
 /** A readable name for a token, for error messages and logs. */
 export function tokenName(token: unknown): string {

@@ -23,6 +23,8 @@ export function joinPath(...parts: string[]): string {
 export class Router {
   private readonly tree = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
   private readonly owners = new Map<string, string>();
+  /** Every method some route answers, in the order first registered: what a 405's Allow can list. */
+  private readonly methods = new Set<HttpMethod>();
   /** The app's global filters, which see 404s and 405s too, as in NestJS. */
   private fallbackFilters: readonly BoundFilter[] = [];
 
@@ -37,13 +39,16 @@ export class Router {
     const first = this.owners.get(key);
     if (first) throw Errors.ROUTE_CONFLICT(method, path, first, owner);
     try {
-      if (version === undefined) this.tree.on(method, path, handler as any);
-      else this.tree.on(method, path, { constraints: { version } }, handler as any);
+      // find-my-way routes every method Node parses; its types leave out QUERY.
+      const verb = method as FindMyWay.HTTPMethod;
+      if (version === undefined) this.tree.on(verb, path, handler as any);
+      else this.tree.on(verb, path, { constraints: { version } }, handler as any);
     } catch (error) {
       // find-my-way also refuses routes that differ only in parameter names.
       throw Errors.ROUTE_CONFLICT(method, path, this.similar(method, path) ?? 'another route', `${owner} (${(error as Error).message})`);
     }
     this.owners.set(key, owner);
+    this.methods.add(method);
   }
 
   has(method: HttpMethod, path: string, version?: VersionKey): boolean {
@@ -66,7 +71,7 @@ export class Router {
         this.fail(req, res, error); // a custom extractor that throws
         return;
       }
-      const found = this.tree.find(req.method as HttpMethod, req.url ?? '/', constraints as any);
+      const found = this.tree.find(req.method as FindMyWay.HTTPMethod, req.url ?? '/', constraints as any);
       if (found) {
         (found.handler as unknown as RouteHandler)(req, res, found.params, found.searchParams as Record<string, string | string[]>);
         return;
@@ -80,7 +85,7 @@ export class Router {
 
   /** Finds and runs the route for a request, or answers 404/405. */
   dispatch(req: Request, res: Response): void {
-    const found = this.tree.find(req.method as HttpMethod, req.url ?? '/');
+    const found = this.tree.find(req.method as FindMyWay.HTTPMethod, req.url ?? '/');
     if (found) {
       (found.handler as unknown as RouteHandler)(req, res, found.params, found.searchParams as Record<string, string | string[]>);
       return;
@@ -91,7 +96,7 @@ export class Router {
   private notFound(req: Request, res: Response): void {
     const url = req.url ?? '/';
     const constraints = this.constraintsOf === undefined ? undefined : safely(() => this.constraintsOf!(req));
-    const allowed = this.options.methodNotAllowed ? ROUTABLE_METHODS.filter((m) => m !== req.method && this.tree.find(m, url, constraints as any) !== null) : [];
+    const allowed = this.options.methodNotAllowed ? [...this.methods].filter((m) => m !== req.method && this.tree.find(m as FindMyWay.HTTPMethod, url, constraints as any) !== null) : [];
     const path = url.split('?')[0];
     if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
     const error = allowed.length > 0

@@ -35,12 +35,12 @@ test('ParseDatePipe: a date or a timestamp becomes a Date; missing or invalid is
   assert.deepEqual((await call(`${url}/extras/maybe`)).body, { iso: '1970-01-01T00:00:00.000Z' });
 });
 
-test('@RequestMapping({ path, method }); a method the router does not serve is refused where it is declared', async (t) => {
+test('@RequestMapping({ path, method }); a value that is no RequestMethod is refused where it is declared', async (t) => {
   const { url, close } = await startApp({ controllers: [ExtrasController] });
   t.after(close);
   assert.equal((await call(`${url}/extras/mapped`, { method: 'POST' })).text, 'mapped');
   assert.equal((await call(`${url}/extras/default`)).text, 'GET by default');
-  assert.throws(() => RequestMapping({ path: 'x', method: RequestMethod.PROPFIND }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ARGUMENT' && /PROPFIND/.test(error.message));
+  assert.throws(() => RequestMapping({ path: 'x', method: 99 as RequestMethod }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ARGUMENT' && /99/.test(error.message));
 });
 
 test('@SseSignal() aborts when the client goes away', async (t) => {
@@ -101,4 +101,25 @@ test('get() and resolve() with { each: true } give every provider declared for a
   assert.deepEqual(context.get(Holder).moduleRef.get('PLUGIN', { each: true }).sort(), ['inner', 'outer']);
   assert.equal(context.get(Holder).moduleRef.get('PLUGIN'), 'outer', 'without each, the module\'s own');
   await context.close();
+});
+
+test('WebDAV and QUERY method decorators route those methods; a wrong method on their path lists them in Allow', async (t) => {
+  const { Search, Propfind, QueryMethod, Body } = await import('streamnest');
+  @Controller('dav')
+  class DavController {
+    @Search('items') search() { return 'searched'; }
+    @Propfind('items') props() { return 'props'; }
+    @QueryMethod('items') query(@Body() body: unknown) { return { query: body }; }
+  }
+  const { url, close } = await startApp({ controllers: [DavController] });
+  t.after(close);
+  const { rawRequest } = await import('./support.js');
+  const { host } = new URL(url);
+  const send = (method: string, body = '') => rawRequest(url, `${method} /dav/items HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  assert.match(await send('SEARCH'), /^HTTP\/1\.1 200[\s\S]*searched$/);
+  assert.match(await send('PROPFIND'), /^HTTP\/1\.1 200[\s\S]*props$/);
+  assert.match(await send('QUERY', '{"q":1}'), /^HTTP\/1\.1 200[\s\S]*\{"query":\{"q":1\}\}$/);
+  const wrong = await call(`${url}/dav/items`);
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.get('allow'), 'SEARCH, PROPFIND, QUERY');
 });
