@@ -27,7 +27,7 @@ export {
   HttpCode, Header, Redirect, RequestMapping,
   type RouteDefinition, type RequestMappingMetadata, type HttpRedirectResponse,
 } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
+export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, HostParam, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer, type CustomDecorator } from './common/enhancer.decorators.js';
 export * from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';

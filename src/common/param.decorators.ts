@@ -114,3 +114,9 @@ export const Session = createParamDecorator((_data: unknown, ctx: ExecutionConte
 
 /** The body's bytes as read (a Buffer), when the app was created with `rawBody: true`. */
 export const RawBody = createParamDecorator((_data: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest().rawBody);
+
+/** A parameter of the controller's host pattern (`@Controller({ host: ':account.example.com' })`), or all of them. */
+export const HostParam = createParamDecorator((name: string | undefined, ctx: ExecutionContext) => {
+  const hosts = ctx.switchToHttp().getRequest().hosts as Record<string, string> | undefined;
+  return name === undefined ? hosts : hosts?.[name];
+});

@@ -1,5 +1,6 @@
 import type { Request, Response } from '../common/interfaces.js';
 import { respond } from './respond.js';
+import { hostnameOf } from './router.js';
 
 /**
  * The response operations an exception filter (or any code) may call without
@@ -84,12 +85,7 @@ export class HttpAdapter implements HttpServer<Request, Response> {
 
   /** The host the client asked for, without the port: the `Host` header, or `:authority` over HTTP/2. */
   getRequestHostname(request: Request): string {
-    const headers = request.headers as Record<string, string | string[] | undefined>;
-    const raw = headers.host ?? headers[':authority'];
-    const host = (Array.isArray(raw) ? raw[0] : raw) ?? '';
-    if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-    const colon = host.indexOf(':');
-    return colon === -1 ? host : host.slice(0, colon);
+    return hostnameOf(request);
   }
 
   /** The Node server the application listens on; `undefined` until the platform attaches it. */

@@ -19,6 +19,8 @@ import type { BodyLimits } from './body-parser.js';
 import { contextOfRequest } from '../di/request-context.js';
 import { isRequestScopedStandIn } from '../di/request-scoped-enhancer.js';
 import { routerPaths, withNamedWildcard } from './route-syntax.js';
+import { compileHost, withHostParams, type CompiledHost } from './host-pattern.js';
+import type { ControllerMetadata } from '../common/controller.decorator.js';
 import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
@@ -62,8 +64,8 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
   }
   // HEAD answers for every GET, with the GET's headers and no body. Added last,
   // so an explicit @Head() on the same path, declared before or after, wins.
-  for (const { path, version, handler, owner } of implicitHeads) {
-    if (!options.router.has('HEAD', path, version)) options.router.add('HEAD', path, handler, owner, version);
+  for (const { path, version, host, handler, owner } of implicitHeads) {
+    if (!options.router.has('HEAD', path, version, host)) options.router.add('HEAD', path, handler, owner, version, host);
   }
 }
 
@@ -73,7 +75,14 @@ export async function bindGlobalFilters(container: Container, filters: Enhancer<
   return instances.map(bindFilter);
 }
 
-interface ImplicitHead extends RouteTarget { handler: RouteHandler; owner: string }
+interface ImplicitHead extends RouteTarget { handler: RouteHandler; owner: string; host?: string | RegExp }
+
+/** A controller's hosts, compiled; `[undefined]` when it answers on any host. */
+function hostsOf(controller: Type, owner: string): Array<CompiledHost | undefined> {
+  const host = (Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata).host;
+  if (host === undefined) return [undefined];
+  return (Array.isArray(host) ? host : [host]).map((pattern) => compileHost(pattern, `@Controller({ host }) of ${owner}`));
+}
 
 async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, targets: RouteTarget[], route: RouteDefinition): Promise<ImplicitHead[]> {
   const { container, router, globals } = options;
@@ -124,14 +133,19 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   // NestJS 11's `{optional}` parts and `*name` wildcards, in the router's terms (route-syntax.ts).
   const registered = targets.flatMap((target) => routerPaths(target.path, owner).map(({ path, wildcard }) =>
     ({ ...target, path, handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard) })));
-  for (const { path, version, handler: forPath } of registered) {
+  // @Controller({ host }): each route once per host, the router matching the request's host.
+  const hosts = hostsOf(controller, owner);
+  if (hosts[0] !== undefined) router.useHostConstraint();
+  const placed = registered.flatMap((target) => hosts.map((host): typeof target & { host?: string | RegExp } =>
+    host === undefined ? target : { ...target, host: host.match, handler: withHostParams(target.handler, host) }));
+  for (const { path, version, host, handler: forPath } of placed) {
     for (const method of methods) {
-      router.add(method, path, forPath, owner, version);
-      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${sse ? ' (SSE)' : ''} route`);
+      router.add(method, path, forPath, owner, version, host);
+      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${sse ? ' (SSE)' : ''} route`);
     }
   }
   // SSE routes stream only on GET, so they get no implicit HEAD.
-  return route.method === 'GET' && !sse ? registered.map((target) => ({ ...target, owner: `${owner} (HEAD)` })) : [];
+  return route.method === 'GET' && !sse ? placed.map((target) => ({ ...target, owner: `${owner} (HEAD)` })) : [];
 }
 
 async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {

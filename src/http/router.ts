@@ -33,16 +33,21 @@ export class Router {
 
   setFallbackFilters(filters: readonly BoundFilter[]): void { this.fallbackFilters = filters; }
 
-  /** Adds a route; `owner` names the handler (`Class.method`) for the collision error; `version` (see versioning.ts) tells apart handlers of one path. */
-  add(method: HttpMethod, path: string, handler: RouteHandler, owner: string, version?: VersionKey): void {
-    const key = routeKey(method, path, version);
+  /**
+   * Adds a route; `owner` names the handler (`Class.method`) for the collision
+   * error; `version` (see versioning.ts) and `host` (@Controller({ host }))
+   * tell apart handlers of one path.
+   */
+  add(method: HttpMethod, path: string, handler: RouteHandler, owner: string, version?: VersionKey, host?: string | RegExp): void {
+    const key = routeKey(method, path, version, host);
     const first = this.owners.get(key);
     if (first) throw Errors.ROUTE_CONFLICT(method, path, first, owner);
     try {
       // find-my-way routes every method Node parses; its types leave out QUERY.
       const verb = method as FindMyWay.HTTPMethod;
-      if (version === undefined) this.tree.on(verb, path, handler as any);
-      else this.tree.on(verb, path, { constraints: { version } }, handler as any);
+      const constraints = { ...(version === undefined ? {} : { version }), ...(host === undefined ? {} : { host }) };
+      if (version === undefined && host === undefined) this.tree.on(verb, path, handler as any);
+      else this.tree.on(verb, path, { constraints }, handler as any);
     } catch (error) {
       // find-my-way also refuses routes that differ only in parameter names.
       throw Errors.ROUTE_CONFLICT(method, path, this.similar(method, path) ?? 'another route', `${owner} (${(error as Error).message})`);
@@ -51,8 +56,8 @@ export class Router {
     this.methods.add(method);
   }
 
-  has(method: HttpMethod, path: string, version?: VersionKey): boolean {
-    return this.owners.has(routeKey(method, path, version));
+  has(method: HttpMethod, path: string, version?: VersionKey, host?: string | RegExp): boolean {
+    return this.owners.has(routeKey(method, path, version, host));
   }
 
   /**
@@ -62,11 +67,27 @@ export class Router {
    */
   useVersionConstraint(constraint: VersionConstraint): void {
     this.tree.addConstraintStrategy(constraint.strategy as any);
-    this.constraintsOf = constraint.derive;
+    this.deriveConstraints(constraint.derive);
+  }
+
+  /** Routes tied to a host (@Controller({ host })): each lookup derives the request's host name. */
+  useHostConstraint(): void {
+    if (this.hostsOn) return;
+    this.hostsOn = true;
+    this.deriveConstraints((req) => ({ host: hostnameOf(req).toLowerCase() }));
+  }
+
+  private hostsOn = false;
+
+  /** From now on each lookup derives constraints from the request, `derive`'s along with any before. */
+  private deriveConstraints(derive: (req: Request) => object): void {
+    const before = this.constraintsOf;
+    this.constraintsOf = before === undefined ? derive : (req) => ({ ...before(req), ...derive(req) });
+    const constraintsOf = this.constraintsOf;
     this.dispatch = (req, res) => {
       let constraints: object;
       try {
-        constraints = constraint.derive(req);
+        constraints = constraintsOf(req);
       } catch (error) {
         this.fail(req, res, error); // a custom extractor that throws
         return;
@@ -121,8 +142,18 @@ export class Router {
   }
 }
 
-function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined): string {
-  return version === undefined ? `${method} ${path}` : `${method} ${path} (version ${String(version)})`;
+function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined, host: string | RegExp | undefined): string {
+  return `${method} ${path}${version === undefined ? '' : ` (version ${String(version)})`}${host === undefined ? '' : ` (host ${String(host)})`}`;
+}
+
+/** The host a request is for, without the port: `Host`, or `:authority` over HTTP/2, as Express's req.hostname. */
+export function hostnameOf(req: Request): string {
+  const headers = req.headers as Record<string, string | string[] | undefined>;
+  const raw = headers.host ?? headers[':authority'];
+  const host = (Array.isArray(raw) ? raw[0] : raw) ?? '';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
 }
 
 function safely<T>(read: () => T): T | undefined {

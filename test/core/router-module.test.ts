@@ -50,3 +50,23 @@ test('@Controller([...]) serves every route under each prefix, and module middle
     assert.equal(res.headers.get('x-pets'), '1', prefix);
   }
 });
+
+test('@Controller({ host }) routes by host name (any port, any case) and @HostParam() reads its parameters; a route without host answers the rest', async (t) => {
+  const { HostParam } = await import('streamnest');
+  @Controller({ host: ':account.example.com', path: 'who' }) class Tenant { @Get() who(@HostParam('account') account: string) { return { account }; } }
+  @Controller({ host: 'admin.example.com', path: 'who' }) class Admin { @Get() who(@HostParam() all: object) { return { admin: true, all }; } }
+  @Controller({ host: /^(?<region>eu|us)\.api\.test$/, path: 'who' }) class Regional { @Get() who(@HostParam('region') region: string) { return { region }; } }
+  @Controller('who') class Anyone { @Get() who() { return { anyone: true }; } }
+  const { url, close } = await startApp({ controllers: [Admin, Tenant, Regional, Anyone] });
+  t.after(close);
+  const { rawRequest } = await import('./support.js');
+  const get = async (host: string) => {
+    const raw = await rawRequest(url, `GET /who HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    return JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+  };
+  assert.deepEqual(await get('acme.example.com:8080'), { account: 'acme' });
+  assert.deepEqual(await get('ADMIN.example.com'), { admin: true, all: {} });
+  assert.deepEqual(await get('eu.api.test'), { region: 'eu' });
+  assert.deepEqual(await get('elsewhere.test'), { anyone: true });
+  assert.deepEqual(await get('a.b.example.com'), { anyone: true }, 'a host parameter is one label');
+});
