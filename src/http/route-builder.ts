@@ -129,18 +129,27 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
     body: sse ? false : options.body,
   });
 
+  return registerRoute(router, controller, route, owner, targets, compiled, sse !== undefined);
+}
+
+/**
+ * Registers a compiled route at each of its paths (NestJS 11's `{optional}`
+ * parts and `*name` wildcards in the router's terms, see route-syntax.ts),
+ * for each host of its controller and each of its methods. Returns the
+ * implicit HEADs a GET brings.
+ */
+function registerRoute(router: Router, controller: Type, route: RouteDefinition, owner: string, targets: RouteTarget[], compiled: RouteHandler, sse: boolean): ImplicitHead[] {
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
-  // NestJS 11's `{optional}` parts and `*name` wildcards, in the router's terms (route-syntax.ts).
   const registered = targets.flatMap((target) => routerPaths(target.path, owner).map(({ path, wildcard }) =>
     ({ ...target, path, handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard) })));
   // @Controller({ host }): each route once per host, the router matching the request's host.
   const hosts = hostsOf(controller, owner);
   if (hosts[0] !== undefined) router.useHostConstraint();
-  const placed = registered.flatMap((target) => hosts.map((host): typeof target & { host?: string | RegExp } =>
-    host === undefined ? target : { ...target, host: host.match, handler: withHostParams(target.handler, host) }));
-  for (const { path, version, host, handler: forPath } of placed) {
+  const placed = registered.flatMap((target) => hosts.map((hostname): typeof target & { host?: string | RegExp } =>
+    hostname === undefined ? target : { ...target, host: hostname.match, handler: withHostParams(target.handler, hostname) }));
+  for (const { path, version, host, handler } of placed) {
     for (const method of methods) {
-      router.add(method, path, forPath, owner, version, host);
+      router.add(method, path, handler, owner, version, host);
       logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${sse ? ' (SSE)' : ''} route`);
     }
   }
