@@ -71,6 +71,11 @@ export const Errors = {
   TRANSPORT_UNAVAILABLE: define('SN_ERR_TRANSPORT_UNAVAILABLE',
     (channel: string, cause: string) => `publish to channel "${channel}" failed and nothing was stored: ${cause}. Retry once the backend is back.`,
     BACKEND_DOWN),
+  PUBLISH_UNCONFIRMED: define('SN_ERR_PUBLISH_UNCONFIRMED',
+    (channel: string, cause: string) =>
+      `publish to channel "${channel}" reached the backend but got no answer: ${cause}. It may have been stored, and delivered; ` +
+      `retrying may deliver it twice, so retry only what subscribers can take twice (or give events an id of your own to tell them apart).`,
+    BACKEND_DOWN),
   PUBLISH_TIMEOUT: define('SN_ERR_PUBLISH_TIMEOUT',
     (channel: string, ms: number) =>
       `publish to channel "${channel}" got no answer from the transport within ${ms} ms; it may or may not have been stored. ` +

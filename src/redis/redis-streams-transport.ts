@@ -84,7 +84,12 @@ export class RedisStreamsTransport implements SseTransport {
   async append(channel: string, message: { event?: string; data: string }): Promise<string> {
     const client = this.client;
     if (!client) throw Errors.TRANSPORT_NOT_STARTED('RedisStreamsTransport');
-    const id = await client.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
+    let id: string | null;
+    try {
+      id = await client.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
+    } catch (error) {
+      throw publishFailure(channel, error);
+    }
     if (id === null) throw Errors.TRANSPORT_UNAVAILABLE(channel, 'XADD returned no id');
     return id;
   }
@@ -189,4 +194,17 @@ async function loadIoredis(): Promise<{ Redis: RedisClass }> {
   } catch {
     throw Errors.OPTIONAL_DEPENDENCY('RedisStreamsTransport', 'ioredis');
   }
+}
+
+/**
+ * What a failed XADD means. With the offline queue off, ioredis refuses a
+ * command at once while the connection is down: then nothing was sent, and
+ * nothing stored. Any other failure (the connection dropped with the command
+ * in flight, a retry that ran out) may come after Redis stored the event,
+ * and its subscribers got it: the publisher must not be told otherwise.
+ */
+function publishFailure(channel: string, error: unknown): Error {
+  const message = describeThrown(error).message;
+  if (/isn't writeable|enableOfflineQueue/.test(message)) return Errors.TRANSPORT_UNAVAILABLE(channel, message);
+  return Errors.PUBLISH_UNCONFIRMED(channel, message);
 }

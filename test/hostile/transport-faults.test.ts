@@ -74,3 +74,20 @@ test('the Redis transport has its own command timeout, so a replay read cannot h
   assert.ok(Date.now() - started < 2_000);
   redis.resume();
 });
+
+test('Redis dies with an XADD in flight: publish says SN_ERR_PUBLISH_UNCONFIRMED (it may have been stored), not "nothing was stored"; HTTP gets 503', async (t) => {
+  const { redis, hub, app } = await setup(t, 10_000);
+  assert.equal((await post(app.url, 'before')).status, 201);
+  redis.pause();
+  // Sent while Redis is hung: the command is written, and waits for an answer that will never come.
+  const inFlight = hub.publish('news', { data: 'in flight' });
+  await new Promise((r) => setTimeout(r, 200));
+  await redis.stop();
+  await assert.rejects(inFlight, (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'SN_ERR_PUBLISH_UNCONFIRMED');
+    assert.match(error.message, /may have been stored/);
+    return true;
+  });
+  // Once the connection is known to be down, a publish is refused before anything is sent.
+  await assert.rejects(hub.publish('news', { data: 'after' }), (error: Error & { code?: string }) => error.code === 'SN_ERR_TRANSPORT_UNAVAILABLE');
+});

@@ -1,7 +1,7 @@
 import { Logger } from '../../common/logger.js';
-import { describeThrown, printable } from '../../common/describe.js';
+import { describeThrown, isInstance, printable } from '../../common/describe.js';
 import { DEADLINE_PASSED, withDeadline } from '../../common/deadline.js';
-import { Errors } from '../../errors.js';
+import { Errors, StreamnestError } from '../../errors.js';
 import { encodeEvent, checkEvent, dataText, SseFieldError } from '../encode.js';
 import { SharedEvent } from '../shared-event.js';
 import { HubSubscription, type HubFilter } from './hub-subscription.js';
@@ -98,6 +98,8 @@ export class SseHub {
       id = await withDeadline(this.transport.append(channel, { event: message.event, data }), timeout);
     } catch (error) {
       if (error === DEADLINE_PASSED) throw Errors.PUBLISH_TIMEOUT(channel, timeout);
+      // A transport that knows more (Redis: sent or not) says it with an error of its own.
+      if (isInstance(error, StreamnestError)) throw error;
       throw Errors.TRANSPORT_UNAVAILABLE(channel, describeThrown(error).message);
     }
     this.counters.published++;
