@@ -1,7 +1,10 @@
-import { FlushScheduler, type Flushable } from './flush-scheduler.js';
 import { HeartbeatScheduler } from './heartbeat.js';
 import { resolveSseOptions, SSE_DEFAULTS, type SseLimits, type SseOptions } from './options.js';
-import { SseSession } from './session.js';
+import { EventEncoder } from './event-encoder.js';
+import { openResponse } from './output/open-response.js';
+import type { EncodedEvent } from './encoded-event.js';
+import type { SSEMessageEvent } from './message-event.js';
+import type { SessionHost, SseSession } from './session.js';
 import type { Response } from '../common/interfaces.js';
 
 export interface SseStats {
@@ -18,15 +21,17 @@ export interface SseStats {
 }
 
 /**
- * The SSE state of one application: its defaults, every open session, and the
- * shared heartbeat timers. `closeAll` is how shutdown ends every stream.
+ * The SSE state of one application: its defaults, every open session, the
+ * shared heartbeat timers, the app-wide count of unsent bytes and its event
+ * encoder. It is the host of the sessions it attaches to responses.
+ * `closeAll` is how shutdown ends every stream.
  */
-export class SseRuntime {
+export class SseRuntime implements SessionHost {
   readonly defaults: SseLimits;
   private readonly sessions = new Set<SseSession>();
   private readonly heartbeats = new HeartbeatScheduler();
-  private readonly flushes = new FlushScheduler();
-  private opened = 0;
+  private readonly encoder = new EventEncoder();
+  private openedCount = 0;
   private droppedSlow = 0;
   /** Unsent bytes held by every session together, as each last reported them. */
   private buffered = 0;
@@ -35,37 +40,36 @@ export class SseRuntime {
     this.defaults = resolveSseOptions(SSE_DEFAULTS, options, 'the app\'s sse options');
   }
 
-  /** Opens a session on a response: the headers go out at once. */
-  open(response: Response, limits: SseLimits): SseSession {
-    const session = new SseSession(response, limits, this);
-    session.start();
-    return session;
+  /** Answers a request with a session: the headers go out at once, then whatever it queued. */
+  attach(session: SseSession, response: Response, limits: SseLimits): void {
+    // Before anything is sent, so the request still gets a plain 500.
+    if (session.attached) throw new TypeError('SN_ERR_SSE_ATTACHED: this SSE stream already answers a request; return a new stream from each handler call');
+    session.attach(openResponse(response, () => session.disconnected()), limits, this);
+    // The client may have left while an async handler was still working: its 'close' has already fired.
+    if (response.destroyed) session.disconnected();
   }
 
-  register(session: SseSession, heartbeat: number | false): void {
+  opened(session: SseSession): void {
     this.sessions.add(session);
-    this.opened++;
-    if (heartbeat !== false) this.heartbeats.add(heartbeat, session);
+    this.openedCount++;
+    if (session.heartbeat !== false) this.heartbeats.add(session.heartbeat, session);
   }
 
-  unregister(session: SseSession, heartbeat: number | false): void {
+  closed(session: SseSession): void {
     this.sessions.delete(session);
-    if (heartbeat !== false) this.heartbeats.remove(heartbeat, session);
+    if (session.heartbeat !== false) this.heartbeats.remove(session.heartbeat, session);
   }
 
   countSlowDrop(): void { this.droppedSlow++; }
 
-  /** A session's unsent bytes changed by `delta`. */
   addBuffered(delta: number): void { this.buffered += delta; }
 
-  /** True while the sessions together hold more unsent bytes than the app allows. */
   overBudget(): boolean { return this.buffered > this.defaults.maxTotalBufferedBytes; }
 
-  /** Queues a session's pending writes for the next turn's flush. */
-  scheduleFlush(session: Flushable): void { this.flushes.schedule(session); }
+  encode(event: SSEMessageEvent): EncodedEvent { return this.encoder.encode(event); }
 
   stats(): SseStats {
-    return { open: this.sessions.size, opened: this.opened, droppedSlow: this.droppedSlow, bufferedBytes: this.buffered, heartbeats: this.heartbeats.stats() };
+    return { open: this.sessions.size, opened: this.openedCount, droppedSlow: this.droppedSlow, bufferedBytes: this.buffered, heartbeats: this.heartbeats.stats() };
   }
 
   /**

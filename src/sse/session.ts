@@ -1,23 +1,13 @@
-import type { Response } from '../common/interfaces.js';
-import type { SseLimits } from './options.js';
-import type { SseRuntime } from './runtime.js';
-import type { Socket } from 'node:net';
-import { encodeComment } from './encode.js';
-import { frameChunk, SharedEvent } from './shared-event.js';
+import { encodeComment, encodeEvent } from './encode.js';
+import { EncodedEvent } from './encoded-event.js';
+import type { SSEMessageEvent } from './message-event.js';
+import { SSE_DEFAULTS, type SseLimits } from './options.js';
+import type { SseOutput } from './output/sse-output.js';
+import { scheduler, type Slice, type SlicedTask } from './slice-scheduler.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
 
-const HEARTBEAT = SharedEvent.of(encodeComment());
-
-/** The SSE response headers. `no-transform` also keeps compression middleware away. */
-const SSE_HEADERS = Object.freeze({
-  'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-cache, no-transform',
-  'X-Accel-Buffering': 'no',
-  'X-Content-Type-Options': 'nosniff',
-});
-/** On HTTP/1.1 only: the header is forbidden in HTTP/2. */
-const SSE_HEADERS_HTTP1 = Object.freeze({ ...SSE_HEADERS, Connection: 'keep-alive' });
+const HEARTBEAT = EncodedEvent.of(encodeComment());
 
 /**
  * Why a slow client's connection is destroyed. One error, made once: Node fails
@@ -34,62 +24,85 @@ const logger = new Logger('SSE');
 export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error' | 'busy';
 
 /**
- * One live SSE connection. It writes the headers at once, writes each event in
- * one write, sends heartbeats when idle, enforces the unsent-bytes limits, and
- * runs its teardown exactly once when the connection closes for any reason.
+ * What a session needs from the app it runs in: a small interface, so the
+ * session knows nothing of the runtime that implements it.
  */
-export class SseSession {
+export interface SessionHost {
+  /** The session started (heartbeats, stats) or ended. */
+  opened(session: SseSession): void;
+  closed(session: SseSession): void;
+  /** The session's unsent bytes changed by `delta`. */
+  addBuffered(delta: number): void;
+  /** True while the app's sessions together hold more unsent bytes than it allows. */
+  overBudget(): boolean;
+  countSlowDrop(): void;
+  /** Encodes an event, possibly reusing the bytes of an equal one. */
+  encode(event: SSEMessageEvent): EncodedEvent;
+}
+
+/** The host of a session no app runs: one not yet attached, or one read as a plain web stream. */
+const DETACHED: SessionHost = {
+  opened() {},
+  closed() {},
+  addBuffered() {},
+  overBudget: () => false,
+  countSlowDrop() {},
+  encode: (event) => EncodedEvent.of(encodeEvent(event)),
+};
+
+/**
+ * One client's stream of events. Every byte goes one way: `send` queues an
+ * encoded event and counts it, the process's scheduler flushes the queue on
+ * the next turn in one write to the output, and the unsent bytes (queued plus
+ * held by the output) decide backpressure and when a slow client is dropped.
+ * Heartbeats, the hub, `getSSEStream` and the `@Sse` sources all write through
+ * `send`. A session may take events before it has an output (a stream written
+ * before the handler returns it); they go out first once it is attached.
+ * Its teardown runs exactly once when the stream ends for any reason.
+ */
+export class SseSession implements SlicedTask {
   private open = true;
-  /** Set by every write, cleared by every heartbeat tick: a tick that finds it clear sends a heartbeat. */
+  private output: SseOutput | undefined;
+  private host: SessionHost = DETACHED;
+  private limits: SseLimits = SSE_DEFAULTS;
+  private queue: EncodedEvent[] | undefined;
+  private queuedBytes = 0;
+  /** This session's unsent bytes as last reported to its host's app-wide total. */
+  private reported = 0;
+  /** Set by every send, cleared by every heartbeat tick: a tick that finds it clear sends a heartbeat. */
   private active = false;
+  private watchingDrain = false;
   private teardown: ((reason: CloseReason) => void) | undefined;
   private reason: CloseReason = 'client';
-  /**
-   * On HTTP/1.1 chunked responses, events go straight to the socket, framed by
-   * us: one write per event instead of Node's four writes, cork and nextTick.
-   * `res.end()` still writes the final chunk, so the framing stays consistent.
-   */
-  private direct: Socket | undefined;
-  /**
-   * On the direct path, `write` only queues: the runtime flushes sessions in
-   * slices on the next turn, so a loop writing to thousands of streams never
-   * blocks the event loop for long, and events written in a burst go out together.
-   */
-  private pending: Array<string | Buffer> | undefined;
-  private pendingBytes = 0;
-  /** This session's unsent bytes as last reported to the runtime's app-wide total. */
-  private reported = 0;
-  private watchingDrain = false;
 
-  constructor(
-    readonly response: Response,
-    private readonly limits: SseLimits,
-    private readonly runtime: SseRuntime,
-  ) {}
-
-  /** Sends the headers, flushed, so the client's `open` fires before the first event. */
-  start(): void {
-    const res = this.response as import('node:http').ServerResponse & { chunkedEncoding?: boolean };
-    const http2 = (res as { stream?: unknown }).stream !== undefined;
-    if (!http2 && res.getHeaderNames().length === 0) {
-      // The common case, no middleware headers: one writeHead with a shared object, so the
-      // response keeps no per-connection header table for its whole (long) life.
-      res.writeHead(200, SSE_HEADERS_HTTP1);
-    } else {
-      res.statusCode = 200;
-      for (const [name, value] of Object.entries(http2 ? SSE_HEADERS : SSE_HEADERS_HTTP1)) res.setHeader(name, value);
-      res.removeHeader('Content-Length');
-      res.removeHeader('Content-Encoding');
+  /**
+   * Starts writing to `output`, once: what was queued goes out first. A
+   * session closed before it had an output writes what it holds and ends.
+   */
+  attach(output: SseOutput, limits: SseLimits, host: SessionHost = DETACHED): void {
+    if (this.output) throw new TypeError('SN_ERR_SSE_ATTACHED: this SSE stream already answers a request; return a new stream from each handler call');
+    this.output = output;
+    this.limits = limits;
+    if (!this.open) {
+      if (this.queue) output.write(this.takeQueue());
+      output.end();
+      return;
     }
-    res.on('close', () => this.closed());
-    res.flushHeaders();
-    if (!http2 && res.chunkedEncoding === true && res.socket) this.direct = res.socket;
-    this.runtime.register(this, this.limits.heartbeat);
-    // The client may have left while an async handler was still working: its 'close' has already fired.
-    if (res.destroyed) this.closed();
+    this.host = host;
+    this.reported = 0;
+    host.opened(this);
+    if (this.queue) scheduler.schedule(this);
+    this.report(this.queuedBytes);
+    // Written before it was returned, past what this route lets a client hold.
+    if (this.queuedBytes > limits.maxBufferedBytes) this.close('slow');
   }
 
+  get attached(): boolean { return this.output !== undefined; }
+
   get isOpen(): boolean { return this.open; }
+
+  /** Milliseconds between heartbeats on an idle stream, or false. */
+  get heartbeat(): number | false { return this.limits.heartbeat; }
 
   /** The unsent bytes past which this session is dropped as too slow. */
   get maxBufferedBytes(): number { return this.limits.maxBufferedBytes; }
@@ -100,103 +113,67 @@ export class SseSession {
     else this.runTeardown(teardown);
   }
 
+  /** Encodes an event (a wrong field throws `SseFieldError` and nothing is sent) and sends it. */
+  write(event: SSEMessageEvent): boolean {
+    if (!this.open) return false;
+    return this.send(this.host.encode(event));
+  }
+
   /**
-   * Writes bytes already encoded as whole events. Returns false when the client
-   * is gone or the unsent bytes pass the high-water mark; past the hard limit,
-   * the client is dropped so memory stays bounded.
+   * Sends bytes already encoded as whole events, possibly shared with other
+   * sessions. Returns false when the client is gone or the unsent bytes pass
+   * the high-water mark; past the hard limit, the client is dropped so memory
+   * stays bounded.
    */
-  write(chunk: string | Uint8Array): boolean {
+  send(event: EncodedEvent): boolean {
     if (!this.open) return false;
     this.active = true;
-    if (this.direct) {
-      if (typeof chunk === 'string') {
-        const length = Buffer.byteLength(chunk);
-        this.defer(`${length.toString(16)}\r\n${chunk}\r\n`, length);
-      } else {
-        this.defer(frameChunk(chunk), chunk.byteLength);
-      }
+    this.queuedBytes += event.bytes.length;
+    if (this.queue) {
+      this.queue.push(event);
     } else {
-      (this.response as import('node:http').ServerResponse).write(chunk);
+      this.queue = [event];
+      if (this.output) scheduler.schedule(this);
     }
-    return this.afterWrite();
+    return this.afterSend();
+  }
+
+  /** The scheduler's call: writes the queue in one go. */
+  run(slice: Slice): boolean {
+    slice.left--;
+    this.flush();
+    return true;
+  }
+
+  private flush(): void {
+    if (!this.queue || !this.output) return;
+    this.output.write(this.takeQueue());
+    if (!this.open) return;
+    const backlog = this.output.backlog;
+    this.report(backlog);
+    if (backlog >= this.limits.highWaterMark) this.watchDrain();
+  }
+
+  private takeQueue(): EncodedEvent[] {
+    const queue = this.queue!;
+    this.queue = undefined;
+    this.queuedBytes = 0;
+    return queue;
   }
 
   /**
-   * Writes an event encoded once for many sessions: the same Buffer goes to
-   * every socket at once (the hub slices its own fan-out), after anything queued.
-   */
-  writeShared(event: SharedEvent): boolean {
-    if (!this.open) return false;
-    this.active = true;
-    if (this.pending) {
-      this.pending.push(event.framed);
-      this.pendingBytes += event.bytes.length;
-    } else if (this.direct) this.direct.write(event.framed);
-    else (this.response as import('node:http').ServerResponse).write(event.bytes);
-    return this.afterWrite();
-  }
-
-  /** Like `write`, for bytes encoded once and possibly shared with other sessions; queued on the direct path. */
-  writeQueued(event: SharedEvent): boolean {
-    if (!this.open) return false;
-    this.active = true;
-    if (this.direct) this.defer(event.framed, event.bytes.length);
-    else (this.response as import('node:http').ServerResponse).write(event.bytes);
-    return this.afterWrite();
-  }
-
-  private defer(framed: string | Buffer, bytes: number): void {
-    this.pendingBytes += bytes;
-    if (this.pending) {
-      this.pending.push(framed);
-      return;
-    }
-    this.pending = [framed];
-    this.runtime.scheduleFlush(this);
-  }
-
-  /** Writes what `write` queued, in one corked system call. The runtime calls it; so does closing. */
-  flush(): void {
-    const pending = this.pending;
-    if (!pending) return;
-    this.pending = undefined;
-    this.pendingBytes = 0;
-    const socket = this.direct!;
-    if (socket.destroyed) return;
-    if (pending.length === 1) {
-      socket.write(pending[0]!);
-    } else {
-      socket.cork();
-      for (const framed of pending) socket.write(framed);
-      socket.uncork();
-    }
-    this.report(socket.writableLength);
-  }
-
-  /** Holds writes until `uncork`, so several events leave in one system call. */
-  cork(): void {
-    if (this.direct) this.direct.cork();
-    else (this.response as import('node:http').ServerResponse).cork?.();
-  }
-
-  uncork(): void {
-    if (this.direct) this.direct.uncork();
-    else (this.response as import('node:http').ServerResponse).uncork?.();
-  }
-
-  /**
-   * Past its own limit a client is dropped. So is one whose socket is backed up
+   * Past its own limit a client is dropped. So is one whose output is backed up
    * (past the high-water mark) while the app as a whole holds more unsent bytes
    * than `maxTotalBufferedBytes`: the total stays bounded however many clients
-   * stall. Bytes merely queued this turn, not yet offered to the socket, do not
+   * stall. Bytes merely queued this turn, not yet offered to the output, do not
    * make a client "behind".
    */
-  private afterWrite(): boolean {
+  private afterSend(): boolean {
     const backlog = this.backlog();
-    const unsent = backlog + this.pendingBytes;
+    const unsent = backlog + this.queuedBytes;
     this.report(unsent);
     if (unsent < this.limits.highWaterMark) return true;
-    if (unsent > this.limits.maxBufferedBytes || (backlog >= this.limits.highWaterMark && this.runtime.overBudget())) {
+    if (unsent > this.limits.maxBufferedBytes || (backlog >= this.limits.highWaterMark && this.host.overBudget())) {
       this.close('slow');
       return false;
     }
@@ -206,28 +183,27 @@ export class SseSession {
 
   private report(unsent: number): void {
     if (unsent === this.reported) return;
-    this.runtime.addBuffered(unsent - this.reported);
+    this.host.addBuffered(unsent - this.reported);
     this.reported = unsent;
   }
 
-  /** Bytes the socket (or the response) holds but has not sent. */
   private backlog(): number {
-    return (this.direct ?? this.response).writableLength;
+    return this.output?.backlog ?? 0;
   }
 
   private unsent(): number {
-    return this.backlog() + this.pendingBytes;
+    return this.backlog() + this.queuedBytes;
   }
 
   /**
-   * Once a backed-up socket drains, its count in the app-wide total is brought
+   * Once a backed-up output drains, its count in the app-wide total is brought
    * up to date, even if nothing more is written to it (an idle stream without
    * heartbeats would otherwise count as behind for ever).
    */
   private watchDrain(): void {
-    if (this.watchingDrain || !this.willDrain()) return;
+    if (this.watchingDrain || !this.output?.willDrain) return;
     this.watchingDrain = true;
-    (this.direct ?? this.response).once('drain', () => {
+    this.output.onDrain(() => {
       this.watchingDrain = false;
       if (this.open) this.report(this.unsent());
     });
@@ -235,35 +211,23 @@ export class SseSession {
 
   /**
    * Resolves once the unsent bytes are under the high-water mark, or at once
-   * when the session is closed. Bytes in our own queue leave at the next flush,
-   * which may never cause a 'drain' (the socket took them all): for those it
-   * waits a turn and looks again.
+   * when the session is closed. Queued bytes leave at the next flush, which may
+   * never cause a 'drain' (the output took them all): for those it waits a
+   * turn and looks again.
    */
   async drained(): Promise<void> {
     while (this.open && this.unsent() >= this.limits.highWaterMark) {
-      if (this.backlog() >= this.limits.highWaterMark && this.willDrain()) await this.socketDrained();
-      else if (this.pendingBytes > 0) await new Promise((resolve) => setImmediate(resolve));
-      // Under the socket's own high-water mark (a highWaterMark set below 16 KiB), no 'drain' comes: look again shortly.
+      const output = this.output;
+      if (output && output.backlog >= this.limits.highWaterMark && output.willDrain) await new Promise<void>((resolve) => output.onDrain(resolve));
+      else if (output && this.queuedBytes > 0) await new Promise((resolve) => setImmediate(resolve));
+      // No 'drain' will come (an output under its own high-water mark, a web stream, no output yet): look again shortly.
       else await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
-  /** True when the socket will emit 'drain': only after a write it refused. HTTP/2 responses always do. */
-  private willDrain(): boolean {
-    return (this.direct ?? this.response as { writableNeedDrain?: boolean }).writableNeedDrain ?? true;
-  }
-
-  private socketDrained(): Promise<void> {
-    const emitter = this.direct ?? this.response;
-    return new Promise((resolve) => {
-      const done = () => { emitter.off('drain', done); this.response.off('close', done); resolve(); };
-      emitter.on('drain', done);
-      this.response.on('close', done);
-    });
-  }
-
+  /** The heartbeat timer's tick: an idle stream gets a comment, so proxies keep it open. */
   beat(): void {
-    if (!this.active) this.writeShared(HEARTBEAT);
+    if (!this.active) this.send(HEARTBEAT);
     this.active = false;
   }
 
@@ -272,33 +236,44 @@ export class SseSession {
    * a crowd of reconnects out), then ends the stream.
    */
   retryLater(base = 1_000, reason: CloseReason = 'busy'): void {
-    this.write(`retry: ${base + Math.floor(Math.random() * (base + 1))}\n\n`);
+    this.send(EncodedEvent.of(`retry: ${base + Math.floor(Math.random() * (base + 1))}\n\n`));
     this.close(reason);
   }
 
-  /** Ends the stream cleanly (the client will reconnect) or cuts it (slow client). */
+  /**
+   * Ends the stream cleanly (the client will reconnect) or cuts it (slow
+   * client). Before the session has an output, an end keeps what was queued:
+   * it goes out, then the end, once attached.
+   */
   close(reason: CloseReason): void {
     if (!this.open) return;
     this.reason = reason;
     if (reason === 'slow') {
-      this.runtime.countSlowDrop();
-      this.pending = undefined;
-      this.response.destroy(SLOW_CLIENT);
-    } else {
-      // What was queued goes out before the final chunk.
+      this.host.countSlowDrop();
+      this.queue = undefined;
+      this.queuedBytes = 0;
+      this.output?.destroy(SLOW_CLIENT);
+    } else if (this.output) {
       this.flush();
-      this.response.end();
+      this.output.end();
     }
-    this.closed();
+    this.ended();
   }
 
-  private closed(): void {
+  /** The connection closed (the client left, or after our own end): the source stops. */
+  disconnected(): void {
     if (!this.open) return;
+    if (this.output) {
+      this.queue = undefined;
+      this.queuedBytes = 0;
+    }
+    this.ended();
+  }
+
+  private ended(): void {
     this.open = false;
-    this.pending = undefined;
-    this.pendingBytes = 0;
     this.report(0);
-    this.runtime.unregister(this, this.limits.heartbeat);
+    this.host.closed(this);
     const teardown = this.teardown;
     this.teardown = undefined;
     if (teardown) this.runTeardown(teardown);

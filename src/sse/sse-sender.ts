@@ -6,24 +6,31 @@ import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
 import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../http/stream-detection.js';
 import { isAttachable, SSE_ATTACH } from './attachable.js';
-import { encodeEvent } from './encode.js';
+import { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';
 import type { SseLimits } from './options.js';
 import type { SseRuntime } from './runtime.js';
-import type { SseSession } from './session.js';
+import { SseSession } from './session.js';
 
 const logger = new Logger('SSE');
 
 /**
  * The sender of an `@Sse` route, built once per route. It checks what the
  * handler returned before the stream starts (so a wrong value is a plain 500),
- * then opens the session and connects the source to it.
+ * then attaches the source's session to the connection (a stream or a hub
+ * subscription has one already; for other sources it is made here) and
+ * connects the source to it.
  */
 export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerName: string, options: { numberIds?: boolean } = {}): Sender {
   return (ctx: HttpExecutionContext, result: unknown) => {
+    if (isAttachable(result)) {
+      runtime.attach(result[SSE_ATTACH](), ctx.response, limits);
+      return;
+    }
     const pump = pumpFor(result, options.numberIds === true);
     if (!pump) throw Errors.SSE_RESULT(handlerName, describe(result));
-    const session = runtime.open(ctx.response, limits);
+    const session = new SseSession();
+    runtime.attach(session, ctx.response, limits);
     try {
       pump(session);
     } catch (error) {
@@ -36,7 +43,6 @@ export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerN
 type Pump = (session: SseSession) => void;
 
 function pumpFor(result: unknown, numberIds: boolean): Pump | undefined {
-  if (isAttachable(result)) return (session) => result[SSE_ATTACH](session);
   if (isObservableLike(result)) return (session) => pumpObservable(session, result as ObservableLike<SSEMessageEvent>, numberIds);
   if (isWebReadable(result)) return (session) => void pumpReader(session, result.getReader());
   if (isAsyncIterable(result)) return (session) => void pumpIterator(session, (result as AsyncIterable<SSEMessageEvent>)[Symbol.asyncIterator]());
@@ -52,14 +58,16 @@ export function failStream(session: SseSession, error: unknown): void {
     const { message, stack } = describeThrown(error);
     logger.error(`SSE source failed: ${message}`, stack);
   }
-  session.write(encodeEvent({ event: 'error', data: { message: safe } }));
+  session.write({ event: 'error', data: { message: safe } });
   session.close('error');
 }
 
 /** Writes an event, or a raw chunk of bytes/text from a plain stream. Encoding errors end the stream. */
 function writeItem(session: SseSession, item: unknown): boolean {
-  if (typeof item === 'string' || item instanceof Uint8Array) return session.write(item);
-  return session.write(encodeEvent(item as SSEMessageEvent));
+  if (typeof item === 'string') return session.send(EncodedEvent.of(item));
+  // A copy: the source may reuse its buffer once it has handed it over.
+  if (item instanceof Uint8Array) return session.send(new EncodedEvent(Buffer.from(item)));
+  return session.write(item as SSEMessageEvent);
 }
 
 /**

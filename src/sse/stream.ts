@@ -1,9 +1,10 @@
 import { Logger } from '../common/logger.js';
+import { describeThrown } from '../common/describe.js';
 import { SSE_ATTACH } from './attachable.js';
-import { encodeEvent } from './encode.js';
-import { encodeShared } from './broadcast-memo.js';
 import type { SSEMessageEvent } from './message-event.js';
-import type { CloseReason, SseSession } from './session.js';
+import { SSE_DEFAULTS, type SseLimits } from './options.js';
+import { WebStreamOutput } from './output/web-stream-output.js';
+import { SseSession, type CloseReason } from './session.js';
 
 export interface SSEStreamOptions {
   /** Runs exactly once when the client goes away (or the server shuts down): stop producing here. */
@@ -20,77 +21,45 @@ export interface SSEStream {
 }
 
 const logger = new Logger('SSE');
-const encoder = new TextEncoder();
-/** Events written before the stream is attached to a connection are kept, up to this many bytes. */
-const PENDING_LIMIT = 1024 * 1024;
+/** Read as a plain web stream, nobody's heartbeats apply. */
+const WEB_LIMITS: SseLimits = { ...SSE_DEFAULTS, heartbeat: false };
 
 /**
- * A stream of events for one client, as the seed page describes it. When the
- * handler returns `body`, the framework attaches it directly to the connection;
- * consumed any other way, `body` is an ordinary ReadableStream.
+ * A stream of events for one client, as the seed page describes it: a session
+ * from the start. Events written before the handler returns `body` wait in the
+ * session's queue (bounded like any client's unsent bytes). Returned from an
+ * `@Sse` handler, the session is attached to the connection; read any other
+ * way, `body` is an ordinary ReadableStream fed by the same session.
  */
 export function getSSEStream(options: SSEStreamOptions = {}): SSEStream {
-  let session: SseSession | undefined;
-  let web: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  let ended = false;
+  const session = new SseSession();
   let cancelled = false;
-
   const cancel = (reason: unknown) => {
     if (cancelled) return;
     cancelled = true;
-    ended = true;
-    pending = [];
     try {
       options.cancel?.(reason);
     } catch (error) {
-      logger.error('the cancel callback of getSSEStream threw', (error as Error)?.stack);
+      logger.error('the cancel callback of getSSEStream threw', describeThrown(error).stack);
     }
   };
-
-  const write = (event: SSEMessageEvent): boolean => {
-    if (ended) return false;
-    if (session) return session.writeQueued(encodeShared(event));
-    const text = encodeEvent(event);
-    if (web) {
-      web.enqueue(encoder.encode(text));
-      return (web.desiredSize ?? 0) > 0;
-    }
-    pendingBytes += text.length;
-    if (pendingBytes > PENDING_LIMIT) return false;
-    pending.push(text);
-    return true;
-  };
-
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    if (session) session.close('end');
-    else if (web) web.close();
-  };
+  session.onClose((reason) => { if (reason !== 'end') cancel(reason); });
 
   const body = new ReadableStream<Uint8Array>({
-    // Someone reads `body` as a plain web stream: switch to web mode.
+    // Someone reads `body` as a plain web stream: the session writes to it.
     pull(controller) {
-      if (web || session) return;
-      web = controller;
-      for (const text of pending) controller.enqueue(encoder.encode(text));
-      pending = [];
-      if (ended && !cancelled) controller.close();
+      if (!session.attached) session.attach(new WebStreamOutput(controller), WEB_LIMITS);
     },
-    cancel(reason) { cancel(reason); },
-  }, { highWaterMark: 0 });
-
-  Object.defineProperty(body, SSE_ATTACH, {
-    value(target: SseSession) {
-      session = target;
-      target.onClose((reason) => { if (reason !== 'end') cancel(reason); });
-      for (const text of pending) target.write(text);
-      pending = [];
-      if (ended) target.close('end');
+    cancel(reason) {
+      cancel(reason);
+      session.disconnected();
     },
-  });
+  }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
+  Object.defineProperty(body, SSE_ATTACH, { value: () => session });
 
-  return { write, end, body };
+  return {
+    write: (event) => session.write(event),
+    end: () => session.close('end'),
+    body,
+  };
 }

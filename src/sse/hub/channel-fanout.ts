@@ -1,47 +1,44 @@
-import type { SharedEvent } from '../shared-event.js';
+import type { EncodedEvent } from '../encoded-event.js';
+import { scheduler as processScheduler, type Slice, type SlicedTask, type SliceScheduler } from '../slice-scheduler.js';
 import { Logger } from '../../common/logger.js';
 import { describeThrown } from '../../common/describe.js';
-import type { HubSubscription } from './hub-subscription.js';
 import type { HubEvent } from './transport.js';
 
-export interface Outgoing { event: HubEvent; bytes: SharedEvent }
-
-/**
- * At most this many subscribers are written per event-loop turn, so one huge
- * channel never stalls everything else. Each costs one system call (a group of
- * events goes out corked), so the slice bounds the time of a turn.
- */
-export const FANOUT_SLICE = 1024;
+export interface Outgoing { event: HubEvent; bytes: EncodedEvent }
 
 const logger = new Logger('SseHub');
 
 /**
- * The subscribers of one channel and the events on their way to them. Events
- * go out strictly in order. Events that queue up while a fan-out is under way
- * go out together, so each subscriber gets them in one corked write. A channel
- * larger than one slice is written over several turns of the event loop.
+ * The subscribers of one channel and the events on their way to them, as a
+ * task of the process's scheduler: each subscriber visited is one unit of a
+ * turn's budget, so a channel larger than what is left of a turn is written
+ * over several turns. Events go out strictly in order; events that queue up
+ * while a fan-out is under way go out together, as one group per subscriber.
  */
-export class ChannelFanout {
-  readonly subscribers = new Set<HubSubscription>();
+export class ChannelFanout<S> implements SlicedTask {
+  readonly subscribers = new Set<S>();
   private queue: Outgoing[] = [];
   private group: Outgoing[] = [];
-  private cursor: Iterator<HubSubscription> | undefined;
-  private scheduled = false;
+  private cursor: Iterator<S> | undefined;
+  private queued = false;
 
-  constructor(private readonly send: (subscription: HubSubscription, group: readonly Outgoing[]) => void) {}
+  constructor(
+    private readonly send: (subscriber: S, group: readonly Outgoing[]) => void,
+    private readonly scheduler: SliceScheduler = processScheduler,
+  ) {}
 
-  /** Queues an event; small channels are written at once, within this call. */
+  /** Queues an event for every subscriber; the scheduler writes it from the next turn. */
   push(outgoing: Outgoing): void {
     this.queue.push(outgoing);
-    if (!this.cursor && !this.scheduled) this.run();
+    if (this.queued) return;
+    this.queued = true;
+    this.scheduler.schedule(this);
   }
 
-  private run(): void {
-    this.scheduled = false;
-    let budget = FANOUT_SLICE;
-    while (budget > 0) {
+  run(slice: Slice): boolean {
+    while (slice.left > 0) {
       if (!this.cursor) {
-        if (this.queue.length === 0) return;
+        if (this.queue.length === 0) return this.done();
         this.group = this.queue;
         this.queue = [];
         this.cursor = this.subscribers.values();
@@ -49,17 +46,22 @@ export class ChannelFanout {
       const next = this.cursor.next();
       if (next.done) {
         this.cursor = undefined;
+        this.group = [];
         continue;
       }
+      slice.left--;
       try {
         this.send(next.value, this.group);
       } catch (error) {
         // One subscriber's failure must neither stop the others nor wedge the channel.
         logger.error('a fan-out write failed; the other subscribers go on', describeThrown(error).stack);
       }
-      budget--;
     }
-    this.scheduled = true;
-    setImmediate(() => this.run());
+    return this.cursor === undefined && this.queue.length === 0 ? this.done() : false;
+  }
+
+  private done(): true {
+    this.queued = false;
+    return true;
   }
 }

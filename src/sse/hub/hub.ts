@@ -3,8 +3,9 @@ import { describeThrown, isInstance, printable } from '../../common/describe.js'
 import { DEADLINE_PASSED, withDeadline } from '../../common/deadline.js';
 import { Errors, StreamnestError } from '../../errors.js';
 import { encodeEvent, checkEvent, dataText, SseFieldError } from '../encode.js';
-import { SharedEvent } from '../shared-event.js';
-import { HubSubscription, type HubFilter } from './hub-subscription.js';
+import { EncodedEvent } from '../encoded-event.js';
+import type { CloseReason } from '../session.js';
+import { HubSubscription, type HubFilter, type HubLink } from './hub-subscription.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import { ReplayGate } from './replay-gate.js';
 import { ReplayEncodings } from './replay-encodings.js';
@@ -50,13 +51,13 @@ const logger = new Logger('SseHub');
 const REPLAY_ENCODINGS_BYTES = 8 * 1024 * 1024;
 /** Why a client got `reset`: its id is not in the history, or replaying would pass the limits. */
 type ResetReason = 'history-unavailable' | 'replay-limit';
-const RESETS: Record<ResetReason, SharedEvent> = {
-  'history-unavailable': SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } })),
-  'replay-limit': SharedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'replay-limit' } })),
+const RESETS: Record<ResetReason, EncodedEvent> = {
+  'history-unavailable': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } })),
+  'replay-limit': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'replay-limit' } })),
 };
 
-function shared(event: HubEvent): SharedEvent {
-  return SharedEvent.of(encodeEvent({ id: event.id, event: event.event, data: event.data }));
+function encoded(event: HubEvent): EncodedEvent {
+  return EncodedEvent.of(encodeEvent({ id: event.id, event: event.event, data: event.data }));
 }
 
 /**
@@ -65,8 +66,14 @@ function shared(event: HubEvent): SharedEvent {
  * it once and writes the same bytes to every local subscriber of the channel.
  */
 export class SseHub {
-  private readonly channels = new Map<string, ChannelFanout>();
-  private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => this.sendTo(subscription, group);
+  private readonly channels = new Map<string, ChannelFanout<HubSubscription>>();
+  private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => { this.counters.delivered += subscription.receive(group); };
+  /** How subscriptions reach this hub: not part of its public face. */
+  private readonly link: HubLink = {
+    attach: (subscription) => this.attach(subscription),
+    detach: (subscription, reason) => this.detach(subscription, reason),
+    compare: (a, b) => this.transport.compare(a, b),
+  };
   private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0, replaysRefused: 0 };
   private subscribers = 0;
   private started: Promise<void> | undefined;
@@ -116,7 +123,7 @@ export class SseHub {
     if (list.length === 0) throw Errors.NO_CHANNEL(printable(channels));
     list.forEach(checkChannel);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
-    return new HubSubscription(list, lastEventId, options.filter, this);
+    return new HubSubscription(list, lastEventId, options.filter, this.link);
   }
 
   /** Stops the transport: called by the container on shutdown, after every stream has ended. */
@@ -134,77 +141,19 @@ export class SseHub {
   private deliver(event: HubEvent): void {
     const fanout = this.channels.get(event.channel);
     if (!fanout || fanout.subscribers.size === 0) return;
-    fanout.push({ event, bytes: shared(event) });
+    fanout.push({ event, bytes: encoded(event) });
   }
 
-  /** One subscriber's share of a fan-out: held during replay, else written, several events in one corked write. */
-  private sendTo(subscription: HubSubscription, group: readonly Outgoing[]): void {
-    if (subscription.pending) {
-      // A hold that drops the subscriber as slow ends its share of the group.
-      for (const { event, bytes } of group) if (!this.hold(subscription, event, bytes)) return;
-      return;
-    }
-    if (group.length === 1) {
-      this.write(subscription, group[0]!.event, group[0]!.bytes);
-      return;
-    }
-    const session = subscription.session!;
-    session.cork();
-    for (const { event, bytes } of group) this.write(subscription, event, bytes);
-    session.uncork();
-  }
-
-  /**
-   * Keeps a live event until replay is done. A subscriber whose backlog passes
-   * its limit is dropped like any slow one: false then, and nothing more is held.
-   */
-  private hold(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): boolean {
-    subscription.pending!.push({ event, bytes });
-    subscription.pendingBytes += bytes.bytes.length;
-    if (subscription.pendingBytes <= subscription.session!.maxBufferedBytes) return true;
-    subscription.session!.close('slow');
-    return false;
-  }
-
-  /** Writes one event unless the subscriber has it already or filters it out. False when the client is behind. */
-  private write(subscription: HubSubscription, event: HubEvent, bytes: SharedEvent): boolean {
-    const session = subscription.session!;
-    if (!session.isOpen) return false;
-    if (subscription.floor !== undefined) {
-      // Catching up: this instance may still deliver events the client saw elsewhere or got in its replay.
-      if (this.transport.compare(event.id, subscription.floor) <= 0) return true;
-      subscription.floor = undefined;
-    }
-    if (subscription.filter && !this.passes(subscription, event)) return true;
-    this.counters.delivered++;
-    return session.writeShared(bytes);
-  }
-
-  private passes(subscription: HubSubscription, event: HubEvent): boolean {
-    try {
-      return subscription.filter!(event);
-    } catch (error) {
-      logger.error(`a subscription filter threw on channel "${event.channel}"; the event was skipped for that client`, describeThrown(error).stack);
-      return false;
-    }
-  }
-
-  /** Called by a subscription once its session is open. */
-  attach(subscription: HubSubscription): void {
-    const session = subscription.session!;
+  /** A subscription's session exists: it joins its channels, then replays what it missed or goes live. */
+  private attach(subscription: HubSubscription): void {
     this.subscribers++;
     for (const channel of subscription.channels) {
       let fanout = this.channels.get(channel);
       if (!fanout) this.channels.set(channel, fanout = new ChannelFanout(this.sendGroup));
       fanout.subscribers.add(subscription);
     }
-    session.onClose((reason) => {
-      if (reason === 'slow') this.counters.droppedSlow++;
-      this.detach(subscription);
-    });
-    subscription.floor = subscription.lastEventId;
     if (subscription.lastEventId === undefined) {
-      this.goLive(subscription);
+      this.counters.delivered += subscription.goLive();
       return;
     }
     void this.start().then(() => this.replay(subscription)).catch((error) => {
@@ -220,70 +169,54 @@ export class SseHub {
    * the rest, so one resume can never make the server hold the whole history.
    */
   private async replay(subscription: HubSubscription): Promise<void> {
-    const session = subscription.session!;
     const { pageSize, maxEvents, maxBytes, readTimeout } = this.limits.replay;
     let after = subscription.lastEventId!;
     let events = 0;
     let bytes = 0;
     for (let first = true; ; first = false) {
-      const turn = this.gate.enter(first ? 'refuse' : 'wait', () => session.isOpen);
+      const turn = this.gate.enter(first ? 'refuse' : 'wait', () => subscription.isOpen);
       if (!turn) {
         this.counters.replaysRefused++;
-        session.retryLater();
+        subscription.retryLater();
         return;
       }
       await turn;
       let page: Replay;
       try {
-        if (!session.isOpen) return;
+        if (!subscription.isOpen) return;
         page = await withDeadline(this.transport.replay(subscription.channels, after, pageSize), readTimeout);
       } finally {
         this.gate.leave();
       }
-      if (!session.isOpen) return;
+      if (!subscription.isOpen) return;
       if (!page.complete) return this.reset(subscription, 'history-unavailable');
       for (const event of page.events) {
-        const encoded = this.replayEncodings.get(event.id, () => shared(event));
+        const bytesOf = this.replayEncodings.get(event.id, () => encoded(event));
         events++;
-        bytes += encoded.bytes.length;
+        bytes += bytesOf.bytes.length;
         if (events > maxEvents || bytes > maxBytes) return this.reset(subscription, 'replay-limit');
-        const more = this.write(subscription, event, encoded);
-        subscription.floor = after = event.id;
+        const delivery = subscription.replayed(event, bytesOf);
+        after = event.id;
+        if (delivery !== 'skipped') this.counters.delivered++;
         // Paced by the client, inside a page too: a page of large events must not pass the unsent-bytes limit.
-        if (!more) await session.drained();
-        if (!session.isOpen) return;
+        if (delivery === 'behind') await subscription.drained();
+        if (!subscription.isOpen) return;
       }
       if (page.events.length < pageSize) break;
     }
     this.counters.replays++;
-    this.goLive(subscription);
+    this.counters.delivered += subscription.goLive();
   }
 
-  /**
-   * Tells the client its history is incomplete, then goes live. Live events
-   * already held are sent after it, skipping only those the client got in this
-   * replay: an id the transport never issued (one from the future, say) must
-   * not hold back live events below it.
-   */
+  /** The client's history is incomplete: it gets `reset`, then goes live. */
   private reset(subscription: HubSubscription, reason: ResetReason): void {
-    const session = subscription.session!;
-    if (!session.isOpen) return;
+    if (!subscription.isOpen) return;
     this.counters.resets++;
-    session.writeShared(RESETS[reason]);
-    if (subscription.floor === subscription.lastEventId) subscription.floor = undefined;
-    this.goLive(subscription);
+    this.counters.delivered += subscription.reset(RESETS[reason]);
   }
 
-  /** Flushes live events that arrived during replay; `write` skips any the replay already sent. */
-  private goLive(subscription: HubSubscription): void {
-    const pending = subscription.pending ?? [];
-    subscription.pending = null;
-    subscription.pendingBytes = 0;
-    for (const { event, bytes } of pending) this.write(subscription, event, bytes);
-  }
-
-  private detach(subscription: HubSubscription): void {
-    subscription.pending = null;
+  private detach(subscription: HubSubscription, reason: CloseReason): void {
+    if (reason === 'slow') this.counters.droppedSlow++;
     this.subscribers--;
     for (const channel of subscription.channels) {
       const fanout = this.channels.get(channel);

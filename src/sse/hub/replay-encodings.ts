@@ -1,4 +1,4 @@
-import type { SharedEvent } from '../shared-event.js';
+import type { EncodedEvent } from '../encoded-event.js';
 
 /**
  * The bytes of recently replayed events, by id, bounded in bytes. Clients
@@ -7,12 +7,12 @@ import type { SharedEvent } from '../shared-event.js';
  * as live events are. The oldest entries go first.
  */
 export class ReplayEncodings {
-  private readonly entries = new Map<string, SharedEvent>();
+  private readonly entries = new Map<string, EncodedEvent>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(id: string, encode: () => SharedEvent): SharedEvent {
+  get(id: string, encode: () => EncodedEvent): EncodedEvent {
     const cached = this.entries.get(id);
     if (cached) return cached;
     const encoded = encode();
