@@ -8,10 +8,6 @@ import type { RouteDefinition, RedirectOptions } from '../common/route.decorator
 import type { HttpMethod, Type } from '../common/types.js';
 import type { Container } from '../di/container.js';
 import type { ModuleNode } from '../di/module-graph.js';
-import { createSseSender } from '../sse/sse-sender.js';
-import { resolveSseOptions } from '../sse/options.js';
-import type { SseRouteMetadata } from '../sse/sse.decorator.js';
-import type { SseRuntime } from '../sse/runtime.js';
 import { bindFilter, type BoundFilter } from './exception-handler.js';
 import { argumentMetadata, resolverFor, type CompiledParam } from './param-resolvers.js';
 import { respond } from './respond.js';
@@ -24,6 +20,7 @@ import type { ControllerMetadata } from '../common/controller.decorator.js';
 import { chainInterceptors } from './interceptor-chain.js';
 import { loadRx } from './rx.js';
 import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.js';
+import type { StreamRoutes } from './stream-routes.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 import type { RoutePaths, RouteTarget } from './route-paths.js';
 
@@ -37,7 +34,8 @@ export interface GlobalEnhancers {
 export interface BuildOptions {
   container: Container;
   router: Router;
-  sse: SseRuntime;
+  /** Which routes stream (SSE), and how they send. */
+  streams?: StreamRoutes;
   /** Where each route goes: global prefix (and its exclusions), versions. */
   paths: RoutePaths;
   globals: GlobalEnhancers;
@@ -90,8 +88,8 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const key = route.handlerName;
   const owner = `${controller.name}.${String(key)}`;
   const handler = proto[key] as Function;
-  const sse = Reflect.getMetadata(META.sse, proto, key) as SseRouteMetadata | undefined;
-  if (sse && route.method !== 'GET') throw Errors.SSE_NOT_GET(owner, route.method);
+  const streamSender = options.streams?.senderFor({ proto, key, owner, method: route.method });
+  const streaming = streamSender !== undefined;
 
   const enhancers = async <T>(metaKey: string, global: Enhancer<T>[]) => {
     const all = [...global, ...(Reflect.getMetadata(metaKey, controller) ?? []), ...(Reflect.getMetadata(metaKey, proto, key) ?? [])] as Enhancer<T>[];
@@ -110,26 +108,25 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const usesNext = params.defs.some((p) => p.kind === 'next');
   // With @Res({ passthrough: true }) the handler may set the status itself: as NestJS does, the route's
   // status is set before the handler runs, and the response goes out with whatever status it then has.
-  const passthrough = !sse && params.defs.some((p) => p.kind === 'res' && p.passthrough);
+  const passthrough = !streaming && params.defs.some((p) => p.kind === 'res' && p.passthrough);
   const status = routeStatus(route.method, proto, key);
 
-  const send: Sender = sse
-    ? createSseSender(options.sse, resolveSseOptions(options.sse.defaults, sse.options, `@Sse() on ${owner}`, 'route'), owner, { numberIds: options.nestCompatible === true })
-    : plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
+  const send: Sender = streamSender
+    ?? plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
   // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
   const instanceFor = instance === undefined
     ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
     : undefined;
   const compiled = compileRoute({
     controller, instance, instanceFor, handler, guards, filters,
-    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), sse !== undefined), send, ownsResponse,
+    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), streaming), send, ownsResponse,
     initialStatus: passthrough ? status : undefined,
     usesNext,
     params: params.compiled,
-    body: sse ? false : options.body,
+    body: streaming ? false : options.body,
   });
 
-  return registerRoute(router, controller, route, owner, targets, compiled, sse !== undefined);
+  return registerRoute(router, controller, route, owner, targets, compiled, streaming);
 }
 
 /**
@@ -138,7 +135,7 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
  * for each host of its controller and each of its methods. Returns the
  * implicit HEADs a GET brings.
  */
-function registerRoute(router: Router, controller: Type, route: RouteDefinition, owner: string, targets: RouteTarget[], compiled: RouteHandler, sse: boolean): ImplicitHead[] {
+function registerRoute(router: Router, controller: Type, route: RouteDefinition, owner: string, targets: RouteTarget[], compiled: RouteHandler, streaming: boolean): ImplicitHead[] {
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
   const registered = targets.flatMap((target) => routerPaths(target.path, owner).map(({ path, wildcard }) =>
     ({ ...target, path, handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard) })));
@@ -150,11 +147,11 @@ function registerRoute(router: Router, controller: Type, route: RouteDefinition,
   for (const { path, version, host, handler } of placed) {
     for (const method of methods) {
       router.add(method, path, handler, owner, version, host);
-      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${sse ? ' (SSE)' : ''} route`);
+      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''} route`);
     }
   }
   // SSE routes stream only on GET, so they get no implicit HEAD.
-  return route.method === 'GET' && !sse ? placed.map((target) => ({ ...target, owner: `${owner} (HEAD)` })) : [];
+  return route.method === 'GET' && !streaming ? placed.map((target) => ({ ...target, owner: `${owner} (HEAD)` })) : [];
 }
 
 async function compileParams(options: BuildOptions, controller: Type, key: string | symbol, host: ModuleNode, routePipes: PipeTransform[]) {

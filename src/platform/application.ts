@@ -16,6 +16,7 @@ import { bindGlobalFilters, buildRoutes, type GlobalEnhancers } from '../http/ro
 import { Router } from '../http/router.js';
 import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
+import { SseRoutes } from '../sse/sse-routes.js';
 import type { SseOptions } from '../sse/options.js';
 import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from './http-server.js';
 import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
@@ -161,7 +162,7 @@ export class NestApplication extends NestApplicationContext {
     await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
     await buildRoutes({ paths,
-      container: this.container, router: this.router, sse: this.sseRuntime, globals,
+      container: this.container, router: this.router, streams: new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible }), globals,
       globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
     });
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
