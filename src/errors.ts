@@ -1,6 +1,16 @@
 /**
  * Every error streamnest throws on its own account has a stable `code`, so a
- * user can search for it. All of them are defined here, in one place.
+ * user can search for it (docs/ERRORS.md lists them all). All of them are
+ * defined here, in one place.
+ *
+ * Two classes, as JavaScript itself does it: a `StreamnestTypeError` (a
+ * `TypeError`) when the caller handed over a value of the wrong type, shape or
+ * range (a function or constructor argument, an option, a decorator's argument
+ * or the member it decorates, an entry of module metadata), decidable from that
+ * value alone; a `StreamnestError` (an `Error`) when every value is well-formed
+ * but the wiring or the state is wrong (a missing provider, a backend that is
+ * down, a server that is not listening). `instanceof StreamnestError` holds for
+ * both, so one check still catches every streamnest error.
  */
 export class StreamnestError extends Error {
   /** The HTTP status this error answers with when it escapes a handler (none: a generic 500). */
@@ -15,6 +25,43 @@ export class StreamnestError extends Error {
     this.name = 'StreamnestError';
     if (http) Object.assign(this, http);
   }
+
+  /**
+   * A `StreamnestTypeError` cannot also extend this class (it extends `TypeError`),
+   * so `instanceof StreamnestError` accepts it here. Subclasses keep the ordinary check.
+   * (A `boolean`, not a type predicate: TypeScript then narrows `instanceof` as usual, to the subclass too.)
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isOrdinaryInstance(this, value) || (this === StreamnestError && isOrdinaryInstance(StreamnestTypeError, value));
+  }
+}
+
+/** A wrong argument: a `TypeError` with the fields of a `StreamnestError` (none of these has an HTTP meaning). */
+export class StreamnestTypeError extends TypeError {
+  declare readonly status?: number;
+  declare readonly retryAfter?: number;
+  declare readonly publicMessage?: string;
+
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'StreamnestTypeError';
+  }
+}
+
+/** A field value that breaks the SSE wire format, naming the field. A TypeError, as the spec asks of invalid input. */
+export class SseFieldError extends StreamnestTypeError {
+  declare readonly code: 'SN_ERR_SSE_FIELD';
+
+  constructor(readonly field: string, rule: string) {
+    super('SN_ERR_SSE_FIELD', `SN_ERR_SSE_FIELD: SSE field "${field}" ${rule}`);
+    this.name = 'SseFieldError';
+  }
+}
+
+const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
+
+function isOrdinaryInstance(type: Function, value: unknown): boolean {
+  return ordinaryHasInstance.call(type, value);
 }
 
 /** How an error reads over HTTP, for the errors that have a meaning there. */
@@ -22,9 +69,21 @@ interface HttpMeaning { status: number; retryAfter?: number; publicMessage: stri
 
 type Describe = (...args: any[]) => string;
 
+/** The class an entry makes, for docs/ERRORS.md and its test. */
+export type ErrorKind = 'Error' | 'TypeError';
+
+function entry<A extends unknown[], E extends Error>(code: string, kind: ErrorKind, make: (...args: A) => E) {
+  return Object.assign(make, { code, kind });
+}
+
+/** An error of wiring or state (see above): a `StreamnestError`, with an HTTP meaning if it has one. */
 function define<D extends Describe>(code: string, describe: D, http?: HttpMeaning) {
-  const make = (...args: Parameters<D>) => new StreamnestError(code, `${code}: ${describe(...args)}`, http);
-  return Object.assign(make, { code });
+  return entry(code, 'Error', (...args: Parameters<D>) => new StreamnestError(code, `${code}: ${describe(...args)}`, http));
+}
+
+/** A wrong argument (see above): a `StreamnestTypeError`. */
+function defineTypeError<D extends Describe>(code: string, describe: D) {
+  return entry(code, 'TypeError', (...args: Parameters<D>) => new StreamnestTypeError(code, `${code}: ${describe(...args)}`));
 }
 
 /** The backend behind the hub is down or hung: a 503 the client may retry shortly. */
@@ -41,12 +100,15 @@ export const Errors = {
       `(an interface, a type-only import, or a circular file import). Use @Inject(token) on that parameter.`),
   CIRCULAR_DEPENDENCY: define('SN_ERR_CIRCULAR_DEPENDENCY',
     (cycle: string[]) => `circular dependency: ${cycle.join(' -> ')}. Break the cycle by moving the shared part into a provider of its own.`),
-  INVALID_PROVIDER: define('SN_ERR_INVALID_PROVIDER',
-    (module: string, detail: string) => `module ${module} declares an invalid provider: ${detail}`),
-  INVALID_MODULE: define('SN_ERR_INVALID_MODULE',
-    (parent: string, detail: string) => `module ${parent} imports something that is not a module: ${detail}`),
+  INVALID_PROVIDER: defineTypeError('SN_ERR_INVALID_PROVIDER',
+    (module: string, detail: string) =>
+      `module ${module} declares an invalid provider: ${detail}. A provider is a class, or { provide, useClass | useValue | useFactory | useExisting }.`),
+  INVALID_MODULE: defineTypeError('SN_ERR_INVALID_MODULE',
+    (parent: string, detail: string) =>
+      `module ${parent} imports something that is not a module: ${detail}. Import classes decorated with @Module(), or dynamic modules ({ module, providers… }).`),
   UNKNOWN_EXPORT: define('SN_ERR_UNKNOWN_EXPORT',
-    (module: string, token: string) => `module ${module} exports ${token}, which it neither provides nor imports.`),
+    (module: string, token: string) =>
+      `module ${module} exports ${token}, which it neither provides nor imports. Add ${token} to its providers, import the module that exports it, or drop it from exports.`),
   NOT_INJECTABLE: define('SN_ERR_NOT_INJECTABLE',
     (token: string) => `no provider for ${token} in this application. Provide it in a module first.`),
   ROUTE_CONFLICT: define('SN_ERR_ROUTE_CONFLICT',
@@ -55,18 +117,23 @@ export const Errors = {
   SSE_NOT_GET: define('SN_ERR_SSE_NOT_GET',
     (handler: string, method: string) =>
       `${handler} is decorated with @Sse but routed with ${method}: SSE routes must be GET, since EventSource only sends GET.`),
-  NOT_A_CONTROLLER: define('SN_ERR_NOT_A_CONTROLLER',
-    (name: string, module: string) => `${name} is listed in the controllers of ${module} but has no @Controller() decorator.`),
+  NOT_A_CONTROLLER: defineTypeError('SN_ERR_NOT_A_CONTROLLER',
+    (name: string, module: string) =>
+      `${name} is listed in the controllers of ${module} but has no @Controller() decorator. Decorate it with @Controller(), or list it in providers if it is a service.`),
+  SSE_FIELD: entry('SN_ERR_SSE_FIELD', 'TypeError', (field: string, rule: string) => new SseFieldError(field, rule)),
+  SLOW_CLIENT: define('SN_ERR_SLOW_CLIENT',
+    () => `SSE client dropped: it read too slowly, and its unsent bytes passed maxBufferedBytes (or all streams together passed maxTotalBufferedBytes). ` +
+      `It reconnects with Last-Event-ID. If healthy clients are dropped, raise those limits in the sse options, or send less.`),
   SSE_RESULT: define('SN_ERR_SSE_RESULT',
     (handler: string, got: string) =>
       `${handler} is an @Sse route but returned ${got}: return getSSEStream().body, an AsyncIterable, an Observable, a ReadableStream or a hub subscription.`),
-  INVALID_SSE_OPTION: define('SN_ERR_INVALID_SSE_OPTION',
+  INVALID_SSE_OPTION: defineTypeError('SN_ERR_INVALID_SSE_OPTION',
     (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
-  INVALID_HUB_OPTION: define('SN_ERR_INVALID_HUB_OPTION',
+  INVALID_HUB_OPTION: defineTypeError('SN_ERR_INVALID_HUB_OPTION',
     (option: string, rule: string) => `SseModule / transport option "${option}" ${rule}`),
-  INVALID_CHANNEL: define('SN_ERR_INVALID_CHANNEL',
+  INVALID_CHANNEL: defineTypeError('SN_ERR_INVALID_CHANNEL',
     (channel: unknown) => `SSE hub channel must be a non-empty string without CR, LF or NUL, got ${JSON.stringify(channel)}`),
-  NO_CHANNEL: define('SN_ERR_INVALID_CHANNEL',
+  NO_CHANNEL: defineTypeError('SN_ERR_NO_CHANNEL',
     (got: string) => `SseHub.subscribe(): give at least one channel, as a string or an array of strings; got ${got}`),
   TRANSPORT_UNAVAILABLE: define('SN_ERR_TRANSPORT_UNAVAILABLE',
     (channel: string, cause: string) => `publish to channel "${channel}" failed and nothing was stored: ${cause}. Retry once the backend is back.`,
@@ -83,37 +150,37 @@ export const Errors = {
     BACKEND_DOWN),
   TRANSPORT_NOT_STARTED: define('SN_ERR_TRANSPORT_NOT_STARTED',
     (transport: string) => `${transport} is used before start(): give it to SseModule.forRoot({ transport }), which starts it.`),
-  INVALID_MIDDLEWARE: define('SN_ERR_INVALID_MIDDLEWARE',
+  INVALID_MIDDLEWARE: defineTypeError('SN_ERR_INVALID_MIDDLEWARE',
     (got: string) => `app.use(): middleware must be a function (req, res, next), got ${got}`),
-  INVALID_MOUNT_PATH: define('SN_ERR_INVALID_MOUNT_PATH',
+  INVALID_MOUNT_PATH: defineTypeError('SN_ERR_INVALID_MOUNT_PATH',
     (path: unknown) => `app.use(): the mount path ${JSON.stringify(path)} is not a valid URL path. Give a path such as '/admin', without '?' or '#'.`),
-  INVALID_ROUTE_PATTERN: define('SN_ERR_INVALID_ROUTE_PATTERN',
+  INVALID_ROUTE_PATTERN: defineTypeError('SN_ERR_INVALID_ROUTE_PATTERN',
     (where: string, pattern: unknown, detail: string) =>
       `${where}: the route path ${JSON.stringify(pattern)} ${detail}. Paths take :params, * or *name wildcards, {optional} parts, ` +
       `and \\ to escape a special character, as in NestJS: 'cats', 'cats/:id', 'cats/*', 'ab*cd', 'files/{*rest}'.`),
-  INVALID_GLOBAL_PREFIX: define('SN_ERR_INVALID_GLOBAL_PREFIX',
+  INVALID_GLOBAL_PREFIX: defineTypeError('SN_ERR_INVALID_GLOBAL_PREFIX',
     (detail: string) => `app.setGlobalPrefix(): ${detail}. Write app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: RequestMethod.GET }] }).`),
-  INVALID_VERSION: define('SN_ERR_INVALID_VERSION',
+  INVALID_VERSION: defineTypeError('SN_ERR_INVALID_VERSION',
     (where: string, got: string) =>
       `${where}: a version is a non-empty string without spaces, '/', '?', '#', '%' or '\\' (such as '1' or '2024-01'), ` +
       `VERSION_NEUTRAL, or a non-empty array of those; got ${got}`),
-  INVALID_VERSIONING: define('SN_ERR_INVALID_VERSIONING',
+  INVALID_VERSIONING: defineTypeError('SN_ERR_INVALID_VERSIONING',
     (detail: string) => `app.enableVersioning(): ${detail}`),
-  INVALID_MODULE_MIDDLEWARE: define('SN_ERR_INVALID_MODULE_MIDDLEWARE',
+  INVALID_MODULE_MIDDLEWARE: defineTypeError('SN_ERR_INVALID_MODULE_MIDDLEWARE',
     (module: string, detail: string) => `${module}.configure(consumer): ${detail}`),
-  MIDDLEWARE_WITHOUT_USE: define('SN_ERR_MIDDLEWARE_WITHOUT_USE',
+  MIDDLEWARE_WITHOUT_USE: defineTypeError('SN_ERR_MIDDLEWARE_WITHOUT_USE',
     (name: string, module: string) =>
       `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`),
   TYPE_ONLY: define('SN_ERR_TYPE_ONLY',
     (name: string) => `${name} stands for a type only (write typeof ${name}); it has no value to read at run time.`),
-  INVALID_MODULE_OPTIONS: define('SN_ERR_INVALID_MODULE_OPTIONS',
+  INVALID_MODULE_OPTIONS: defineTypeError('SN_ERR_INVALID_MODULE_OPTIONS',
     (call: string, detail: string) => `${call}: ${detail}`),
-  CORS_CREDENTIALS_ORIGIN: define('SN_ERR_CORS_CREDENTIALS_ORIGIN',
+  CORS_CREDENTIALS_ORIGIN: defineTypeError('SN_ERR_CORS_CREDENTIALS_ORIGIN',
     (got: string) =>
       `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +
       `Write CORS({ credentials: true, origin: ['https://app.example.com'] }) or origin: (origin, callback) => callback(null, allowed(origin)); ` +
       `reflecting every origin would let any site read your users' cookie-authenticated streams.`),
-  INVALID_OPTION: define('SN_ERR_INVALID_OPTION',
+  INVALID_OPTION: defineTypeError('SN_ERR_INVALID_OPTION',
     (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
   REDIS_UNREACHABLE: define('SN_ERR_REDIS_UNREACHABLE',
     (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`),
@@ -124,7 +191,10 @@ export const Errors = {
   SCOPED_OUTSIDE_REQUEST: define('SN_ERR_SCOPED_OUTSIDE_REQUEST',
     (token: string) => `${token} is request-scoped (it is, or it depends on, a Scope.REQUEST provider or REQUEST), ` +
       `so it exists only within a request: inject it into a controller or another request-scoped provider, or get it with moduleRef.resolve()`),
-  ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING', () => `the application is already listening`),
+  ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING',
+    () => `the application is already listening: call app.listen() once. To serve another port too, create a second application.`),
+  NOT_LISTENING: define('SN_ERR_NOT_LISTENING',
+    (call: string) => `${call}: the application is not listening. Call it once await app.listen() has resolved, and before app.close().`),
   PROVIDER_NOT_EXPORTED: define('SN_ERR_PROVIDER_NOT_EXPORTED',
     (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
@@ -133,14 +203,25 @@ export const Errors = {
     (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
       `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
-  INVALID_ARGUMENT: define('SN_ERR_INVALID_ARGUMENT',
+  INVALID_ARGUMENT: defineTypeError('SN_ERR_INVALID_ARGUMENT',
     (call: string, rule: string, got: string) => `${call}: ${rule}, got ${got}`),
   COOKIE_SECRET: define('SN_ERR_COOKIE_SECRET',
     (name: string) =>
       `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
       `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`),
-  INVALID_PIPE_OPTION: define('SN_ERR_INVALID_PIPE_OPTION',
+  INVALID_PIPE_OPTION: defineTypeError('SN_ERR_INVALID_PIPE_OPTION',
     (pipe: string, detail: string) => `${pipe}: ${detail}`),
-  NOT_A_STREAM: define('SN_ERR_NOT_A_STREAM',
+  UNKNOWN_MODULE_PROPERTY: defineTypeError('SN_ERR_UNKNOWN_MODULE_PROPERTY',
+    (key: string, known: readonly string[]) => `@Module(): unknown property "${key}"; allowed are ${known.join(', ')}. Check its spelling.`),
+  DECORATOR_PLACEMENT: defineTypeError('SN_ERR_DECORATOR_PLACEMENT',
+    (decorator: string, placement: string) => `${decorator} belongs on ${placement}; move it there.`),
+  MIDDLEWARE_NO_REASON: define('SN_ERR_MIDDLEWARE_NO_REASON',
+    (middleware: string, how: 'threw' | 'rejected with', value: unknown) =>
+      `middleware ${middleware} ${how} ${String(value)}, not an Error, so the request fails without a reason to log. ` +
+      `Throw an Error, or call next(error), so the log says what went wrong.`),
+  NOT_A_STREAM: defineTypeError('SN_ERR_NOT_A_STREAM',
     (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`),
+  TEST_CLIENT_TIMEOUT: define('SN_ERR_TEST_CLIENT_TIMEOUT',
+    (ms: number, what: string, received: number) =>
+      `SseTestClient: timed out after ${ms} ms waiting for ${what}; got ${received} events. Check that the stream sends them, or give a longer timeout.`),
 } as const;

@@ -34,7 +34,7 @@ export { Reflector } from './common/reflector.js';
 export { Logger, ConsoleLogger, LOG_LEVELS, filterLogLevels, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
 export { ValidationPipe, type ValidationPipeOptions, type ValidationError } from './common/pipes/validation.pipe.js';
-export { StreamnestError, Errors } from './errors.js';
+export { StreamnestError, StreamnestTypeError, Errors, type ErrorKind } from './errors.js';
 export { HttpStatus } from './common/http-status.js';
 export { RequestMethod } from './common/request-method.js';
 export { HttpErrorByCode, type ErrorHttpStatusCode } from './common/http-error-by-code.js';

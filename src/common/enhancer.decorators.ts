@@ -1,6 +1,8 @@
 import { META, appendMetadata } from './metadata-keys.js';
 import type { Type } from './types.js';
 import type { CanActivate, NestInterceptor, PipeTransform, ExceptionFilter } from './interfaces.js';
+import { Errors } from '../errors.js';
+import { printable } from './describe.js';
 
 /**
  * Guards, interceptors, pipes and filters may be given as classes (created once,
@@ -12,7 +14,7 @@ function enhancerDecorator<T>(key: string, name: string) {
   return (...items: Enhancer<T>[]) => {
     for (const [i, item] of items.entries()) {
       if (item === null || item === undefined || (typeof item !== 'function' && typeof item !== 'object')) {
-        throw new TypeError(`@${name}(): argument #${i} must be a class or an instance, got ${String(item)}`);
+        throw Errors.INVALID_ARGUMENT(`@${name}()`, `argument #${i} must be a class or an instance`, printable(item));
       }
     }
     return ((target: object, property?: string | symbol) => {

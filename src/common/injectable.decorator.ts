@@ -2,6 +2,7 @@ import { META, appendMetadata } from './metadata-keys.js';
 import type { InjectionToken } from './types.js';
 import type { ForwardReference } from './forward-ref.js';
 import type { ScopeOptions } from './scope.js';
+import { Errors } from '../errors.js';
 
 /** NestJS's name for the options of @Injectable(). */
 export type InjectableOptions = ScopeOptions;
@@ -30,12 +31,12 @@ export function Inject(token?: InjectionToken | ForwardReference): ParameterDeco
   return (target: object, property: string | symbol | undefined, index?: number) => {
     if (index === undefined) {
       // On a property: assigned right after the constructor ran, as in NestJS.
-      if (property === undefined) throw new TypeError('@Inject() belongs on a constructor parameter or a class property');
+      if (property === undefined) throw Errors.DECORATOR_PLACEMENT('@Inject()', 'a constructor parameter or a class property');
       const resolved = token ?? Reflect.getMetadata(META.designType, target, property);
       appendMetadata(META.injectProperties, [{ key: property, token: resolved }], target.constructor);
       return;
     }
-    if (property !== undefined) throw new TypeError('@Inject() on a parameter is supported in constructors only');
+    if (property !== undefined) throw Errors.DECORATOR_PLACEMENT('@Inject()', 'a constructor parameter or a class property, not a method parameter');
     if (token === undefined) return;
     const tokens: Record<number, InjectionToken | ForwardReference> = { ...(Reflect.getOwnMetadata(META.injectTokens, target) ?? {}) };
     tokens[index] = token;
@@ -48,11 +49,11 @@ export function Optional(): ParameterDecorator & PropertyDecorator {
   return (target: object, property: string | symbol | undefined, index?: number) => {
     if (index === undefined) {
       // On an injected property: left undefined when nothing provides it.
-      if (property === undefined) throw new TypeError('@Optional() belongs on a constructor parameter or an injected property');
+      if (property === undefined) throw Errors.DECORATOR_PLACEMENT('@Optional()', 'a constructor parameter or an injected property');
       appendMetadata(META.optionalProperties, [property], target.constructor);
       return;
     }
-    if (property !== undefined) throw new TypeError('@Optional() on a parameter is supported in constructors only');
+    if (property !== undefined) throw Errors.DECORATOR_PLACEMENT('@Optional()', 'a constructor parameter or an injected property, not a method parameter');
     const optional: number[] = [...(Reflect.getOwnMetadata(META.optionalParams, target) ?? []), index];
     Reflect.defineMetadata(META.optionalParams, optional, target);
   };

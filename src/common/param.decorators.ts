@@ -1,6 +1,7 @@
 import { META, appendMetadata } from './metadata-keys.js';
 import type { Enhancer } from './enhancer.decorators.js';
 import type { ExecutionContext, PipeTransform, Request as RequestType, Response as ResponseType } from './interfaces.js';
+import { Errors } from '../errors.js';
 
 export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' | 'next' | 'ip' | 'custom';
 
@@ -24,7 +25,7 @@ export interface ParamDefinition {
 
 function record(definition: Omit<ParamDefinition, 'index'>): ParameterDecorator {
   return (target, property, index) => {
-    if (property === undefined) throw new TypeError('route parameter decorators belong on handler methods, not constructors');
+    if (property === undefined) throw Errors.DECORATOR_PLACEMENT('a route parameter decorator (@Param(), @Body(), @Query()…)', 'a parameter of a handler method, not of a constructor');
     appendMetadata<ParamDefinition>(META.params, [{ ...definition, index }], target, property);
   };
 }

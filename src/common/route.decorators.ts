@@ -2,6 +2,7 @@ import { META, appendMetadata } from './metadata-keys.js';
 import { Errors } from '../errors.js';
 import type { HttpMethod } from './types.js';
 import { RequestMethod } from './request-method.js';
+import { printable } from './describe.js';
 
 /** One route declared on a controller method. `ALL` answers every method. */
 export interface RouteDefinition {
@@ -39,7 +40,7 @@ export const QueryMethod = route('QUERY');
 
 /** Sets the status code of a successful response. */
 export function HttpCode(status: number): MethodDecorator {
-  if (!Number.isInteger(status) || status < 100 || status > 599) throw new TypeError(`@HttpCode(): status must be an integer from 100 to 599, got ${status}`);
+  if (!Number.isInteger(status) || status < 100 || status > 599) throw Errors.INVALID_ARGUMENT('@HttpCode()', 'status must be an integer from 100 to 599', printable(status));
   return (target, key) => Reflect.defineMetadata(META.httpCode, status, target, key);
 }
 

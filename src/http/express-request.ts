@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 import type { Request } from '../common/interfaces.js';
 import { matchMediaType } from './media-type-match.js';
 import { installPrototypeMethods } from './prototype-methods.js';
+import { Errors } from '../errors.js';
+import { printable } from '../common/describe.js';
 
 /**
  * What every request carries besides Node's own API, as Express has it, so
@@ -66,7 +68,7 @@ abstract class RequestMethods implements ExpressRequestMethods {
   declare readonly stream?: ServerHttp2Stream;
 
   get(name: string): any {
-    if (typeof name !== 'string' || name === '') throw new TypeError('req.get(name): name must be a non-empty string');
+    if (typeof name !== 'string' || name === '') throw Errors.INVALID_ARGUMENT('req.get(name)', 'name must be a non-empty string', printable(name));
     const key = name.toLowerCase();
     if (key === 'referer' || key === 'referrer') return this.headers.referrer ?? this.headers.referer;
     return this.headers[key];

@@ -56,10 +56,10 @@ export class MiddlewareChain {
           const result = fn(req, res, next);
           // A rejection with no reason is still a failure: `next()` alone would carry on past, say, an auth check.
           if (result && typeof (result as Promise<unknown>).catch === 'function') {
-            (result as Promise<unknown>).catch((reason) => next(reason ?? new Error('middleware rejected')));
+            (result as Promise<unknown>).catch((reason) => next(reason ?? Errors.MIDDLEWARE_NO_REASON(nameOf(fn), 'rejected with', reason)));
           }
         } catch (thrown) {
-          next(thrown ?? new Error('middleware threw'));
+          next(thrown ?? Errors.MIDDLEWARE_NO_REASON(nameOf(fn), 'threw', thrown));
         }
         return;
       }
@@ -77,4 +77,9 @@ function strip(url: string, prefix: string): string | undefined {
   if (rest[0] === '/') return rest;
   if (rest[0] === '?') return `/${rest}`;
   return undefined;
+}
+
+/** How an error names a middleware: its function name, as a stack trace would. */
+function nameOf(fn: Middleware): string {
+  return fn.name || '(anonymous)';
 }

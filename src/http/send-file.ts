@@ -105,6 +105,10 @@ function answerFailure(res: Response, error: Error | undefined): void {
   sendError(res, error);
 }
 
+/**
+ * Express's own errors for the callback, not streamnest's (docs/ERRORS.md): apps
+ * test `err.code === 'ECONNABORTED'` or `'EISDIR'`, as Express documents.
+ */
 function withCode(error: Error, code: string): Error {
   return Object.assign(error, { code });
 }

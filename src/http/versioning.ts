@@ -5,6 +5,7 @@ import type { Type } from '../common/types.js';
 import type { ControllerMetadata } from '../common/controller.decorator.js';
 import { checkVersion, VERSION_NEUTRAL, type VersionValue } from '../common/version.decorator.js';
 import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
+import { printable } from '../common/describe.js';
 
 /**
  * Versioning, as `app.enableVersioning()` set it, resolved once at start-up.
@@ -130,7 +131,7 @@ function versionConstraint(read: (req: Request & { headers: Record<string, any> 
       },
       deriveConstraint: (req) => derive(req).version,
       validate(value) {
-        if (typeof value !== 'string' && value !== NO_VERSION) throw new TypeError('a route version constraint is a string or NO_VERSION');
+        if (typeof value !== 'string' && value !== NO_VERSION) throw Errors.INVALID_VERSION('a route version constraint', printable(value));
       },
     },
     derive,

@@ -237,7 +237,7 @@ export class NestApplication extends NestApplicationContext {
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
   getUrl(): string {
-    if (!this.server?.listening) throw new Error('getUrl(): the application is not listening');
+    if (!this.server?.listening) throw Errors.NOT_LISTENING('app.getUrl()');
     return this.urlOf(this.server.server.address() as AddressInfo);
   }
 

@@ -1,5 +1,6 @@
 import type { SSEMessageEvent } from './message-event.js';
 import { describeThrown, printable } from '../common/describe.js';
+import { Errors } from '../errors.js';
 
 /**
  * The SSE wire format, exact to the WHATWG HTML "Server-sent events" rules:
@@ -8,14 +9,8 @@ import { describeThrown, printable } from '../common/describe.js';
  * Pure functions: nothing here touches a socket.
  */
 
-/** A field value that breaks the wire format. A TypeError, as the spec asks of invalid input. */
-export class SseFieldError extends TypeError {
-  readonly code = 'SN_ERR_SSE_FIELD';
-  constructor(readonly field: string, rule: string) {
-    super(`SN_ERR_SSE_FIELD: SSE field "${field}" ${rule}`);
-    this.name = 'SseFieldError';
-  }
-}
+/** A field value that breaks the wire format; defined with every other error, in errors.ts. */
+export { SseFieldError } from '../errors.js';
 
 const LINE_BREAK = /\r\n|\r|\n/;
 
@@ -39,36 +34,36 @@ export function dataText(data: unknown): string {
     json = JSON.stringify(data);
   } catch (error) {
     // A BigInt, a cycle, or a toJSON that throws.
-    throw new SseFieldError('data', `must be a string or a JSON-serialisable value: ${describeThrown(error).message}`);
+    throw Errors.SSE_FIELD('data', `must be a string or a JSON-serialisable value: ${describeThrown(error).message}`);
   }
-  if (json === undefined) throw new SseFieldError('data', `must be a string or a JSON-serialisable value, got ${typeof data}`);
+  if (json === undefined) throw Errors.SSE_FIELD('data', `must be a string or a JSON-serialisable value, got ${typeof data}`);
   return json;
 }
 
 export function checkId(id: unknown): string {
   const text = typeof id === 'number' ? (Number.isFinite(id) ? String(id) : '') : id;
   if (typeof text !== 'string' || (typeof id === 'number' && text === '')) {
-    throw new SseFieldError('id', `must be a string or a finite number, got ${printable(id)}`);
+    throw Errors.SSE_FIELD('id', `must be a string or a finite number, got ${printable(id)}`);
   }
-  if (/[\r\n\0]/.test(text)) throw new SseFieldError('id', 'must not contain CR, LF or NUL');
+  if (/[\r\n\0]/.test(text)) throw Errors.SSE_FIELD('id', 'must not contain CR, LF or NUL');
   return text;
 }
 
 export function checkEvent(event: unknown): string {
-  if (typeof event !== 'string') throw new SseFieldError('event', `must be a string, got ${typeof event}`);
-  if (/[\r\n]/.test(event)) throw new SseFieldError('event', 'must not contain CR or LF');
+  if (typeof event !== 'string') throw Errors.SSE_FIELD('event', `must be a string, got ${typeof event}`);
+  if (/[\r\n]/.test(event)) throw Errors.SSE_FIELD('event', 'must not contain CR or LF');
   return event;
 }
 
 function checkComment(comment: unknown): string {
   if (typeof comment === 'string') return comment;
   if (typeof comment === 'number' || typeof comment === 'boolean') return String(comment);
-  throw new SseFieldError('comment', `must be a string, got ${comment === null ? 'null' : typeof comment}`);
+  throw Errors.SSE_FIELD('comment', `must be a string, got ${comment === null ? 'null' : typeof comment}`);
 }
 
 export function checkRetry(retry: unknown): number {
   if (typeof retry !== 'number' || !Number.isSafeInteger(retry) || retry < 0) {
-    throw new SseFieldError('retry', `must be a non-negative integer number of milliseconds, got ${printable(retry)}`);
+    throw Errors.SSE_FIELD('retry', `must be a non-negative integer number of milliseconds, got ${printable(retry)}`);
   }
   return retry;
 }
@@ -78,7 +73,7 @@ export function checkRetry(retry: unknown): number {
  * field, before anything is produced, so an invalid event is never half-written.
  */
 export function encodeEvent(ev: SSEMessageEvent): string {
-  if (ev === null || typeof ev !== 'object') throw new SseFieldError('event', `an SSE message must be an object, got ${ev === null ? 'null' : typeof ev}`);
+  if (ev === null || typeof ev !== 'object') throw Errors.SSE_FIELD('event', `an SSE message must be an object, got ${ev === null ? 'null' : typeof ev}`);
   let out = '';
   if (ev.comment !== undefined) out += lines(':', checkComment(ev.comment));
   const name = ev.event ?? ev.type;

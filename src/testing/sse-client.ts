@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { Errors } from '../errors.js';
 
 /** One event as a spec-following client sees it. */
 export interface ReceivedEvent {
@@ -83,7 +84,7 @@ export class SseTestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`SseTestClient: timed out after ${timeoutMs} ms waiting for ${what}; got ${this.events.length} events`));
+        reject(Errors.TEST_CLIENT_TIMEOUT(timeoutMs, what, this.events.length));
       }, timeoutMs);
       this.waiters.add(check);
       check();
