@@ -5,10 +5,10 @@ import { isForwardReference } from '../common/forward-ref.js';
 import { Scope } from '../common/scope.js';
 import { INQUIRER, REQUEST } from '../common/tokens.js';
 import { tokenName, type DynamicModule, type InjectionToken, type Type } from '../common/types.js';
-import { ModuleRef } from './module-ref.js';
-import { requestScopedEnhancer } from './request-scoped-enhancer.js';
-import { DiscoveryService, MetadataScanner, type InstanceWrapper } from './discovery.js';
-import { LazyModuleLoader } from './lazy-module-loader.js';
+import { ModuleRef, type ProviderLookup } from './module-ref.js';
+import { requestScopedEnhancer, type ScopedEnhancers } from './request-scoped-enhancer.js';
+import { DiscoveryService, MetadataScanner, type DiscoverySource, type InstanceWrapper } from './discovery.js';
+import { LazyModuleLoader, type ModuleLoading } from './lazy-module-loader.js';
 import { scanModules, type ModuleNode, type ProviderDefinition } from './module-graph.js';
 import type { ResolutionContext } from './request-context.js';
 
@@ -52,7 +52,7 @@ export interface ControllerEntry { instance: unknown; host: ModuleNode; requestS
  * providers (and what depends on them) are built per request instead;
  * transient ones once per consumer.
  */
-export class Container {
+export class Container implements ProviderLookup, DiscoverySource, ModuleLoading, ScopedEnhancers {
   private readonly built = new Map<ProviderDefinition, Instance>();
   /** Providers being built now, shared so that concurrent consumers wait for one instance. */
   private readonly pending = new Map<ProviderDefinition, Promise<Box>>();
