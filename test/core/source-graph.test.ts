@@ -61,12 +61,13 @@ test('import scan: imports written in comments, strings, templates or regular ex
     "/** e.g. `type X = import('./jsdoc.js').X` */",
     "const s = \"import c from './in-a-string.js'\";",
     "const t = `import d from './in-a-template.js' ${ { k: \"}\" }.k } and export * from './after-substitution.js'`;",
+    "const nested = `a ${ { k: 1 }.k + `import y from './nested-template.js'` } b`;",
     "const r = /import e from '.\\/in-a-regex.js'/g;",
     "const quote = /['\"]/, url = 'http://example.com';",
     "import { real } from './real.js';",
     "obj.import('./a-method.js');",
   ].join('\n');
-  assert.deepEqual(scan(source), ['./real.js @9']);
+  assert.deepEqual(scan(source), ['./real.js @10']);
 });
 
 const graphOf = (edges: Array<[string, string]>): SourceGraph => ({

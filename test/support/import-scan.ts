@@ -38,16 +38,14 @@ function importAt(tokens: Token[], i: number): ImportRef | undefined {
   return fromClause(tokens, i);
 }
 
-/** `import('x')`: in a type when `typeof` precedes it or a name is read from it (`import('x').T`), a value otherwise. */
+/** `import('x')`: in a type when `typeof` precedes it or a name is read from it (`import('x').T`, not `.then(`), a value otherwise. */
 function importCall(tokens: Token[], i: number): ImportRef | undefined {
   const specifier = tokens[i + 2];
   if (!specifier || (specifier.kind !== 'string' && specifier.kind !== 'template') || !isPunct(tokens[i + 3], ')')) return undefined;
   let after = i + 4;
   while (isPunct(tokens[after], '.') && tokens[after + 1]?.kind === 'word') after += 2;
   const readsName = after > i + 4 && !isPunct(tokens[after], '(');
-  const previous = tokens[i - 1];
-  const typeOnly = isWord(previous, 'typeof') || (readsName && !isWord(previous, 'await'));
-  return { specifier: specifier.text, typeOnly, line: specifier.line };
+  return { specifier: specifier.text, typeOnly: readsName || isWord(tokens[i - 1], 'typeof'), line: specifier.line };
 }
 
 /** `import … from 'x'` and `export … from 'x'`: the clause between the keyword and `from` says whether only types come. */
