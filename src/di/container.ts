@@ -1,15 +1,14 @@
 import { META } from '../common/metadata-keys.js';
 import { Reflector } from '../common/reflector.js';
-import { HttpAdapterHost } from '../http/http-adapter.js';
 import { Errors } from '../errors.js';
 import { isForwardReference } from '../common/forward-ref.js';
 import { Scope } from '../common/scope.js';
 import { INQUIRER, REQUEST } from '../common/tokens.js';
 import { tokenName, type DynamicModule, type InjectionToken, type Type } from '../common/types.js';
-import { ModuleRef } from './module-ref.js';
-import { requestScopedEnhancer } from './request-scoped-enhancer.js';
-import { DiscoveryService, MetadataScanner, type InstanceWrapper } from './discovery.js';
-import { LazyModuleLoader } from './lazy-module-loader.js';
+import { ModuleRef, type ProviderLookup } from './module-ref.js';
+import { requestScopedEnhancer, type ScopedEnhancers } from './request-scoped-enhancer.js';
+import { DiscoveryService, MetadataScanner, type DiscoverySource, type InstanceWrapper } from './discovery.js';
+import { LazyModuleLoader, type ModuleLoading } from './lazy-module-loader.js';
 import { scanModules, type ModuleNode, type ProviderDefinition } from './module-graph.js';
 import type { ResolutionContext } from './request-context.js';
 
@@ -31,6 +30,18 @@ interface Consumer { name: string; index: number | string }
  */
 interface Resolution { path: ProviderDefinition[]; context?: ResolutionContext; inquirer?: Type }
 
+export interface ContainerOptions {
+  /** Replace guards, interceptors, pipes and filters given as classes (testing's overrideGuard and kin). */
+  overrides?: Map<InjectionToken, ProviderDefinition>;
+  /** Testing's useMocker: makes a stand-in for a dependency nothing provides. */
+  mocker?: (token: InjectionToken) => unknown;
+  /**
+   * Values the layers above DI give every module beside DI's own providers
+   * (the platform's HttpAdapterHost): DI does not know of them, so they are handed in.
+   */
+  platformValues?: ReadonlyArray<readonly [InjectionToken, unknown]>;
+}
+
 /** A controller: one instance, or, when it depends on a request-scoped provider, one per request. */
 export interface ControllerEntry { instance: unknown; host: ModuleNode; requestScoped: boolean }
 
@@ -41,7 +52,7 @@ export interface ControllerEntry { instance: unknown; host: ModuleNode; requestS
  * providers (and what depends on them) are built per request instead;
  * transient ones once per consumer.
  */
-export class Container {
+export class Container implements ProviderLookup, DiscoverySource, ModuleLoading, ScopedEnhancers {
   private readonly built = new Map<ProviderDefinition, Instance>();
   /** Providers being built now, shared so that concurrent consumers wait for one instance. */
   private readonly pending = new Map<ProviderDefinition, Promise<Box>>();
@@ -55,21 +66,23 @@ export class Container {
   readonly controllers = new Map<Type, ControllerEntry>();
   private readonly globals: ModuleNode[];
 
-  /** `overrides` replace guards, interceptors, pipes and filters given as classes (testing's overrideGuard and kin). */
-  constructor(
-    readonly modules: ModuleNode[],
-    private readonly overrides = new Map<InjectionToken, ProviderDefinition>(),
-    /** Testing's useMocker: makes a stand-in for a dependency nothing provides. */
-    private readonly mocker?: (token: InjectionToken) => unknown,
-  ) {
+  private readonly overrides: Map<InjectionToken, ProviderDefinition>;
+  private readonly mocker: ((token: InjectionToken) => unknown) | undefined;
+
+  constructor(readonly modules: ModuleNode[], options: ContainerOptions = {}) {
+    this.overrides = options.overrides ?? new Map();
+    this.mocker = options.mocker;
     this.globals = modules.filter((m) => m.global);
     const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
-    builtIns.providers.set(Reflector, { kind: 'value', token: Reflector, useValue: new Reflector() });
-    builtIns.providers.set(HttpAdapterHost, { kind: 'value', token: HttpAdapterHost, useValue: new HttpAdapterHost() });
-    builtIns.providers.set(DiscoveryService, { kind: 'value', token: DiscoveryService, useValue: new DiscoveryService(this) });
-    builtIns.providers.set(MetadataScanner, { kind: 'value', token: MetadataScanner, useValue: new MetadataScanner() });
-    builtIns.providers.set(LazyModuleLoader, { kind: 'value', token: LazyModuleLoader, useValue: new LazyModuleLoader(this) });
-    builtIns.exports = [Reflector, HttpAdapterHost, DiscoveryService, MetadataScanner, LazyModuleLoader];
+    const values: Array<readonly [InjectionToken, unknown]> = [
+      [Reflector, new Reflector()],
+      ...options.platformValues ?? [],
+      [DiscoveryService, new DiscoveryService(this)],
+      [MetadataScanner, new MetadataScanner()],
+      [LazyModuleLoader, new LazyModuleLoader(this)],
+    ];
+    for (const [token, useValue] of values) builtIns.providers.set(token, { kind: 'value', token, useValue });
+    builtIns.exports = values.map(([token]) => token);
     this.globals.push(builtIns);
   }
 

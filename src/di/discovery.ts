@@ -1,7 +1,6 @@
 import { Module } from '../common/module.decorator.js';
 import { SetMetadata } from '../common/enhancer.decorators.js';
 import type { InjectionToken, Type } from '../common/types.js';
-import type { Container } from './container.js';
 import type { ModuleNode } from './module-graph.js';
 
 /** One provider or controller as discovery shows it, in the shape of NestJS's InstanceWrapper that libraries read. */
@@ -14,6 +13,13 @@ export interface InstanceWrapper<T = any> {
   instance: T | undefined;
   host: { name: string; metatype: Type };
   isDependencyTreeStatic(): boolean;
+}
+
+/** What discovery needs of the container: the application's modules and, for each, its providers and controllers. */
+export interface DiscoverySource {
+  readonly modules: readonly ModuleNode[];
+  providerWrappers(module: ModuleNode): InstanceWrapper[];
+  controllerWrappers(module: ModuleNode): InstanceWrapper[];
 }
 
 export interface FilterByInclude { include?: Function[] }
@@ -31,7 +37,7 @@ let decorators = 0;
  * DiscoveryModule, inject DiscoveryService, then `getProviders({ metadataKey })`.
  */
 export class DiscoveryService {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly container: DiscoverySource) {}
 
   /** A decorator for classes and methods, with a KEY of its own that getProviders()/getControllers() filter by. */
   static createDecorator<T>(): DiscoverableDecorator<T> {

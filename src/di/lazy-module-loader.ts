@@ -1,7 +1,13 @@
 import type { DynamicModule, Type } from '../common/types.js';
-import type { Container } from './container.js';
-import { callHook } from './lifecycle.js';
+import { callHook, type HookTargets } from './lifecycle.js';
+import type { ModuleNode } from './module-graph.js';
 import type { ModuleRef } from './module-ref.js';
+
+/** What loading a module late needs of the container: adding and building modules, their hooks, their ModuleRef. */
+export interface ModuleLoading extends HookTargets {
+  addModules(root: Type | DynamicModule): Promise<{ root: ModuleNode; added: ModuleNode[] }>;
+  moduleRef(module: ModuleNode): ModuleRef;
+}
 
 /**
  * Loads a module after start-up, as NestJS's LazyModuleLoader: its providers
@@ -11,7 +17,7 @@ import type { ModuleRef } from './module-ref.js';
  * As in NestJS, controllers of a lazy module serve no routes.
  */
 export class LazyModuleLoader {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly container: ModuleLoading) {}
 
   async load(loader: () => Type | DynamicModule | Promise<Type | DynamicModule>, _options?: { logger?: boolean }): Promise<ModuleRef> {
     const { root, added } = await this.container.addModules(await loader());

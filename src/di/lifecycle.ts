@@ -1,4 +1,10 @@
-import type { Container } from './container.js';
+import type { ModuleNode } from './module-graph.js';
+
+/** What calling hooks needs of the container: its modules, deepest first, and what each one built. */
+export interface HookTargets {
+  byDepth(): ModuleNode[];
+  instancesOf(module: ModuleNode): unknown[];
+}
 
 type Hook = 'onModuleInit' | 'onApplicationBootstrap' | 'onModuleDestroy' | 'beforeApplicationShutdown' | 'onApplicationShutdown';
 
@@ -7,7 +13,7 @@ type Hook = 'onModuleInit' | 'onApplicationBootstrap' | 'onModuleDestroy' | 'bef
  * deepest modules first on the way up, and in reverse on the way down.
  * Instances of one module run their hook concurrently, as in NestJS.
  */
-export async function callHook(container: Container, hook: Hook, signal?: string, only?: ReadonlySet<unknown>): Promise<void> {
+export async function callHook(container: HookTargets, hook: Hook, signal?: string, only?: ReadonlySet<unknown>): Promise<void> {
   // `only`: the modules a lazy load just added, whose hooks run then.
   const modules = container.byDepth().filter((m) => only === undefined || only.has(m));
   const ordered = hook === 'onModuleInit' || hook === 'onApplicationBootstrap' ? modules : modules.reverse();

@@ -1,8 +1,17 @@
 import type { InjectionToken, Type } from '../common/types.js';
 import type { Scope } from '../common/scope.js';
-import type { Container } from './container.js';
 import type { ModuleNode } from './module-graph.js';
-import { asResolutionContext, type ContextId } from './request-context.js';
+import { asResolutionContext, type ContextId, type ResolutionContext } from './request-context.js';
+
+/** What a ModuleRef needs of the container: finding, resolving and creating instances as seen from a module (none: anywhere). */
+export interface ProviderLookup {
+  get<T>(token: InjectionToken<T>, module?: ModuleNode): T;
+  getEach<T>(token: InjectionToken<T>, module?: ModuleNode): T[];
+  resolveScoped<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T>;
+  resolveEach<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T[]>;
+  instantiate(type: Type, module: ModuleNode, context?: ResolutionContext): Promise<unknown>;
+  scopeOf(token: InjectionToken, module: ModuleNode): Scope;
+}
 
 /** What ModuleRef.introspect() tells of a provider. */
 export interface IntrospectionResult { scope: Scope }
@@ -20,7 +29,7 @@ export interface ModuleRefGetOptions {
  * class with its dependencies injected.
  */
 export class ModuleRef {
-  constructor(private readonly container: Container, private readonly module: ModuleNode) {}
+  constructor(private readonly container: ProviderLookup, private readonly module: ModuleNode) {}
 
   get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T;
   get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions & { each: true }): T[];

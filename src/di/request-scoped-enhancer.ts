@@ -1,9 +1,13 @@
 import type { ArgumentsHost, CallHandler, ExecutionContext } from '../common/interfaces.js';
 import type { Type } from '../common/types.js';
 import { Errors } from '../errors.js';
-import type { Container } from './container.js';
 import type { ModuleNode } from './module-graph.js';
-import { contextOfRequest } from './request-context.js';
+import { contextOfRequest, type ResolutionContext } from './request-context.js';
+
+/** What a stand-in needs of the container: the enhancer's instance within one request's context. */
+export interface ScopedEnhancers {
+  enhancerInContext(type: Type, module: ModuleNode, context: ResolutionContext): Promise<unknown>;
+}
 
 /** Marks the stand-in of a request-scoped enhancer, so a route can refuse one used as a pipe at start-up. */
 export const REQUEST_SCOPED_ENHANCER = Symbol('streamnest.request-scoped-enhancer');
@@ -15,7 +19,7 @@ export const REQUEST_SCOPED_ENHANCER = Symbol('streamnest.request-scoped-enhance
  * first use, in the request's context) and hands the call to it. A pipe
  * cannot be one: `transform` is not given the request.
  */
-export function requestScopedEnhancer(container: Container, type: Type, module: ModuleNode): object {
+export function requestScopedEnhancer(container: ScopedEnhancers, type: Type, module: ModuleNode): object {
   const instanceFor = (host: ArgumentsHost) =>
     container.enhancerInContext(type, module, contextOfRequest(host.switchToHttp().getRequest())) as Promise<any>;
   const standIn = {

@@ -1,5 +1,5 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '../common/interfaces.js';
-import { isObservableLike, lastValue } from './stream-detection.js';
+import { isObservableLike, lastValue } from '../common/stream-detection.js';
 import type { Rx, RxObservable } from './rx.js';
 
 /** Runs a route's interceptors around `call` (pipes, then the handler) and resolves to what should be sent. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from '../common/interfaces.js';
 import { StreamableFile, type StreamableHandlerResponse } from '../common/streamable-file.js';
-import { isNodeReadable, isWebReadable } from './stream-detection.js';
+import { isNodeReadable, isWebReadable } from '../common/stream-detection.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
 

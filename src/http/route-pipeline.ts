@@ -4,7 +4,7 @@ import type { Type } from '../common/types.js';
 import { HttpExecutionContext } from './execution-context.js';
 import { handleException, type BoundFilter } from './exception-handler.js';
 import { hasBody, parseBody, type BodyLimits } from './body-parser.js';
-import { isObservableLike, isPromiseLike, lastValue } from './stream-detection.js';
+import { isObservableLike, isPromiseLike, lastValue } from '../common/stream-detection.js';
 import type { InterceptorChain } from './interceptor-chain.js';
 import type { CompiledParam } from './param-resolvers.js';
 

@@ -3,7 +3,7 @@
  * interceptor, so apps without interceptors never pay for it. When it is
  * installed, `next.handle()` returns a real rxjs Observable, as in NestJS.
  */
-import type { ObservableLike } from './stream-detection.js';
+import type { ObservableLike } from '../common/stream-detection.js';
 
 /** The part of rxjs the interceptor chain uses. */
 export interface Rx {

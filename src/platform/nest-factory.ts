@@ -4,10 +4,11 @@ import { Container } from '../di/container.js';
 import { scanModules } from '../di/module-graph.js';
 import { NestApplication, isApplicationOptions, type ApplicationOptions } from './application.js';
 import { NestApplicationContext } from './application-context.js';
+import { platformValues } from './platform-values.js';
 
 /** Builds the module graph and every provider at start-up, so wiring errors surface before any request. */
 export async function createContainer(root: Type | DynamicModule): Promise<Container> {
-  const container = new Container(await scanModules(root));
+  const container = new Container(await scanModules(root), { platformValues: platformValues() });
   await container.buildAll();
   return container;
 }

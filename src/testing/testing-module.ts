@@ -6,6 +6,7 @@ import { Container } from '../di/container.js';
 import { scanModules, type ModuleReplacements, type ProviderDefinition } from '../di/module-graph.js';
 import { NestApplication, isApplicationOptions, type ApplicationOptions } from '../platform/application.js';
 import { NestApplicationContext } from '../platform/application-context.js';
+import { platformValues } from '../platform/platform-values.js';
 
 /** A provider definition before it is given its token. */
 type Replacement = ProviderDefinition extends infer D ? (D extends unknown ? Omit<D, 'token'> : never) : never;
@@ -94,7 +95,7 @@ export class TestingModuleBuilder {
         if (replacement) module.providers.set(key, replacement);
       }
     }
-    const container = new Container(modules, definitions, this.mocker);
+    const container = new Container(modules, { overrides: definitions, mocker: this.mocker, platformValues: platformValues() });
     await container.buildAll();
     return new TestingModule(container, this.logger);
   }
