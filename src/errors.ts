@@ -127,6 +127,8 @@ export const Errors = {
   SSE_RESULT: define('SN_ERR_SSE_RESULT',
     (handler: string, got: string) =>
       `${handler} is an @Sse route but returned ${got}: return getSSEStream().body, an AsyncIterable, an Observable, a ReadableStream or a hub subscription.`),
+  SSE_ATTACHED: defineTypeError('SN_ERR_SSE_ATTACHED',
+    (what: string) => `${what} already answers a request: a stream belongs to one client. Make a new one in each handler call (getSSEStream(), hub.subscribe()).`),
   INVALID_SSE_OPTION: defineTypeError('SN_ERR_INVALID_SSE_OPTION',
     (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
   INVALID_HUB_OPTION: defineTypeError('SN_ERR_INVALID_HUB_OPTION',

@@ -1,17 +1,16 @@
 import type { SseSession } from './session.js';
+import { isAttachable as isAttachableValue, type SseAttachable as Attachable } from '../common/sse-attach.js';
 
 /**
  * The protocol between an SSE source and the framework: a value that carries
- * this symbol hands over the session it writes to, and the framework attaches
+ * `SSE_ATTACH` hands over the session it writes to, and the framework attaches
  * that session to the connection, so events go to the socket with no web-stream
  * machinery in between. `getSSEStream().body` and hub subscriptions speak it.
+ * The symbol lives in common, where the class serializer needs to see it.
  */
-export const SSE_ATTACH = Symbol.for('streamnest.sse.attach');
-
-export interface SseAttachable {
-  [SSE_ATTACH](): SseSession;
-}
+export { SSE_ATTACH } from '../common/sse-attach.js';
+export type SseAttachable = Attachable<SseSession>;
 
 export function isAttachable(value: unknown): value is SseAttachable {
-  return typeof value === 'object' && value !== null && typeof (value as SseAttachable)[SSE_ATTACH] === 'function';
+  return isAttachableValue(value);
 }

@@ -6,6 +6,7 @@ import type { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';
 import type { SessionHost, SseSession } from './session.js';
 import type { Response } from '../common/interfaces.js';
+import { Errors } from '../errors.js';
 
 export interface SseStats {
   /** Sessions open now. */
@@ -43,7 +44,7 @@ export class SseRuntime implements SessionHost {
   /** Answers a request with a session: the headers go out at once, then whatever it queued. */
   attach(session: SseSession, response: Response, limits: SseLimits): void {
     // Before anything is sent, so the request still gets a plain 500.
-    if (session.attached) throw new TypeError('SN_ERR_SSE_ATTACHED: this SSE stream already answers a request; return a new stream from each handler call');
+    if (session.attached) throw Errors.SSE_ATTACHED('this SSE stream');
     session.attach(openResponse(response, () => session.disconnected()), limits, this);
     // The client may have left while an async handler was still working: its 'close' has already fired.
     if (response.destroyed) session.disconnected();

@@ -6,6 +6,7 @@ import type { SseOutput } from './output/sse-output.js';
 import { scheduler, type Slice, type SlicedTask } from './slice-scheduler.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
+import { Errors } from '../errors.js';
 
 const HEARTBEAT = EncodedEvent.of(encodeComment());
 
@@ -16,7 +17,7 @@ const HEARTBEAT = EncodedEvent.of(encodeComment());
  * thousands of slow clients with a thousand queued events each then stalled the
  * event loop for seconds; with this it costs microseconds.
  */
-const SLOW_CLIENT = Object.assign(new Error('SSE client dropped: its unsent bytes passed the limit'), { code: 'SN_SSE_SLOW_CLIENT' });
+const SLOW_CLIENT = Errors.SLOW_CLIENT();
 
 const logger = new Logger('SSE');
 
@@ -80,7 +81,7 @@ export class SseSession implements SlicedTask {
    * session closed before it had an output writes what it holds and ends.
    */
   attach(output: SseOutput, limits: SseLimits, host: SessionHost = DETACHED): void {
-    if (this.output) throw new TypeError('SN_ERR_SSE_ATTACHED: this SSE stream already answers a request; return a new stream from each handler call');
+    if (this.output) throw Errors.SSE_ATTACHED('this SSE stream');
     this.output = output;
     this.limits = limits;
     if (!this.open) {

@@ -4,7 +4,7 @@ import { describeThrown, isInstance } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
-import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../http/stream-detection.js';
+import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../common/stream-detection.js';
 import { isAttachable, SSE_ATTACH } from './attachable.js';
 import { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';

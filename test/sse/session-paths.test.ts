@@ -116,7 +116,7 @@ test('read as a plain web stream: write says "go on" under the high-water mark, 
   }
   assert.equal(reason, 'slow', `dropped after ${writes} writes`);
   assert.ok(writes * chunk.length <= 2 * 1024 * 1024, 'dropped near the 1 MiB limit, not later');
-  await assert.rejects(async () => { for (;;) { const step = await reader.read(); if (step.done) break; } }, /unsent bytes passed the limit/);
+  await assert.rejects(async () => { for (;;) { const step = await reader.read(); if (step.done) break; } }, /SN_ERR_SLOW_CLIENT/);
 });
 
 test('a stream nobody ever returns is dropped past the default limit, and its cancel runs: a broadcast loop cannot grow it for ever', () => {

@@ -3,6 +3,7 @@ import { SseSession, type CloseReason } from '../session.js';
 import type { EncodedEvent } from '../encoded-event.js';
 import { Logger } from '../../common/logger.js';
 import { describeThrown } from '../../common/describe.js';
+import { Errors } from '../../errors.js';
 import type { Outgoing } from './channel-fanout.js';
 import type { HubEvent } from './transport.js';
 
@@ -50,7 +51,7 @@ export class HubSubscription implements SseAttachable {
   ) {}
 
   [SSE_ATTACH](): SseSession {
-    if (this.session) throw new TypeError('SN_ERR_SSE_ATTACHED: this subscription already answers a request; call subscribe() for each client');
+    if (this.session) throw Errors.SSE_ATTACHED('this hub subscription');
     const session = this.session = new SseSession();
     this.floor = this.lastEventId;
     session.onClose((reason) => {

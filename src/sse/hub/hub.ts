@@ -2,7 +2,7 @@ import { Logger } from '../../common/logger.js';
 import { describeThrown, isInstance, printable } from '../../common/describe.js';
 import { DEADLINE_PASSED, withDeadline } from '../../common/deadline.js';
 import { Errors, StreamnestError } from '../../errors.js';
-import { encodeEvent, checkEvent, dataText, SseFieldError } from '../encode.js';
+import { encodeEvent, checkEvent, dataText } from '../encode.js';
 import { EncodedEvent } from '../encoded-event.js';
 import type { CloseReason } from '../session.js';
 import { HubSubscription, type HubFilter, type HubLink } from './hub-subscription.js';
@@ -95,7 +95,7 @@ export class SseHub {
   /** Publishes to a channel; resolves to the event's id once the transport has stored it. */
   async publish(channel: string, message: PublishMessage): Promise<string> {
     checkChannel(channel);
-    if (message === null || typeof message !== 'object') throw new SseFieldError('message', 'must be an object { data, event? }');
+    if (message === null || typeof message !== 'object') throw Errors.SSE_FIELD('message', 'must be an object { data, event? }');
     if (message.event !== undefined) checkEvent(message.event);
     const data = dataText(message.data);
     await this.start();
