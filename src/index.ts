@@ -1,12 +1,24 @@
 /// <reference types="node" preserve="true" />
 /**
- * streamnest: the public face. Re-exports only. Importing it installs the
- * `reflect-metadata` polyfill that decorator metadata needs.
+ * streamnest: the public face. Re-exports only, each by name, so that what an
+ * app can import is written here and nowhere else (test/core/public-surface
+ * pins it). Importing it installs the `reflect-metadata` polyfill that
+ * decorator metadata needs. The SSE wire encoder and the transport contract
+ * are in streamnest/sse-protocol.
  */
 import 'reflect-metadata';
 
-export * from './common/types.js';
-export * from './common/interfaces.js';
+export type {
+  Type, Abstract, InjectionToken, Provider, ClassProvider, ValueProvider, ExistingProvider, FactoryProvider,
+  OptionalFactoryDependency, DynamicModule, ModuleMetadata, ModuleImport, HttpMethod,
+} from './common/types.js';
+// Request and Response come from param.decorators (the decorator and the type, under one name).
+export type {
+  ArgumentsHost, HttpArgumentsHost, RpcArgumentsHost, WsArgumentsHost, ExecutionContext, ContextType,
+  CanActivate, CallHandler, NestInterceptor, PipeTransform, ArgumentMetadata, ParamType, Paramtype, ExceptionFilter,
+  OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown,
+  RawBodyRequest, Middleware, NextFunction,
+} from './common/interfaces.js';
 export { Module, Global } from './common/module.decorator.js';
 export { Injectable, Inject, Optional, Dependencies, type InjectableOptions } from './common/injectable.decorator.js';
 export { mixin } from './common/mixin.js';
@@ -29,7 +41,15 @@ export {
 } from './common/route.decorators.js';
 export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, HostParam, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer, type CustomDecorator } from './common/enhancer.decorators.js';
-export * from './common/exceptions.js';
+export {
+  HttpException, IntrinsicException,
+  BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException, MethodNotAllowedException,
+  NotAcceptableException, RequestTimeoutException, ConflictException, GoneException, PreconditionFailedException,
+  PayloadTooLargeException, UnsupportedMediaTypeException, ImATeapotException, MisdirectedException,
+  UnprocessableEntityException, TooManyRequestsException, InternalServerErrorException, NotImplementedException,
+  BadGatewayException, ServiceUnavailableException, GatewayTimeoutException, HttpVersionNotSupportedException,
+  type HttpExceptionOptions, type HttpExceptionBody, type HttpExceptionBodyMessage, type DescriptionAndOptions,
+} from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
 export { Logger, ConsoleLogger, LOG_LEVELS, filterLogLevels, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
 export { ParseIntPipe } from './common/pipes/parse-int.pipe.js';
@@ -90,7 +110,7 @@ export { SseSignal, SSE_ABORT_CONTROLLER } from './sse/sse-signal.js';
 export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
 export type { SSEMessageEvent, MessageEvent } from './sse/message-event.js';
 export { LastEventId, readLastEventId } from './sse/last-event-id.js';
-export { encodeEvent, encodeComment, SseFieldError } from './sse/encode.js';
+export { SseFieldError } from './sse/encode.js';
 export type { SseOptions } from './sse/options.js';
 export type { SseStats } from './sse/runtime.js';
 
@@ -99,4 +119,5 @@ export { HubSubscription, type HubFilter } from './sse/hub/hub-subscription.js';
 export { SseModule, type SseModuleOptions } from './sse/hub/sse.module.js';
 export type { HubOptions, ReplayOptions } from './sse/hub/hub-options.js';
 export { MemoryTransport, type MemoryTransportOptions } from './sse/hub/memory-transport.js';
-export type { SseTransport, HubEvent, Replay } from './sse/hub/transport.js';
+// The type SseModule's `transport` option takes; implementing one needs streamnest/sse-protocol.
+export type { SseTransport } from './sse/hub/transport.js';

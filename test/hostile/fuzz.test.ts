@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import fc from 'fast-check';
 import { createParser } from 'eventsource-parser';
-import { Body, Controller, Get, Param, Post, Query, Sse, encodeEvent, getSSEStream, SseFieldError, type SSEMessageEvent } from 'streamnest';
+import { Body, Controller, Get, Param, Post, Query, Sse, getSSEStream, SseFieldError, type SSEMessageEvent } from 'streamnest';
+import { encodeEvent } from 'streamnest/sse-protocol';
 import { startApp } from '../support/app.js';
 
 @Controller()

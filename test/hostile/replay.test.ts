@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
   Controller, Get, LastEventId, MemoryTransport, Sse, SseHub, SseModule,
-  type ApplicationOptions, type HubEvent, type Replay, type SseModuleOptions, type SseTransport,
+  type ApplicationOptions, type SseModuleOptions, type SseTransport,
 } from 'streamnest';
+import type { HubEvent, Replay } from 'streamnest/sse-protocol';
 import { RedisStreamsTransport } from 'streamnest/redis';
 import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';

@@ -262,7 +262,12 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
   writeFileSync(join(dir, 'main.ts'), main);
   // The other subpaths that need no optional peer, to prove their types too.
-  writeFileSync(join(dir, 'subpaths.ts'), "export { Test } from 'streamnest/testing';\nexport type { CorsOptions } from 'streamnest/cors';\n");
+  writeFileSync(join(dir, 'subpaths.ts'), [
+    "export { Test } from 'streamnest/testing';",
+    "export type { CorsOptions } from 'streamnest/cors';",
+    "export { encodeEvent, type SseTransport } from 'streamnest/sse-protocol';",
+    '',
+  ].join('\n'));
 
   const install = await run(['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', tarball], dir);
   if (install.code !== 0) return { ...install, output: `npm install of the packed streamnest failed:\n${install.output}` };
@@ -279,10 +284,11 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
     "import { Controller, Get, Module, NestFactory, INestApplication } from 'streamnest';",
     "import { Test } from 'streamnest/testing';",
     "import { CORS } from 'streamnest/cors';",
+    "import { encodeEvent } from 'streamnest/sse-protocol';",
     "@Controller() class AppController { @Get() hello() { return 'Hello World!'; } }",
     '@Module({ controllers: [AppController] }) class AppModule {}',
     'export async function start(): Promise<INestApplication> { return NestFactory.create(AppModule); }',
-    'export const used = [Test, CORS];',
+    'export const used = [Test, CORS, encodeEvent];',
   ].join('\n'));
   const results = await Promise.all([
     run(node(bin.tsc7, '-p', dir, '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', dir, '--noEmit'), dir),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeEvent, encodeComment, SseFieldError } from 'streamnest';
+import { encodeEvent, encodeComment, SseFieldError } from 'streamnest/sse-protocol';
 
 test('an object is JSON on one data line, with id, event and retry before it', () => {
   assert.equal(encodeEvent({ data: { hello: 'world' }, event: 'myEvent', id: 1, retry: 5000 }),

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { encodeEvent, type SSEMessageEvent } from 'streamnest';
+import type { SSEMessageEvent } from 'streamnest';
+import { encodeEvent } from 'streamnest/sse-protocol';
 
 /** What a spec-following client must hand back for a sent string: CR and CRLF become LF, lone surrogates U+FFFD. */
 function expected(data: string): string {
