@@ -7,8 +7,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   Body, Controller, Errors, Get, HttpCode, Inject, Injectable, Module, NestFactory, SseFieldError, SseHub, SseModule,
-  StreamnestError, StreamnestTypeError, UseGuards, encodeEvent, type ErrorKind,
+  StreamnestError, StreamnestTypeError, UseGuards, type ErrorKind,
 } from 'streamnest';
+import { encodeEvent } from 'streamnest/sse-protocol';
 import { SseTestClient, Test } from 'streamnest/testing';
 import { CORS } from 'streamnest/cors';
 import { RedisStreamsTransport } from 'streamnest/redis';

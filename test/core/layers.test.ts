@@ -21,12 +21,13 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   sse: { uses: upTo('sse') },
   // The application's enableCors() and `cors` option use the cors subpath, which sits on common alone.
   platform: { uses: [...upTo('platform'), 'cors'] },
-  // The subpaths: streamnest/cors, streamnest/redis, streamnest/testing.
+  // The subpaths: streamnest/cors, streamnest/redis, streamnest/sse-protocol, streamnest/testing.
   cors: { uses: ['common', 'cors'], typesFrom: ['http'] },
   redis: { uses: ['common', 'sse', 'redis'] },
+  'sse-protocol': { uses: ['common', 'sse', 'sse-protocol'] },
   testing: { uses: [...CORE, 'testing'] },
   // The package's entry point gathers everything; nothing imports it.
-  index: { uses: [...CORE, 'cors', 'redis', 'testing', 'index'] },
+  index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
 };
 
 /** `src/<layer>/…`; the two files at the top are the errors (part of common) and the entry point. */
