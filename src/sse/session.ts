@@ -139,14 +139,20 @@ export class SseSession implements SlicedTask {
     return this.afterSend();
   }
 
-  /** The scheduler's call: writes the queue in one go. */
+  /** The scheduler's call: writes the queue in one go, for one unit of the turn (none if it was flushed meanwhile). */
   run(slice: Slice): boolean {
+    if (!this.queue) return true;
     slice.left--;
     this.flush();
     return true;
   }
 
-  private flush(): void {
+  /**
+   * Writes the queue now. For a caller that already holds a unit of the
+   * scheduler's turn for this session (a channel's fan-out): one unit, one
+   * system call, and the session's own turn later finds nothing to do.
+   */
+  flush(): void {
     if (!this.queue || !this.output) return;
     this.output.write(this.takeQueue());
     if (!this.open) return;

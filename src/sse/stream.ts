@@ -32,34 +32,70 @@ const WEB_LIMITS: SseLimits = { ...SSE_DEFAULTS, heartbeat: false };
  * way, `body` is an ordinary ReadableStream fed by the same session.
  */
 export function getSSEStream(options: SSEStreamOptions = {}): SSEStream {
-  const session = new SseSession();
-  let cancelled = false;
-  const cancel = (reason: unknown) => {
-    if (cancelled) return;
-    cancelled = true;
+  return new ClientStream(options);
+}
+
+/**
+ * The handle `getSSEStream` returns. `write` and `end` are bound, so they can
+ * be passed around alone (a broadcast keeps a Set of `write`s). The web stream
+ * behind `body` is made on first use and let go once the framework has
+ * attached its session to a connection: from then on it is dead weight (about
+ * 2.5 KiB a client), and an app often keeps this handle for the stream's life.
+ */
+class ClientStream implements SSEStream {
+  readonly write = (event: SSEMessageEvent): boolean => this.session.write(event);
+  readonly end = (): void => this.session.close('end');
+  private readonly session = new SseSession();
+  private web: ClientBody | undefined;
+  private cancelled = false;
+
+  constructor(private readonly options: SSEStreamOptions) {
+    this.session.onClose((reason) => { if (reason !== 'end') this.cancel(reason); });
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.web ??= new ClientBody(this);
+    return this.web;
+  }
+
+  /** The framework takes the session to attach it: the web stream is no longer needed. */
+  handOver(): SseSession {
+    this.web = undefined;
+    return this.session;
+  }
+
+  /** Someone reads `body` as a plain web stream: the session writes to it. */
+  readAsWebStream(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    if (!this.session.attached) this.session.attach(new WebStreamOutput(controller), WEB_LIMITS);
+  }
+
+  cancelByReader(reason: unknown): void {
+    this.cancel(reason);
+    this.session.disconnected();
+  }
+
+  /** The app's `cancel`, at most once; a throw there is logged, never raised from a socket event. */
+  private cancel(reason: unknown): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
     try {
-      options.cancel?.(reason);
+      this.options.cancel?.(reason);
     } catch (error) {
       logger.error('the cancel callback of getSSEStream threw', describeThrown(error).stack);
     }
-  };
-  session.onClose((reason) => { if (reason !== 'end') cancel(reason); });
+  }
+}
 
-  const body = new ReadableStream<Uint8Array>({
-    // Someone reads `body` as a plain web stream: the session writes to it.
-    pull(controller) {
-      if (!session.attached) session.attach(new WebStreamOutput(controller), WEB_LIMITS);
-    },
-    cancel(reason) {
-      cancel(reason);
-      session.disconnected();
-    },
-  }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
-  Object.defineProperty(body, SSE_ATTACH, { value: () => session });
+/** `body`: a web stream that also speaks `SSE_ATTACH`, so the framework takes its session instead of reading it. */
+class ClientBody extends ReadableStream<Uint8Array> {
+  constructor(private readonly stream: ClientStream) {
+    super({
+      pull: (controller) => stream.readAsWebStream(controller),
+      cancel: (reason) => stream.cancelByReader(reason),
+    }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
+  }
 
-  return {
-    write: (event) => session.write(event),
-    end: () => session.close('end'),
-    body,
-  };
+  [SSE_ATTACH](): SseSession {
+    return this.stream.handOver();
+  }
 }

@@ -11,8 +11,8 @@ const logger = new Logger('SseHub');
 /**
  * The subscribers of one channel and the events on their way to them, as a
  * task of the process's scheduler: each subscriber visited is one unit of a
- * turn's budget, so a channel larger than what is left of a turn is written
- * over several turns. Events go out strictly in order; events that queue up
+ * turn's budget (its share is sent and written then, one system call), so a
+ * channel larger than what is left of a turn is written over several turns. Events go out strictly in order; events that queue up
  * while a fan-out is under way go out together, as one group per subscriber.
  */
 export class ChannelFanout<S> implements SlicedTask {

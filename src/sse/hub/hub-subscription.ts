@@ -67,7 +67,11 @@ export class HubSubscription implements SseAttachable {
   /** True until replay is over (or was never needed). */
   get replaying(): boolean { return this.held !== null; }
 
-  /** Live events from a channel's fan-out: held during replay, else sent. Returns how many were sent. */
+  /**
+   * Live events from a channel's fan-out: held during replay, else sent, and
+   * written at once (the fan-out gave this subscriber its unit of the turn).
+   * Returns how many were sent.
+   */
   receive(group: readonly Outgoing[]): number {
     if (this.held) {
       // A hold that drops the subscriber as slow ends its share of the group.
@@ -76,6 +80,7 @@ export class HubSubscription implements SseAttachable {
     }
     let sent = 0;
     for (const { event, bytes } of group) if (this.offer(event, bytes) !== 'skipped') sent++;
+    if (sent > 0) this.session!.flush();
     return sent;
   }
 
