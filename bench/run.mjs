@@ -2,7 +2,7 @@
 // Every server runs in its own process pinned to CPU 0; the load generators
 // (autocannon here, the SSE workers in gen/) run on CPU 1. Every figure printed
 // comes from this run; ratios are to raw node:http measured in the same run.
-import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -225,12 +225,12 @@ async function main() {
     }
   }
   const run = {
-    mode: modeName, command: `cd bench && npm run ${modeName === 'full' ? 'bench' : `bench:${modeName}`}` + (process.argv.length > 3 ? `  (node run.mjs ${process.argv.slice(2).join(' ')})` : ''),
+    mode: modeName, command: `cd bench && npm run ${modeName === 'full' ? 'bench' : `bench:${modeName}`}${process.argv.length > 3 ? `  (node run.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
     date: started.toISOString(), finished: new Date().toISOString(), node: process.version,
     machine: { cpus: ncpu, model: os.cpus()[0]?.model, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), os: `${os.type()} ${os.release()}`, pinned: SERVER_CPU !== undefined },
     levels: mode.levels, results: Object.values(results),
   };
-  console.log('\n' + renderTable(run));
+  console.log(`\n${renderTable(run)}`);
   if (modeName !== 'smoke' || args.write) writeResults(run);
 
   // Smoke: every server that started must have delivered every event exactly.

@@ -32,6 +32,7 @@ export class StreamnestError extends Error {
    * (A `boolean`, not a type predicate: TypeScript then narrows `instanceof` as usual, to the subclass too.)
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about, a subclass too
     return isOrdinaryInstance(this, value) || (this === StreamnestError && isOrdinaryInstance(StreamnestTypeError, value));
   }
 }

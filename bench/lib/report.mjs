@@ -164,7 +164,7 @@ and in \`results/<mode>.json\`. † marks a client-bound figure (generator core 
 
 function saveRun(run) {
   mkdirSync('results', { recursive: true });
-  writeFileSync(`results/${run.mode}.json`, JSON.stringify(run, (k, v) => (typeof v === 'bigint' ? String(v) : v), 2));
+  writeFileSync(`results/${run.mode}.json`, JSON.stringify(run, (_key, v) => (typeof v === 'bigint' ? String(v) : v), 2));
 }
 
 export function writeResults(run) {

@@ -71,6 +71,7 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
         step();
         break;
       }
+      // biome-ignore lint/suspicious/noFallthroughSwitchClause: process.exit() does not return
       case 'exit':
         process.exit(0);
       default:

@@ -8,7 +8,7 @@ export enum HttpStatus {
   PROCESSING = 102,
   EARLY_HINTS = 103,
   /** @deprecated the older spelling of `EARLY_HINTS`, kept because NestJS keeps it */
-  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: a second name for 103, as in NestJS
   EARLYHINTS = 103,
   OK = 200,
   CREATED = 201,
@@ -24,7 +24,6 @@ export enum HttpStatus {
   IM_USED = 226,
   MULTIPLE_CHOICES = 300,
   /** @deprecated the older name of `MULTIPLE_CHOICES`, kept because NestJS keeps it */
-  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values
   AMBIGUOUS = 300,
   MOVED_PERMANENTLY = 301,
   FOUND = 302,

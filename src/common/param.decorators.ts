@@ -99,7 +99,7 @@ export type ParamDecoratorEnhancer = ParameterDecorator;
  */
 export function Bind(...decorators: ParameterDecorator[]): MethodDecorator {
   return (target, key, descriptor) => {
-    decorators.forEach((decorate, index) => decorate(target, key, index));
+    for (const [index, decorate] of decorators.entries()) decorate(target, key, index);
     return descriptor;
   };
 }

@@ -91,6 +91,7 @@ export class Reflector {
     if (found.length === 1) return isObject(found[0]) ? found[0] : found;
     return found.reduce((merged: unknown, value) => {
       if (Array.isArray(merged)) return merged.concat(value);
+      // biome-ignore lint/performance/noAccumulatingSpread: a fresh object each step, so found[0] stays as stored; the targets are a handler and its class
       if (isObject(merged) && isObject(value)) return { ...merged, ...value };
       return [merged, value];
     });

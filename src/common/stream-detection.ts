@@ -14,6 +14,7 @@ export function isWebReadable(value: unknown): value is ReadableStream<unknown> 
 }
 
 export interface ObservableLike<T> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a subscribe() that returns nothing must fit, as rxjs's TeardownLogic allows
   subscribe(observer: { next?: (value: T) => void; error?: (error: unknown) => void; complete?: () => void }): { unsubscribe(): void } | (() => void) | void;
 }
 

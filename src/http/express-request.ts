@@ -125,8 +125,10 @@ function hasBody(req: { headers: IncomingHttpHeaders; stream?: ServerHttp2Stream
 }
 
 /** The HTTP/1 request class the server is created with. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the Express methods installPrototypeMethods() puts on the prototype
 export class Http1Request extends IncomingMessage {}
 /** The HTTP/2 request class the server is created with. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the Express methods installPrototypeMethods() puts on the prototype
 export class Http2Request extends Http2ServerRequest {}
 export interface Http1Request extends ExpressRequestMethods, ParsedCookies {}
 export interface Http2Request extends ExpressRequestMethods, ParsedCookies {}

@@ -356,8 +356,10 @@ function escapeHtml(text: string): string {
 }
 
 /** The HTTP/1 response class the server is created with. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the Express methods installPrototypeMethods() puts on the prototype
 export class Http1Response extends ServerResponse<Http1Request> {}
 /** The HTTP/2 response class the server is created with. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface types the Express methods installPrototypeMethods() puts on the prototype
 export class Http2Response extends Http2ServerResponse<Http2Request> {}
 export interface Http1Response extends ExpressResponseMethods {}
 export interface Http2Response extends ExpressResponseMethods {}

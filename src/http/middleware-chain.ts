@@ -45,7 +45,10 @@ export class MiddlewareChain {
     let index = 0;
     const next = (error?: unknown): void => {
       req.url = originalUrl;
-      if (error !== undefined && error !== null && error !== 'route') return done(error);
+      if (error !== undefined && error !== null && error !== 'route') {
+        done(error);
+        return;
+      }
       while (index < entries.length) {
         const { prefix, fn, applies } = entries[index++]!;
         const rest = applies !== undefined ? (applies(originalUrl, mounted, req.method ?? 'GET') ? originalUrl : undefined)

@@ -52,7 +52,7 @@ export function canonicalPrefix(prefix: string): string | undefined {
   if (prefix.includes('?') || prefix.includes('#')) return undefined;
   let encoded: string;
   try {
-    encoded = prefix.replace(/[^\x00-\x7f]+/g, encodeURIComponent);
+    encoded = prefix.replace(/[\x80-\uffff]+/g, encodeURIComponent);
   } catch {
     return undefined; // a lone surrogate
   }
@@ -119,7 +119,7 @@ function hexValue(c: number): number {
 }
 
 
-function escape(byte: number): string {
+function percentEscape(byte: number): string {
   return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
 }
 
@@ -140,16 +140,16 @@ function normalizeEscapes(path: string): string | undefined {
       const byte = (hi << 4) | lo;
       if (byte < 32 || byte === 127) return undefined;
       if (byte < 128 && DECODED[byte] === 1) out += String.fromCharCode(byte);
-      else { out += escape(byte); escapedBytes ||= byte >= 128; }
+      else { out += percentEscape(byte); escapedBytes ||= byte >= 128; }
       i += 2;
     } else if (c <= 32 || c === 127 || c === HASH) {
       return undefined;
     } else if (c < 128) {
-      out += RAW_OK[c] === 1 ? path[i] : escape(c);
+      out += RAW_OK[c] === 1 ? path[i] : percentEscape(c);
     } else {
       // Node hands request-line bytes over as latin1: one char per byte. Past
       // 0xFF it is a real character (an in-process caller), encoded as UTF-8.
-      if (c <= 255) out += escape(c);
+      if (c <= 255) out += percentEscape(c);
       else {
         const point = path.codePointAt(i)!;
         if (point >= 0xd800 && point <= 0xdfff) return undefined; // a lone surrogate is no character

@@ -168,7 +168,7 @@ function canonicalLiteral(text: string, fail: (detail: string) => Error): string
     if (piece === '.' || piece === '..') throw fail('has a dot segment, which no request path keeps');
     let encoded: string;
     try {
-      encoded = piece.replace(/ /g, '%20').replace(/[^\x00-\x7f]+/g, encodeURIComponent);
+      encoded = piece.replace(/ /g, '%20').replace(/[\x80-\uffff]+/g, encodeURIComponent);
     } catch {
       throw fail('has a lone surrogate');
     }

@@ -99,9 +99,15 @@ function answerFailure(res: Response, error: Error | undefined): void {
   if (error === undefined) return;
   const { code, syscall, status } = error as NodeJS.ErrnoException & { status?: unknown };
   if (code === 'ECONNABORTED' || syscall === 'write') return;
-  if (code === 'EISDIR') return sendError(res, new HttpException(statusText(404), 404, { cause: error }));
+  if (code === 'EISDIR') {
+    sendError(res, new HttpException(statusText(404), 404, { cause: error }));
+    return;
+  }
   // send's 4xx errors carry the file system's message, with the full path: say only the status.
-  if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, new HttpException(statusText(status), status, { cause: error }));
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    sendError(res, new HttpException(statusText(status), status, { cause: error }));
+    return;
+  }
   sendError(res, error);
 }
 

@@ -122,7 +122,10 @@ export class SseTestClient {
   }
 
   private line(line: string): void {
-    if (line === '') return this.dispatch();
+    if (line === '') {
+      this.dispatch();
+      return;
+    }
     if (line.startsWith(':')) {
       this.comments.push(line.slice(1).replace(/^ /, ''));
       return;

@@ -81,7 +81,7 @@ export async function startApp(metadata: ModuleMetadata, options: StartOptions =
 
 /** A second origin: a plain node:http server answering every GET with `html`. */
 export async function serveHtml(t: TestContext, html: string): Promise<string> {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
     res.end(html);
   });

@@ -60,7 +60,7 @@ test('over HTTP/2, one page streams from ten EventSources at once', async (t) =>
   assert.deepEqual([...new Set(versions)], ['2.0'], 'every request, the page included, went over HTTP/2');
 
   // The seed's /sse works over HTTP/2 too, and close() cancels each stream (RST_STREAM, not a socket close).
-  await page.evaluate(() => (window as any).sources.forEach((s: EventSource) => s.close()));
+  await page.evaluate(() => (window as any).sources.forEach((s: EventSource) => { s.close(); }));
   await eventually(() => started.app.getSseStats().open === 0, 1000, 'the ten HTTP/2 streams to be cancelled');
   await page.evaluate(() => {
     const w = window as any;

@@ -32,6 +32,7 @@ const ada = () => new UserEntity({ id: 1, firstName: 'Ada', lastName: 'Lovelace'
  * a constructor taking a subscribe function, `subscribe` and `pipe`.
  */
 class MiniObservable<T> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a subscribe function that returns nothing must fit, as with rxjs
   constructor(private readonly subscribeFn: (subscriber: { next(v: T): void; error(e: unknown): void; complete(): void }) => (() => void) | void) {}
   subscribe(observer: { next?(v: T): void; error?(e: unknown): void; complete?(): void }) {
     let closed = false;

@@ -99,6 +99,7 @@ class CacheService {
 class CacheModule extends cache.ConfigurableModuleClass {
   /** A static method of its own may wrap the generated one, as in Nest's docs. */
   static forRoot(options: typeof cache.OPTIONS_TYPE): DynamicModule {
+    // biome-ignore lint/complexity/noThisInStatic: super is the generated class, whose forRoot() this test wraps
     return { ...super.forRoot({ ttl: options.ttl * 1000 }) };
   }
 }

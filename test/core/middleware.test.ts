@@ -7,23 +7,23 @@ import { Controller, Get, Post, Req, Body, type NextFunction } from 'streamnest'
 import { startApp } from '../support/app.js';
 import { call, eventually } from './support.js';
 
-type Req = IncomingMessage & { seen?: string[]; originalUrl?: string };
+type SeenRequest = IncomingMessage & { seen?: string[]; originalUrl?: string };
 
 @Controller()
 class MwController {
-  @Get('api/things') things(@Req() req: Req) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
-  @Get('open') open(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+  @Get('api/things') things(@Req() req: SeenRequest) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
+  @Get('open') open(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
   @Post('api/echo') echo(@Body() body: unknown) { return body; }
 }
 
-const mark = (name: string) => (req: Req, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(`${name}:${req.url}`); next(); };
+const mark = (name: string) => (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(`${name}:${req.url}`); next(); };
 
 test('app.use(fn) runs for every request in order; app.use(path, fn) only under the path, with the prefix stripped', async (t) => {
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
     app.use(mark('all'));
     app.use('/api', mark('api'));
     app.use('/ap', mark('never'));
-    app.use(async (req: Req, _res: ServerResponse, next: NextFunction) => { await new Promise((r) => setImmediate(r)); (req.seen ??= []).push('async'); next(); });
+    app.use(async (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { await new Promise((r) => setImmediate(r)); (req.seen ??= []).push('async'); next(); });
   });
   t.after(close);
   assert.deepEqual((await call(`${url}/api/things?x=1`)).body, {
@@ -34,8 +34,8 @@ test('app.use(fn) runs for every request in order; app.use(path, fn) only under 
 
 test('middleware can answer by itself, and can fail with next(err) or a throw (sync or async), without crashing', async (t) => {
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
-    app.use('/short', (_req: Req, res: ServerResponse) => { res.statusCode = 418; res.end('short-circuit'); });
-    app.use('/next-error', (_req: Req, _res: ServerResponse, next: NextFunction) => next(new Error('next error detail')));
+    app.use('/short', (_req: SeenRequest, res: ServerResponse) => { res.statusCode = 418; res.end('short-circuit'); });
+    app.use('/next-error', (_req: SeenRequest, _res: ServerResponse, next: NextFunction) => next(new Error('next error detail')));
     app.use('/throws', () => { throw new Error('thrown detail'); });
     app.use('/rejects', async () => { throw new Error('rejected detail'); });
   });
@@ -86,7 +86,7 @@ test('morgan works unchanged: it logs each request line with method, original UR
 
 test('a body already parsed by a middleware is kept, not read again', async (t) => {
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
-    app.use((req: Req & { body?: unknown }, _res: ServerResponse, next: NextFunction) => {
+    app.use((req: SeenRequest & { body?: unknown }, _res: ServerResponse, next: NextFunction) => {
       let raw = '';
       req.setEncoding('utf8');
       req.on('data', (c: string) => { raw += c; });

@@ -12,9 +12,9 @@ import { Test } from 'streamnest/testing';
 import { startApp } from '../support/app.js';
 import { call, rawRequest } from './support.js';
 
-type Req = IncomingMessage & { seen?: string[]; originalUrl?: string };
+type SeenRequest = IncomingMessage & { seen?: string[]; originalUrl?: string };
 
-const mark = (name: string) => (req: Req, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(name); next(); };
+const mark = (name: string) => (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(name); next(); };
 
 @Injectable()
 class Recorder {
@@ -24,7 +24,7 @@ class Recorder {
 @Injectable()
 class ClassMiddleware implements NestMiddleware {
   constructor(private readonly recorder: Recorder) {}
-  use(req: Req, _res: ServerResponse, next: NextFunction) {
+  use(req: SeenRequest, _res: ServerResponse, next: NextFunction) {
     (req.seen ??= []).push(`class:${this.recorder.label}`);
     next();
   }
@@ -33,7 +33,7 @@ class ClassMiddleware implements NestMiddleware {
 @Injectable()
 class SeenGuard implements CanActivate {
   canActivate(ctx: ExecutionContext) {
-    const req = ctx.switchToHttp().getRequest<Req>();
+    const req = ctx.switchToHttp().getRequest<SeenRequest>();
     (req.seen ??= []).push('guard');
     return true;
   }
@@ -42,23 +42,23 @@ class SeenGuard implements CanActivate {
 @Controller('cats')
 @UseGuards(SeenGuard)
 class CatsController {
-  @Get() list(@Req() req: Req) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
-  @Get(':id') one(@Req() req: Req, @Param('id') id: string) { return { id, seen: req.seen ?? [] }; }
-  @Post() create(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+  @Get() list(@Req() req: SeenRequest) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
+  @Get(':id') one(@Req() req: SeenRequest, @Param('id') id: string) { return { id, seen: req.seen ?? [] }; }
+  @Post() create(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
 }
 
 @Controller('dogs')
 class DogsController {
-  @Get() list(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-  @Get('*') deep(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+  @Get() list(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+  @Get('*') deep(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
 }
 
 @Controller()
 class MiscController {
-  @Get('catsx') catsx(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-  @Get('abcd') abcd(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-  @Get('ab/x/cd') abxcd(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-  @Get('health') health(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+  @Get('catsx') catsx(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+  @Get('abcd') abcd(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+  @Get('ab/x/cd') abxcd(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+  @Get('health') health(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
 }
 
 async function appWith(configure: (consumer: MiddlewareConsumer) => void, setup?: Parameters<typeof startApp>[1]) {
@@ -84,7 +84,7 @@ test('configure(consumer): after app.use(), before guards; classes built with DI
 test('{ path, method } applies to that method only, on that path only (HEAD goes with GET)', async (t) => {
   const headSeen: string[] = [];
   const { url, close } = await appWith((consumer) => consumer
-    .apply(mark('get-only'), (req: Req, _res: ServerResponse, next: NextFunction) => { if (req.method === 'HEAD') headSeen.push(req.url!); next(); })
+    .apply(mark('get-only'), (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { if (req.method === 'HEAD') headSeen.push(req.url!); next(); })
     .forRoutes({ path: 'cats', method: RequestMethod.GET }));
   t.after(close);
   assert.deepEqual((await call(`${url}/cats`)).body.seen, ['get-only', 'guard']);
@@ -104,7 +104,7 @@ test('forRoutes(Controller) covers each of its routes, with their methods', asyn
   // DELETE /cats is no route of CatsController: the middleware does not run for it.
   const seen: string[] = [];
   const { url: url2, close: close2 } = await appWith((consumer) => consumer
-    .apply((req: Req, _res: ServerResponse, next: NextFunction) => { seen.push(`${req.method} ${req.url}`); next(); }).forRoutes(CatsController));
+    .apply((req: SeenRequest, _res: ServerResponse, next: NextFunction) => { seen.push(`${req.method} ${req.url}`); next(); }).forRoutes(CatsController));
   t.after(close2);
   assert.equal((await call(`${url2}/cats`, { method: 'DELETE' })).status, 405);
   assert.deepEqual(seen, []);
@@ -115,7 +115,7 @@ test('wildcards: cats/* covers cats and below, ab*cd anything between, * every r
     .apply(mark('cats/*')).forRoutes('cats/*')
     .apply(mark('ab*cd')).forRoutes({ path: 'ab*cd', method: RequestMethod.ALL })
     .apply(mark('dogs/*splat')).forRoutes('dogs/*splat')
-    .apply((_req: Req, res: ServerResponse, next: NextFunction) => { res.setHeader('X-All', 'yes'); next(); }).forRoutes('*'));
+    .apply((_req: SeenRequest, res: ServerResponse, next: NextFunction) => { res.setHeader('X-All', 'yes'); next(); }).forRoutes('*'));
   t.after(close);
   assert.deepEqual((await call(`${url}/cats`)).body.seen, ['cats/*', 'guard']);
   assert.deepEqual((await call(`${url}/cats/9`)).body.seen, ['cats/*', 'guard']);
@@ -155,14 +155,14 @@ test('one apply() runs once per request, even when several of its routes match',
 test('a middleware that throws an HttpException answers with it; next(err) and rejections answer 500', async (t) => {
   @Injectable()
   class DenyMiddleware implements NestMiddleware {
-    use(req: Req, _res: ServerResponse, next: NextFunction) {
+    use(req: SeenRequest, _res: ServerResponse, next: NextFunction) {
       if (req.headers['x-token'] !== 'ok') throw new ForbiddenException('no token');
       next();
     }
   }
   const { url, close } = await appWith((consumer) => consumer
     .apply(DenyMiddleware).forRoutes('cats')
-    .apply((_req: Req, _res: ServerResponse, next: NextFunction) => next(new Error('secret detail'))).forRoutes('dogs')
+    .apply((_req: SeenRequest, _res: ServerResponse, next: NextFunction) => next(new Error('secret detail'))).forRoutes('dogs')
     .apply(async () => { throw new Error('secret detail'); }).forRoutes('health'));
   t.after(close);
   const denied = await call(`${url}/cats`);
@@ -177,7 +177,7 @@ test('a middleware that throws an HttpException answers with it; next(err) and r
 });
 
 test('every spelling of a path meets the middleware: escapes, //, dot segments, absolute-form', async (t) => {
-  const { url, close } = await appWith((consumer) => consumer.apply((_req: Req, res: ServerResponse) => { res.statusCode = 401; res.end('stopped'); }).forRoutes('cats'));
+  const { url, close } = await appWith((consumer) => consumer.apply((_req: SeenRequest, res: ServerResponse) => { res.statusCode = 401; res.end('stopped'); }).forRoutes('cats'));
   t.after(close);
   for (const target of ['/cats', '/%63ats', '//cats', '/x/../cats', '/cats/', '/./cats/1', 'http://h/cats/2', '/CATS/../cats']) {
     const response = await rawRequest(url, `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
@@ -209,13 +209,13 @@ test('configure() runs deepest modules first; middleware run global modules firs
 test('a class middleware that needs REQUEST is built per request', async (t) => {
   @Injectable({ scope: Scope.REQUEST })
   class RequestInfo {
-    constructor(@Inject(REQUEST) readonly request: Req) {}
+    constructor(@Inject(REQUEST) readonly request: SeenRequest) {}
   }
   let built = 0;
   @Injectable()
   class PerRequestMiddleware implements NestMiddleware {
     constructor(private readonly info: RequestInfo) { built++; }
-    use(req: Req, _res: ServerResponse, next: NextFunction) {
+    use(req: SeenRequest, _res: ServerResponse, next: NextFunction) {
       (req.seen ??= []).push(this.info.request === req ? 'same-request' : 'other');
       next();
     }
@@ -270,9 +270,9 @@ test('mistakes are reported at start-up with a code, naming the module', async (
 test('forRoutes(Controller) takes the router\'s own path syntax: regexp parameters, optional ones, literal + and !', async (t) => {
   @Controller('odd')
   class OddController {
-    @Get('a+b!') plus(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-    @Get('n/:id(^\\d+)') numbered(@Req() req: Req) { return { seen: req.seen ?? [] }; }
-    @Get('maybe/:id?') maybe(@Req() req: Req) { return { seen: req.seen ?? [] }; }
+    @Get('a+b!') plus(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+    @Get('n/:id(^\\d+)') numbered(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
+    @Get('maybe/:id?') maybe(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
   }
   @Module({ controllers: [OddController] })
   class OddModule implements NestModule {

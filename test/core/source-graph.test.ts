@@ -60,7 +60,9 @@ test('import scan: imports written in comments, strings, templates or regular ex
     "   export * from './block-comment-2.js'; */",
     "/** e.g. `type X = import('./jsdoc.js').X` */",
     "const s = \"import c from './in-a-string.js'\";",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text for the scanner, holding a template literal
     "const t = `import d from './in-a-template.js' ${ { k: \"}\" }.k } and export * from './after-substitution.js'`;",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text for the scanner, holding a template literal
     "const nested = `a ${ { k: 1 }.k + `import y from './nested-template.js'` } b`;",
     "const r = /import e from '.\\/in-a-regex.js'/g;",
     "const quote = /['\"]/, url = 'http://example.com';",

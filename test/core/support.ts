@@ -5,7 +5,7 @@ import type { LoggerService } from 'streamnest';
 export async function call(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; text: string; body: any }> {
   const res = await fetch(url, init);
   const text = await res.text();
-  let body: unknown = undefined;
+  let body: unknown;
   if ((res.headers.get('content-type') ?? '').includes('json') && text.length > 0) body = JSON.parse(text);
   return { status: res.status, headers: res.headers, text, body };
 }

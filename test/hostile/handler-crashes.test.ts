@@ -67,7 +67,14 @@ class CrashController {
   @Get('throwing-tojson') async throwingToJson() { return { toJSON() { throw Object.create(null); } }; }
   @Get('throw/:kind') throws(@Param('kind') kind: string) { throw pick(kind); }
   @Get('async-throw/:kind') async asyncThrows(@Param('kind') kind: string) { await Promise.resolve(); throw pick(kind); }
-  @Get('reject-thenable/:kind') thenable(@Param('kind') kind: string) { return { then(_ok: unknown, fail: (e: unknown) => void) { fail(pick(kind)); } }; }
+  @Get('reject-thenable/:kind') thenable(@Param('kind') kind: string) {
+    return {
+      // biome-ignore lint/suspicious/noThenProperty: the route returns a thenable that rejects, on purpose
+      then(_ok: unknown, fail: (e: unknown) => void) {
+        fail(pick(kind));
+      },
+    };
+  }
   @Get('guard/:kind') @UseGuards(ThrowingGuard) guarded() { return 'unreachable'; }
   @Get('pipe/:kind') piped(@Param('kind', ThrowingPipe) _kind: string) { return 'unreachable'; }
   @Get('interceptor/:kind') @UseInterceptors(ThrowingInterceptor) intercepted() { return 'unreachable'; }

@@ -80,9 +80,9 @@ function spell(path: string, choices: boolean[]): string {
   let i = 0;
   let out = '';
   for (const ch of path) {
-    const escape = choices[i++ % choices.length] ?? false;
+    const encode = choices[i++ % choices.length] ?? false;
     if (/[/$&+,;=:@]/.test(ch)) out += ch;
-    else if (escape || !/[A-Za-z0-9\-._~!'()*]/.test(ch)) out += [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    else if (encode || !/[A-Za-z0-9\-._~!'()*]/.test(ch)) out += [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
     else out += ch;
   }
   return out;

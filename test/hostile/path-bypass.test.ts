@@ -209,9 +209,9 @@ function spell(path: string, choices: boolean[]): string {
   let i = 0;
   let out = '';
   for (const ch of path) {
-    const escape = choices[i++ % Math.max(choices.length, 1)] ?? false;
+    const encode = choices[i++ % Math.max(choices.length, 1)] ?? false;
     if (/[/$&+,;=:@]/.test(ch)) out += ch;
-    else if (escape || !/[A-Za-z0-9\-._~!'()*]/.test(ch)) {
+    else if (encode || !/[A-Za-z0-9\-._~!'()*]/.test(ch)) {
       out += [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).map((e) => (choices[i++ % Math.max(choices.length, 1)] ? e.toUpperCase() : e)).join('');
     } else out += ch;
   }

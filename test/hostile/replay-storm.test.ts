@@ -24,7 +24,7 @@ function resume(url: string, lastEventId: string, agent: http.Agent): Promise<{ 
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;
-        let end;
+        let end: number;
         while ((end = buffer.indexOf('\n\n')) !== -1) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);

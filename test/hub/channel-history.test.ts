@@ -10,7 +10,7 @@ const eventFor = (seq: number): HubEvent => ({ id: `test-${seq}`, channel: 'news
 /** A history holding `seqs`, each pushed at time 0 unless `times` gives its time. */
 function historyOf(maxEvents: number, maxAgeMs: number, seqs: number[], times: number[] = []): ChannelHistory {
   const history = new ChannelHistory(maxEvents, maxAgeMs);
-  seqs.forEach((seq, i) => history.push(seq, eventFor(seq), times[i] ?? 0));
+  for (const [i, seq] of seqs.entries()) history.push(seq, eventFor(seq), times[i] ?? 0);
   return history;
 }
 
@@ -23,7 +23,7 @@ test('channel history: keeps what it is given, oldest first, each event the very
   assert.equal(history.length, 3);
   const kept = history.after(0, 10);
   assert.deepEqual(kept.map((entry) => entry.seq), [1, 2, 3]);
-  kept.forEach((entry, i) => assert.equal(entry.event, events[i], 'not a copy'));
+  for (const [i, entry] of kept.entries()) assert.equal(entry.event, events[i], 'not a copy');
   assert.equal(history.evictedUpTo, 0, 'nothing lost yet');
 });
 

@@ -210,7 +210,7 @@ for (const fixture of fixtures) {
       numPendingTests: reports.reduce((sum, r) => sum + r.numPendingTests, 0),
       testResults: reports.flatMap((r) => r.testResults),
     };
-    const dir = join(work, fixture.name) + '/';
+    const dir = `${join(work, fixture.name)}/`;
     const passed = Object.fromEntries(report.testResults.map((file) => [
       file.name.replace(dir, ''), file.assertionResults.filter((a) => a.status === 'passed').length,
     ]));

@@ -96,6 +96,7 @@ function isStreamed(value: object): boolean {
 }
 
 interface RxLike {
+  // biome-ignore lint/suspicious/noConfusingVoidType: a subscribe() that returns nothing must fit, as rxjs's TeardownLogic allows
   subscribe(observer: { next(v: unknown): void; error(e: unknown): void; complete(): void }): { unsubscribe?(): void } | (() => void) | void;
   pipe: Function;
 }
