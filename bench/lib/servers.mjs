@@ -2,7 +2,7 @@
 // whether it serves the JSON GET benchmark, and the label in the table.
 export const SERVERS = [
   { name: 'raw', file: 'raw', json: true, label: 'raw node:http' },
-  { name: 'streamnest', file: 'streamnest-seed', json: true, label: 'streamnest (seed: getSSEStream + Set)' },
+  { name: 'streamnest', file: 'streamnest-per-client', json: true, label: 'streamnest (per-client streams: getSSEStream + Set)' },
   { name: 'streamnest-hub', file: 'streamnest-hub', json: false, label: 'streamnest (SseHub)' },
   { name: 'better-sse', file: 'better-sse', json: false, label: 'better-sse Channel' },
   { name: 'hono', file: 'hono', json: true, label: 'Hono streamSSE (@hono/node-server)' },

@@ -1,5 +1,5 @@
 /**
- * streamnest, seed path: `getSSEStream` per client; a broadcast iterates a Set
+ * streamnest, per-client streams: `getSSEStream` per client, as the seed page writes it; a broadcast iterates a Set
  * of the clients' `write` functions. Also serves the plain JSON route.
  */
 import { Controller, Get, getSSEStream, Module, NestFactory, Sse, type SSEStream } from 'streamnest';
@@ -28,7 +28,7 @@ class BenchModule {}
 
 const app = await NestFactory.create(BenchModule, { logger: false });
 const server = await app.listen(PORT, HOST);
-control('streamnest-seed', server, {
+control('streamnest-per-client', server, {
   publish(data) {
     for (const write of writers) write({ data });
   },
