@@ -16,7 +16,8 @@ for (const line of out.split('\n')) {
 }
 mkdirSync('build', { recursive: true });
 writeFileSync('build/build-errors.json', JSON.stringify(errors, null, 2));
-for (const [file, errs] of Object.entries(errors)) console.log(`build: servers/${file}.ts does not compile (${errs.length} errors), it will be skipped: ${errs[0]}`);
+for (const [file, errs] of Object.entries(errors))
+  console.log(`build: servers/${file}.ts does not compile (${errs.length} errors), it will be skipped: ${errs[0]}`);
 const shared = ['control', 'nest-app'].filter((f) => errors[f]);
 if (shared.length || (r.status !== 0 && Object.keys(errors).length === 0)) {
   console.error(out);

@@ -11,7 +11,10 @@ import { SERVERS } from './lib/servers.mjs';
 const name = process.argv[2] ?? 'streamnest';
 const seconds = Number(process.argv[3] ?? 10);
 const s = SERVERS.find((x) => x.name === name);
-if (!s) { console.error(`unknown server ${name}`); process.exit(2); }
+if (!s) {
+  console.error(`unknown server ${name}`);
+  process.exit(2);
+}
 const dir = path.resolve('build/prof', name);
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
@@ -33,7 +36,10 @@ for (let i = 0; i < prof.samples.length; i++) dt.set(prof.samples[i], (dt.get(pr
 const total = [...dt.values()].reduce((a, b) => a + b, 0);
 const key = (n) => {
   const f = n.callFrame;
-  const url = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '').replace(/.*\/wt-bench\//, '');
+  const url = f.url
+    .replace(/^file:\/\//, '')
+    .replace(/.*\/node_modules\//, '')
+    .replace(/.*\/wt-bench\//, '');
   return `${f.functionName || '(anonymous)'} ${url}${url ? `:${f.lineNumber + 1}` : ''}`;
 };
 const self = new Map();
@@ -46,13 +52,20 @@ for (const [id, t] of dt) {
   const seen = new Set();
   for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
     const k = key(byId.get(cur));
-    if (!seen.has(k)) { seen.add(k); incl.set(k, (incl.get(k) ?? 0) + t); }
+    if (!seen.has(k)) {
+      seen.add(k);
+      incl.set(k, (incl.get(k) ?? 0) + t);
+    }
   }
 }
 const pct = (t) => `${((t / total) * 100).toFixed(1).padStart(5)}%`;
 console.log('\nTop self time:');
 for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(t)}  ${k}`);
 console.log('\nTop inclusive time in streamnest (dist/):');
-for (const [k, t] of [...incl].filter(([k]) => k.includes('dist/')).sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(t)}  ${k}`);
+for (const [k, t] of [...incl]
+  .filter(([k]) => k.includes('dist/'))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 25))
+  console.log(`  ${pct(t)}  ${k}`);
 console.log(`\nprofile: ${path.join(dir, file)}`);
 process.exit(0);

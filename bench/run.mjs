@@ -11,20 +11,24 @@ import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync } from './lib/p
 import { renderTable, writeResults } from './lib/report.mjs';
 import { SERVERS } from './lib/servers.mjs';
 
-
 const MODES = {
   smoke: { levels: [300], probes: 2, bursts: 1, jsonRounds: 0, jsonSeconds: 0, burst: 20, budgetMin: 3 },
   quick: { levels: [200, 1000], probes: 5, bursts: 3, jsonRounds: 4, jsonSeconds: 1, burst: 100, budgetMin: 8 },
   full: { levels: [1000, 10000, 19000], probes: 5, bursts: 3, jsonRounds: 6, jsonSeconds: 2, burst: 0, budgetMin: 60 },
 };
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const [k, v = 'true'] = a.replace(/^--/, '').split('=');
-  return [k, v];
-}));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v = 'true'] = a.replace(/^--/, '').split('=');
+    return [k, v];
+  }),
+);
 const modeName = args.mode ?? 'quick';
 const mode = { ...MODES[modeName] };
-if (!MODES[modeName]) { console.error(`unknown mode ${modeName}; use quick, full or smoke`); process.exit(2); }
+if (!MODES[modeName]) {
+  console.error(`unknown mode ${modeName}; use quick, full or smoke`);
+  process.exit(2);
+}
 if (args.levels) mode.levels = args.levels.split(',').map(Number);
 if (args.probes) mode.probes = Number(args.probes);
 if (args.bursts) mode.bursts = Number(args.bursts);
@@ -32,7 +36,12 @@ if (args['json-rounds']) mode.jsonRounds = Number(args['json-rounds']);
 if (args['json-seconds']) mode.jsonSeconds = Number(args['json-seconds']);
 const only = args.servers ? new Set(args.servers.split(',')) : null;
 const servers = SERVERS.filter((s) => !only || only.has(s.name));
-if (only) for (const n of only) if (!SERVERS.some((s) => s.name === n)) { console.error(`unknown server ${n}; known: ${SERVERS.map((s) => s.name).join(', ')}`); process.exit(2); }
+if (only)
+  for (const n of only)
+    if (!SERVERS.some((s) => s.name === n)) {
+      console.error(`unknown server ${n}; known: ${SERVERS.map((s) => s.name).join(', ')}`);
+      process.exit(2);
+    }
 
 const ncpu = os.availableParallelism?.() ?? os.cpus().length;
 const SERVER_CPU = ncpu >= 2 && tasksetAvailable() ? 0 : undefined;
@@ -41,7 +50,11 @@ pin(process.pid, CLIENT_CPU);
 
 // The whole run is bounded: past the budget, everything is killed and the run fails.
 const budgetMs = Number(args['budget-min'] ?? mode.budgetMin) * 60_000;
-const deadline = setTimeout(() => { console.error(`bench: over the ${budgetMs / 60_000} min budget, aborting`); killAllSync(); process.exit(3); }, budgetMs);
+const deadline = setTimeout(() => {
+  console.error(`bench: over the ${budgetMs / 60_000} min budget, aborting`);
+  killAllSync();
+  process.exit(3);
+}, budgetMs);
 deadline.unref();
 
 const buildErrors = existsSync('build/build-errors.json') ? JSON.parse(readFileSync('build/build-errors.json', 'utf8')) : {};
@@ -64,7 +77,7 @@ async function startServer(s) {
   return h;
 }
 
-const pct = (sorted, q) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
 
 // ---------- 1. plain JSON GET ----------
 async function jsonPhase(results) {
@@ -73,15 +86,27 @@ async function jsonPhase(results) {
   log(`JSON GET: ${list.map((s) => s.name).join(', ')}; ${mode.jsonRounds} rounds of ${mode.jsonSeconds}s runs, each server paired with raw, 100 connections`);
   const live = new Map();
   for (const s of list) {
-    try { live.set(s.name, await startServer(s)); } catch (e) { results[s.name].json = { skipped: e.message }; log(`  ${s.name}: skipped (${e.message})`); }
+    try {
+      live.set(s.name, await startServer(s));
+    } catch (e) {
+      results[s.name].json = { skipped: e.message };
+      log(`  ${s.name}: skipped (${e.message})`);
+    }
   }
   try {
     const run = (h, seconds) => autocannon({ url: `http://127.0.0.1:${h.port}/json`, connections: 100, pipelining: 1, duration: seconds });
-    for (const [name, h] of live) { await run(h, 1); log(`  warmed ${name}`); }
+    for (const [name, h] of live) {
+      await run(h, 1);
+      log(`  warmed ${name}`);
+    }
     // The machine is shared and noisy (other processes come and go within
     // seconds), so every server is measured in pairs with raw, back to back,
     // alternating which goes first, over several rounds.
-    const median = (v) => { const s = [...v].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+    const median = (v) => {
+      const s = [...v].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+    };
     const one = async (name, round) => {
       const r = await run(live.get(name), mode.jsonSeconds);
       const x = { rps: r.requests.total / (r.duration || mode.jsonSeconds), errors: r.errors + r.timeouts, non2xx: r.non2xx, p99ms: r.latency.p99 };
@@ -94,7 +119,10 @@ async function jsonPhase(results) {
     for (let round = 0; round < mode.jsonRounds; round++) {
       for (const name of live.keys()) {
         if (name === 'raw' && hasRaw) continue;
-        if (!hasRaw) { samples[name].push(await one(name, round)); continue; }
+        if (!hasRaw) {
+          samples[name].push(await one(name, round));
+          continue;
+        }
         const rawFirst = round % 2 === 0;
         const a = await one(rawFirst ? 'raw' : name, round);
         const b = await one(rawFirst ? name : 'raw', round);
@@ -111,11 +139,14 @@ async function jsonPhase(results) {
     for (const [name, xs] of Object.entries(samples)) {
       const best = Math.max(...xs.map((x) => x.rps));
       results[name].json = {
-        rps: best, median: median(xs.map((x) => x.rps)), samples: xs.map((x) => Math.round(x.rps)),
+        rps: best,
+        median: median(xs.map((x) => x.rps)),
+        samples: xs.map((x) => Math.round(x.rps)),
         ratio: bestRaw ? best / bestRaw : undefined,
         medianPairRatio: ratios[name].length ? median(ratios[name]) : undefined,
         pairRatios: ratios[name].map((r) => +r.toFixed(3)),
-        errors: xs.reduce((n, x) => n + x.errors + x.non2xx, 0), p99ms: Math.max(...xs.map((x) => x.p99ms)),
+        errors: xs.reduce((n, x) => n + x.errors + x.non2xx, 0),
+        p99ms: Math.max(...xs.map((x) => x.p99ms)),
       };
     }
   } finally {
@@ -139,7 +170,9 @@ async function ssePhase(s, out) {
     try {
       await warm.rampTo(50);
       await warm.measure(5, (b) => h.rpc({ cmd: 'publish', batch: b, count: 5 }), 10_000);
-    } finally { await warm.close(); }
+    } finally {
+      await warm.close();
+    }
     await sleep(300);
     const base = await h.rpc({ cmd: 'mem' });
     out.baseRss = base.rss;
@@ -161,19 +194,34 @@ async function ssePhase(s, out) {
       // broadcast) is the median over the probes; the pooled p99 is kept too.
       const lats = [];
       const perProbe = [];
-      let probeExact = true, genCpu = 0, genWall = 0;
+      let probeExact = true,
+        genCpu = 0,
+        genWall = 0;
       for (let i = 0; i < mode.probes; i++) {
         const r = await gen.measure(1, (b) => h.rpc({ cmd: 'publish', batch: b, count: 1 }), 10_000 + n);
         const one = [...r.lats].sort((a, b) => a - b);
         perProbe.push({ p50: pct(one, 0.5) / 1e3, p99: pct(one, 0.99) / 1e3, max: one.at(-1) / 1e3 });
         for (const x of r.lats) lats.push(x);
         probeExact &&= r.exact;
-        genCpu += r.cpuMs; genWall += r.wallMs;
+        genCpu += r.cpuMs;
+        genWall += r.wallMs;
         await sleep(100);
       }
       lats.sort((a, b) => a - b);
-      const med = (k) => { const v = perProbe.map((p) => p[k]).sort((a, b) => a - b); return v[(v.length - 1) >> 1]; };
-      lv.latency = { p50: med('p50'), p99: med('p99'), max: med('max'), pooledP99: pct(lats, 0.99) / 1e3, pooledMax: lats.at(-1) / 1e3, probes: perProbe, samples: lats.length, exact: probeExact };
+      const med = (k) => {
+        const v = perProbe.map((p) => p[k]).sort((a, b) => a - b);
+        return v[(v.length - 1) >> 1];
+      };
+      lv.latency = {
+        p50: med('p50'),
+        p99: med('p99'),
+        max: med('max'),
+        pooledP99: pct(lats, 0.99) / 1e3,
+        pooledMax: lats.at(-1) / 1e3,
+        probes: perProbe,
+        samples: lats.length,
+        exact: probeExact,
+      };
 
       // Sustained fan-out: bursts of K events, one per server event-loop turn.
       // Repeated `bursts` times; the fastest (least disturbed) burst is reported,
@@ -182,14 +230,25 @@ async function ssePhase(s, out) {
       const runs = [];
       for (let i = 0; i < mode.bursts; i++) {
         await h.rpc({ cmd: 'lag-reset' });
-        const r = await gen.measure(k, (b) => h.rpc({ cmd: 'publish', batch: b, count: k }, 120_000), 30_000 + n * k / 50);
+        const r = await gen.measure(k, (b) => h.rpc({ cmd: 'publish', batch: b, count: k }, 120_000), 30_000 + (n * k) / 50);
         const lag = await h.rpc({ cmd: 'lag' });
         const startedAt = BigInt(r.publish.startedAt);
         const secs = r.last > startedAt ? Number(r.last - startedAt) / 1e9 : NaN;
         runs.push({
-          burst: k, expected: r.held * k, received: r.received, exact: r.exact, complete: r.complete, incomplete: r.incomplete,
-          outOfOrder: r.outOfOrder, timedOut: r.timedOut, seconds: secs, eventsPerSec: r.received / secs,
-          lagP99: lag.p99, lagMax: lag.max, genCpu: r.cpuMs / r.wallMs, publishMs: r.publish.publishMs,
+          burst: k,
+          expected: r.held * k,
+          received: r.received,
+          exact: r.exact,
+          complete: r.complete,
+          incomplete: r.incomplete,
+          outOfOrder: r.outOfOrder,
+          timedOut: r.timedOut,
+          seconds: secs,
+          eventsPerSec: r.received / secs,
+          lagP99: lag.p99,
+          lagMax: lag.max,
+          genCpu: r.cpuMs / r.wallMs,
+          publishMs: r.publish.publishMs,
         });
         await sleep(100);
       }
@@ -199,10 +258,15 @@ async function ssePhase(s, out) {
       const r = { exact: lv.throughput.exact, received: runs.find((x) => !x.exact)?.received ?? best.received, held: ramp.held };
       lv.genCpuLatency = genWall ? genCpu / genWall : NaN;
       lv.clientBound = lv.throughput.genCpu > 0.9;
-      log(`  ${s.name} @${n}: held ${ramp.held} (errors ${ramp.errors}${ramp.firstError ? `: ${ramp.firstError}` : ''}), ` +
-        `rss/conn ${(lv.rssPerConn / 1024).toFixed(2)} KiB, p50/p99/max ${lv.latency.p50.toFixed(1)}/${lv.latency.p99.toFixed(1)}/${lv.latency.max.toFixed(1)} ms, ` +
-        `${Math.round(lv.throughput.eventsPerSec)} ev/s ${r.exact ? 'exact' : `NOT EXACT (${r.received}/${r.held * k})`}, lag p99 ${lag.p99.toFixed(1)} ms, gen CPU ${(lv.throughput.genCpu * 100).toFixed(0)}%`);
-      if (ramp.held < n * 0.5) { log(`  ${s.name}: held under half of ${n}; not ramping further`); break; }
+      log(
+        `  ${s.name} @${n}: held ${ramp.held} (errors ${ramp.errors}${ramp.firstError ? `: ${ramp.firstError}` : ''}), ` +
+          `rss/conn ${(lv.rssPerConn / 1024).toFixed(2)} KiB, p50/p99/max ${lv.latency.p50.toFixed(1)}/${lv.latency.p99.toFixed(1)}/${lv.latency.max.toFixed(1)} ms, ` +
+          `${Math.round(lv.throughput.eventsPerSec)} ev/s ${r.exact ? 'exact' : `NOT EXACT (${r.received}/${r.held * k})`}, lag p99 ${lag.p99.toFixed(1)} ms, gen CPU ${(lv.throughput.genCpu * 100).toFixed(0)}%`,
+      );
+      if (ramp.held < n * 0.5) {
+        log(`  ${s.name}: held under half of ${n}; not ramping further`);
+        break;
+      }
     }
   } finally {
     if (gen) await gen.close();
@@ -212,7 +276,9 @@ async function ssePhase(s, out) {
 
 async function main() {
   const started = new Date();
-  log(`bench ${modeName}: servers ${servers.map((s) => s.name).join(', ')}; levels ${mode.levels.join(', ')}; server CPU ${SERVER_CPU ?? 'any'}, client CPU ${CLIENT_CPU ?? 'any'}`);
+  log(
+    `bench ${modeName}: servers ${servers.map((s) => s.name).join(', ')}; levels ${mode.levels.join(', ')}; server CPU ${SERVER_CPU ?? 'any'}, client CPU ${CLIENT_CPU ?? 'any'}`,
+  );
   const results = Object.fromEntries(servers.map((s) => [s.name, { name: s.name, label: s.label, sse: {} }]));
   await jsonPhase(results);
   for (const s of servers) {
@@ -225,10 +291,20 @@ async function main() {
     }
   }
   const run = {
-    mode: modeName, command: `cd bench && npm run ${modeName === 'full' ? 'bench' : `bench:${modeName}`}${process.argv.length > 3 ? `  (node run.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
-    date: started.toISOString(), finished: new Date().toISOString(), node: process.version,
-    machine: { cpus: ncpu, model: os.cpus()[0]?.model, memGiB: +(os.totalmem() / 2 ** 30).toFixed(1), os: `${os.type()} ${os.release()}`, pinned: SERVER_CPU !== undefined },
-    levels: mode.levels, results: Object.values(results),
+    mode: modeName,
+    command: `cd bench && npm run ${modeName === 'full' ? 'bench' : `bench:${modeName}`}${process.argv.length > 3 ? `  (node run.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
+    date: started.toISOString(),
+    finished: new Date().toISOString(),
+    node: process.version,
+    machine: {
+      cpus: ncpu,
+      model: os.cpus()[0]?.model,
+      memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+      os: `${os.type()} ${os.release()}`,
+      pinned: SERVER_CPU !== undefined,
+    },
+    levels: mode.levels,
+    results: Object.values(results),
   };
   console.log(`\n${renderTable(run)}`);
   if (modeName !== 'smoke' || args.write) writeResults(run);
@@ -236,14 +312,28 @@ async function main() {
   // Smoke: every server that started must have delivered every event exactly.
   const failures = [];
   for (const r of run.results) {
-    if (r.sse.skipped) { if (!/build failed/.test(r.sse.skipped)) failures.push(`${r.name}: ${r.sse.skipped}`); continue; }
+    if (r.sse.skipped) {
+      if (!/build failed/.test(r.sse.skipped)) failures.push(`${r.name}: ${r.sse.skipped}`);
+      continue;
+    }
     for (const lv of r.sse.levels ?? []) {
       if (lv.held !== lv.clients) failures.push(`${r.name}: held ${lv.held}/${lv.clients}`);
-      if (!lv.latency.exact || !lv.throughput.exact) failures.push(`${r.name} @${lv.clients}: not every client got every event (${lv.throughput.received}/${lv.throughput.expected})`);
+      if (!lv.latency.exact || !lv.throughput.exact)
+        failures.push(`${r.name} @${lv.clients}: not every client got every event (${lv.throughput.received}/${lv.throughput.expected})`);
     }
   }
   if (failures.length) console.log(`\nDelivery failures:\n  ${failures.join('\n  ')}`);
   return modeName === 'smoke' && failures.length ? 1 : 0;
 }
 
-main().then((code) => { killAllSync(); process.exit(code); }, (e) => { console.error(e); killAllSync(); process.exit(1); });
+main().then(
+  (code) => {
+    killAllSync();
+    process.exit(code);
+  },
+  (e) => {
+    console.error(e);
+    killAllSync();
+    process.exit(1);
+  },
+);

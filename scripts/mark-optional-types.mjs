@@ -18,7 +18,10 @@ function walk(dir) {
 function mark(path) {
   const text = readFileSync(path, 'utf8');
   if (!OPTIONAL.test(text)) return;
-  const marked = text.replace(new RegExp(OPTIONAL.source, 'gm'), (line, name) => `// @ts-ignore ${name} is an optional peer dependency: without it these types are \`any\`\n${line}`);
+  const marked = text.replace(
+    new RegExp(OPTIONAL.source, 'gm'),
+    (line, name) => `// @ts-ignore ${name} is an optional peer dependency: without it these types are \`any\`\n${line}`,
+  );
   writeFileSync(path, marked);
 }
 

@@ -65,17 +65,29 @@ function snapshotFrom(nestDir) {
     for (const exported of checker.getExportsOfModule(moduleSymbol)) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const f = symbol.flags;
-      names[exported.name] = f & ts.SymbolFlags.Class ? 'class'
-        : f & ts.SymbolFlags.Enum ? 'enum'
-          : f & ts.SymbolFlags.Function ? 'function'
-            : f & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias) ? 'type'
-              : f & ts.SymbolFlags.Variable ? 'const' : 'other';
+      names[exported.name] =
+        f & ts.SymbolFlags.Class
+          ? 'class'
+          : f & ts.SymbolFlags.Enum
+            ? 'enum'
+            : f & ts.SymbolFlags.Function
+              ? 'function'
+              : f & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
+                ? 'type'
+                : f & ts.SymbolFlags.Variable
+                  ? 'const'
+                  : 'other';
     }
-    packages[name] = Object.fromEntries(Object.keys(names).sort(compareNames).map((n) => [n, names[n]]));
+    packages[name] = Object.fromEntries(
+      Object.keys(names)
+        .sort(compareNames)
+        .map((n) => [n, names[n]]),
+    );
     versions[name] = require(`${name}/package.json`).version;
   }
   return {
-    about: 'Every export of NestJS\'s three packages, with its kind. Written by `node scripts/nest-exports.mjs --snapshot`; read by that script and test/core/nest-exports.test.ts.',
+    about:
+      "Every export of NestJS's three packages, with its kind. Written by `node scripts/nest-exports.mjs --snapshot`; read by that script and test/core/nest-exports.test.ts.",
     versions,
     typescript: ts.version,
     packages,
@@ -138,10 +150,16 @@ export function declaredExports(file, seen = new Set()) {
   if (seen.has(file)) return names;
   seen.add(file);
   const text = stripComments(readFileSync(file, 'utf8'));
-  for (const m of text.matchAll(/\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:class|function\*?|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]);
+  for (const m of text.matchAll(
+    /\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:class|function\*?|const|let|var|enum|interface|type|namespace)\s+([A-Za-z_$][\w$]*)/g,
+  ))
+    names.add(m[1]);
   for (const m of text.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const item of m[1].split(',')) {
-      const parts = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
+      const parts = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/);
       const name = (parts[1] ?? parts[0]).trim();
       if (name && name !== 'default') names.add(name);
     }
@@ -200,10 +218,14 @@ export function check(snapshot, rows, exported) {
       const where = `${pkg} ${row.name} (line ${row.line})`;
       if (byName.has(row.name)) problems.malformed.push(`${where}: a second row`);
       byName.set(row.name, row);
-      if (!(row.name in nest)) { problems.notInNest.push(`${pkg} ${row.name}`); continue; }
+      if (!(row.name in nest)) {
+        problems.notInNest.push(`${pkg} ${row.name}`);
+        continue;
+      }
       if (!STATUSES.includes(row.status)) problems.malformed.push(`${where}: status "${row.status}" is not one of ${STATUSES.join(', ')}`);
       if (row.kind !== nest[row.name]) problems.malformed.push(`${where}: kind "${row.kind}", Nest's is "${nest[row.name]}"`);
-      if (row.status !== 'supported' && STATUSES.includes(row.status) && row.note === '') problems.malformed.push(`${where}: a ${row.status} row needs a note saying how or why`);
+      if (row.status !== 'supported' && STATUSES.includes(row.status) && row.note === '')
+        problems.malformed.push(`${where}: a ${row.status} row needs a note saying how or why`);
       if (EXPORTED_STATUSES.has(row.status)) {
         const asValue = exported.values.has(row.name);
         const asType = exported.types.has(row.name);
@@ -215,7 +237,8 @@ export function check(snapshot, rows, exported) {
     }
     for (const name of Object.keys(nest)) if (!byName.has(name)) problems.missingRows.push(`${pkg} ${name}`);
     for (let i = 1; i < table.length; i++) {
-      if (compareNames(table[i - 1].name, table[i].name) > 0) problems.malformed.push(`${pkg} ${table[i].name} (line ${table[i].line}): out of alphabetical order, after ${table[i - 1].name}`);
+      if (compareNames(table[i - 1].name, table[i].name) > 0)
+        problems.malformed.push(`${pkg} ${table[i].name} (line ${table[i].line}): out of alphabetical order, after ${table[i - 1].name}`);
     }
   }
   return problems;
@@ -257,10 +280,22 @@ export async function run(argv = process.argv.slice(2), root = ROOT) {
   }
   const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
   for (const pkg of PACKAGES) for (const row of rows[pkg]) if (row.status in counts) counts[row.status]++;
-  console.log(`${failed ? 'FAIL' : 'ok'}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  console.log(
+    `${failed ? 'FAIL' : 'ok'}: ${Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
   return failed ? 1 : 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((code) => { process.exitCode = code; }, (error) => { console.error(error.message); process.exitCode = 2; });
+  run().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error.message);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -63,7 +63,8 @@ export function differences(pinned, built) {
 export async function run(argv = process.argv.slice(2), root = ROOT) {
   const built = await publicSurface(root);
   if (argv.includes('--snapshot')) {
-    const about = 'The names each entry point of streamnest exports. Written by `node scripts/public-surface.mjs --snapshot`; read by test/core/public-surface.test.ts.';
+    const about =
+      'The names each entry point of streamnest exports. Written by `node scripts/public-surface.mjs --snapshot`; read by test/core/public-surface.test.ts.';
     writeFileSync(join(root, SNAPSHOT_PATH), `${JSON.stringify({ about, entryPoints: built }, null, 2)}\n`);
     console.log(`wrote ${SNAPSHOT_PATH}`);
     return 0;
@@ -75,5 +76,13 @@ export async function run(argv = process.argv.slice(2), root = ROOT) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().then((code) => { process.exitCode = code; }, (error) => { console.error(error.message); process.exitCode = 2; });
+  run().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error.message);
+      process.exitCode = 2;
+    },
+  );
 }

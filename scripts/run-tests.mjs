@@ -13,7 +13,9 @@ function find(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = find('build/test').filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
+const files = find('build/test')
+  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found under build/test');
   process.exit(1);

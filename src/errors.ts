@@ -20,7 +20,11 @@ export class StreamnestError extends Error {
   /** What the HTTP response says; the full message, which may name internals, is only logged. */
   readonly publicMessage?: string;
 
-  constructor(readonly code: string, message: string, http?: HttpMeaning) {
+  constructor(
+    readonly code: string,
+    message: string,
+    http?: HttpMeaning,
+  ) {
     super(message);
     this.name = 'StreamnestError';
     if (http) Object.assign(this, http);
@@ -43,7 +47,10 @@ export class StreamnestTypeError extends TypeError {
   declare readonly retryAfter?: number;
   declare readonly publicMessage?: string;
 
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'StreamnestTypeError';
   }
@@ -53,7 +60,10 @@ export class StreamnestTypeError extends TypeError {
 export class SseFieldError extends StreamnestTypeError {
   declare readonly code: 'SN_ERR_SSE_FIELD';
 
-  constructor(readonly field: string, rule: string) {
+  constructor(
+    readonly field: string,
+    rule: string,
+  ) {
     super('SN_ERR_SSE_FIELD', `SN_ERR_SSE_FIELD: SSE field "${field}" ${rule}`);
     this.name = 'SseFieldError';
   }
@@ -66,7 +76,11 @@ function isOrdinaryInstance(type: Function, value: unknown): boolean {
 }
 
 /** How an error reads over HTTP, for the errors that have a meaning there. */
-interface HttpMeaning { status: number; retryAfter?: number; publicMessage: string }
+interface HttpMeaning {
+  status: number;
+  retryAfter?: number;
+  publicMessage: string;
+}
 
 type Describe = (...args: any[]) => string;
 
@@ -91,140 +105,209 @@ function defineTypeError<D extends Describe>(code: string, describe: D) {
 const BACKEND_DOWN: HttpMeaning = { status: 503, retryAfter: 2, publicMessage: 'The event backend is unavailable; retry shortly.' };
 
 export const Errors = {
-  MISSING_PROVIDER: define('SN_ERR_MISSING_PROVIDER',
+  MISSING_PROVIDER: define(
+    'SN_ERR_MISSING_PROVIDER',
     (consumer: string, index: number | string, token: string, module: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) has no provider in module ${module}. ` +
-      `Add ${token} to the providers of ${module}, or import a module that exports it.`),
-  UNKNOWN_PARAM_TYPE: define('SN_ERR_UNKNOWN_PARAM_TYPE',
+      `Add ${token} to the providers of ${module}, or import a module that exports it.`,
+  ),
+  UNKNOWN_PARAM_TYPE: define(
+    'SN_ERR_UNKNOWN_PARAM_TYPE',
     (consumer: string, index: number, module: string) =>
       `${consumer} cannot be created: the type of constructor parameter #${index} in module ${module} is unknown ` +
-      `(an interface, a type-only import, or a circular file import). Use @Inject(token) on that parameter.`),
-  CIRCULAR_DEPENDENCY: define('SN_ERR_CIRCULAR_DEPENDENCY',
-    (cycle: string[]) => `circular dependency: ${cycle.join(' -> ')}. Break the cycle by moving the shared part into a provider of its own.`),
-  INVALID_PROVIDER: defineTypeError('SN_ERR_INVALID_PROVIDER',
+      `(an interface, a type-only import, or a circular file import). Use @Inject(token) on that parameter.`,
+  ),
+  CIRCULAR_DEPENDENCY: define(
+    'SN_ERR_CIRCULAR_DEPENDENCY',
+    (cycle: string[]) => `circular dependency: ${cycle.join(' -> ')}. Break the cycle by moving the shared part into a provider of its own.`,
+  ),
+  INVALID_PROVIDER: defineTypeError(
+    'SN_ERR_INVALID_PROVIDER',
     (module: string, detail: string) =>
-      `module ${module} declares an invalid provider: ${detail}. A provider is a class, or { provide, useClass | useValue | useFactory | useExisting }.`),
-  INVALID_MODULE: defineTypeError('SN_ERR_INVALID_MODULE',
+      `module ${module} declares an invalid provider: ${detail}. A provider is a class, or { provide, useClass | useValue | useFactory | useExisting }.`,
+  ),
+  INVALID_MODULE: defineTypeError(
+    'SN_ERR_INVALID_MODULE',
     (parent: string, detail: string) =>
-      `module ${parent} imports something that is not a module: ${detail}. Import classes decorated with @Module(), or dynamic modules ({ module, providers… }).`),
-  UNKNOWN_EXPORT: define('SN_ERR_UNKNOWN_EXPORT',
+      `module ${parent} imports something that is not a module: ${detail}. Import classes decorated with @Module(), or dynamic modules ({ module, providers… }).`,
+  ),
+  UNKNOWN_EXPORT: define(
+    'SN_ERR_UNKNOWN_EXPORT',
     (module: string, token: string) =>
-      `module ${module} exports ${token}, which it neither provides nor imports. Add ${token} to its providers, import the module that exports it, or drop it from exports.`),
-  NOT_INJECTABLE: define('SN_ERR_NOT_INJECTABLE',
-    (token: string) => `no provider for ${token} in this application. Provide it in a module first.`),
-  ROUTE_CONFLICT: define('SN_ERR_ROUTE_CONFLICT',
+      `module ${module} exports ${token}, which it neither provides nor imports. Add ${token} to its providers, import the module that exports it, or drop it from exports.`,
+  ),
+  NOT_INJECTABLE: define('SN_ERR_NOT_INJECTABLE', (token: string) => `no provider for ${token} in this application. Provide it in a module first.`),
+  ROUTE_CONFLICT: define(
+    'SN_ERR_ROUTE_CONFLICT',
     (method: string, path: string, first: string, second: string) =>
-      `route ${method} ${path} is declared twice: by ${first} and by ${second}. Give one of them another path.`),
-  SSE_NOT_GET: define('SN_ERR_SSE_NOT_GET',
+      `route ${method} ${path} is declared twice: by ${first} and by ${second}. Give one of them another path.`,
+  ),
+  SSE_NOT_GET: define(
+    'SN_ERR_SSE_NOT_GET',
     (handler: string, method: string) =>
-      `${handler} is decorated with @Sse but routed with ${method}: SSE routes must be GET, since EventSource only sends GET.`),
-  NOT_A_CONTROLLER: defineTypeError('SN_ERR_NOT_A_CONTROLLER',
+      `${handler} is decorated with @Sse but routed with ${method}: SSE routes must be GET, since EventSource only sends GET.`,
+  ),
+  NOT_A_CONTROLLER: defineTypeError(
+    'SN_ERR_NOT_A_CONTROLLER',
     (name: string, module: string) =>
-      `${name} is listed in the controllers of ${module} but has no @Controller() decorator. Decorate it with @Controller(), or list it in providers if it is a service.`),
+      `${name} is listed in the controllers of ${module} but has no @Controller() decorator. Decorate it with @Controller(), or list it in providers if it is a service.`,
+  ),
   SSE_FIELD: entry('SN_ERR_SSE_FIELD', 'TypeError', (field: string, rule: string) => new SseFieldError(field, rule)),
-  SLOW_CLIENT: define('SN_ERR_SLOW_CLIENT',
-    () => `SSE client dropped: it read too slowly, and its unsent bytes passed maxBufferedBytes (or all streams together passed maxTotalBufferedBytes). ` +
-      `It reconnects with Last-Event-ID. If healthy clients are dropped, raise those limits in the sse options, or send less.`),
-  SSE_RESULT: define('SN_ERR_SSE_RESULT',
+  SLOW_CLIENT: define(
+    'SN_ERR_SLOW_CLIENT',
+    () =>
+      `SSE client dropped: it read too slowly, and its unsent bytes passed maxBufferedBytes (or all streams together passed maxTotalBufferedBytes). ` +
+      `It reconnects with Last-Event-ID. If healthy clients are dropped, raise those limits in the sse options, or send less.`,
+  ),
+  SSE_RESULT: define(
+    'SN_ERR_SSE_RESULT',
     (handler: string, got: string) =>
-      `${handler} is an @Sse route but returned ${got}: return getSSEStream().body, an AsyncIterable, an Observable, a ReadableStream or a hub subscription.`),
-  SSE_ATTACHED: defineTypeError('SN_ERR_SSE_ATTACHED',
-    (what: string) => `${what} already answers a request: a stream belongs to one client. Make a new one in each handler call (getSSEStream(), hub.subscribe()).`),
-  INVALID_SSE_OPTION: defineTypeError('SN_ERR_INVALID_SSE_OPTION',
-    (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
-  INVALID_HUB_OPTION: defineTypeError('SN_ERR_INVALID_HUB_OPTION',
-    (option: string, rule: string) => `SseModule / transport option "${option}" ${rule}`),
-  INVALID_CHANNEL: defineTypeError('SN_ERR_INVALID_CHANNEL',
-    (channel: unknown) => `SSE hub channel must be a non-empty string without CR, LF or NUL, got ${JSON.stringify(channel)}`),
-  NO_CHANNEL: defineTypeError('SN_ERR_NO_CHANNEL',
-    (got: string) => `SseHub.subscribe(): give at least one channel, as a string or an array of strings; got ${got}`),
-  TRANSPORT_UNAVAILABLE: define('SN_ERR_TRANSPORT_UNAVAILABLE',
+      `${handler} is an @Sse route but returned ${got}: return getSSEStream().body, an AsyncIterable, an Observable, a ReadableStream or a hub subscription.`,
+  ),
+  SSE_ATTACHED: defineTypeError(
+    'SN_ERR_SSE_ATTACHED',
+    (what: string) =>
+      `${what} already answers a request: a stream belongs to one client. Make a new one in each handler call (getSSEStream(), hub.subscribe()).`,
+  ),
+  INVALID_SSE_OPTION: defineTypeError('SN_ERR_INVALID_SSE_OPTION', (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
+  INVALID_HUB_OPTION: defineTypeError('SN_ERR_INVALID_HUB_OPTION', (option: string, rule: string) => `SseModule / transport option "${option}" ${rule}`),
+  INVALID_CHANNEL: defineTypeError(
+    'SN_ERR_INVALID_CHANNEL',
+    (channel: unknown) => `SSE hub channel must be a non-empty string without CR, LF or NUL, got ${JSON.stringify(channel)}`,
+  ),
+  NO_CHANNEL: defineTypeError(
+    'SN_ERR_NO_CHANNEL',
+    (got: string) => `SseHub.subscribe(): give at least one channel, as a string or an array of strings; got ${got}`,
+  ),
+  TRANSPORT_UNAVAILABLE: define(
+    'SN_ERR_TRANSPORT_UNAVAILABLE',
     (channel: string, cause: string) => `publish to channel "${channel}" failed and nothing was stored: ${cause}. Retry once the backend is back.`,
-    BACKEND_DOWN),
-  PUBLISH_UNCONFIRMED: define('SN_ERR_PUBLISH_UNCONFIRMED',
+    BACKEND_DOWN,
+  ),
+  PUBLISH_UNCONFIRMED: define(
+    'SN_ERR_PUBLISH_UNCONFIRMED',
     (channel: string, cause: string) =>
       `publish to channel "${channel}" reached the backend but got no answer: ${cause}. It may have been stored, and delivered; ` +
       `retrying may deliver it twice, so retry only what subscribers can take twice (or give events an id of your own to tell them apart).`,
-    BACKEND_DOWN),
-  PUBLISH_TIMEOUT: define('SN_ERR_PUBLISH_TIMEOUT',
+    BACKEND_DOWN,
+  ),
+  PUBLISH_TIMEOUT: define(
+    'SN_ERR_PUBLISH_TIMEOUT',
     (channel: string, ms: number) =>
       `publish to channel "${channel}" got no answer from the transport within ${ms} ms; it may or may not have been stored. ` +
       `Check the backend (is Redis hung?), or raise SseModule.forRoot({ publishTimeout }).`,
-    BACKEND_DOWN),
-  TRANSPORT_NOT_STARTED: define('SN_ERR_TRANSPORT_NOT_STARTED',
-    (transport: string) => `${transport} is used before start(): give it to SseModule.forRoot({ transport }), which starts it.`),
-  INVALID_MIDDLEWARE: defineTypeError('SN_ERR_INVALID_MIDDLEWARE',
-    (got: string) => `app.use(): middleware must be a function (req, res, next), got ${got}`),
-  INVALID_MOUNT_PATH: defineTypeError('SN_ERR_INVALID_MOUNT_PATH',
-    (path: unknown) => `app.use(): the mount path ${JSON.stringify(path)} is not a valid URL path. Give a path such as '/admin', without '?' or '#'.`),
-  INVALID_ROUTE_PATTERN: defineTypeError('SN_ERR_INVALID_ROUTE_PATTERN',
+    BACKEND_DOWN,
+  ),
+  TRANSPORT_NOT_STARTED: define(
+    'SN_ERR_TRANSPORT_NOT_STARTED',
+    (transport: string) => `${transport} is used before start(): give it to SseModule.forRoot({ transport }), which starts it.`,
+  ),
+  INVALID_MIDDLEWARE: defineTypeError('SN_ERR_INVALID_MIDDLEWARE', (got: string) => `app.use(): middleware must be a function (req, res, next), got ${got}`),
+  INVALID_MOUNT_PATH: defineTypeError(
+    'SN_ERR_INVALID_MOUNT_PATH',
+    (path: unknown) => `app.use(): the mount path ${JSON.stringify(path)} is not a valid URL path. Give a path such as '/admin', without '?' or '#'.`,
+  ),
+  INVALID_ROUTE_PATTERN: defineTypeError(
+    'SN_ERR_INVALID_ROUTE_PATTERN',
     (where: string, pattern: unknown, detail: string) =>
       `${where}: the route path ${JSON.stringify(pattern)} ${detail}. Paths take :params, * or *name wildcards, {optional} parts, ` +
-      `and \\ to escape a special character, as in NestJS: 'cats', 'cats/:id', 'cats/*', 'ab*cd', 'files/{*rest}'.`),
-  INVALID_GLOBAL_PREFIX: defineTypeError('SN_ERR_INVALID_GLOBAL_PREFIX',
-    (detail: string) => `app.setGlobalPrefix(): ${detail}. Write app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: RequestMethod.GET }] }).`),
-  INVALID_VERSION: defineTypeError('SN_ERR_INVALID_VERSION',
+      `and \\ to escape a special character, as in NestJS: 'cats', 'cats/:id', 'cats/*', 'ab*cd', 'files/{*rest}'.`,
+  ),
+  INVALID_GLOBAL_PREFIX: defineTypeError(
+    'SN_ERR_INVALID_GLOBAL_PREFIX',
+    (detail: string) =>
+      `app.setGlobalPrefix(): ${detail}. Write app.setGlobalPrefix('api', { exclude: ['health', { path: 'metrics', method: RequestMethod.GET }] }).`,
+  ),
+  INVALID_VERSION: defineTypeError(
+    'SN_ERR_INVALID_VERSION',
     (where: string, got: string) =>
       `${where}: a version is a non-empty string without spaces, '/', '?', '#', '%' or '\\' (such as '1' or '2024-01'), ` +
-      `VERSION_NEUTRAL, or a non-empty array of those; got ${got}`),
-  INVALID_VERSIONING: defineTypeError('SN_ERR_INVALID_VERSIONING',
-    (detail: string) => `app.enableVersioning(): ${detail}`),
-  INVALID_MODULE_MIDDLEWARE: defineTypeError('SN_ERR_INVALID_MODULE_MIDDLEWARE',
-    (module: string, detail: string) => `${module}.configure(consumer): ${detail}`),
-  MIDDLEWARE_WITHOUT_USE: defineTypeError('SN_ERR_MIDDLEWARE_WITHOUT_USE',
+      `VERSION_NEUTRAL, or a non-empty array of those; got ${got}`,
+  ),
+  INVALID_VERSIONING: defineTypeError('SN_ERR_INVALID_VERSIONING', (detail: string) => `app.enableVersioning(): ${detail}`),
+  INVALID_MODULE_MIDDLEWARE: defineTypeError(
+    'SN_ERR_INVALID_MODULE_MIDDLEWARE',
+    (module: string, detail: string) => `${module}.configure(consumer): ${detail}`,
+  ),
+  MIDDLEWARE_WITHOUT_USE: defineTypeError(
+    'SN_ERR_MIDDLEWARE_WITHOUT_USE',
     (name: string, module: string) =>
-      `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`),
-  TYPE_ONLY: define('SN_ERR_TYPE_ONLY',
-    (name: string) => `${name} stands for a type only (write typeof ${name}); it has no value to read at run time.`),
-  INVALID_MODULE_OPTIONS: defineTypeError('SN_ERR_INVALID_MODULE_OPTIONS',
-    (call: string, detail: string) => `${call}: ${detail}`),
-  CORS_CREDENTIALS_ORIGIN: defineTypeError('SN_ERR_CORS_CREDENTIALS_ORIGIN',
+      `${name}, applied in ${module}.configure(), has no use(req, res, next) method. Implement NestMiddleware, or apply a plain function (req, res, next) instead.`,
+  ),
+  TYPE_ONLY: define('SN_ERR_TYPE_ONLY', (name: string) => `${name} stands for a type only (write typeof ${name}); it has no value to read at run time.`),
+  INVALID_MODULE_OPTIONS: defineTypeError('SN_ERR_INVALID_MODULE_OPTIONS', (call: string, detail: string) => `${call}: ${detail}`),
+  CORS_CREDENTIALS_ORIGIN: defineTypeError(
+    'SN_ERR_CORS_CREDENTIALS_ORIGIN',
     (got: string) =>
       `CORS({ credentials: true }) needs the origins that may read credentialed responses, got origin ${got}. ` +
       `Write CORS({ credentials: true, origin: ['https://app.example.com'] }) or origin: (origin, callback) => callback(null, allowed(origin)); ` +
-      `reflecting every origin would let any site read your users' cookie-authenticated streams.`),
-  INVALID_OPTION: defineTypeError('SN_ERR_INVALID_OPTION',
-    (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
-  REDIS_UNREACHABLE: define('SN_ERR_REDIS_UNREACHABLE',
-    (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`),
-  OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY',
-    (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
-  UNKNOWN_MODULE: define('SN_ERR_UNKNOWN_MODULE',
-    (module: string) => `${module} is not a module of this application: import it somewhere under the root module`),
-  SCOPED_OUTSIDE_REQUEST: define('SN_ERR_SCOPED_OUTSIDE_REQUEST',
-    (token: string) => `${token} is request-scoped (it is, or it depends on, a Scope.REQUEST provider or REQUEST), ` +
-      `so it exists only within a request: inject it into a controller or another request-scoped provider, or get it with moduleRef.resolve()`),
-  ALREADY_LISTENING: define('SN_ERR_ALREADY_LISTENING',
-    () => `the application is already listening: call app.listen() once. To serve another port too, create a second application.`),
-  NOT_LISTENING: define('SN_ERR_NOT_LISTENING',
-    (call: string) => `${call}: the application is not listening. Call it once await app.listen() has resolved, and before app.close().`),
-  PROVIDER_NOT_EXPORTED: define('SN_ERR_PROVIDER_NOT_EXPORTED',
+      `reflecting every origin would let any site read your users' cookie-authenticated streams.`,
+  ),
+  INVALID_OPTION: defineTypeError('SN_ERR_INVALID_OPTION', (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
+  REDIS_UNREACHABLE: define(
+    'SN_ERR_REDIS_UNREACHABLE',
+    (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`,
+  ),
+  OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY', (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
+  UNKNOWN_MODULE: define(
+    'SN_ERR_UNKNOWN_MODULE',
+    (module: string) => `${module} is not a module of this application: import it somewhere under the root module`,
+  ),
+  SCOPED_OUTSIDE_REQUEST: define(
+    'SN_ERR_SCOPED_OUTSIDE_REQUEST',
+    (token: string) =>
+      `${token} is request-scoped (it is, or it depends on, a Scope.REQUEST provider or REQUEST), ` +
+      `so it exists only within a request: inject it into a controller or another request-scoped provider, or get it with moduleRef.resolve()`,
+  ),
+  ALREADY_LISTENING: define(
+    'SN_ERR_ALREADY_LISTENING',
+    () => `the application is already listening: call app.listen() once. To serve another port too, create a second application.`,
+  ),
+  NOT_LISTENING: define(
+    'SN_ERR_NOT_LISTENING',
+    (call: string) => `${call}: the application is not listening. Call it once await app.listen() has resolved, and before app.close().`,
+  ),
+  PROVIDER_NOT_EXPORTED: define(
+    'SN_ERR_PROVIDER_NOT_EXPORTED',
     (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
-      `${owner} provides ${token} but does not export it. Add ${token} to the exports of ${owner}, and import ${owner} into ${module}.`),
-  PROVIDER_NOT_IMPORTED: define('SN_ERR_PROVIDER_NOT_IMPORTED',
+      `${owner} provides ${token} but does not export it. Add ${token} to the exports of ${owner}, and import ${owner} into ${module}.`,
+  ),
+  PROVIDER_NOT_IMPORTED: define(
+    'SN_ERR_PROVIDER_NOT_IMPORTED',
     (consumer: string, index: number | string, token: string, module: string, owner: string) =>
       `${consumer} cannot be created: its constructor parameter #${index} (${token}) is not visible in module ${module}: ` +
-      `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`),
-  INVALID_ARGUMENT: defineTypeError('SN_ERR_INVALID_ARGUMENT',
-    (call: string, rule: string, got: string) => `${call}: ${rule}, got ${got}`),
-  COOKIE_SECRET: define('SN_ERR_COOKIE_SECRET',
+      `${owner} exports it, but ${module} does not import ${owner}. Add ${owner} to the imports of ${module}.`,
+  ),
+  INVALID_ARGUMENT: defineTypeError('SN_ERR_INVALID_ARGUMENT', (call: string, rule: string, got: string) => `${call}: ${rule}, got ${got}`),
+  COOKIE_SECRET: define(
+    'SN_ERR_COOKIE_SECRET',
     (name: string) =>
       `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
-      `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`),
-  INVALID_PIPE_OPTION: defineTypeError('SN_ERR_INVALID_PIPE_OPTION',
-    (pipe: string, detail: string) => `${pipe}: ${detail}`),
-  UNKNOWN_MODULE_PROPERTY: defineTypeError('SN_ERR_UNKNOWN_MODULE_PROPERTY',
-    (key: string, known: readonly string[]) => `@Module(): unknown property "${key}"; allowed are ${known.join(', ')}. Check its spelling.`),
-  DECORATOR_PLACEMENT: defineTypeError('SN_ERR_DECORATOR_PLACEMENT',
-    (decorator: string, placement: string) => `${decorator} belongs on ${placement}; move it there.`),
-  MIDDLEWARE_NO_REASON: define('SN_ERR_MIDDLEWARE_NO_REASON',
+      `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`,
+  ),
+  INVALID_PIPE_OPTION: defineTypeError('SN_ERR_INVALID_PIPE_OPTION', (pipe: string, detail: string) => `${pipe}: ${detail}`),
+  UNKNOWN_MODULE_PROPERTY: defineTypeError(
+    'SN_ERR_UNKNOWN_MODULE_PROPERTY',
+    (key: string, known: readonly string[]) => `@Module(): unknown property "${key}"; allowed are ${known.join(', ')}. Check its spelling.`,
+  ),
+  DECORATOR_PLACEMENT: defineTypeError(
+    'SN_ERR_DECORATOR_PLACEMENT',
+    (decorator: string, placement: string) => `${decorator} belongs on ${placement}; move it there.`,
+  ),
+  MIDDLEWARE_NO_REASON: define(
+    'SN_ERR_MIDDLEWARE_NO_REASON',
     (middleware: string, how: 'threw' | 'rejected with', value: unknown) =>
       `middleware ${middleware} ${how} ${String(value)}, not an Error, so the request fails without a reason to log. ` +
-      `Throw an Error, or call next(error), so the log says what went wrong.`),
-  NOT_A_STREAM: defineTypeError('SN_ERR_NOT_A_STREAM',
-    (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`),
-  TEST_CLIENT_TIMEOUT: define('SN_ERR_TEST_CLIENT_TIMEOUT',
+      `Throw an Error, or call next(error), so the log says what went wrong.`,
+  ),
+  NOT_A_STREAM: defineTypeError(
+    'SN_ERR_NOT_A_STREAM',
+    (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`,
+  ),
+  TEST_CLIENT_TIMEOUT: define(
+    'SN_ERR_TEST_CLIENT_TIMEOUT',
     (ms: number, what: string, received: number) =>
-      `SseTestClient: timed out after ${ms} ms waiting for ${what}; got ${received} events. Check that the stream sends them, or give a longer timeout.`),
+      `SseTestClient: timed out after ${ms} ms waiting for ${what}; got ${received} events. Check that the stream sends them, or give a longer timeout.`,
+  ),
 } as const;

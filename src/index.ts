@@ -9,15 +9,44 @@
 import 'reflect-metadata';
 
 export type {
-  Type, Abstract, InjectionToken, Provider, ClassProvider, ValueProvider, ExistingProvider, FactoryProvider,
-  OptionalFactoryDependency, DynamicModule, ModuleMetadata, ModuleImport, HttpMethod,
+  Type,
+  Abstract,
+  InjectionToken,
+  Provider,
+  ClassProvider,
+  ValueProvider,
+  ExistingProvider,
+  FactoryProvider,
+  OptionalFactoryDependency,
+  DynamicModule,
+  ModuleMetadata,
+  ModuleImport,
+  HttpMethod,
 } from './common/types.js';
 // Request and Response come from param.decorators (the decorator and the type, under one name).
 export type {
-  ArgumentsHost, HttpArgumentsHost, RpcArgumentsHost, WsArgumentsHost, ExecutionContext, ContextType,
-  CanActivate, CallHandler, NestInterceptor, PipeTransform, ArgumentMetadata, ParamType, Paramtype, ExceptionFilter,
-  OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown,
-  RawBodyRequest, Middleware, NextFunction,
+  ArgumentsHost,
+  HttpArgumentsHost,
+  RpcArgumentsHost,
+  WsArgumentsHost,
+  ExecutionContext,
+  ContextType,
+  CanActivate,
+  CallHandler,
+  NestInterceptor,
+  PipeTransform,
+  ArgumentMetadata,
+  ParamType,
+  Paramtype,
+  ExceptionFilter,
+  OnModuleInit,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  BeforeApplicationShutdown,
+  OnApplicationShutdown,
+  RawBodyRequest,
+  Middleware,
+  NextFunction,
 } from './common/interfaces.js';
 export { Module, Global } from './common/module.decorator.js';
 export { Injectable, Inject, Optional, Dependencies, type InjectableOptions } from './common/injectable.decorator.js';
@@ -29,26 +58,93 @@ export { APP_GUARD, APP_INTERCEPTOR, APP_PIPE, APP_FILTER, REQUEST, INQUIRER } f
 export { ModuleRef, type IntrospectionResult, type ModuleRefGetOptions, type ModuleRefGetOptions as ModuleRefGetOrResolveOpts } from './di/module-ref.js';
 export { ContextIdFactory, createContextId, type ContextId } from './di/request-context.js';
 export {
-  DiscoveryModule, DiscoveryService, MetadataScanner,
-  type DiscoverableDecorator, type DiscoveryOptions, type FilterByInclude, type FilterByMetadataKey, type InstanceWrapper,
+  DiscoveryModule,
+  DiscoveryService,
+  MetadataScanner,
+  type DiscoverableDecorator,
+  type DiscoveryOptions,
+  type FilterByInclude,
+  type FilterByMetadataKey,
+  type InstanceWrapper,
 } from './di/discovery.js';
 export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
 export {
-  Get, Post, Put, Patch, Delete, Head, Options, All, Search, Propfind, Proppatch, Mkcol, Copy, Move, Lock, Unlock, QueryMethod,
-  HttpCode, Header, Redirect, RequestMapping,
-  type RouteDefinition, type RequestMappingMetadata, type HttpRedirectResponse,
+  Get,
+  Post,
+  Put,
+  Patch,
+  Delete,
+  Head,
+  Options,
+  All,
+  Search,
+  Propfind,
+  Proppatch,
+  Mkcol,
+  Copy,
+  Move,
+  Lock,
+  Unlock,
+  QueryMethod,
+  HttpCode,
+  Header,
+  Redirect,
+  RequestMapping,
+  type RouteDefinition,
+  type RequestMappingMetadata,
+  type HttpRedirectResponse,
 } from './common/route.decorators.js';
-export { Param, Query, Body, Headers, Req, Res, Request, Response, Next, Ip, Session, RawBody, HostParam, createParamDecorator, Bind, type ParamDecoratorEnhancer, type ParamData, type ResponseDecoratorOptions } from './common/param.decorators.js';
+export {
+  Param,
+  Query,
+  Body,
+  Headers,
+  Req,
+  Res,
+  Request,
+  Response,
+  Next,
+  Ip,
+  Session,
+  RawBody,
+  HostParam,
+  createParamDecorator,
+  Bind,
+  type ParamDecoratorEnhancer,
+  type ParamData,
+  type ResponseDecoratorOptions,
+} from './common/param.decorators.js';
 export { UseGuards, UseInterceptors, UsePipes, UseFilters, Catch, SetMetadata, type Enhancer, type CustomDecorator } from './common/enhancer.decorators.js';
 export {
-  HttpException, IntrinsicException,
-  BadRequestException, UnauthorizedException, ForbiddenException, NotFoundException, MethodNotAllowedException,
-  NotAcceptableException, RequestTimeoutException, ConflictException, GoneException, PreconditionFailedException,
-  PayloadTooLargeException, UnsupportedMediaTypeException, ImATeapotException, MisdirectedException,
-  UnprocessableEntityException, TooManyRequestsException, InternalServerErrorException, NotImplementedException,
-  BadGatewayException, ServiceUnavailableException, GatewayTimeoutException, HttpVersionNotSupportedException,
-  type HttpExceptionOptions, type HttpExceptionBody, type HttpExceptionBodyMessage, type DescriptionAndOptions,
+  HttpException,
+  IntrinsicException,
+  BadRequestException,
+  UnauthorizedException,
+  ForbiddenException,
+  NotFoundException,
+  MethodNotAllowedException,
+  NotAcceptableException,
+  RequestTimeoutException,
+  ConflictException,
+  GoneException,
+  PreconditionFailedException,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+  ImATeapotException,
+  MisdirectedException,
+  UnprocessableEntityException,
+  TooManyRequestsException,
+  InternalServerErrorException,
+  NotImplementedException,
+  BadGatewayException,
+  ServiceUnavailableException,
+  GatewayTimeoutException,
+  HttpVersionNotSupportedException,
+  type HttpExceptionOptions,
+  type HttpExceptionBody,
+  type HttpExceptionBodyMessage,
+  type DescriptionAndOptions,
 } from './common/exceptions.js';
 export { Reflector } from './common/reflector.js';
 export { Logger, ConsoleLogger, LOG_LEVELS, filterLogLevels, type ConsoleLoggerOptions, type LoggerService, type LogLevel } from './common/logger.js';
@@ -76,26 +172,46 @@ export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-
 export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
 export { StreamableFile, type StreamableFileOptions, type StreamableHandlerResponse } from './common/streamable-file.js';
 export {
-  ClassSerializerInterceptor, type ClassSerializerInterceptorOptions, type PlainLiteralObject, type TransformerPackage,
+  ClassSerializerInterceptor,
+  type ClassSerializerInterceptorOptions,
+  type PlainLiteralObject,
+  type TransformerPackage,
 } from './common/serializer/class-serializer.interceptor.js';
 export {
-  SerializeOptions, CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions,
+  SerializeOptions,
+  CLASS_SERIALIZER_OPTIONS,
+  type ClassSerializerContextOptions,
+  type ClassTransformOptions,
 } from './common/serializer/serialize-options.decorator.js';
 export { BaseExceptionFilter } from './http/base-exception-filter.js';
 export { HttpAdapter, HttpAdapterHost, type HttpServer } from './http/http-adapter.js';
 export type { NestMiddleware, NestModule, MiddlewareConsumer, MiddlewareConfigProxy, RouteInfo } from './common/middleware-interfaces.js';
 export { Version, VERSION_NEUTRAL, type VersionValue, type VersionOptions } from './common/version.decorator.js';
 export {
-  VersioningType, type VersioningOptions, type UriVersioningOptions, type HeaderVersioningOptions,
-  type MediaTypeVersioningOptions, type CustomVersioningOptions,
+  VersioningType,
+  type VersioningOptions,
+  type UriVersioningOptions,
+  type HeaderVersioningOptions,
+  type MediaTypeVersioningOptions,
+  type CustomVersioningOptions,
 } from './common/versioning-options.js';
 export {
-  ConfigurableModuleBuilder, type ConfigurableModuleBuilderOptions, type ConfigurableModuleAsyncOptions,
-  type ConfigurableModuleCls, type ConfigurableModuleHost, type ConfigurableModuleOptionsFactory,
+  ConfigurableModuleBuilder,
+  type ConfigurableModuleBuilderOptions,
+  type ConfigurableModuleAsyncOptions,
+  type ConfigurableModuleCls,
+  type ConfigurableModuleHost,
+  type ConfigurableModuleOptionsFactory,
 } from './common/configurable-module-builder.js';
 
 export { NestFactory, type IEntryNestModule } from './platform/nest-factory.js';
-export { NestApplication, type ApplicationOptions, type NestApplicationOptions, type INestApplication, type INestApplicationContext } from './platform/application.js';
+export {
+  NestApplication,
+  type ApplicationOptions,
+  type NestApplicationOptions,
+  type INestApplication,
+  type INestApplicationContext,
+} from './platform/application.js';
 export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';

@@ -18,11 +18,14 @@ export class Generator {
     this.batchNo = 0;
   }
 
-  get size() { return this.workers.reduce((n, w) => n + w.count, 0); }
+  get size() {
+    return this.workers.reduce((n, w) => n + w.count, 0);
+  }
 
   /** Opens streams until `total` have been attempted; returns what is held. */
   async rampTo(total, timeoutMs = 10_000) {
-    let errors = 0, firstError = '';
+    let errors = 0,
+      firstError = '';
     const start = Date.now();
     while (this.size < total) {
       let w = this.workers.find((x) => x.count < PER_WORKER);
@@ -33,7 +36,10 @@ export class Generator {
       }
       const n = Math.min(PER_WORKER - w.count, total - this.size);
       w.count += n;
-      const r = await w.h.rpc({ cmd: 'connect', port: this.port, path: this.path, count: n, localAddress: w.addr, batch: this.batch, timeoutMs }, 60_000 + n * 20);
+      const r = await w.h.rpc(
+        { cmd: 'connect', port: this.port, path: this.path, count: n, localAddress: w.addr, batch: this.batch, timeoutMs },
+        60_000 + n * 20,
+      );
       errors += r.errors;
       if (r.firstError && !firstError) firstError = r.firstError;
     }
@@ -67,9 +73,15 @@ export class Generator {
     for (const r of rs) {
       for (const x of r.lats) lats.push(x);
       if (BigInt(r.last) > last) last = BigInt(r.last);
-      out.complete += r.complete; out.incomplete += r.incomplete; out.received += r.received;
-      out.extra += r.extra; out.outOfOrder += r.outOfOrder; out.timedOut ||= r.timedOut; out.held += r.open;
-      out.cpuMs += r.cpuMs; out.wallMs = Math.max(out.wallMs, r.wallMs);
+      out.complete += r.complete;
+      out.incomplete += r.incomplete;
+      out.received += r.received;
+      out.extra += r.extra;
+      out.outOfOrder += r.outOfOrder;
+      out.timedOut ||= r.timedOut;
+      out.held += r.open;
+      out.cpuMs += r.cpuMs;
+      out.wallMs = Math.max(out.wallMs, r.wallMs);
     }
     out.lats = lats;
     out.last = last;
@@ -79,10 +91,14 @@ export class Generator {
   }
 
   async close() {
-    await Promise.all(this.workers.map(async (w) => {
-      try { await w.h.rpc({ cmd: 'close' }, 5_000); } catch {}
-      await w.h.kill();
-    }));
+    await Promise.all(
+      this.workers.map(async (w) => {
+        try {
+          await w.h.rpc({ cmd: 'close' }, 5_000);
+        } catch {}
+        await w.h.kill();
+      }),
+    );
     this.workers = [];
   }
 }

@@ -115,11 +115,27 @@ function onData(c, s) {
 function openOne(port, path, localAddress, timeoutMs) {
   return new Promise((resolve) => {
     const c = {
-      sock: null, ok: false, dead: false, chunked: false, hdr: '', ev: '', cbuf: '', cstate: 0, remaining: 0,
-      events: 0, got: 0, lat: -1, last: 0n, outOfOrder: 0, settle: null,
+      sock: null,
+      ok: false,
+      dead: false,
+      chunked: false,
+      hdr: '',
+      ev: '',
+      cbuf: '',
+      cstate: 0,
+      remaining: 0,
+      events: 0,
+      got: 0,
+      lat: -1,
+      last: 0n,
+      outOfOrder: 0,
+      settle: null,
     };
     const timer = setTimeout(() => fail(c, 'no response headers in time'), timeoutMs);
-    c.settle = () => { clearTimeout(timer); resolve(); };
+    c.settle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     c.sock = sock;
     conns.push(c);
@@ -136,7 +152,7 @@ function openOne(port, path, localAddress, timeoutMs) {
 async function connect(m) {
   const before = errors;
   const start = Date.now();
-  for (let done = 0; done < m.count;) {
+  for (let done = 0; done < m.count; ) {
     const n = Math.min(m.batch, m.count - done);
     const batch = [];
     for (let i = 0; i < n; i++) batch.push(openOne(m.port, m.path, m.localAddress, m.timeoutMs));
@@ -160,19 +176,38 @@ function finish(timedOut) {
   const cpu = process.cpuUsage(a.cpu);
   const wallMs = Number(process.hrtime.bigint() - a.started) / 1e6;
   const lats = [];
-  let complete = 0, incomplete = 0, received = 0, last = 0n, outOfOrder = 0;
+  let complete = 0,
+    incomplete = 0,
+    received = 0,
+    last = 0n,
+    outOfOrder = 0;
   for (const c of conns) {
     if (!c.ok) continue;
     received += c.got;
     outOfOrder += c.outOfOrder;
-    if (c.dead) { if (c.got < a.expect) incomplete++; continue; }
-    if (c.got === a.expect) complete++; else incomplete++;
+    if (c.dead) {
+      if (c.got < a.expect) incomplete++;
+      continue;
+    }
+    if (c.got === a.expect) complete++;
+    else incomplete++;
     if (c.lat >= 0) lats.push(c.lat);
     if (c.last > last) last = c.last;
   }
   process.send({
-    id: a.id, done: true, timedOut, complete, incomplete, received, extra: a.extra, outOfOrder,
-    open, lats, last: String(last), cpuMs: (cpu.user + cpu.system) / 1e3, wallMs,
+    id: a.id,
+    done: true,
+    timedOut,
+    complete,
+    incomplete,
+    received,
+    extra: a.extra,
+    outOfOrder,
+    open,
+    lats,
+    last: String(last),
+    cpuMs: (cpu.user + cpu.system) / 1e3,
+    wallMs,
   });
 }
 
@@ -181,7 +216,12 @@ process.on('message', async (m) => {
     if (m.cmd === 'connect') {
       process.send({ id: m.id, ...(await connect(m)) });
     } else if (m.cmd === 'arm') {
-      for (const c of conns) { c.got = 0; c.lat = -1; c.last = 0n; c.outOfOrder = 0; }
+      for (const c of conns) {
+        c.got = 0;
+        c.lat = -1;
+        c.last = 0n;
+        c.outOfOrder = 0;
+      }
       armed = { id: m.doneId, batch: m.batch, expect: m.expect, done: 0, extra: 0, started: process.hrtime.bigint(), cpu: process.cpuUsage(), timer: null };
       armed.timer = setTimeout(() => finish(true), m.timeoutMs);
       process.send({ id: m.id, armed: true });
@@ -189,7 +229,10 @@ process.on('message', async (m) => {
     } else if (m.cmd === 'stats') {
       process.send({ id: m.id, open, errors, firstError, events: conns.reduce((n, c) => n + c.events, 0) });
     } else if (m.cmd === 'close') {
-      for (const c of conns) { c.dead = true; c.sock.destroy(); }
+      for (const c of conns) {
+        c.dead = true;
+        c.sock.destroy();
+      }
       process.send({ id: m.id, closed: true }, () => process.exit(0));
     }
   } catch (error) {

@@ -21,7 +21,9 @@ const server = http.createServer(async (req, res) => {
 
 server.listen(PORT, HOST, () => {
   control('better-sse', server, {
-    publish(data) { channel.broadcast(data); },
+    publish(data) {
+      channel.broadcast(data);
+    },
     clients: () => channel.sessionCount,
   });
 });

@@ -37,7 +37,10 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
     switch (m?.cmd) {
       case 'mem': {
         const gc = (globalThis as any).gc as undefined | (() => void);
-        if (gc) { gc(); gc(); }
+        if (gc) {
+          gc();
+          gc();
+        }
         const mu = process.memoryUsage();
         reply(m.id, { rss: mu.rss, heapUsed: mu.heapUsed, gc: !!gc });
         break;

@@ -7,6 +7,8 @@ import { control, HOST, PORT } from './control.js';
 const app = await NestFactory.create(BenchModule, new ExpressAdapter(), { logger: false });
 await app.listen(PORT, HOST);
 control('nest-express', app.getHttpServer(), {
-  publish(data) { events.next({ data }); },
+  publish(data) {
+    events.next({ data });
+  },
   clients: () => (events as any).observers?.length ?? -1,
 });

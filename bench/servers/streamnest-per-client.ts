@@ -17,7 +17,11 @@ class BenchController {
   @Get('/sse')
   @Sse()
   sse() {
-    const stream = getSSEStream({ cancel() { writers.delete(stream.write); } });
+    const stream = getSSEStream({
+      cancel() {
+        writers.delete(stream.write);
+      },
+    });
     writers.add(stream.write);
     return stream.body;
   }

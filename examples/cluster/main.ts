@@ -14,7 +14,10 @@ if (cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
   // A worker that dies is replaced; on SIGTERM the workers shut down gracefully and the primary follows.
   cluster.on('exit', (worker, code, signal) => {
-    if (!shuttingDown) { console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`); cluster.fork(); }
+    if (!shuttingDown) {
+      console.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+      cluster.fork();
+    }
   });
   let shuttingDown = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

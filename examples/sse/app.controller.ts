@@ -21,7 +21,7 @@ export class AppController {
     return body;
   }
 
-  @Get("/sse2")
+  @Get('/sse2')
   @Sse()
   sseWithCustomEvent() {
     const { write, body } = getSSEStream({
@@ -33,8 +33,8 @@ export class AppController {
     let eventId = 1;
     const st = setInterval(() => {
       write({
-        data: { hello: "world" },
-        event: "myEvent",
+        data: { hello: 'world' },
+        event: 'myEvent',
         id: eventId++,
         retry: 5000,
       });

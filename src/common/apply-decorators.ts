@@ -9,11 +9,7 @@
  * on a method each gets the prototype, the name and the descriptor.
  */
 export function applyDecorators(...decorators: Array<ClassDecorator | MethodDecorator | PropertyDecorator>) {
-  return <TFunction extends Function, Y>(
-    target: TFunction | object,
-    propertyKey?: string | symbol,
-    descriptor?: TypedPropertyDescriptor<Y>,
-  ): void => {
+  return <TFunction extends Function, Y>(target: TFunction | object, propertyKey?: string | symbol, descriptor?: TypedPropertyDescriptor<Y>): void => {
     for (const decorator of decorators) {
       if (target instanceof Function && !descriptor) {
         (decorator as ClassDecorator)(target);

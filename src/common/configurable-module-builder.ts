@@ -27,12 +27,13 @@ export interface ConfigurableModuleBuilderOptions {
 }
 
 /** What a `useClass` or `useExisting` options factory implements: `create()` by default (see setFactoryMethodName). */
-export type ConfigurableModuleOptionsFactory<ModuleOptions, FactoryClassMethodKey extends string> =
-  Record<`${FactoryClassMethodKey}`, () => Promise<ModuleOptions> | ModuleOptions>;
+export type ConfigurableModuleOptionsFactory<ModuleOptions, FactoryClassMethodKey extends string> = Record<
+  `${FactoryClassMethodKey}`,
+  () => Promise<ModuleOptions> | ModuleOptions
+>;
 
 /** The argument of `registerAsync()` (or its set name). */
-export interface ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey extends string = 'create'>
-  extends Pick<ModuleMetadata, 'imports'> {
+export interface ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey extends string = 'create'> extends Pick<ModuleMetadata, 'imports'> {
   /** An existing provider (visible through `imports`) that makes the options. */
   useExisting?: Type<ConfigurableModuleOptionsFactory<ModuleOptions, FactoryClassMethodKey>>;
   /** A class, made a provider of the module, that makes the options. */
@@ -50,9 +51,11 @@ export type ConfigurableModuleCls<
   MethodKey extends string = 'register',
   FactoryClassMethodKey extends string = 'create',
   ExtraModuleDefinitionOptions = {},
-> = { new (): any }
-  & Record<`${MethodKey}`, (options: ModuleOptions & Partial<ExtraModuleDefinitionOptions>) => DynamicModule>
-  & Record<`${MethodKey}Async`, (options: ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey> & Partial<ExtraModuleDefinitionOptions>) => DynamicModule>;
+> = { new (): any } & Record<`${MethodKey}`, (options: ModuleOptions & Partial<ExtraModuleDefinitionOptions>) => DynamicModule> &
+  Record<
+    `${MethodKey}Async`,
+    (options: ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey> & Partial<ExtraModuleDefinitionOptions>) => DynamicModule
+  >;
 
 /** What `build()` gives. OPTIONS_TYPE and ASYNC_OPTIONS_TYPE are for `typeof` only. */
 export interface ConfigurableModuleHost<
@@ -83,7 +86,10 @@ export class ConfigurableModuleBuilder<
   protected extras: ExtraModuleDefinitionOptions | undefined;
   protected transformModuleDefinition: Transform<ExtraModuleDefinitionOptions> = (definition) => definition;
 
-  constructor(protected readonly options: ConfigurableModuleBuilderOptions = {}, parent?: ConfigurableModuleBuilder<ModuleOptions, any, any, any>) {
+  constructor(
+    protected readonly options: ConfigurableModuleBuilderOptions = {},
+    parent?: ConfigurableModuleBuilder<ModuleOptions, any, any, any>,
+  ) {
     if (parent) {
       this.staticMethodKey = parent.staticMethodKey;
       this.factoryClassMethodKey = parent.factoryClassMethodKey;
@@ -120,10 +126,15 @@ export class ConfigurableModuleBuilder<
 
   build(): ConfigurableModuleHost<ModuleOptions, StaticMethodKey, FactoryClassMethodKey, ExtraModuleDefinitionOptions> {
     for (const key of [this.staticMethodKey, this.factoryClassMethodKey]) {
-      if (typeof key !== 'string' || key === '') throw Errors.INVALID_MODULE_OPTIONS('ConfigurableModuleBuilder', `a method name must be a non-empty string, got ${String(key)}`);
+      if (typeof key !== 'string' || key === '')
+        throw Errors.INVALID_MODULE_OPTIONS('ConfigurableModuleBuilder', `a method name must be a non-empty string, got ${String(key)}`);
     }
     this.options.optionsInjectionToken ??= this.options.moduleName
-      ? `${this.options.moduleName.trim().split(/(?=[A-Z])/).join('_').toUpperCase()}_MODULE_OPTIONS`
+      ? `${this.options.moduleName
+          .trim()
+          .split(/(?=[A-Z])/)
+          .join('_')
+          .toUpperCase()}_MODULE_OPTIONS`
       : `CONFIGURABLE_MODULE_OPTIONS[${randomUUID()}]`;
     return {
       ConfigurableModuleClass: this.createModuleClass() as any,
@@ -141,17 +152,23 @@ export class ConfigurableModuleBuilder<
 
     class ConfigurableModule {}
     Object.defineProperty(ConfigurableModule, method, {
-      configurable: true, writable: true,
+      configurable: true,
+      writable: true,
       value: function register(this: Type, options: ModuleOptions & Partial<ExtraModuleDefinitionOptions>): DynamicModule {
         const providers: Provider[] = [{ provide: token, useValue: omitExtras(options, extras) }, ...uniqueness()];
         return transform({ module: this, providers }, { ...extras, ...options } as ExtraModuleDefinitionOptions);
       },
     });
     Object.defineProperty(ConfigurableModule, `${method}Async`, {
-      configurable: true, writable: true,
-      value: function registerAsync(this: Type, options: ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey> & Partial<ExtraModuleDefinitionOptions>): DynamicModule {
+      configurable: true,
+      writable: true,
+      value: function registerAsync(
+        this: Type,
+        options: ConfigurableModuleAsyncOptions<ModuleOptions, FactoryClassMethodKey> & Partial<ExtraModuleDefinitionOptions>,
+      ): DynamicModule {
         const call = `${this.name}.${method}Async()`;
-        if (options === null || typeof options !== 'object') throw Errors.INVALID_MODULE_OPTIONS(call, 'give { useFactory, inject }, { useClass } or { useExisting }');
+        if (options === null || typeof options !== 'object')
+          throw Errors.INVALID_MODULE_OPTIONS(call, 'give { useFactory, inject }, { useClass } or { useExisting }');
         const providers = [...asyncProviders(options, token, factoryMethod, call), ...uniqueness()];
         return transform({ module: this, imports: options.imports ?? [], providers }, { ...extras, ...options } as ExtraModuleDefinitionOptions);
       },
@@ -173,7 +190,8 @@ function asyncProviders(options: ConfigurableModuleAsyncOptions<unknown, string>
     provide: token,
     inject: [factory],
     useFactory: async (made: Record<string, unknown>) => {
-      if (typeof made?.[factoryMethod] !== 'function') throw Errors.INVALID_MODULE_OPTIONS(call, `${factory.name} has no ${factoryMethod}() method to make the options`);
+      if (typeof made?.[factoryMethod] !== 'function')
+        throw Errors.INVALID_MODULE_OPTIONS(call, `${factory.name} has no ${factoryMethod}() method to make the options`);
       return (made[factoryMethod] as () => unknown)();
     },
   };
@@ -201,11 +219,14 @@ function omitExtras<T>(options: T, extras: unknown): T {
 
 /** OPTIONS_TYPE and ASYNC_OPTIONS_TYPE exist for `typeof`; reading them as values is a mistake, said clearly. */
 function typeOnly(name: string): any {
-  return new Proxy({}, {
-    get(_target, key) {
-      // Inspection (util.inspect, await) asks for symbols and `then`: answer those quietly.
-      if (typeof key === 'symbol' || key === 'then') return undefined;
-      throw Errors.TYPE_ONLY(name);
+  return new Proxy(
+    {},
+    {
+      get(_target, key) {
+        // Inspection (util.inspect, await) asks for symbols and `then`: answer those quietly.
+        if (typeof key === 'symbol' || key === 'then') return undefined;
+        throw Errors.TYPE_ONLY(name);
+      },
     },
-  });
+  );
 }

@@ -12,7 +12,12 @@ export interface ControllerOptions extends ScopeOptions {
 }
 
 /** What @Controller() records: the path prefix (the first of `prefixes`), every prefix, and, when given, the version. */
-export interface ControllerMetadata { prefix: string; prefixes: string[]; version?: VersionValue; host?: string | RegExp | Array<string | RegExp> }
+export interface ControllerMetadata {
+  prefix: string;
+  prefixes: string[];
+  version?: VersionValue;
+  host?: string | RegExp | Array<string | RegExp>;
+}
 
 /** Declares a controller, whose decorated methods become routes under `prefix`. */
 export function Controller(prefixOrOptions: string | string[] | ControllerOptions = ''): ClassDecorator {

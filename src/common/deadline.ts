@@ -9,6 +9,8 @@ export const DEADLINE_PASSED: unique symbol = Symbol('deadline passed');
  */
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(DEADLINE_PASSED), ms); });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(DEADLINE_PASSED), ms);
+  });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

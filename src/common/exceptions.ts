@@ -15,11 +15,30 @@
 import { HttpStatus } from './http-status.js';
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
-  405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone',
-  412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 418: "I'm a teapot", 421: 'Misdirected Request',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 501: 'Not Implemented',
-  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  418: "I'm a teapot",
+  421: 'Misdirected Request',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
 };
 
 /** The reason phrase of a status code, for logs and raw responses. */
@@ -147,7 +166,11 @@ export class HttpException extends IntrinsicException {
  * The arguments a built-in exception passes to HttpException. As in NestJS,
  * options without a `description` leave `error` out of the body.
  */
-function builtIn(objectOrError: unknown, descriptionOrOptions: string | HttpExceptionOptions, status: number): [Record<string, any>, number, HttpExceptionOptions] {
+function builtIn(
+  objectOrError: unknown,
+  descriptionOrOptions: string | HttpExceptionOptions,
+  status: number,
+): [Record<string, any>, number, HttpExceptionOptions] {
   const { description, httpExceptionOptions } = HttpException.extractDescriptionAndOptionsFrom(descriptionOrOptions);
   return [HttpException.createBody(objectOrError as any, description, status), status, httpExceptionOptions ?? {}];
 }
@@ -155,69 +178,113 @@ function builtIn(objectOrError: unknown, descriptionOrOptions: string | HttpExce
 type Described = string | HttpExceptionOptions;
 
 export class BadRequestException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Bad Request') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.BAD_REQUEST)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Bad Request') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.BAD_REQUEST));
+  }
 }
 export class UnauthorizedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unauthorized') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNAUTHORIZED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unauthorized') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNAUTHORIZED));
+  }
 }
 export class ForbiddenException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Forbidden') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.FORBIDDEN)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Forbidden') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.FORBIDDEN));
+  }
 }
 export class NotFoundException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Found') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_FOUND)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Found') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_FOUND));
+  }
 }
 export class MethodNotAllowedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Method Not Allowed') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.METHOD_NOT_ALLOWED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Method Not Allowed') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.METHOD_NOT_ALLOWED));
+  }
 }
 export class NotAcceptableException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Acceptable') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_ACCEPTABLE)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Acceptable') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_ACCEPTABLE));
+  }
 }
 export class RequestTimeoutException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Request Timeout') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.REQUEST_TIMEOUT)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Request Timeout') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.REQUEST_TIMEOUT));
+  }
 }
 export class ConflictException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Conflict') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.CONFLICT)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Conflict') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.CONFLICT));
+  }
 }
 export class GoneException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Gone') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.GONE)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Gone') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.GONE));
+  }
 }
 export class PreconditionFailedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Precondition Failed') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.PRECONDITION_FAILED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Precondition Failed') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.PRECONDITION_FAILED));
+  }
 }
 export class PayloadTooLargeException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Payload Too Large') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.PAYLOAD_TOO_LARGE)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Payload Too Large') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.PAYLOAD_TOO_LARGE));
+  }
 }
 export class UnsupportedMediaTypeException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unsupported Media Type') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNSUPPORTED_MEDIA_TYPE)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unsupported Media Type') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNSUPPORTED_MEDIA_TYPE));
+  }
 }
 export class ImATeapotException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = "I'm a teapot") { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.I_AM_A_TEAPOT)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = "I'm a teapot") {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.I_AM_A_TEAPOT));
+  }
 }
 export class MisdirectedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Misdirected') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.MISDIRECTED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Misdirected') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.MISDIRECTED));
+  }
 }
 export class UnprocessableEntityException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unprocessable Entity') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNPROCESSABLE_ENTITY)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Unprocessable Entity') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.UNPROCESSABLE_ENTITY));
+  }
 }
 /** Not in NestJS (which has no 429 class): kept because streamnest has always had it. Same shape as the others. */
 export class TooManyRequestsException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Too Many Requests') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.TOO_MANY_REQUESTS)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Too Many Requests') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.TOO_MANY_REQUESTS));
+  }
 }
 export class InternalServerErrorException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Internal Server Error') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.INTERNAL_SERVER_ERROR)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Internal Server Error') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.INTERNAL_SERVER_ERROR));
+  }
 }
 export class NotImplementedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Implemented') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_IMPLEMENTED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Not Implemented') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.NOT_IMPLEMENTED));
+  }
 }
 export class BadGatewayException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Bad Gateway') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.BAD_GATEWAY)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Bad Gateway') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.BAD_GATEWAY));
+  }
 }
 export class ServiceUnavailableException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Service Unavailable') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.SERVICE_UNAVAILABLE)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Service Unavailable') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.SERVICE_UNAVAILABLE));
+  }
 }
 export class GatewayTimeoutException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Gateway Timeout') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.GATEWAY_TIMEOUT)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'Gateway Timeout') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.GATEWAY_TIMEOUT));
+  }
 }
 export class HttpVersionNotSupportedException extends HttpException {
-  constructor(objectOrError?: any, descriptionOrOptions: Described = 'HTTP Version Not Supported') { super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.HTTP_VERSION_NOT_SUPPORTED)); }
+  constructor(objectOrError?: any, descriptionOrOptions: Described = 'HTTP Version Not Supported') {
+    super(...builtIn(objectOrError, descriptionOrOptions, HttpStatus.HTTP_VERSION_NOT_SUPPORTED));
+  }
 }

@@ -2,7 +2,9 @@
  * A reference to a class that is not defined yet where it is written: two
  * modules that import each other, or two providers that inject each other.
  */
-export interface ForwardReference<T = any> { forwardRef: () => T }
+export interface ForwardReference<T = any> {
+  forwardRef: () => T;
+}
 
 export function forwardRef<T = any>(fn: () => T): ForwardReference<T> {
   return { forwardRef: fn };

@@ -1,20 +1,55 @@
 import {
-  BadGatewayException, BadRequestException, ConflictException, ForbiddenException, GatewayTimeoutException, GoneException,
-  HttpException, HttpVersionNotSupportedException, ImATeapotException, InternalServerErrorException, MethodNotAllowedException,
-  MisdirectedException, NotAcceptableException, NotFoundException, NotImplementedException, PayloadTooLargeException,
-  PreconditionFailedException, RequestTimeoutException, ServiceUnavailableException, TooManyRequestsException, UnauthorizedException,
-  UnprocessableEntityException, UnsupportedMediaTypeException, statusText,
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  GatewayTimeoutException,
+  GoneException,
+  HttpException,
+  HttpVersionNotSupportedException,
+  ImATeapotException,
+  InternalServerErrorException,
+  MethodNotAllowedException,
+  MisdirectedException,
+  NotAcceptableException,
+  NotFoundException,
+  NotImplementedException,
+  PayloadTooLargeException,
+  PreconditionFailedException,
+  RequestTimeoutException,
+  ServiceUnavailableException,
+  TooManyRequestsException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+  UnsupportedMediaTypeException,
+  statusText,
 } from './exceptions.js';
 import { HttpStatus } from './http-status.js';
 import type { Type } from './types.js';
 
 /** The error statuses a built-in pipe can answer with (`errorHttpStatusCode`). */
 export type ErrorHttpStatusCode =
-  | HttpStatus.BAD_GATEWAY | HttpStatus.BAD_REQUEST | HttpStatus.CONFLICT | HttpStatus.FORBIDDEN | HttpStatus.GATEWAY_TIMEOUT
-  | HttpStatus.GONE | HttpStatus.HTTP_VERSION_NOT_SUPPORTED | HttpStatus.I_AM_A_TEAPOT | HttpStatus.INTERNAL_SERVER_ERROR
-  | HttpStatus.METHOD_NOT_ALLOWED | HttpStatus.MISDIRECTED | HttpStatus.NOT_ACCEPTABLE | HttpStatus.NOT_FOUND
-  | HttpStatus.NOT_IMPLEMENTED | HttpStatus.PAYLOAD_TOO_LARGE | HttpStatus.PRECONDITION_FAILED | HttpStatus.REQUEST_TIMEOUT
-  | HttpStatus.SERVICE_UNAVAILABLE | HttpStatus.TOO_MANY_REQUESTS | HttpStatus.UNAUTHORIZED | HttpStatus.UNPROCESSABLE_ENTITY
+  | HttpStatus.BAD_GATEWAY
+  | HttpStatus.BAD_REQUEST
+  | HttpStatus.CONFLICT
+  | HttpStatus.FORBIDDEN
+  | HttpStatus.GATEWAY_TIMEOUT
+  | HttpStatus.GONE
+  | HttpStatus.HTTP_VERSION_NOT_SUPPORTED
+  | HttpStatus.I_AM_A_TEAPOT
+  | HttpStatus.INTERNAL_SERVER_ERROR
+  | HttpStatus.METHOD_NOT_ALLOWED
+  | HttpStatus.MISDIRECTED
+  | HttpStatus.NOT_ACCEPTABLE
+  | HttpStatus.NOT_FOUND
+  | HttpStatus.NOT_IMPLEMENTED
+  | HttpStatus.PAYLOAD_TOO_LARGE
+  | HttpStatus.PRECONDITION_FAILED
+  | HttpStatus.REQUEST_TIMEOUT
+  | HttpStatus.SERVICE_UNAVAILABLE
+  | HttpStatus.TOO_MANY_REQUESTS
+  | HttpStatus.UNAUTHORIZED
+  | HttpStatus.UNPROCESSABLE_ENTITY
   | HttpStatus.UNSUPPORTED_MEDIA_TYPE;
 
 /** The built-in exception class for each error status, as NestJS's `HttpErrorByCode`. */

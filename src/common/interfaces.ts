@@ -29,8 +29,15 @@ export interface HttpArgumentsHost {
 }
 
 /** NestJS's hosts for microservices and WebSockets: present so shared filters compile; here they hold nothing. */
-export interface RpcArgumentsHost { getData<T = any>(): T; getContext<T = any>(): T }
-export interface WsArgumentsHost { getData<T = any>(): T; getClient<T = any>(): T; getPattern(): string }
+export interface RpcArgumentsHost {
+  getData<T = any>(): T;
+  getContext<T = any>(): T;
+}
+export interface WsArgumentsHost {
+  getData<T = any>(): T;
+  getClient<T = any>(): T;
+  getPattern(): string;
+}
 
 export interface ArgumentsHost {
   getArgs<T extends any[] = any[]>(): T;
@@ -77,7 +84,9 @@ export type ParamType = 'body' | 'query' | 'param' | 'custom';
 export type Paramtype = ParamType;
 /** What kind of application a context belongs to: always 'http' here. */
 export type ContextType = 'http' | 'ws' | 'rpc';
-export interface PlainLiteralObject { [key: string]: any }
+export interface PlainLiteralObject {
+  [key: string]: any;
+}
 
 export interface ArgumentMetadata {
   type: ParamType;
@@ -95,11 +104,21 @@ export interface ExceptionFilter<T = any> {
   catch(exception: T, host: ArgumentsHost): unknown;
 }
 
-export interface OnModuleInit { onModuleInit(): unknown }
-export interface OnApplicationBootstrap { onApplicationBootstrap(): unknown }
-export interface OnModuleDestroy { onModuleDestroy(): unknown }
-export interface BeforeApplicationShutdown { beforeApplicationShutdown(signal?: string): unknown }
-export interface OnApplicationShutdown { onApplicationShutdown(signal?: string): unknown }
+export interface OnModuleInit {
+  onModuleInit(): unknown;
+}
+export interface OnApplicationBootstrap {
+  onApplicationBootstrap(): unknown;
+}
+export interface OnModuleDestroy {
+  onModuleDestroy(): unknown;
+}
+export interface BeforeApplicationShutdown {
+  beforeApplicationShutdown(signal?: string): unknown;
+}
+export interface OnApplicationShutdown {
+  onApplicationShutdown(signal?: string): unknown;
+}
 
 /** connect-style middleware, as Express and connect use it. */
 export type NextFunction = (err?: unknown) => void;

@@ -58,20 +58,34 @@ export class ConsoleLogger implements LoggerService {
 
   constructor(levelsContextOrOptions?: LogLevel[] | string | ConsoleLoggerOptions, options: ConsoleLoggerOptions = {}) {
     const given = typeof levelsContextOrOptions === 'object' && !Array.isArray(levelsContextOrOptions) ? levelsContextOrOptions : options;
-    const levels = Array.isArray(levelsContextOrOptions) ? levelsContextOrOptions : given.logLevels ?? DEFAULT_LEVELS;
+    const levels = Array.isArray(levelsContextOrOptions) ? levelsContextOrOptions : (given.logLevels ?? DEFAULT_LEVELS);
     this.levels = new Set(levels);
     this.prefix = given.prefix === undefined ? '[streamnest]' : `[${given.prefix}]`;
     this.context = typeof levelsContextOrOptions === 'string' ? levelsContextOrOptions : undefined;
   }
 
-  setLogLevels(levels: LogLevel[]): void { this.levels = new Set(levels); }
-  isLevelEnabled(level: LogLevel): boolean { return this.levels.has(level); }
+  setLogLevels(levels: LogLevel[]): void {
+    this.levels = new Set(levels);
+  }
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.levels.has(level);
+  }
 
-  log(message: unknown, context?: string) { this.print('log', message, context); }
-  warn(message: unknown, context?: string) { this.print('warn', message, context); }
-  debug(message: unknown, context?: string) { this.print('debug', message, context); }
-  verbose(message: unknown, context?: string) { this.print('verbose', message, context); }
-  fatal(message: unknown, context?: string) { this.print('fatal', message, context); }
+  log(message: unknown, context?: string) {
+    this.print('log', message, context);
+  }
+  warn(message: unknown, context?: string) {
+    this.print('warn', message, context);
+  }
+  debug(message: unknown, context?: string) {
+    this.print('debug', message, context);
+  }
+  verbose(message: unknown, context?: string) {
+    this.print('verbose', message, context);
+  }
+  fatal(message: unknown, context?: string) {
+    this.print('fatal', message, context);
+  }
   error(message: unknown, stackOrContext?: string, context?: string) {
     if (context === undefined && stackOrContext && !stackOrContext.includes('\n')) {
       this.print('error', message, stackOrContext);
@@ -104,26 +118,51 @@ export class Logger implements LoggerService {
   }
 
   /** `options` is accepted for NestJS compatibility (`{ timestamp: true }`); the console format is the sink's business. */
-  constructor(protected readonly context?: string, protected readonly options: { timestamp?: boolean } = {}) {}
+  constructor(
+    protected readonly context?: string,
+    protected readonly options: { timestamp?: boolean } = {},
+  ) {}
 
   /** NestJS's name for configure() with a list of levels or `false`. */
-  static overrideLogger(logger: LoggerService | LogLevel[] | boolean): void { Logger.configure(logger); }
+  static overrideLogger(logger: LoggerService | LogLevel[] | boolean): void {
+    Logger.configure(logger);
+  }
 
   // Static shortcuts, as in NestJS: Logger.log('message', 'Context').
-  static log(message: unknown, context?: string): void { Logger.emit((sink) => sink.log(message, context)); }
-  static warn(message: unknown, context?: string): void { Logger.emit((sink) => sink.warn(message, context)); }
-  static debug(message: unknown, context?: string): void { Logger.emit((sink) => sink.debug?.(message, context)); }
-  static verbose(message: unknown, context?: string): void { Logger.emit((sink) => sink.verbose?.(message, context)); }
-  static fatal(message: unknown, context?: string): void { Logger.emit((sink) => sink.fatal?.(message, context)); }
+  static log(message: unknown, context?: string): void {
+    Logger.emit((sink) => sink.log(message, context));
+  }
+  static warn(message: unknown, context?: string): void {
+    Logger.emit((sink) => sink.warn(message, context));
+  }
+  static debug(message: unknown, context?: string): void {
+    Logger.emit((sink) => sink.debug?.(message, context));
+  }
+  static verbose(message: unknown, context?: string): void {
+    Logger.emit((sink) => sink.verbose?.(message, context));
+  }
+  static fatal(message: unknown, context?: string): void {
+    Logger.emit((sink) => sink.fatal?.(message, context));
+  }
   static error(message: unknown, stack?: string, context?: string): void {
     Logger.emit((sink) => (stack === undefined ? sink.error(message, context) : sink.error(message, stack, context)));
   }
 
-  log(message: unknown, context = this.context) { Logger.emit((sink) => sink.log(message, context)); }
-  warn(message: unknown, context = this.context) { Logger.emit((sink) => sink.warn(message, context)); }
-  debug(message: unknown, context = this.context) { Logger.emit((sink) => sink.debug?.(message, context)); }
-  verbose(message: unknown, context = this.context) { Logger.emit((sink) => sink.verbose?.(message, context)); }
-  fatal(message: unknown, context = this.context) { Logger.emit((sink) => sink.fatal?.(message, context)); }
+  log(message: unknown, context = this.context) {
+    Logger.emit((sink) => sink.log(message, context));
+  }
+  warn(message: unknown, context = this.context) {
+    Logger.emit((sink) => sink.warn(message, context));
+  }
+  debug(message: unknown, context = this.context) {
+    Logger.emit((sink) => sink.debug?.(message, context));
+  }
+  verbose(message: unknown, context = this.context) {
+    Logger.emit((sink) => sink.verbose?.(message, context));
+  }
+  fatal(message: unknown, context = this.context) {
+    Logger.emit((sink) => sink.fatal?.(message, context));
+  }
   error(message: unknown, stack?: string, context = this.context) {
     Logger.emit((sink) => (stack === undefined ? sink.error(message, context) : sink.error(message, stack, context)));
   }

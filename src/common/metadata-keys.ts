@@ -35,9 +35,7 @@ export const META = {
 
 /** Appends to an array stored as metadata, creating it when absent. */
 export function appendMetadata<T>(key: string, items: T[], target: object, property?: string | symbol): void {
-  const current: T[] = (property === undefined
-    ? Reflect.getOwnMetadata(key, target)
-    : Reflect.getOwnMetadata(key, target, property)) ?? [];
+  const current: T[] = (property === undefined ? Reflect.getOwnMetadata(key, target) : Reflect.getOwnMetadata(key, target, property)) ?? [];
   const next = [...current, ...items];
   if (property === undefined) Reflect.defineMetadata(key, next, target);
   else Reflect.defineMetadata(key, next, target, property);

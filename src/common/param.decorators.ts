@@ -9,7 +9,9 @@ export type ParamKind = 'param' | 'query' | 'body' | 'headers' | 'req' | 'res' |
 export type ParamData = object | string | number;
 
 /** The options of @Res(), as NestJS names them. */
-export interface ResponseDecoratorOptions { passthrough: boolean }
+export interface ResponseDecoratorOptions {
+  passthrough: boolean;
+}
 
 /** One decorated handler parameter, as recorded at decoration time. */
 export interface ParamDefinition {
@@ -25,16 +27,15 @@ export interface ParamDefinition {
 
 function record(definition: Omit<ParamDefinition, 'index'>): ParameterDecorator {
   return (target, property, index) => {
-    if (property === undefined) throw Errors.DECORATOR_PLACEMENT('a route parameter decorator (@Param(), @Body(), @Query()…)', 'a parameter of a handler method, not of a constructor');
+    if (property === undefined)
+      throw Errors.DECORATOR_PLACEMENT('a route parameter decorator (@Param(), @Body(), @Query()…)', 'a parameter of a handler method, not of a constructor');
     appendMetadata<ParamDefinition>(META.params, [{ ...definition, index }], target, property);
   };
 }
 
 function withData(kind: ParamKind) {
   return (dataOrPipe?: string | Enhancer<PipeTransform>, ...pipes: Enhancer<PipeTransform>[]): ParameterDecorator =>
-    typeof dataOrPipe === 'string' || dataOrPipe === undefined
-      ? record({ kind, data: dataOrPipe, pipes })
-      : record({ kind, pipes: [dataOrPipe, ...pipes] });
+    typeof dataOrPipe === 'string' || dataOrPipe === undefined ? record({ kind, data: dataOrPipe, pipes }) : record({ kind, pipes: [dataOrPipe, ...pipes] });
 }
 
 /** A path parameter, or all of them as an object. */
@@ -49,7 +50,9 @@ export function Headers(name?: string): ParameterDecorator {
   return record({ kind: 'headers', data: name?.toLowerCase(), pipes: [] });
 }
 /** The Node request object. */
-export function Req(): ParameterDecorator { return record({ kind: 'req', pipes: [] }); }
+export function Req(): ParameterDecorator {
+  return record({ kind: 'req', pipes: [] });
+}
 /** NestJS's long name for @Req(); as a type, the request (see interfaces.ts). */
 export const Request = Req;
 export type Request = RequestType;
@@ -68,9 +71,13 @@ export type Response = ResponseType;
  * `next(error)` answers with that error, through the exception filters;
  * `next()` passes the request on, and with no other route to take it, that is a 404.
  */
-export function Next(): ParameterDecorator { return record({ kind: 'next', pipes: [] }); }
+export function Next(): ParameterDecorator {
+  return record({ kind: 'next', pipes: [] });
+}
 /** The client's IP address. */
-export function Ip(): ParameterDecorator { return record({ kind: 'ip', pipes: [] }); }
+export function Ip(): ParameterDecorator {
+  return record({ kind: 'ip', pipes: [] });
+}
 
 /**
  * Makes a parameter decorator of your own: `factory(data, ctx)` computes the value

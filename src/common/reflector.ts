@@ -44,8 +44,12 @@ export class Reflector {
    * ```
    */
   static createDecorator<TParam>(options?: CreateDecoratorOptions<TParam>): ReflectableDecorator<TParam>;
-  static createDecorator<TParam, TTransformed>(options: CreateDecoratorOptions<TParam, TTransformed> & { transform: (value: TParam) => TTransformed }): ReflectableDecorator<TParam, TTransformed>;
-  static createDecorator<TParam, TTransformed = TParam>(options: CreateDecoratorOptions<TParam, TTransformed> = {}): ReflectableDecorator<TParam, TTransformed> {
+  static createDecorator<TParam, TTransformed>(
+    options: CreateDecoratorOptions<TParam, TTransformed> & { transform: (value: TParam) => TTransformed },
+  ): ReflectableDecorator<TParam, TTransformed>;
+  static createDecorator<TParam, TTransformed = TParam>(
+    options: CreateDecoratorOptions<TParam, TTransformed> = {},
+  ): ReflectableDecorator<TParam, TTransformed> {
     const key = options.key ?? randomBytes(16).toString('base64url');
     const decorator = (value?: TParam) => {
       const stored = options.transform ? options.transform(value as TParam) : value;

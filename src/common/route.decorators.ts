@@ -13,10 +13,15 @@ export interface RouteDefinition {
 
 /** A route decorator; several paths (`@Get(['a', 'b'])`) declare one route each, as in NestJS. */
 function route(method: RouteDefinition['method']) {
-  return (path: string | string[] = ''): MethodDecorator => (target, handlerName) => {
-    const paths = Array.isArray(path) ? path : [path];
-    appendMetadata<RouteDefinition>(META.routes, paths.map((p) => ({ method, path: p, handlerName })), target.constructor);
-  };
+  return (path: string | string[] = ''): MethodDecorator =>
+    (target, handlerName) => {
+      const paths = Array.isArray(path) ? path : [path];
+      appendMetadata<RouteDefinition>(
+        META.routes,
+        paths.map((p) => ({ method, path: p, handlerName })),
+        target.constructor,
+      );
+    };
 }
 
 export const Get = route('GET');
@@ -40,7 +45,8 @@ export const QueryMethod = route('QUERY');
 
 /** Sets the status code of a successful response. */
 export function HttpCode(status: number): MethodDecorator {
-  if (!Number.isInteger(status) || status < 100 || status > 599) throw Errors.INVALID_ARGUMENT('@HttpCode()', 'status must be an integer from 100 to 599', printable(status));
+  if (!Number.isInteger(status) || status < 100 || status > 599)
+    throw Errors.INVALID_ARGUMENT('@HttpCode()', 'status must be an integer from 100 to 599', printable(status));
   return (target, key) => Reflect.defineMetadata(META.httpCode, status, target, key);
 }
 
@@ -49,7 +55,10 @@ export function Header(name: string, value: string): MethodDecorator {
   return (target, key) => appendMetadata(META.headers, [[name, value] as const], target, key);
 }
 
-export interface RedirectOptions { url: string; statusCode: number }
+export interface RedirectOptions {
+  url: string;
+  statusCode: number;
+}
 
 /**
  * Redirects to `url`. A handler may override it by returning `{ url, statusCode? }`.
@@ -59,13 +68,29 @@ export function Redirect(url = '', statusCode = 302): MethodDecorator {
 }
 
 /** NestJS's options of @RequestMapping(). */
-export interface RequestMappingMetadata { path?: string | string[]; method?: RequestMethod }
+export interface RequestMappingMetadata {
+  path?: string | string[];
+  method?: RequestMethod;
+}
 
 const MAPPABLE: Partial<Record<RequestMethod, RouteDefinition['method']>> = {
-  [RequestMethod.GET]: 'GET', [RequestMethod.POST]: 'POST', [RequestMethod.PUT]: 'PUT', [RequestMethod.DELETE]: 'DELETE',
-  [RequestMethod.PATCH]: 'PATCH', [RequestMethod.ALL]: 'ALL', [RequestMethod.OPTIONS]: 'OPTIONS', [RequestMethod.HEAD]: 'HEAD',
-  [RequestMethod.SEARCH]: 'SEARCH', [RequestMethod.PROPFIND]: 'PROPFIND', [RequestMethod.PROPPATCH]: 'PROPPATCH', [RequestMethod.MKCOL]: 'MKCOL',
-  [RequestMethod.COPY]: 'COPY', [RequestMethod.MOVE]: 'MOVE', [RequestMethod.LOCK]: 'LOCK', [RequestMethod.UNLOCK]: 'UNLOCK', [RequestMethod.QUERY]: 'QUERY',
+  [RequestMethod.GET]: 'GET',
+  [RequestMethod.POST]: 'POST',
+  [RequestMethod.PUT]: 'PUT',
+  [RequestMethod.DELETE]: 'DELETE',
+  [RequestMethod.PATCH]: 'PATCH',
+  [RequestMethod.ALL]: 'ALL',
+  [RequestMethod.OPTIONS]: 'OPTIONS',
+  [RequestMethod.HEAD]: 'HEAD',
+  [RequestMethod.SEARCH]: 'SEARCH',
+  [RequestMethod.PROPFIND]: 'PROPFIND',
+  [RequestMethod.PROPPATCH]: 'PROPPATCH',
+  [RequestMethod.MKCOL]: 'MKCOL',
+  [RequestMethod.COPY]: 'COPY',
+  [RequestMethod.MOVE]: 'MOVE',
+  [RequestMethod.LOCK]: 'LOCK',
+  [RequestMethod.UNLOCK]: 'UNLOCK',
+  [RequestMethod.QUERY]: 'QUERY',
 };
 
 /** A route by path and method, as NestJS's @RequestMapping() (GET when no method is given). */
@@ -76,4 +101,7 @@ export function RequestMapping(metadata: RequestMappingMetadata = {}): MethodDec
 }
 
 /** What a @Redirect() handler may return to change the target, as NestJS names it. */
-export interface HttpRedirectResponse { url: string; statusCode: number }
+export interface HttpRedirectResponse {
+  url: string;
+  statusCode: number;
+}

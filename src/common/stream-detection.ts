@@ -6,7 +6,10 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 export function isNodeReadable(value: unknown): value is Readable {
-  return value instanceof Readable || (typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).on === 'function');
+  return (
+    value instanceof Readable ||
+    (typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).on === 'function')
+  );
 }
 
 export function isWebReadable(value: unknown): value is ReadableStream<unknown> {
@@ -30,6 +33,12 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
 export function lastValue<T>(observable: ObservableLike<T>): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     let last: T | undefined;
-    observable.subscribe({ next: (v) => { last = v; }, error: reject, complete: () => resolve(last) });
+    observable.subscribe({
+      next: (v) => {
+        last = v;
+      },
+      error: reject,
+      complete: () => resolve(last),
+    });
   });
 }

@@ -55,10 +55,18 @@ export class StreamableFile {
 
   constructor(buffer: Uint8Array, options?: StreamableFileOptions);
   constructor(readable: Readable, options?: StreamableFileOptions);
-  constructor(bufferOrReadStream: Uint8Array | Readable, readonly options: StreamableFileOptions = {}) {
+  constructor(
+    bufferOrReadStream: Uint8Array | Readable,
+    readonly options: StreamableFileOptions = {},
+  ) {
     if (types.isUint8Array(bufferOrReadStream)) {
       const bytes = bufferOrReadStream;
-      this.stream = new Readable({ read() { this.push(bytes); this.push(null); } });
+      this.stream = new Readable({
+        read() {
+          this.push(bytes);
+          this.push(null);
+        },
+      });
       this.options.length ??= bytes.length;
     } else if (bufferOrReadStream && typeof (bufferOrReadStream as Readable).pipe === 'function') {
       this.stream = bufferOrReadStream;

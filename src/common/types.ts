@@ -6,9 +6,20 @@ export type Type<T = any> = new (...args: any[]) => T;
 export type Abstract<T = any> = abstract new (...args: any[]) => T;
 export type InjectionToken<T = any> = string | symbol | Type<T> | Abstract<T>;
 
-export interface ClassProvider<T = any> { provide: InjectionToken; useClass: Type<T>; scope?: Scope; durable?: boolean }
-export interface ValueProvider<T = any> { provide: InjectionToken; useValue: T }
-export interface ExistingProvider<T = any> { provide: InjectionToken; useExisting: InjectionToken<T> | ForwardReference }
+export interface ClassProvider<T = any> {
+  provide: InjectionToken;
+  useClass: Type<T>;
+  scope?: Scope;
+  durable?: boolean;
+}
+export interface ValueProvider<T = any> {
+  provide: InjectionToken;
+  useValue: T;
+}
+export interface ExistingProvider<T = any> {
+  provide: InjectionToken;
+  useExisting: InjectionToken<T> | ForwardReference;
+}
 export interface FactoryProvider<T = any> {
   provide: InjectionToken;
   useFactory: (...args: any[]) => T | Promise<T>;
@@ -16,7 +27,10 @@ export interface FactoryProvider<T = any> {
   scope?: Scope;
   durable?: boolean;
 }
-export interface OptionalFactoryDependency { token: InjectionToken; optional: boolean }
+export interface OptionalFactoryDependency {
+  token: InjectionToken;
+  optional: boolean;
+}
 export type Provider<T = any> = Type<T> | ClassProvider<T> | ValueProvider<T> | ExistingProvider | FactoryProvider<T>;
 
 export interface DynamicModule extends ModuleMetadata {
@@ -33,9 +47,24 @@ export interface ModuleMetadata {
   exports?: Array<InjectionToken | DynamicModule | Provider | ForwardReference>;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+export type HttpMethod =
+  | 'GET'
+  | 'POST'
+  | 'PUT'
+  | 'PATCH'
+  | 'DELETE'
+  | 'HEAD'
+  | 'OPTIONS'
   // WebDAV's and QUERY, which NestJS has decorators for.
-  | 'SEARCH' | 'PROPFIND' | 'PROPPATCH' | 'MKCOL' | 'COPY' | 'MOVE' | 'LOCK' | 'UNLOCK' | 'QUERY';
+  | 'SEARCH'
+  | 'PROPFIND'
+  | 'PROPPATCH'
+  | 'MKCOL'
+  | 'COPY'
+  | 'MOVE'
+  | 'LOCK'
+  | 'UNLOCK'
+  | 'QUERY';
 
 /** A readable name for a token, for error messages and logs. */
 export function tokenName(token: unknown): string {

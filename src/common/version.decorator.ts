@@ -24,8 +24,7 @@ export function Version(version: VersionValue): MethodDecorator {
 
 /** A version value checked (non-empty strings, no path or query characters) and without duplicates. */
 export function checkVersion(version: VersionValue, where: string): VersionValue {
-  const one = (v: unknown): v is string | typeof VERSION_NEUTRAL =>
-    v === VERSION_NEUTRAL || (typeof v === 'string' && /^[^\s/?#%\\]+$/.test(v));
+  const one = (v: unknown): v is string | typeof VERSION_NEUTRAL => v === VERSION_NEUTRAL || (typeof v === 'string' && /^[^\s/?#%\\]+$/.test(v));
   if (Array.isArray(version)) {
     if (version.length === 0 || !version.every(one)) throw Errors.INVALID_VERSION(where, describe(version));
     return [...new Set(version)];

@@ -7,10 +7,7 @@ import { Errors } from '../errors.js';
 export type CorsStaticOrigin = boolean | string | RegExp | Array<boolean | string | RegExp>;
 
 /** Decides per request: call `callback(null, allowed)` with a static setting for this origin. */
-export type CorsCustomOrigin = (
-  requestOrigin: string | undefined,
-  callback: (err: Error | null, origin?: CorsStaticOrigin) => void,
-) => void;
+export type CorsCustomOrigin = (requestOrigin: string | undefined, callback: (err: Error | null, origin?: CorsStaticOrigin) => void) => void;
 
 /**
  * The options of the `cors` package, declared here so that the published
@@ -80,7 +77,13 @@ function namesNull(allowed: OriginDecision): boolean {
 }
 
 function withLastEventId(headers: string | string[]): string[] {
-  const list = typeof headers === 'string' ? headers.split(',').map((h) => h.trim()).filter(Boolean) : [...headers];
+  const list =
+    typeof headers === 'string'
+      ? headers
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : [...headers];
   if (!list.some((h) => h.toLowerCase() === 'last-event-id')) list.push('Last-Event-ID');
   return list;
 }

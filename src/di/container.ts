@@ -12,23 +12,35 @@ import { LazyModuleLoader, type ModuleLoading } from './lazy-module-loader.js';
 import { scanModules, type ModuleNode, type ProviderDefinition } from './module-graph.js';
 import type { ResolutionContext } from './request-context.js';
 
-interface Instance { value: unknown; host: ModuleNode }
+interface Instance {
+  value: unknown;
+  host: ModuleNode;
+}
 
 /**
  * A built value travels boxed between the async steps, so a provider whose value
  * is itself thenable (a Promise in useValue, a query builder) is injected as it
  * is, not awaited by accident. Only factories are awaited, on purpose.
  */
-interface Box { value: unknown }
+interface Box {
+  value: unknown;
+}
 
 /** A provider built on behalf of its consumer, for error messages. */
-interface Consumer { name: string; index: number | string }
+interface Consumer {
+  name: string;
+  index: number | string;
+}
 
 /**
  * How one resolution goes: the chain of providers that led here, the
  * request's context if any, and the class whose constructor asked (INQUIRER).
  */
-interface Resolution { path: ProviderDefinition[]; context?: ResolutionContext; inquirer?: Type }
+interface Resolution {
+  path: ProviderDefinition[];
+  context?: ResolutionContext;
+  inquirer?: Type;
+}
 
 export interface ContainerOptions {
   /** Replace guards, interceptors, pipes and filters given as classes (testing's overrideGuard and kin). */
@@ -43,7 +55,11 @@ export interface ContainerOptions {
 }
 
 /** A controller: one instance, or, when it depends on a request-scoped provider, one per request. */
-export interface ControllerEntry { instance: unknown; host: ModuleNode; requestScoped: boolean }
+export interface ControllerEntry {
+  instance: unknown;
+  host: ModuleNode;
+  requestScoped: boolean;
+}
 
 /**
  * Builds every provider once, at start-up, and answers `get(token)` afterwards.
@@ -69,14 +85,26 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   private readonly overrides: Map<InjectionToken, ProviderDefinition>;
   private readonly mocker: ((token: InjectionToken) => unknown) | undefined;
 
-  constructor(readonly modules: ModuleNode[], options: ContainerOptions = {}) {
+  constructor(
+    readonly modules: ModuleNode[],
+    options: ContainerOptions = {},
+  ) {
     this.overrides = options.overrides ?? new Map();
     this.mocker = options.mocker;
     this.globals = modules.filter((m) => m.global);
-    const builtIns: ModuleNode = { metatype: Container as Type, name: 'streamnest', global: true, depth: 0, providers: new Map(), controllers: [], imports: [], exports: [] };
+    const builtIns: ModuleNode = {
+      metatype: Container as Type,
+      name: 'streamnest',
+      global: true,
+      depth: 0,
+      providers: new Map(),
+      controllers: [],
+      imports: [],
+      exports: [],
+    };
     const values: Array<readonly [InjectionToken, unknown]> = [
       [Reflector, new Reflector()],
-      ...options.platformValues ?? [],
+      ...(options.platformValues ?? []),
       [DiscoveryService, new DiscoveryService(this)],
       [MetadataScanner, new MetadataScanner()],
       [LazyModuleLoader, new LazyModuleLoader(this)],
@@ -101,7 +129,10 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     const added = await scanModules(root, new Map(), existing);
     this.modules.push(...added);
     this.globals.push(...added.filter((m) => m.global));
-    await this.buildModules([...added].sort((a, b) => b.depth - a.depth), false);
+    await this.buildModules(
+      [...added].sort((a, b) => b.depth - a.depth),
+      false,
+    );
     const type = typeof root === 'function' ? root : root.module;
     return { root: added[0] ?? existing.get(type)!, added };
   }
@@ -123,7 +154,9 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   }
 
   /** The root module: the scan visits it first. */
-  get root(): ModuleNode { return this.modules[0]!; }
+  get root(): ModuleNode {
+    return this.modules[0]!;
+  }
 
   /** Modules ordered deepest first, the order in which they initialise. */
   byDepth(): ModuleNode[] {
@@ -131,7 +164,9 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   }
 
   /** The instance of a module's class (where `configure(consumer)` lives). */
-  moduleInstance(module: ModuleNode): unknown { return this.moduleInstances.get(module); }
+  moduleInstance(module: ModuleNode): unknown {
+    return this.moduleInstances.get(module);
+  }
 
   /**
    * Every built instance of a module, each once: providers, then controllers,
@@ -147,7 +182,8 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   /** A module's providers as discovery shows them. */
   providerWrappers(module: ModuleNode): InstanceWrapper[] {
     return [...module.providers.values()].map((def) => ({
-      name: tokenName(def.token).replace(/^"|"$/g, ''), token: def.token,
+      name: tokenName(def.token).replace(/^"|"$/g, ''),
+      token: def.token,
       metatype: def.kind === 'class' ? def.useClass : undefined,
       instance: this.built.get(def)?.value,
       host: { name: module.name, metatype: module.metatype },
@@ -160,7 +196,10 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     return module.controllers.map((controller) => {
       const entry = this.controllers.get(controller);
       return {
-        name: controller.name, token: controller, metatype: controller, instance: entry?.instance,
+        name: controller.name,
+        token: controller,
+        metatype: controller,
+        instance: entry?.instance,
         host: { name: module.name, metatype: module.metatype },
         isDependencyTreeStatic: () => entry?.requestScoped !== true,
       };
@@ -205,14 +244,17 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
 
   /** Every built provider declared for `token`, visible from `module` (or anywhere): `{ each: true }`. */
   getEach<T>(token: InjectionToken<T>, module?: ModuleNode): T[] {
-    return this.declarations(token, module).flatMap(([def]) => this.built.has(def) ? [this.built.get(def)!.value as T] : []);
+    return this.declarations(token, module).flatMap(([def]) => (this.built.has(def) ? [this.built.get(def)!.value as T] : []));
   }
 
   /** Every provider declared for `token`, in a context (scoped ones made there). */
   async resolveEach<T>(token: InjectionToken<T>, module: ModuleNode | undefined, context: ResolutionContext): Promise<T[]> {
     const found = [];
     for (const [def, host] of this.declarations(token, module)) {
-      found.push((def.scope === Scope.TRANSIENT ? await this.create(def, host, { path: [def], context }) : await this.build(def, host, { path: [], context })).value as T);
+      found.push(
+        (def.scope === Scope.TRANSIENT ? await this.create(def, host, { path: [def], context }) : await this.build(def, host, { path: [], context }))
+          .value as T,
+      );
     }
     return found;
   }
@@ -220,7 +262,9 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   /** Where `token` is declared: in `module`, what it imports and the globals; or, without one, in every module. */
   private declarations(token: InjectionToken, module?: ModuleNode): Array<[ProviderDefinition, ModuleNode]> {
     const pool = module ? [module, ...module.imports, ...this.globals] : [...this.modules, ...this.globals];
-    return [...new Set(pool)].flatMap((m) => [...m.providers.values()].filter((def) => def.token === token).map((def) => [def, m] as [ProviderDefinition, ModuleNode]));
+    return [...new Set(pool)].flatMap((m) =>
+      [...m.providers.values()].filter((def) => def.token === token).map((def) => [def, m] as [ProviderDefinition, ModuleNode]),
+    );
   }
 
   /** A provider in a context: a new instance for transient and request-scoped ones, the singleton otherwise. */
@@ -255,7 +299,7 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
 
   moduleRef(module: ModuleNode): ModuleRef {
     let ref = this.moduleRefs.get(module);
-    if (!ref) this.moduleRefs.set(module, ref = new ModuleRef(this, module));
+    if (!ref) this.moduleRefs.set(module, (ref = new ModuleRef(this, module)));
     return ref;
   }
 
@@ -267,7 +311,7 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     if (typeof item !== 'function') return item;
     const type = item as Type<T>;
     let cache = this.enhancers.get(module);
-    if (!cache) this.enhancers.set(module, cache = new Map());
+    if (!cache) this.enhancers.set(module, (cache = new Map()));
     // The Promise is cached, so two routes asking at once still share one instance.
     let instance = cache.get(type);
     if (!instance) {
@@ -288,7 +332,9 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     let instance = context.instances.get(key);
     if (!instance) {
       const visible = this.enhancerDefinition(type, module);
-      instance = (visible ? this.create(visible[0], visible[1], { path: [visible[0]], context }) : this.construct(type, module, { path: [], context })).then((box) => box.value);
+      instance = (visible ? this.create(visible[0], visible[1], { path: [visible[0]], context }) : this.construct(type, module, { path: [], context })).then(
+        (box) => box.value,
+      );
       context.instances.set(key, instance);
     }
     return instance;
@@ -362,12 +408,14 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     }
     let running = this.pending.get(def);
     if (!running) {
-      running = this.create(def, host, { path: [...path, def] }).then((box) => {
-        const placeholder = this.placeholders.get(def);
-        const value = placeholder ? Object.assign(placeholder, box.value) : box.value;
-        this.built.set(def, { value, host });
-        return { value };
-      }).finally(() => this.pending.delete(def));
+      running = this.create(def, host, { path: [...path, def] })
+        .then((box) => {
+          const placeholder = this.placeholders.get(def);
+          const value = placeholder ? Object.assign(placeholder, box.value) : box.value;
+          this.built.set(def, { value, host });
+          return { value };
+        })
+        .finally(() => this.pending.delete(def));
       this.pending.set(def, running);
     }
     return running;
@@ -375,15 +423,18 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
 
   private placeholder(def: ProviderDefinition & { kind: 'class' }): object {
     let stand = this.placeholders.get(def);
-    if (!stand) this.placeholders.set(def, stand = Object.create(def.useClass.prototype) as object);
+    if (!stand) this.placeholders.set(def, (stand = Object.create(def.useClass.prototype) as object));
     return stand;
   }
 
   private async create(def: ProviderDefinition, host: ModuleNode, resolution: Resolution): Promise<Box> {
     switch (def.kind) {
-      case 'value': return { value: def.useValue };
-      case 'class': return this.construct(def.useClass, host, resolution, tokenName(def.token));
-      case 'existing': return this.resolve({ token: def.useExisting, optional: false }, host, { name: tokenName(def.token), index: 0 }, resolution);
+      case 'value':
+        return { value: def.useValue };
+      case 'class':
+        return this.construct(def.useClass, host, resolution, tokenName(def.token));
+      case 'existing':
+        return this.resolve({ token: def.useExisting, optional: false }, host, { name: tokenName(def.token), index: 0 }, resolution);
       case 'factory': {
         const args = [];
         for (const [index, dep] of def.inject.entries()) {
@@ -399,12 +450,21 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     const args = [];
     for (const [index, dep] of dependenciesOf(type).entries()) {
       if (dep.token === undefined) {
-        if (dep.optional) { args.push(undefined); continue; }
+        if (dep.optional) {
+          args.push(undefined);
+          continue;
+        }
         throw Errors.UNKNOWN_PARAM_TYPE(name, index, host.name);
       }
       // INQUIRER is the class that asked for this one, as NestJS gives it: an object of that class (its name, its prototype).
-      if (dep.token === INQUIRER) { args.push(resolution.inquirer && Object.create(resolution.inquirer.prototype)); continue; }
-      args.push((await this.resolve({ token: dep.token, optional: dep.optional, forward: dep.forward }, host, { name, index }, { ...resolution, inquirer: type })).value);
+      if (dep.token === INQUIRER) {
+        args.push(resolution.inquirer && Object.create(resolution.inquirer.prototype));
+        continue;
+      }
+      args.push(
+        (await this.resolve({ token: dep.token, optional: dep.optional, forward: dep.forward }, host, { name, index }, { ...resolution, inquirer: type }))
+          .value,
+      );
     }
     const instance = new type(...args);
     const properties: Array<{ key: string | symbol; token: InjectionToken }> = Reflect.getMetadata(META.injectProperties, type) ?? [];
@@ -417,7 +477,12 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
     return { value: instance };
   }
 
-  private async resolve(dep: { token: InjectionToken; optional: boolean; forward?: boolean }, module: ModuleNode, consumer: Consumer, resolution: Resolution): Promise<Box> {
+  private async resolve(
+    dep: { token: InjectionToken; optional: boolean; forward?: boolean },
+    module: ModuleNode,
+    consumer: Consumer,
+    resolution: Resolution,
+  ): Promise<Box> {
     const { token } = dep;
     if (token === ModuleRef) return { value: this.moduleRef(module) };
     if (token === REQUEST) return { value: resolution.context?.request };
@@ -482,7 +547,11 @@ export class Container implements ProviderLookup, DiscoverySource, ModuleLoading
   }
 }
 
-interface Dependency { token: InjectionToken | undefined; optional: boolean; forward?: boolean }
+interface Dependency {
+  token: InjectionToken | undefined;
+  optional: boolean;
+  forward?: boolean;
+}
 
 /** A class's constructor dependencies, from `design:paramtypes`, `@Inject()` and `@Optional()`. */
 function dependenciesOf(type: Type): Dependency[] {

@@ -22,8 +22,12 @@ export interface DiscoverySource {
   controllerWrappers(module: ModuleNode): InstanceWrapper[];
 }
 
-export interface FilterByInclude { include?: Function[] }
-export interface FilterByMetadataKey { metadataKey?: string }
+export interface FilterByInclude {
+  include?: Function[];
+}
+export interface FilterByMetadataKey {
+  metadataKey?: string;
+}
 export type DiscoveryOptions = FilterByInclude | FilterByMetadataKey;
 
 /** A decorator whose classes and methods discovery can find by its KEY. */
@@ -84,7 +88,9 @@ export class MetadataScanner {
 
   /** @deprecated as in NestJS: use getAllMethodNames(). */
   scanFromPrototype<R>(_instance: object, prototype: object | null, callback: (name: string) => R): R[] {
-    return this.getAllMethodNames(prototype).map(callback).filter((r) => r !== undefined && r !== null);
+    return this.getAllMethodNames(prototype)
+      .map(callback)
+      .filter((r) => r !== undefined && r !== null);
   }
 }
 

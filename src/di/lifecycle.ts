@@ -20,7 +20,8 @@ export async function callHook(container: HookTargets, hook: Hook, signal?: stri
   // One call per object, even when aliases or shared values list it in several modules.
   const seen = new Set<unknown>();
   for (const module of ordered) {
-    const calls = container.instancesOf(module)
+    const calls = container
+      .instancesOf(module)
       .filter((instance) => !seen.has(instance) && seen.add(instance) && typeof (instance as Record<Hook, unknown>)[hook] === 'function')
       .map((instance) => (instance as Record<Hook, (signal?: string) => unknown>)[hook](signal));
     await Promise.all(calls);

@@ -6,7 +6,11 @@ import { Scope } from '../common/scope.js';
 import { APP_ENHANCER_TOKENS } from '../common/tokens.js';
 
 /** A dependency of a factory; `forward` marks a `forwardRef`, which may be met before it is built. */
-export interface Dependency { token: InjectionToken; optional: boolean; forward?: boolean }
+export interface Dependency {
+  token: InjectionToken;
+  optional: boolean;
+  forward?: boolean;
+}
 
 /** How a provider was declared, normalised. */
 export type ProviderDefinition = { scope?: Scope } & (
@@ -102,7 +106,11 @@ export async function scanModules(
     const meta = Reflect.getOwnMetadata(META.module, metatype);
     const dynamic: Partial<DynamicModule> = isDynamicModule(entry) ? entry : {};
     const node: ModuleNode = {
-      metatype, name: metatype.name, depth, imports: [], exports: [],
+      metatype,
+      name: metatype.name,
+      depth,
+      imports: [],
+      exports: [],
       global: dynamic.global ?? Reflect.getOwnMetadata(META.global, metatype) === true,
       controllers: [...(meta.controllers ?? []), ...(dynamic.controllers ?? [])],
       providers: new Map(),
@@ -138,7 +146,9 @@ export async function scanModules(
   function resolveExport(node: ModuleNode, declared: unknown): InjectionToken | ModuleNode {
     // A provider object may be exported as such ({ provide, useValue }): it stands for its token.
     const unwrapped = unwrapForwardRef(declared);
-    const exported = (typeof unwrapped === 'object' && unwrapped !== null && 'provide' in unwrapped ? (unwrapped as { provide: InjectionToken }).provide : unwrapped) as InjectionToken | DynamicModule;
+    const exported = (
+      typeof unwrapped === 'object' && unwrapped !== null && 'provide' in unwrapped ? (unwrapped as { provide: InjectionToken }).provide : unwrapped
+    ) as InjectionToken | DynamicModule;
     if (node.providers.has(exported as InjectionToken)) return exported as InjectionToken;
     const imported = node.imports.find((m) => m.metatype === exported || nodes.get(exported) === m);
     if (imported) return imported;

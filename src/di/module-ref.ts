@@ -14,7 +14,9 @@ export interface ProviderLookup {
 }
 
 /** What ModuleRef.introspect() tells of a provider. */
-export interface IntrospectionResult { scope: Scope }
+export interface IntrospectionResult {
+  scope: Scope;
+}
 
 export interface ModuleRefGetOptions {
   /** true (the default): only what the module itself can see; false: anywhere in the application. */
@@ -29,7 +31,10 @@ export interface ModuleRefGetOptions {
  * class with its dependencies injected.
  */
 export class ModuleRef {
-  constructor(private readonly container: ProviderLookup, private readonly module: ModuleNode) {}
+  constructor(
+    private readonly container: ProviderLookup,
+    private readonly module: ModuleNode,
+  ) {}
 
   get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T;
   get<T = any>(token: InjectionToken<T>, options: ModuleRefGetOptions & { each: true }): T[];

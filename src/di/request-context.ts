@@ -25,18 +25,24 @@ export function createContext(request?: unknown): ResolutionContext {
 /** The context of a request, made on first use: one per request, found again from the request object. */
 export function contextOfRequest(request: object): ResolutionContext {
   let context = byRequest.get(request);
-  if (!context) byRequest.set(request, context = createContext(request));
+  if (!context) byRequest.set(request, (context = createContext(request)));
   return context;
 }
 
 /** As in NestJS: contexts for `moduleRef.resolve(token, contextId)`. */
 export const ContextIdFactory = {
-  create(): ContextId { return createContext(); },
-  getByRequest(request: object): ContextId { return contextOfRequest(request); },
+  create(): ContextId {
+    return createContext();
+  },
+  getByRequest(request: object): ContextId {
+    return contextOfRequest(request);
+  },
 };
 
 /** NestJS's shortcut for ContextIdFactory.create(). */
-export function createContextId(): ContextId { return createContext(); }
+export function createContextId(): ContextId {
+  return createContext();
+}
 
 export function asResolutionContext(contextId: ContextId | undefined): ResolutionContext {
   if (contextId && 'instances' in contextId) return contextId as ResolutionContext;

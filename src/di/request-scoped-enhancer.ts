@@ -20,14 +20,15 @@ export const REQUEST_SCOPED_ENHANCER = Symbol('streamnest.request-scoped-enhance
  * cannot be one: `transform` is not given the request.
  */
 export function requestScopedEnhancer(container: ScopedEnhancers, type: Type, module: ModuleNode): object {
-  const instanceFor = (host: ArgumentsHost) =>
-    container.enhancerInContext(type, module, contextOfRequest(host.switchToHttp().getRequest())) as Promise<any>;
+  const instanceFor = (host: ArgumentsHost) => container.enhancerInContext(type, module, contextOfRequest(host.switchToHttp().getRequest())) as Promise<any>;
   const standIn = {
     [REQUEST_SCOPED_ENHANCER]: type,
     canActivate: async (context: ExecutionContext) => (await instanceFor(context)).canActivate(context),
     intercept: async (context: ExecutionContext, next: CallHandler) => (await instanceFor(context)).intercept(context, next),
     catch: async (exception: unknown, host: ArgumentsHost) => (await instanceFor(host)).catch(exception, host),
-    transform: () => { throw Errors.SCOPED_OUTSIDE_REQUEST(type.name); },
+    transform: () => {
+      throw Errors.SCOPED_OUTSIDE_REQUEST(type.name);
+    },
   };
   // bindFilter reads @Catch() from the constructor: the stand-in answers with the real class's.
   Object.defineProperty(standIn, 'constructor', { value: type });

@@ -30,7 +30,7 @@ export function resolveBodyLimits(option: boolean | BodyParserOptions | undefine
   if (option === false) return false;
   const given = option === true || option === undefined ? {} : option;
   const read = (key: keyof BodyParserOptions) =>
-    integerOption(given[key] ?? BODY_DEFAULTS[key], 1, (rule) => Errors.INVALID_OPTION('the app\'s bodyParser options', key, rule));
+    integerOption(given[key] ?? BODY_DEFAULTS[key], 1, (rule) => Errors.INVALID_OPTION("the app's bodyParser options", key, rule));
   return { limit: read('limit'), depth: read('depth'), timeout, raw };
 }
 
@@ -59,21 +59,27 @@ export async function parseBody(req: Request, res: Response, limits: BodyLimits)
   try {
     const type = mediaType(req);
     kind = kindOf(type.type);
-    const unsupported = () => new UnsupportedMediaTypeException(`Unsupported media type "${type.type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`);
+    const unsupported = () =>
+      new UnsupportedMediaTypeException(
+        `Unsupported media type "${type.type || '(none)'}": send application/json, application/x-www-form-urlencoded or text/*`,
+      );
     if (!kind && type.type !== '') throw unsupported();
     if (!(kind === 'json' ? JSON_CHARSETS : TEXT_CHARSETS).has(type.charset)) {
       throw new UnsupportedMediaTypeException(`Unsupported charset "${type.charset}": send ${kind === 'json' ? 'UTF-8' : 'UTF-8, US-ASCII or ISO-8859-1'}`);
     }
     const charset = type.charset === 'utf8' ? 'utf-8' : type.charset;
     if (limits.raw) {
-      const bytes = await readBody(req, limits, undefined) as Buffer;
+      const bytes = (await readBody(req, limits, undefined)) as Buffer;
       (req as Request & { rawBody?: Buffer }).rawBody = bytes;
       text = bytes.toString(charset === 'utf-8' ? 'utf8' : 'latin1');
     } else {
-      text = await readBody(req, limits, charset) as string;
+      text = (await readBody(req, limits, charset)) as string;
     }
     // Without a Content-Type, a chunked body may turn out empty: that is no body, not a 415.
-    if (!kind) { if (text.length === 0) return undefined; throw unsupported(); }
+    if (!kind) {
+      if (text.length === 0) return undefined;
+      throw unsupported();
+    }
   } catch (error) {
     closeAfterResponse(req, res);
     throw error;
@@ -131,11 +137,14 @@ const STALLED = Symbol('body stalled');
 
 /** raw-body, raced against an idle timer that each arriving chunk restarts: text in `charset`, or bytes without one. */
 async function readBody(req: Request, limits: BodyLimits, charset: string | undefined): Promise<string | Buffer> {
-  const read: Promise<string | Buffer> = charset === undefined
-    ? getRawBody(req as any, { limit: limits.limit, length: req.headers['content-length'] })
-    : getRawBody(req as any, { limit: limits.limit, encoding: charset, length: req.headers['content-length'] });
+  const read: Promise<string | Buffer> =
+    charset === undefined
+      ? getRawBody(req as any, { limit: limits.limit, length: req.headers['content-length'] })
+      : getRawBody(req as any, { limit: limits.limit, encoding: charset, length: req.headers['content-length'] });
   let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(STALLED), limits.timeout); });
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(STALLED), limits.timeout);
+  });
   const restart = () => timer!.refresh();
   req.on('data', restart);
   try {

@@ -9,7 +9,10 @@ import type { Type } from '../common/types.js';
 const logger = new Logger('ExceptionHandler');
 
 /** A filter ready to use: its instance and the exception types it catches (none: all). */
-export interface BoundFilter { filter: ExceptionFilter; catches: Type[] }
+export interface BoundFilter {
+  filter: ExceptionFilter;
+  catches: Type[];
+}
 
 export function bindFilter(filter: ExceptionFilter): BoundFilter {
   return { filter, catches: Reflect.getMetadata(META.catch, filter.constructor) ?? [] };

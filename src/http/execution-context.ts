@@ -21,17 +21,39 @@ export class HttpExecutionContext implements ExecutionContext, HttpArgumentsHost
     readonly response: Response,
   ) {}
 
-  getClass<T = unknown>(): Type<T> { return this.controller; }
-  getHandler(): Function { return this.handler; }
-  getArgs<T extends unknown[] = unknown[]>(): T { return [this.request, this.response] as unknown as T; }
-  getArgByIndex<T = unknown>(index: number): T { return this.getArgs()[index] as T; }
-  getType<T extends string = string>(): T { return 'http' as T; }
-  switchToHttp(): HttpArgumentsHost { return this; }
-  switchToRpc(): RpcArgumentsHost { return NO_HOST; }
-  switchToWs(): WsArgumentsHost { return NO_HOST; }
-  getRequest<T = Request>(): T { return this.request as T; }
-  getResponse<T = Response>(): T { return this.response as T; }
-  getNext<T = unknown>(): T { return this.next as T; }
+  getClass<T = unknown>(): Type<T> {
+    return this.controller;
+  }
+  getHandler(): Function {
+    return this.handler;
+  }
+  getArgs<T extends unknown[] = unknown[]>(): T {
+    return [this.request, this.response] as unknown as T;
+  }
+  getArgByIndex<T = unknown>(index: number): T {
+    return this.getArgs()[index] as T;
+  }
+  getType<T extends string = string>(): T {
+    return 'http' as T;
+  }
+  switchToHttp(): HttpArgumentsHost {
+    return this;
+  }
+  switchToRpc(): RpcArgumentsHost {
+    return NO_HOST;
+  }
+  switchToWs(): WsArgumentsHost {
+    return NO_HOST;
+  }
+  getRequest<T = Request>(): T {
+    return this.request as T;
+  }
+  getResponse<T = Response>(): T {
+    return this.response as T;
+  }
+  getNext<T = unknown>(): T {
+    return this.next as T;
+  }
 
   /**
    * The context of a request that no route matched (a 404, a 405, a middleware

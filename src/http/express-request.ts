@@ -74,11 +74,17 @@ abstract class RequestMethods implements ExpressRequestMethods {
     return this.headers[key];
   }
 
-  header(name: string): any { return this.get(name); }
+  header(name: string): any {
+    return this.get(name);
+  }
 
-  get ip(): string | undefined { return this.socket?.remoteAddress; }
+  get ip(): string | undefined {
+    return this.socket?.remoteAddress;
+  }
 
-  get ips(): string[] { return []; }
+  get ips(): string[] {
+    return [];
+  }
 
   get host(): string | undefined {
     return this.headers.host ?? (this.headers[':authority'] as string | undefined);
@@ -97,7 +103,9 @@ abstract class RequestMethods implements ExpressRequestMethods {
     return (this.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
   }
 
-  get secure(): boolean { return this.protocol === 'https'; }
+  get secure(): boolean {
+    return this.protocol === 'https';
+  }
 
   get path(): string {
     const url = this.url ?? '/';

@@ -210,7 +210,9 @@ abstract class ResponseMethods implements ExpressResponseMethods {
     return this.set('Content-Type', type.includes('/') ? type : mime.contentType(type) || 'application/octet-stream');
   }
 
-  contentType(type: string): this { return this.type(type); }
+  contentType(type: string): this {
+    return this.type(type);
+  }
 
   append(field: string, value: string | readonly string[]): this {
     const previous = this.getHeader(field);
@@ -268,7 +270,7 @@ abstract class ResponseMethods implements ExpressResponseMethods {
   }
 
   download(path: string, ...rest: Array<string | undefined | SendFileOptions | SendFileCallback>): void {
-    const callback = typeof rest[rest.length - 1] === 'function' ? rest.pop() as SendFileCallback : undefined;
+    const callback = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as SendFileCallback) : undefined;
     const filename = typeof rest[0] === 'string' ? rest[0] : undefined;
     const options = (rest.find((arg) => typeof arg === 'object' && arg !== null) ?? {}) as SendFileOptions;
     if (typeof path !== 'string') throw Errors.INVALID_ARGUMENT('res.download(path)', 'path must be a string', printable(path));
@@ -297,7 +299,9 @@ abstract class ResponseMethods implements ExpressResponseMethods {
   }
 }
 
-function asResponse(methods: ResponseMethods): Response { return methods as unknown as Response; }
+function asResponse(methods: ResponseMethods): Response {
+  return methods as unknown as Response;
+}
 
 /**
  * A header value as Express writes it: numbers as text, and a Content-Type
@@ -309,7 +313,7 @@ function headerValue(field: string, value: HeaderValue | undefined): HeaderValue
   let result: HeaderValue;
   if (Array.isArray(value)) {
     if (field.toLowerCase() === 'content-type') {
-      throw Errors.INVALID_ARGUMENT('res.set(\'Content-Type\', value)', 'a Content-Type is one value, not an array', printable(value));
+      throw Errors.INVALID_ARGUMENT("res.set('Content-Type', value)", 'a Content-Type is one value, not an array', printable(value));
     }
     result = value.map(String);
   } else if (value === undefined) {

@@ -14,7 +14,11 @@ export interface GlobalPrefixOptions<T = string | RouteInfo> {
 /** A method as Nest's route tables hold it: a RequestMethod, or -1 for a bare path (every method). */
 export type RouteMethod = RequestMethod | -1;
 
-interface Exclusion { path: string; method: RouteMethod; pattern: RegExp }
+interface Exclusion {
+  path: string;
+  method: RouteMethod;
+  pattern: RegExp;
+}
 
 /**
  * The global prefix and the routes it leaves out, as `app.setGlobalPrefix()`

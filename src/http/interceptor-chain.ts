@@ -55,8 +55,10 @@ function rxChain(interceptors: readonly NestInterceptor[], rx: Rx, streaming: bo
    */
   const awaitable = (observable: RxObservable): RxObservable => {
     const then = (resolve: (value: unknown) => unknown, reject: (error: unknown) => unknown) =>
-      (streaming ? Promise.resolve(new rx.Observable((s) => observable.subscribe(s))) : rx.lastValueFrom(observable, { defaultValue: undefined }))
-        .then(resolve, reject);
+      (streaming ? Promise.resolve(new rx.Observable((s) => observable.subscribe(s))) : rx.lastValueFrom(observable, { defaultValue: undefined })).then(
+        resolve,
+        reject,
+      );
     return Object.defineProperty(observable, 'then', { value: then });
   };
 
@@ -76,12 +78,23 @@ function lastValueUntilClose(observable: RxObservable, ctx: ExecutionContext): P
     let subscription: { unsubscribe(): void } | undefined;
     let finished = false;
     const onClose = () => subscription?.unsubscribe();
-    const settle = () => { finished = true; res.off('close', onClose); };
+    const settle = () => {
+      finished = true;
+      res.off('close', onClose);
+    };
     res.once('close', onClose);
     subscription = observable.subscribe({
-      next: (value: unknown) => { last = value; },
-      error: (error: unknown) => { settle(); reject(error); },
-      complete: () => { settle(); resolve(last); },
+      next: (value: unknown) => {
+        last = value;
+      },
+      error: (error: unknown) => {
+        settle();
+        reject(error);
+      },
+      complete: () => {
+        settle();
+        resolve(last);
+      },
     }) as { unsubscribe(): void };
     // It may all have happened during subscribe(), before `subscription` was set.
     if (finished) subscription.unsubscribe();
@@ -100,16 +113,36 @@ function runStreaming(rx: Rx, chain: (inner: () => unknown) => RxObservable, cal
   return new Promise((resolve, reject) => {
     const relay = new Relay();
     let started = false;
-    const start = (source: unknown) => { if (!started) { started = true; resolve(source); } };
-    const inner = () => Promise.resolve().then(call).then((result) => {
-      if (rx.isObservable(result)) { start(relay); return result; }
-      start(result);
-      return rx.from([]);
-    });
+    const start = (source: unknown) => {
+      if (!started) {
+        started = true;
+        resolve(source);
+      }
+    };
+    const inner = () =>
+      Promise.resolve()
+        .then(call)
+        .then((result) => {
+          if (rx.isObservable(result)) {
+            start(relay);
+            return result;
+          }
+          start(result);
+          return rx.from([]);
+        });
     relay.source = chain(inner).subscribe({
-      next: (event: unknown) => { start(relay); relay.next(event); },
-      error: (error: unknown) => { if (started) relay.error(error); else reject(error); },
-      complete: () => { start(relay); relay.complete(); },
+      next: (event: unknown) => {
+        start(relay);
+        relay.next(event);
+      },
+      error: (error: unknown) => {
+        if (started) relay.error(error);
+        else reject(error);
+      },
+      complete: () => {
+        start(relay);
+        relay.complete();
+      },
     });
   });
 }
@@ -126,14 +159,26 @@ class Relay {
   private closed = false;
   private readonly waiting: Array<(observer: Observer) => void> = [];
 
-  next(value: unknown): void { this.emit((o) => o.next?.(value)); }
-  error(error: unknown): void { this.emit((o) => o.error?.(error)); }
-  complete(): void { this.emit((o) => o.complete?.()); }
+  next(value: unknown): void {
+    this.emit((o) => o.next?.(value));
+  }
+  error(error: unknown): void {
+    this.emit((o) => o.error?.(error));
+  }
+  complete(): void {
+    this.emit((o) => o.complete?.());
+  }
 
   subscribe(observer: Observer): { unsubscribe(): void } {
     this.observer = observer;
     for (const deliver of this.waiting.splice(0)) deliver(observer);
-    return { unsubscribe: () => { this.closed = true; this.observer = undefined; (this.source as { unsubscribe?(): void } | undefined)?.unsubscribe?.(); } };
+    return {
+      unsubscribe: () => {
+        this.closed = true;
+        this.observer = undefined;
+        (this.source as { unsubscribe?(): void } | undefined)?.unsubscribe?.();
+      },
+    };
   }
 
   private emit(deliver: (observer: Observer) => void): void {

@@ -17,7 +17,9 @@ interface Mounted {
 export class MiddlewareChain {
   private readonly entries: Mounted[] = [];
 
-  get size(): number { return this.entries.length; }
+  get size(): number {
+    return this.entries.length;
+  }
 
   /**
    * Mounts `fn` under `prefix`, written in the canonical form request URLs are
@@ -51,8 +53,14 @@ export class MiddlewareChain {
       }
       while (index < entries.length) {
         const { prefix, fn, applies } = entries[index++]!;
-        const rest = applies !== undefined ? (applies(originalUrl, mounted, req.method ?? 'GET') ? originalUrl : undefined)
-          : prefix === '' ? originalUrl : strip(mounted, prefix);
+        const rest =
+          applies !== undefined
+            ? applies(originalUrl, mounted, req.method ?? 'GET')
+              ? originalUrl
+              : undefined
+            : prefix === ''
+              ? originalUrl
+              : strip(mounted, prefix);
         if (rest === undefined) continue;
         req.url = rest;
         try {

@@ -38,7 +38,10 @@ export class MiddlewareBuilder implements MiddlewareConsumer {
 class ConfigProxy implements MiddlewareConfigProxy {
   private excluded: Array<string | RouteInfo> = [];
 
-  constructor(private readonly builder: MiddlewareBuilder, private readonly middleware: Array<Type | Function>) {}
+  constructor(
+    private readonly builder: MiddlewareBuilder,
+    private readonly middleware: Array<Type | Function>,
+  ) {}
 
   exclude(...routes: Array<string | RouteInfo>): MiddlewareConfigProxy {
     const list = (routes as unknown[]).flat();
@@ -56,11 +59,16 @@ class ConfigProxy implements MiddlewareConfigProxy {
     for (const route of list) {
       if (typeof route === 'function') {
         if (!Reflect.hasOwnMetadata(META.controller, route)) {
-          throw Errors.INVALID_MODULE_MIDDLEWARE(this.builder.module, `forRoutes(${route.name || 'anonymous class'}): a class given to forRoutes() must be a @Controller()`);
+          throw Errors.INVALID_MODULE_MIDDLEWARE(
+            this.builder.module,
+            `forRoutes(${route.name || 'anonymous class'}): a class given to forRoutes() must be a @Controller()`,
+          );
         }
       } else if (typeof route !== 'string' && !isRouteInfo(route)) {
-        throw Errors.INVALID_MODULE_MIDDLEWARE(this.builder.module,
-          `forRoutes() takes paths, { path, method: RequestMethod.GET } or controller classes, got ${describe(route)}`);
+        throw Errors.INVALID_MODULE_MIDDLEWARE(
+          this.builder.module,
+          `forRoutes() takes paths, { path, method: RequestMethod.GET } or controller classes, got ${describe(route)}`,
+        );
       }
     }
     this.builder.configs.push({ middleware: this.middleware, routes: list as MiddlewareTarget[], excluded: this.excluded });

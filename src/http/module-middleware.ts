@@ -52,7 +52,10 @@ function methodsOf(method: number, headWithGet: boolean): ReadonlySet<string> | 
   return new Set(headWithGet && method === RequestMethod.GET ? ['GET', 'HEAD'] : [name]);
 }
 
-interface CompiledRoute { pattern: RegExp; methods: ReadonlySet<string> | undefined }
+interface CompiledRoute {
+  pattern: RegExp;
+  methods: ReadonlySet<string> | undefined;
+}
 
 /**
  * Whether one `apply()` runs for a URL and method. Its routes are tried on
@@ -64,8 +67,9 @@ interface CompiledRoute { pattern: RegExp; methods: ReadonlySet<string> | undefi
 function matcherFor(config: MiddlewareConfig, paths: RoutePaths, where: string): (url: string, mounted: string, method: string) => boolean {
   const compile = (route: MiddlewareRoute, list: string[], mode: 'exact' | 'prefix', headWithGet: boolean, call: string): CompiledRoute[] =>
     list.map((path) => ({ pattern: compilePattern(path, mode, `${where}: ${call}`), methods: methodsOf(route.method, headWithGet) }));
-  const includes = config.routes.flatMap(routesOf(paths)).flatMap((route) =>
-    compile(route, paths.forMiddleware(route), route.method === -1 ? 'prefix' : 'exact', true, 'forRoutes()'));
+  const includes = config.routes
+    .flatMap(routesOf(paths))
+    .flatMap((route) => compile(route, paths.forMiddleware(route), route.method === -1 ? 'prefix' : 'exact', true, 'forRoutes()'));
   const excludes = config.excluded.map(asRoute).flatMap((route) => compile(route, paths.forExclusion(route), 'exact', false, 'exclude()'));
   const allows = (entry: CompiledRoute, method: string) => entry.methods === undefined || entry.methods.has(method);
 
@@ -102,8 +106,7 @@ async function handlerFor(item: Type | Function, module: ModuleNode, container: 
   if (typeof type.prototype?.use !== 'function') throw Errors.MIDDLEWARE_WITHOUT_USE(type.name || 'an anonymous class', module.name);
   const scope = Reflect.getMetadata(META.scope, type);
   if (container.isRequestScoped({ kind: 'class', token: type, useClass: type, scope }, module)) {
-    return (req, res, next) => container.instantiate(type, module, contextOfRequest(req))
-      .then((instance) => (instance as NestMiddleware).use(req, res, next));
+    return (req, res, next) => container.instantiate(type, module, contextOfRequest(req)).then((instance) => (instance as NestMiddleware).use(req, res, next));
   }
   const instance = await container.enhancer<NestMiddleware>(type, module);
   if (typeof instance?.use !== 'function') throw Errors.MIDDLEWARE_WITHOUT_USE(type.name || 'an anonymous class', module.name);

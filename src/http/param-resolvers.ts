@@ -20,14 +20,22 @@ function pick(source: Record<string, unknown> | undefined, key: string | undefin
 export function resolverFor(def: ParamDefinition): Resolver {
   const key = def.data;
   switch (def.kind) {
-    case 'param': return (ctx) => pick(ctx.request.params, key);
-    case 'query': return (ctx) => pick(ctx.request.query, key);
-    case 'body': return (ctx) => pick(ctx.request.body as Record<string, unknown> | undefined, key);
-    case 'headers': return (ctx) => pick(ctx.request.headers, key);
-    case 'req': return (ctx) => ctx.request;
-    case 'res': return (ctx) => ctx.response;
-    case 'next': return (ctx) => ctx.getNext();
-    case 'ip': return (ctx) => ctx.request.socket?.remoteAddress;
+    case 'param':
+      return (ctx) => pick(ctx.request.params, key);
+    case 'query':
+      return (ctx) => pick(ctx.request.query, key);
+    case 'body':
+      return (ctx) => pick(ctx.request.body as Record<string, unknown> | undefined, key);
+    case 'headers':
+      return (ctx) => pick(ctx.request.headers, key);
+    case 'req':
+      return (ctx) => ctx.request;
+    case 'res':
+      return (ctx) => ctx.response;
+    case 'next':
+      return (ctx) => ctx.getNext();
+    case 'ip':
+      return (ctx) => ctx.request.socket?.remoteAddress;
     case 'custom': {
       const factory = def.factory!;
       return (ctx) => factory(key, ctx as ExecutionContext);

@@ -118,7 +118,6 @@ function hexValue(c: number): number {
   return -1;
 }
 
-
 function percentEscape(byte: number): string {
   return `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
 }
@@ -140,7 +139,10 @@ function normalizeEscapes(path: string): string | undefined {
       const byte = (hi << 4) | lo;
       if (byte < 32 || byte === 127) return undefined;
       if (byte < 128 && DECODED[byte] === 1) out += String.fromCharCode(byte);
-      else { out += percentEscape(byte); escapedBytes ||= byte >= 128; }
+      else {
+        out += percentEscape(byte);
+        escapedBytes ||= byte >= 128;
+      }
       i += 2;
     } else if (c <= 32 || c === 127 || c === HASH) {
       return undefined;

@@ -114,12 +114,23 @@ function sendStreamableFile(res: Response, file: StreamableFile): Promise<void> 
 /** The view of the response a StreamableFile's error handler gets: `send` answers in full, `end` cuts a partial file. */
 function handlerResponse(res: Response): StreamableHandlerResponse {
   return {
-    get destroyed() { return res.destroyed; },
-    get headersSent() { return res.headersSent; },
-    get statusCode() { return res.statusCode; },
-    set statusCode(code: number) { res.statusCode = code; },
+    get destroyed() {
+      return res.destroyed;
+    },
+    get headersSent() {
+      return res.headersSent;
+    },
+    get statusCode() {
+      return res.statusCode;
+    },
+    set statusCode(code: number) {
+      res.statusCode = code;
+    },
     send(message: string) {
-      if (res.headersSent) { res.destroy(); return; }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       for (const name of ['Content-Disposition', 'Content-Length', 'Content-Type']) res.removeHeader(name);
       sendBody(res, String(message), TEXT_TYPE);
     },

@@ -55,9 +55,14 @@ export async function buildRoutes(options: BuildOptions): Promise<void> {
   const implicitHeads: ImplicitHead[] = [];
   for (const [controller, { instance, host }] of options.container.controllers) {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    logger.log(`${controller.name} {${options.paths.controllerPaths(controller).map((prefix) => joinPath(options.globalPrefix, prefix)).join(', ')}}`);
+    logger.log(
+      `${controller.name} {${options.paths
+        .controllerPaths(controller)
+        .map((prefix) => joinPath(options.globalPrefix, prefix))
+        .join(', ')}}`,
+    );
     for (const route of routes) {
-      implicitHeads.push(...await buildRoute(options, controller, instance as object | undefined, host, options.paths.forRoute(controller, route), route));
+      implicitHeads.push(...(await buildRoute(options, controller, instance as object | undefined, host, options.paths.forRoute(controller, route), route)));
     }
   }
   // HEAD answers for every GET, with the GET's headers and no body. Added last,
@@ -73,7 +78,11 @@ export async function bindGlobalFilters(container: Container, filters: Enhancer<
   return instances.map(bindFilter);
 }
 
-interface ImplicitHead extends RouteTarget { handler: RouteHandler; owner: string; host?: string | RegExp }
+interface ImplicitHead extends RouteTarget {
+  handler: RouteHandler;
+  owner: string;
+  host?: string | RegExp;
+}
 
 /** A controller's hosts, compiled; `[undefined]` when it answers on any host. */
 function hostsOf(controller: Type, owner: string): Array<CompiledHost | undefined> {
@@ -82,7 +91,14 @@ function hostsOf(controller: Type, owner: string): Array<CompiledHost | undefine
   return (Array.isArray(host) ? host : [host]).map((pattern) => compileHost(pattern, `@Controller({ host }) of ${owner}`));
 }
 
-async function buildRoute(options: BuildOptions, controller: Type, instance: object | undefined, host: ModuleNode, targets: RouteTarget[], route: RouteDefinition): Promise<ImplicitHead[]> {
+async function buildRoute(
+  options: BuildOptions,
+  controller: Type,
+  instance: object | undefined,
+  host: ModuleNode,
+  targets: RouteTarget[],
+  route: RouteDefinition,
+): Promise<ImplicitHead[]> {
   const { container, router, globals } = options;
   const proto = controller.prototype;
   const key = route.handlerName;
@@ -111,15 +127,19 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
   const passthrough = !streaming && params.defs.some((p) => p.kind === 'res' && p.passthrough);
   const status = routeStatus(route.method, proto, key);
 
-  const send: Sender = streamSender
-    ?? plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
+  const send: Sender = streamSender ?? plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
   // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
-  const instanceFor = instance === undefined
-    ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object>
-    : undefined;
+  const instanceFor = instance === undefined ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object> : undefined;
   const compiled = compileRoute({
-    controller, instance, instanceFor, handler, guards, filters,
-    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), streaming), send, ownsResponse,
+    controller,
+    instance,
+    instanceFor,
+    handler,
+    guards,
+    filters,
+    chain: interceptors.length === 0 ? undefined : chainInterceptors(interceptors, await loadRx(), streaming),
+    send,
+    ownsResponse,
     initialStatus: passthrough ? status : undefined,
     usesNext,
     params: params.compiled,
@@ -135,19 +155,37 @@ async function buildRoute(options: BuildOptions, controller: Type, instance: obj
  * for each host of its controller and each of its methods. Returns the
  * implicit HEADs a GET brings.
  */
-function registerRoute(router: Router, controller: Type, route: RouteDefinition, owner: string, targets: RouteTarget[], compiled: RouteHandler, streaming: boolean): ImplicitHead[] {
+function registerRoute(
+  router: Router,
+  controller: Type,
+  route: RouteDefinition,
+  owner: string,
+  targets: RouteTarget[],
+  compiled: RouteHandler,
+  streaming: boolean,
+): ImplicitHead[] {
   const methods: HttpMethod[] = route.method === 'ALL' ? ROUTABLE_METHODS : [route.method];
-  const registered = targets.flatMap((target) => routerPaths(target.path, owner).map(({ path, wildcard }) =>
-    ({ ...target, path, handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard) })));
+  const registered = targets.flatMap((target) =>
+    routerPaths(target.path, owner).map(({ path, wildcard }) => ({
+      ...target,
+      path,
+      handler: wildcard === undefined ? compiled : withNamedWildcard(compiled, wildcard),
+    })),
+  );
   // @Controller({ host }): each route once per host, the router matching the request's host.
   const hosts = hostsOf(controller, owner);
   if (hosts[0] !== undefined) router.useHostConstraint();
-  const placed = registered.flatMap((target) => hosts.map((hostname): typeof target & { host?: string | RegExp } =>
-    hostname === undefined ? target : { ...target, host: hostname.match, handler: withHostParams(target.handler, hostname) }));
+  const placed = registered.flatMap((target) =>
+    hosts.map((hostname): typeof target & { host?: string | RegExp } =>
+      hostname === undefined ? target : { ...target, host: hostname.match, handler: withHostParams(target.handler, hostname) },
+    ),
+  );
   for (const { path, version, host, handler } of placed) {
     for (const method of methods) {
       router.add(method, path, handler, owner, version, host);
-      logger.log(`Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''} route`);
+      logger.log(
+        `Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''} route`,
+      );
     }
   }
   // SSE routes stream only on GET, so they get no implicit HEAD.
@@ -167,7 +205,8 @@ async function compileParams(options: BuildOptions, controller: Type, key: strin
     }
     const ownPipes = await Promise.all(def.pipes.map((p) => options.container.enhancer(p, host)));
     // Route-level pipes apply to body, query and param values, and to custom decorators, as in NestJS.
-    const pipes = def.kind === 'req' || def.kind === 'res' || def.kind === 'next' || def.kind === 'headers' || def.kind === 'ip' ? ownPipes : [...routePipes, ...ownPipes];
+    const pipes =
+      def.kind === 'req' || def.kind === 'res' || def.kind === 'next' || def.kind === 'headers' || def.kind === 'ip' ? ownPipes : [...routePipes, ...ownPipes];
     compiled.push({ resolve: resolverFor(def), pipes, metadata: argumentMetadata(def, types[index]) });
   }
   return { defs, compiled };

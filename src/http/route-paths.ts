@@ -10,10 +10,17 @@ import { routePathAsPattern } from './route-pattern.js';
 import { versionKeys, type Versioning, type VersionKey } from './versioning.js';
 
 /** One path a route is registered at, with the version the router tells it apart by (header, media type, custom versioning). */
-export interface RouteTarget { path: string; version?: VersionKey }
+export interface RouteTarget {
+  path: string;
+  version?: VersionKey;
+}
 
 /** A route as middleware sees it: a path in Nest's syntax, a method (-1: every one, as a bare path), a version. */
-export interface MiddlewareRoute { path: string; method: RouteMethod; version?: VersionValue }
+export interface MiddlewareRoute {
+  path: string;
+  method: RouteMethod;
+  version?: VersionValue;
+}
 
 /**
  * Where routes live, once the global prefix and versioning are known: the
@@ -23,7 +30,11 @@ export interface MiddlewareRoute { path: string; method: RouteMethod; version?: 
  */
 export class RoutePaths {
   /** `modules`: the path RouterModule gives each controller's module (see router-module.ts). */
-  constructor(readonly prefix: GlobalPrefix, readonly versioning: Versioning | undefined, private readonly modules = new Map<Type, string>()) {}
+  constructor(
+    readonly prefix: GlobalPrefix,
+    readonly versioning: Versioning | undefined,
+    private readonly modules = new Map<Type, string>(),
+  ) {}
 
   /** A controller's own paths (one, or several with `@Controller(['a', 'b'])`), under its module's path when RouterModule gives it one. */
   controllerPaths(controller: Type): string[] {
@@ -53,14 +64,16 @@ export class RoutePaths {
   /** Every route of a controller as a middleware route, with its version (`forRoutes(CatsController)`). */
   controllerRoutes(controller: Type): MiddlewareRoute[] {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    return routes.flatMap((route) => this.controllerPaths(controller).flatMap((prefix) => {
-      const info = { path: routePathAsPattern(joinPath(prefix, route.path)), method: RequestMethod[route.method] };
-      const version = this.versioning?.versionOf(controller, route.handlerName);
-      if (version === undefined) return [info];
-      // As NestJS: one route per version, VERSION_NEUTRAL meaning no version in the path.
-      const list = Array.isArray(version) ? version : [version];
-      return list.map((v) => (v === VERSION_NEUTRAL ? info : { ...info, version: v }));
-    }));
+    return routes.flatMap((route) =>
+      this.controllerPaths(controller).flatMap((prefix) => {
+        const info = { path: routePathAsPattern(joinPath(prefix, route.path)), method: RequestMethod[route.method] };
+        const version = this.versioning?.versionOf(controller, route.handlerName);
+        if (version === undefined) return [info];
+        // As NestJS: one route per version, VERSION_NEUTRAL meaning no version in the path.
+        const list = Array.isArray(version) ? version : [version];
+        return list.map((v) => (v === VERSION_NEUTRAL ? info : { ...info, version: v }));
+      }),
+    );
   }
 
   /**

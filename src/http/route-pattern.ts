@@ -46,7 +46,11 @@ export function routePathAsPattern(path: string): string {
   let out = '';
   for (let i = 0; i < path.length; i++) {
     const c = path[i]!;
-    if (c === ':' && path[i + 1] === ':') { out += '\\:'; i++; continue; }
+    if (c === ':' && path[i + 1] === ':') {
+      out += '\\:';
+      i++;
+      continue;
+    }
     if (c === ':') {
       let end = i + 1;
       while (end < path.length && NAME.test(path[end]!)) end++;
@@ -55,7 +59,10 @@ export function routePathAsPattern(path: string): string {
         for (; end < path.length; end++) {
           if (path[end] === '\\') end++;
           else if (path[end] === '(') depth++;
-          else if (path[end] === ')' && --depth === 0) { end++; break; }
+          else if (path[end] === ')' && --depth === 0) {
+            end++;
+            break;
+          }
         }
       }
       if (path[end] === '?') end++;
@@ -103,7 +110,11 @@ function translate(pattern: string, where: string): string {
       if (i + 1 >= p.length) throw fail('ends with a lone \\');
       literal += p[++i];
     } else if (c === ':') {
-      if (p[i + 1] === ':') { literal += ':'; i++; continue; }
+      if (p[i + 1] === ':') {
+        literal += ':';
+        i++;
+        continue;
+      }
       let end = i + 1;
       while (end < p.length && NAME.test(p[end]!)) end++;
       if (end === i + 1) throw fail(`has a ':' without a parameter name (at ${i})`);
@@ -163,19 +174,23 @@ function closingParen(p: string, open: number, fail: (detail: string) => Error):
 
 /** Literal text in the one spelling request paths are brought to (request-target.ts). */
 function canonicalLiteral(text: string, fail: (detail: string) => Error): string {
-  return text.replace(/\/{2,}/g, '/').split('/').map((piece) => {
-    if (piece === '') return '';
-    if (piece === '.' || piece === '..') throw fail('has a dot segment, which no request path keeps');
-    let encoded: string;
-    try {
-      encoded = piece.replace(/ /g, '%20').replace(/[\x80-\uffff]+/g, encodeURIComponent);
-    } catch {
-      throw fail('has a lone surrogate');
-    }
-    const canonical = canonicalUrl(`/${encoded}`);
-    if (canonical === undefined || canonical.includes('?')) throw fail(`has ${JSON.stringify(piece)}, which cannot stand in a URL path`);
-    return canonical.slice(1);
-  }).join('/');
+  return text
+    .replace(/\/{2,}/g, '/')
+    .split('/')
+    .map((piece) => {
+      if (piece === '') return '';
+      if (piece === '.' || piece === '..') throw fail('has a dot segment, which no request path keeps');
+      let encoded: string;
+      try {
+        encoded = piece.replace(/ /g, '%20').replace(/[\x80-\uffff]+/g, encodeURIComponent);
+      } catch {
+        throw fail('has a lone surrogate');
+      }
+      const canonical = canonicalUrl(`/${encoded}`);
+      if (canonical === undefined || canonical.includes('?')) throw fail(`has ${JSON.stringify(piece)}, which cannot stand in a URL path`);
+      return canonical.slice(1);
+    })
+    .join('/');
 }
 
 function escapeRegExp(text: string): string {

@@ -46,7 +46,9 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
   const { controller, instance, instanceFor, handler, params, guards, chain, filters, send, ownsResponse, body, initialStatus, usesNext } = plan;
   const simple = instanceFor === undefined && guards.length === 0 && chain === undefined && params.every((p) => p.pipes.length === 0);
 
-  const fail = (error: unknown, ctx: HttpExecutionContext) => { void handleException(error, ctx, filters); };
+  const fail = (error: unknown, ctx: HttpExecutionContext) => {
+    void handleException(error, ctx, filters);
+  };
   /**
    * Sending is inside the error path too: serialising a circular object or a
    * BigInt, or an @Sse result that cannot stream, throws here, often inside a
@@ -106,7 +108,11 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
       const args = new Array(params.length);
       for (let i = 0; i < params.length; i++) args[i] = params[i]!.resolve(ctx);
       const result = handler.apply(instance, args);
-      if (isPromiseLike(result)) result.then((value) => finish(ctx, value), (error) => fail(error, ctx));
+      if (isPromiseLike(result))
+        result.then(
+          (value) => finish(ctx, value),
+          (error) => fail(error, ctx),
+        );
       else finish(ctx, result);
     } catch (error) {
       fail(error, ctx);

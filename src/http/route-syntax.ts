@@ -2,7 +2,10 @@ import { Errors } from '../errors.js';
 import type { RouteHandler } from './route-pipeline.js';
 
 /** One path for the router (find-my-way's syntax), and the name its `*` wildcard goes by, if Nest 11 named it. */
-export interface RouterPath { path: string; wildcard?: string }
+export interface RouterPath {
+  path: string;
+  wildcard?: string;
+}
 
 /** More optional parts than this in one path would register too many variants. */
 const MAX_OPTIONAL_PARTS = 4;
@@ -30,7 +33,8 @@ function withoutOptionalParts(path: string, where: string): string[] {
     return [path];
   }
   const close = path.indexOf('}', open);
-  if (close === -1 || path.slice(open + 1, close).includes('{')) throw Errors.INVALID_ROUTE_PATTERN(where, path, 'has an optional part that does not close, or one inside another');
+  if (close === -1 || path.slice(open + 1, close).includes('{'))
+    throw Errors.INVALID_ROUTE_PATTERN(where, path, 'has an optional part that does not close, or one inside another');
   if (path.split('{').length - 1 > MAX_OPTIONAL_PARTS) throw Errors.INVALID_ROUTE_PATTERN(where, path, `has more than ${MAX_OPTIONAL_PARTS} optional parts`);
   const before = path.slice(0, open);
   const after = path.slice(close + 1);

@@ -12,7 +12,10 @@ export const ROUTABLE_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'D
 
 /** Joins path segments into one route path: `/api` + `users/` + `:id` → `/api/users/:id`. */
 export function joinPath(...parts: string[]): string {
-  const joined = parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  const joined = parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
   return `/${joined}`;
 }
 
@@ -31,7 +34,9 @@ export class Router {
   /** `methodNotAllowed: false` answers a wrong method on a known path with NestJS's 404 instead of a 405 with `Allow`. */
   constructor(private readonly options: { methodNotAllowed: boolean } = { methodNotAllowed: true }) {}
 
-  setFallbackFilters(filters: readonly BoundFilter[]): void { this.fallbackFilters = filters; }
+  setFallbackFilters(filters: readonly BoundFilter[]): void {
+    this.fallbackFilters = filters;
+  }
 
   /**
    * Adds a route; `owner` names the handler (`Class.method`) for the collision
@@ -117,12 +122,15 @@ export class Router {
   private notFound(req: Request, res: Response): void {
     const url = req.url ?? '/';
     const constraints = this.constraintsOf === undefined ? undefined : safely(() => this.constraintsOf!(req));
-    const allowed = this.options.methodNotAllowed ? [...this.methods].filter((m) => m !== req.method && this.tree.find(m as FindMyWay.HTTPMethod, url, constraints as any) !== null) : [];
+    const allowed = this.options.methodNotAllowed
+      ? [...this.methods].filter((m) => m !== req.method && this.tree.find(m as FindMyWay.HTTPMethod, url, constraints as any) !== null)
+      : [];
     const path = url.split('?')[0];
     if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
-    const error = allowed.length > 0
-      ? new MethodNotAllowedException(`Cannot ${req.method} ${path}: allowed methods are ${allowed.join(', ')}`)
-      : new NotFoundException(`Cannot ${req.method} ${path}`);
+    const error =
+      allowed.length > 0
+        ? new MethodNotAllowedException(`Cannot ${req.method} ${path}: allowed methods are ${allowed.join(', ')}`)
+        : new NotFoundException(`Cannot ${req.method} ${path}`);
     this.fail(req, res, error);
   }
 

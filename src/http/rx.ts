@@ -24,6 +24,9 @@ let loading: Promise<Rx | undefined> | undefined;
 
 /** rxjs, or undefined when the app does not have it installed. */
 export function loadRx(): Promise<Rx | undefined> {
-  loading ??= import('rxjs').then((module) => module as unknown as Rx, () => undefined);
+  loading ??= import('rxjs').then(
+    (module) => module as unknown as Rx,
+    () => undefined,
+  );
   return loading;
 }

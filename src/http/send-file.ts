@@ -76,7 +76,9 @@ function transfer(res: Response, file: send.SendStream, options: SendFileOptions
   }
   file.on('directory', () => finish(withCode(new Error('EISDIR, read'), 'EISDIR')));
   file.on('error', (error: Error) => finish(error));
-  file.on('stream', (opened: ReadStream) => { stream = opened; });
+  file.on('stream', (opened: ReadStream) => {
+    stream = opened;
+  });
   file.on('end', () => finish());
   if (options.headers) {
     const headers = options.headers;

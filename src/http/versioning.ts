@@ -25,7 +25,8 @@ export class Versioning {
   private readonly defaultVersion: VersionValue | undefined;
 
   constructor(readonly options: VersioningOptions) {
-    if (options === null || typeof options !== 'object') throw Errors.INVALID_VERSIONING(`give options such as { type: VersioningType.URI }, got ${String(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw Errors.INVALID_VERSIONING(`give options such as { type: VersioningType.URI }, got ${String(options)}`);
     if (typeof options.type !== 'number' || VersioningType[options.type] === undefined) {
       throw Errors.INVALID_VERSIONING(`type must be VersioningType.URI, HEADER, MEDIA_TYPE or CUSTOM, got ${String(options.type)}`);
     }
@@ -37,7 +38,7 @@ export class Versioning {
         if (options.prefix !== undefined && options.prefix !== false && (typeof options.prefix !== 'string' || /[\s/?#%\\]/.test(options.prefix))) {
           throw Errors.INVALID_VERSIONING(`prefix must be a string without spaces, '/', '?', '#', '%' or '\\', or false, got ${String(options.prefix)}`);
         }
-        this.uriPrefix = options.prefix === false ? '' : options.prefix ?? 'v';
+        this.uriPrefix = options.prefix === false ? '' : (options.prefix ?? 'v');
         break;
       case VersioningType.HEADER: {
         if (typeof options.header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(options.header)) {
@@ -51,7 +52,8 @@ export class Versioning {
         break;
       }
       case VersioningType.MEDIA_TYPE: {
-        if (typeof options.key !== 'string' || options.key === '') throw Errors.INVALID_VERSIONING(`key must be a non-empty string such as 'v=', got ${String(options.key)}`);
+        if (typeof options.key !== 'string' || options.key === '')
+          throw Errors.INVALID_VERSIONING(`key must be a non-empty string such as 'v=', got ${String(options.key)}`);
         const key = options.key;
         // As NestJS reads it: the first parameter of Accept, and what follows the key in it.
         this.constraint = versionConstraint((req) => {
@@ -81,7 +83,9 @@ export class Versioning {
     return meta?.version ?? this.defaultVersion;
   }
 
-  get isUri(): boolean { return this.options.type === VersioningType.URI; }
+  get isUri(): boolean {
+    return this.options.type === VersioningType.URI;
+  }
 }
 
 /**
@@ -126,7 +130,9 @@ function versionConstraint(read: (req: Request & { headers: Record<string, any> 
             for (const v of value) if (byVersion.has(v)) return byVersion.get(v);
             return null;
           },
-          set(value, store) { byVersion.set(value, store); },
+          set(value, store) {
+            byVersion.set(value, store);
+          },
         };
       },
       deriveConstraint: (req) => derive(req).version,

@@ -22,7 +22,10 @@ export class NestApplicationContext {
   private readonly shutdownListeners = new Map<string, () => void>();
   private unguardFatalErrors: (() => void) | undefined;
 
-  constructor(protected readonly container: Container, protected readonly shutdownTimeout = 10_000) {}
+  constructor(
+    protected readonly container: Container,
+    protected readonly shutdownTimeout = 10_000,
+  ) {}
 
   /** Runs onModuleInit and onApplicationBootstrap, once. */
   async init(): Promise<this> {
@@ -56,7 +59,9 @@ export class NestApplicationContext {
     this.rootRef().registerRequestByContextId(request, contextId);
   }
 
-  private rootRef() { return this.container.moduleRef(this.container.root); }
+  private rootRef() {
+    return this.container.moduleRef(this.container.root);
+  }
 
   /** The view from one module: `app.select(CatsModule).get(CatsService, { strict: true })`. */
   select(module: Type | DynamicModule): { get<T = any>(token: InjectionToken<T>, options?: ModuleRefGetOptions & { each?: false }): T } {
@@ -68,7 +73,9 @@ export class NestApplicationContext {
   }
 
   /** Replaces the logger, as `logger` in the options would have. */
-  useLogger(logger: LoggerService | LogLevel[] | boolean): void { Logger.configure(logger); }
+  useLogger(logger: LoggerService | LogLevel[] | boolean): void {
+    Logger.configure(logger);
+  }
 
   /** Accepted for NestJS compatibility: logs are never buffered here. */
   flushLogs(): void {}
@@ -88,7 +95,8 @@ export class NestApplicationContext {
   enableShutdownHooks(signals: readonly string[] = DEFAULT_SIGNALS): this {
     for (const signal of signals) {
       this.listenProcess(signal, () => {
-        this.close(signal).catch((error) => this.logger.error('shutdown failed', describeThrown(error).stack))
+        this.close(signal)
+          .catch((error) => this.logger.error('shutdown failed', describeThrown(error).stack))
           .finally(() => process.kill(process.pid, signal));
       });
     }

@@ -143,27 +143,45 @@ export class NestApplication extends NestApplicationContext {
     return this;
   }
 
-  useGlobalGuards(...guards: Enhancer<CanActivate>[]): this { this.globals.guards.push(...guards); return this; }
-  useGlobalInterceptors(...items: Enhancer<NestInterceptor>[]): this { this.globals.interceptors.push(...items); return this; }
-  useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this { this.globals.pipes.push(...pipes); return this; }
-  useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this { this.globals.filters.push(...filters); return this; }
+  useGlobalGuards(...guards: Enhancer<CanActivate>[]): this {
+    this.globals.guards.push(...guards);
+    return this;
+  }
+  useGlobalInterceptors(...items: Enhancer<NestInterceptor>[]): this {
+    this.globals.interceptors.push(...items);
+    return this;
+  }
+  useGlobalPipes(...pipes: Enhancer<PipeTransform>[]): this {
+    this.globals.pipes.push(...pipes);
+    return this;
+  }
+  useGlobalFilters(...filters: Enhancer<ExceptionFilter>[]): this {
+    this.globals.filters.push(...filters);
+    return this;
+  }
 
   /** Builds the routes, between onModuleInit and onApplicationBootstrap. `listen` calls `init()`; tests may call it alone. */
   protected override async afterModuleInit(): Promise<void> {
     const globals: GlobalEnhancers = {
       // APP_GUARD and its kin first (declared at start-up), then those added with useGlobal*().
-      guards: [...this.container.providersFor(APP_GUARD) as CanActivate[], ...this.globals.guards],
-      interceptors: [...this.container.providersFor(APP_INTERCEPTOR) as NestInterceptor[], ...this.globals.interceptors],
-      pipes: [...this.container.providersFor(APP_PIPE) as PipeTransform[], ...this.globals.pipes],
-      filters: [...this.container.providersFor(APP_FILTER) as ExceptionFilter[], ...this.globals.filters],
+      guards: [...(this.container.providersFor(APP_GUARD) as CanActivate[]), ...this.globals.guards],
+      interceptors: [...(this.container.providersFor(APP_INTERCEPTOR) as NestInterceptor[]), ...this.globals.interceptors],
+      pipes: [...(this.container.providersFor(APP_PIPE) as PipeTransform[]), ...this.globals.pipes],
+      filters: [...(this.container.providersFor(APP_FILTER) as ExceptionFilter[]), ...this.globals.filters],
     };
     // Modules' configure(consumer) runs before the routes are built, as in NestJS; see module-middleware.ts.
     const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning, modulePaths(this.container));
     await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
-    await buildRoutes({ paths,
-      container: this.container, router: this.router, streams: new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible }), globals,
-      globalPrefix: this.globalPrefix, body: this.body, nestCompatible: this.nestCompatible,
+    await buildRoutes({
+      paths,
+      container: this.container,
+      router: this.router,
+      streams: new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible }),
+      globals,
+      globalPrefix: this.globalPrefix,
+      body: this.body,
+      nestCompatible: this.nestCompatible,
     });
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
   }
@@ -230,10 +248,14 @@ export class NestApplication extends NestApplicationContext {
     return server;
   }
 
-  private adapterHost(): HttpAdapterHost { return this.container.get(HttpAdapterHost); }
+  private adapterHost(): HttpAdapterHost {
+    return this.container.get(HttpAdapterHost);
+  }
 
   /** As NestJS's `app.getHttpAdapter()`: reply, status, headers and the server, whatever the platform. */
-  getHttpAdapter(): HttpAdapter { return this.adapterHost().httpAdapter; }
+  getHttpAdapter(): HttpAdapter {
+    return this.adapterHost().httpAdapter;
+  }
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
   getUrl(): string {
@@ -247,7 +269,9 @@ export class NestApplication extends NestApplicationContext {
   }
 
   /** SSE counters: open sessions, sessions dropped for slowness, heartbeat registrations. */
-  getSseStats(): SseStats { return this.sseRuntime.stats(); }
+  getSseStats(): SseStats {
+    return this.sseRuntime.stats();
+  }
 
   /**
    * Shuts down gracefully: stops accepting, ends every SSE stream with a retry

@@ -27,9 +27,14 @@ export class ConnectionLimiter {
   /** One listener function for every socket's 'close', so a connection costs no closure of its own. */
   private readonly onClose: (this: Socket) => void;
 
-  constructor(private readonly maxConnections: number, private readonly maxPerAddress: number) {
+  constructor(
+    private readonly maxConnections: number,
+    private readonly maxPerAddress: number,
+  ) {
     const limiter = this;
-    this.onClose = function (this: Socket) { limiter.release(this); };
+    this.onClose = function (this: Socket) {
+      limiter.release(this);
+    };
   }
 
   /** Counts a new TCP connection. Returns false if it must be cut at once. */
@@ -62,8 +67,11 @@ export class ConnectionLimiter {
       res.end(`retry: ${1_000 + Math.floor(Math.random() * 2_001)}\n\n`);
     } else {
       res.writeHead(503, {
-        'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(REFUSED_BODY),
-        'Retry-After': '2', Connection: 'close', 'X-Content-Type-Options': 'nosniff',
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(REFUSED_BODY),
+        'Retry-After': '2',
+        Connection: 'close',
+        'X-Content-Type-Options': 'nosniff',
       });
       res.end(REFUSED_BODY);
     }

@@ -7,7 +7,7 @@ export interface Closable {
 }
 
 const FATAL_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-type FatalEvent = typeof FATAL_EVENTS[number];
+type FatalEvent = (typeof FATAL_EVENTS)[number];
 
 /** A close that never ends must not leave a process that no longer serves: exit anyway after this. */
 const GRACE_MS = 5_000;

@@ -9,7 +9,11 @@ import type { ServerLimits } from './server-limits.js';
 import { Http1Request, Http2Request } from '../http/express-request.js';
 import { Http1Response, Http2Response } from '../http/express-response.js';
 
-export interface TlsOptions { key: string | Buffer; cert: string | Buffer; [option: string]: unknown }
+export interface TlsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+  [option: string]: unknown;
+}
 
 export interface ListenOptions {
   port?: number;
@@ -29,11 +33,15 @@ type RequestListener = (req: any, res: any) => void;
  * request costs nothing more for it. (Typed as Node's own classes, which
  * they are, so the server keeps its plain type.)
  */
-const HTTP1_CLASSES = { IncomingMessage: Http1Request, ServerResponse: Http1Response } as unknown as
-  Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'>;
+const HTTP1_CLASSES = { IncomingMessage: Http1Request, ServerResponse: Http1Response } as unknown as Pick<
+  http.ServerOptions,
+  'IncomingMessage' | 'ServerResponse'
+>;
 const HTTP2_CLASSES = {
-  Http1IncomingMessage: Http1Request, Http1ServerResponse: Http1Response,
-  Http2ServerRequest: Http2Request, Http2ServerResponse: Http2Response,
+  Http1IncomingMessage: Http1Request,
+  Http1ServerResponse: Http1Response,
+  Http2ServerRequest: Http2Request,
+  Http2ServerResponse: Http2Response,
 } as unknown as Pick<http2.SecureServerOptions, 'Http1IncomingMessage' | 'Http1ServerResponse' | 'Http2ServerRequest' | 'Http2ServerResponse'>;
 
 /** Streams one HTTP/2 connection may carry at once (Node's own default is 2³² − 1); an SSE client needs a handful. */
@@ -81,7 +89,10 @@ export class HttpServer {
     const tracked = options.http2 !== undefined || options.https !== undefined;
     // Counted when TCP accepts, before any TLS handshake.
     this.server.on('connection', (socket: Socket) => {
-      if (!this.limiter.admit(socket)) { socket.destroy(); return; }
+      if (!this.limiter.admit(socket)) {
+        socket.destroy();
+        return;
+      }
       if (tracked) this.trackTlsSocket(socket);
     });
     this.server.on('clientError', answerClientError);
@@ -139,7 +150,9 @@ export class HttpServer {
     });
   }
 
-  get listening(): boolean { return this.server.listening; }
+  get listening(): boolean {
+    return this.server.listening;
+  }
 
   /**
    * Stops accepting and closes idle keep-alive connections at once; requests in
@@ -184,6 +197,6 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   const body = JSON.stringify({ statusCode: status, message: statusText(status), error: statusText(status) });
   socket.end(
     `HTTP/1.1 ${status} ${statusText(status)}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `X-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

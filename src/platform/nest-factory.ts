@@ -22,7 +22,11 @@ export const NestFactory = {
    * Creates an application from its root module. Call `listen()` on the result.
    * A NestJS HTTP adapter passed second is ignored: streamnest has its own server.
    */
-  async create<T extends NestApplication = NestApplication>(root: Type | DynamicModule, adapterOrOptions?: unknown, maybeOptions?: ApplicationOptions): Promise<T> {
+  async create<T extends NestApplication = NestApplication>(
+    root: Type | DynamicModule,
+    adapterOrOptions?: unknown,
+    maybeOptions?: ApplicationOptions,
+  ): Promise<T> {
     const options = (maybeOptions ?? (isApplicationOptions(adapterOrOptions) ? adapterOrOptions : {})) as ApplicationOptions;
     Logger.configure(options.logger);
     new Logger('NestFactory').log('Starting streamnest application...');
@@ -30,10 +34,12 @@ export const NestFactory = {
   },
 
   /** An application without HTTP, for scripts and workers: providers, lifecycle hooks, shutdown hooks. */
-  async createApplicationContext(root: Type | DynamicModule, options: { logger?: ApplicationOptions['logger']; shutdownTimeout?: number } = {}): Promise<NestApplicationContext> {
+  async createApplicationContext(
+    root: Type | DynamicModule,
+    options: { logger?: ApplicationOptions['logger']; shutdownTimeout?: number } = {},
+  ): Promise<NestApplicationContext> {
     Logger.configure(options.logger);
     const context = new NestApplicationContext(await createContainer(root), options.shutdownTimeout);
     return context.init();
   },
 };
-

@@ -52,13 +52,18 @@ export function resolveServerLimits(options: ServerLimitsOptions = {}): ServerLi
   const limits = { ...defaults };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    if (!(key in defaults)) throw Errors.INVALID_OPTION('the app\'s http options', key, `is not a server limit; known ones are ${Object.keys(defaults).join(', ')}`);
+    if (!(key in defaults))
+      throw Errors.INVALID_OPTION("the app's http options", key, `is not a server limit; known ones are ${Object.keys(defaults).join(', ')}`);
     const min = key === 'maxConnectionsPerAddress' ? 0 : 1;
-    limits[key as keyof ServerLimits] = integerOption(value, min, (rule) => Errors.INVALID_OPTION('the app\'s http options', key, rule));
+    limits[key as keyof ServerLimits] = integerOption(value, min, (rule) => Errors.INVALID_OPTION("the app's http options", key, rule));
   }
   // Node refuses a header timeout longer than the request timeout, but only at listen(); say so now.
   if (limits.headersTimeout > limits.requestTimeout) {
-    throw Errors.INVALID_OPTION('the app\'s http options', 'headersTimeout', `(${limits.headersTimeout} ms) must not exceed requestTimeout (${limits.requestTimeout} ms); raise requestTimeout too`);
+    throw Errors.INVALID_OPTION(
+      "the app's http options",
+      'headersTimeout',
+      `(${limits.headersTimeout} ms) must not exceed requestTimeout (${limits.requestTimeout} ms); raise requestTimeout too`,
+    );
   }
   return limits;
 }
@@ -70,7 +75,9 @@ export function resolveServerLimits(options: ServerLimitsOptions = {}): ServerLi
  */
 function defaultMaxConnections(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
     if (Number.isSafeInteger(soft) && soft > 0) return Math.max(1, soft - Math.min(RESERVED_FILES, Math.floor(soft / 4)));
   } catch {

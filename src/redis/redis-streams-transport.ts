@@ -63,7 +63,9 @@ export class RedisStreamsTransport implements SseTransport {
     const { Redis } = await loadIoredis();
     const common: RedisOptions = { connectTimeout: this.options.connectTimeoutMs ?? 5_000, lazyConnect: true };
     // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
-    this.client = this.options.client ?? new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.commandTimeoutMs });
+    this.client =
+      this.options.client ??
+      new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.commandTimeoutMs });
     this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
     this.reader.on('error', () => undefined);
@@ -174,9 +176,7 @@ function positive(name: string, value: number): number {
 /** Connects (or waits for the connection) within `timeoutMs`, or fails with a clear error. */
 async function connect(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
-  const ready = redis.status === 'wait'
-    ? redis.connect()
-    : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  const ready = redis.status === 'wait' ? redis.connect() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   try {
     await withDeadline(ready, timeoutMs);
   } catch (error) {

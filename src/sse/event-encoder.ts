@@ -16,7 +16,16 @@ export class EventEncoder {
   encode(ev: SSEMessageEvent): EncodedEvent {
     const last = this.last;
     const { data, id, event, type, retry, comment } = ev;
-    if (last && typeof data === 'string' && data === last.data && id === last.id && event === last.event && type === last.type && retry === last.retry && comment === last.comment) {
+    if (
+      last &&
+      typeof data === 'string' &&
+      data === last.data &&
+      id === last.id &&
+      event === last.event &&
+      type === last.type &&
+      retry === last.retry &&
+      comment === last.comment
+    ) {
       return last.encoded;
     }
     const encoded = EncodedEvent.of(encodeEvent(ev));

@@ -1,5 +1,7 @@
 /** Something that can be kept alive by a periodic tick. */
-export interface Beating { beat(): void }
+export interface Beating {
+  beat(): void;
+}
 
 /**
  * One timer per distinct heartbeat interval, shared by every stream that uses
@@ -13,9 +15,11 @@ export class HeartbeatScheduler {
     let group = this.groups.get(interval);
     if (!group) {
       const members = new Set<Beating>();
-      const timer = setInterval(() => { for (const m of members) m.beat(); }, interval);
+      const timer = setInterval(() => {
+        for (const m of members) m.beat();
+      }, interval);
       timer.unref();
-      this.groups.set(interval, group = { members, timer });
+      this.groups.set(interval, (group = { members, timer }));
     }
     group.members.add(member);
   }

@@ -10,7 +10,7 @@ export function readLastEventId(req: Request): string | undefined {
   const header = req.headers['last-event-id'];
   if (typeof header === 'string') return Buffer.from(header, 'latin1').toString('utf8');
   // The router has parsed the query already; parse it here only for a request that did not come through it.
-  const query = req.query ? req.query.lastEventId : new URL(req.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? undefined;
+  const query = req.query ? req.query.lastEventId : (new URL(req.url ?? '/', 'http://x').searchParams.get('lastEventId') ?? undefined);
   return Array.isArray(query) ? query[0] : query;
 }
 

@@ -40,10 +40,18 @@ export function resolveSseOptions(base: SseLimits, override: SseOptions = {}, wh
   for (const [key, value] of Object.entries(override) as Array<[keyof SseOptions, unknown]>) {
     if (value === undefined) continue;
     if (!(key in SSE_DEFAULTS)) throw Errors.INVALID_SSE_OPTION(where, key, `is not an SSE option; known ones are ${Object.keys(SSE_DEFAULTS).join(', ')}`);
-    if (scope === 'route' && APP_ONLY.has(key)) throw Errors.INVALID_SSE_OPTION(where, key, 'is app-wide: set it in NestFactory.create(AppModule, { sse: { ... } })');
-    if (key === 'heartbeat' && value === false) { merged.heartbeat = false; continue; }
+    if (scope === 'route' && APP_ONLY.has(key))
+      throw Errors.INVALID_SSE_OPTION(where, key, 'is app-wide: set it in NestFactory.create(AppModule, { sse: { ... } })');
+    if (key === 'heartbeat' && value === false) {
+      merged.heartbeat = false;
+      continue;
+    }
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (key === 'heartbeat' ? 1 : 0)) {
-      throw Errors.INVALID_SSE_OPTION(where, key, `must be a ${key === 'heartbeat' ? 'positive integer or false' : 'non-negative integer'}, got ${String(value)}`);
+      throw Errors.INVALID_SSE_OPTION(
+        where,
+        key,
+        `must be a ${key === 'heartbeat' ? 'positive integer or false' : 'non-negative integer'}, got ${String(value)}`,
+      );
     }
     (merged as Record<string, unknown>)[key] = value;
   }

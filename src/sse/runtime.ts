@@ -38,14 +38,18 @@ export class SseRuntime implements SessionHost {
   private buffered = 0;
 
   constructor(options: SseOptions = {}) {
-    this.defaults = resolveSseOptions(SSE_DEFAULTS, options, 'the app\'s sse options');
+    this.defaults = resolveSseOptions(SSE_DEFAULTS, options, "the app's sse options");
   }
 
   /** Answers a request with a session: the headers go out at once, then whatever it queued. */
   attach(session: SseSession, response: Response, limits: SseLimits): void {
     // Before anything is sent, so the request still gets a plain 500.
     if (session.attached) throw Errors.SSE_ATTACHED('this SSE stream');
-    session.attach(openResponse(response, () => session.disconnected()), limits, this);
+    session.attach(
+      openResponse(response, () => session.disconnected()),
+      limits,
+      this,
+    );
     // The client may have left while an async handler was still working: its 'close' has already fired.
     if (response.destroyed) session.disconnected();
   }
@@ -61,16 +65,30 @@ export class SseRuntime implements SessionHost {
     if (session.heartbeat !== false) this.heartbeats.remove(session.heartbeat, session);
   }
 
-  countSlowDrop(): void { this.droppedSlow++; }
+  countSlowDrop(): void {
+    this.droppedSlow++;
+  }
 
-  addBuffered(delta: number): void { this.buffered += delta; }
+  addBuffered(delta: number): void {
+    this.buffered += delta;
+  }
 
-  overBudget(): boolean { return this.buffered > this.defaults.maxTotalBufferedBytes; }
+  overBudget(): boolean {
+    return this.buffered > this.defaults.maxTotalBufferedBytes;
+  }
 
-  encode(event: SSEMessageEvent): EncodedEvent { return this.encoder.encode(event); }
+  encode(event: SSEMessageEvent): EncodedEvent {
+    return this.encoder.encode(event);
+  }
 
   stats(): SseStats {
-    return { open: this.sessions.size, opened: this.openedCount, droppedSlow: this.droppedSlow, bufferedBytes: this.buffered, heartbeats: this.heartbeats.stats() };
+    return {
+      open: this.sessions.size,
+      opened: this.openedCount,
+      droppedSlow: this.droppedSlow,
+      bufferedBytes: this.buffered,
+      heartbeats: this.heartbeats.stats(),
+    };
   }
 
   /**

@@ -98,15 +98,23 @@ export class SseSession implements SlicedTask {
     if (this.queuedBytes > limits.maxBufferedBytes) this.close('slow');
   }
 
-  get attached(): boolean { return this.output !== undefined; }
+  get attached(): boolean {
+    return this.output !== undefined;
+  }
 
-  get isOpen(): boolean { return this.open; }
+  get isOpen(): boolean {
+    return this.open;
+  }
 
   /** Milliseconds between heartbeats on an idle stream, or false. */
-  get heartbeat(): number | false { return this.limits.heartbeat; }
+  get heartbeat(): number | false {
+    return this.limits.heartbeat;
+  }
 
   /** The unsent bytes past which this session is dropped as too slow. */
-  get maxBufferedBytes(): number { return this.limits.maxBufferedBytes; }
+  get maxBufferedBytes(): number {
+    return this.limits.maxBufferedBytes;
+  }
 
   /** Runs once when the session closes: the source stops producing here. */
   onClose(teardown: (reason: CloseReason) => void): void {

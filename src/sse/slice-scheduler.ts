@@ -2,7 +2,9 @@ import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
 
 /** What is left of one turn's budget. A task takes one unit per piece of work. */
-export interface Slice { left: number }
+export interface Slice {
+  left: number;
+}
 
 /** Work that can be done a piece at a time: a session's flush, a channel's fan-out. */
 export interface SlicedTask {
@@ -42,7 +44,9 @@ export class SliceScheduler {
   }
 
   /** Tasks waiting, for stats and tests. */
-  get waiting(): number { return this.queue.length - this.head; }
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
 
   private runTurn(): void {
     const slice = this.slice;

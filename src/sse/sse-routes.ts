@@ -9,7 +9,10 @@ import type { SseRouteMetadata } from './sse.decorator.js';
 
 /** The `@Sse` routes of one app: read once per route at start-up, each with its limits resolved. */
 export class SseRoutes implements StreamRoutes {
-  constructor(private readonly runtime: SseRuntime, private readonly options: { numberIds: boolean }) {}
+  constructor(
+    private readonly runtime: SseRuntime,
+    private readonly options: { numberIds: boolean },
+  ) {}
 
   senderFor({ proto, key, owner, method }: RouteHandlerRef): Sender | undefined {
     const sse = Reflect.getMetadata(META.sse, proto, key) as SseRouteMetadata | undefined;

@@ -82,7 +82,9 @@ function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessa
       try {
         if (numberIds && typeof event === 'object' && event !== null && (event.id === undefined || event.id === '')) event = { ...event, id: String(++lastId) };
         writeItem(session, event);
-      } catch (error) { failStream(session, error); }
+      } catch (error) {
+        failStream(session, error);
+      }
     },
     error: (error) => failStream(session, error),
     complete: () => session.close('end'),
@@ -98,7 +100,9 @@ function pumpObservable(session: SseSession, observable: ObservableLike<SSEMessa
 }
 
 async function pumpIterator(session: SseSession, iterator: AsyncIterator<unknown>): Promise<void> {
-  session.onClose(() => { void Promise.resolve(iterator.return?.()).catch(() => undefined); });
+  session.onClose(() => {
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  });
   try {
     while (session.isOpen) {
       const step = await iterator.next();
@@ -112,7 +116,9 @@ async function pumpIterator(session: SseSession, iterator: AsyncIterator<unknown
 }
 
 async function pumpReader(session: SseSession, reader: ReadableStreamDefaultReader<unknown>): Promise<void> {
-  session.onClose(() => { void Promise.resolve(reader.cancel()).catch(() => undefined); });
+  session.onClose(() => {
+    void Promise.resolve(reader.cancel()).catch(() => undefined);
+  });
   try {
     while (session.isOpen) {
       const { done, value } = await reader.read();

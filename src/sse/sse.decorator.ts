@@ -2,7 +2,9 @@ import { META, appendMetadata } from '../common/metadata-keys.js';
 import type { RouteDefinition } from '../common/route.decorators.js';
 import type { SseOptions } from './options.js';
 
-export interface SseRouteMetadata { options: SseOptions }
+export interface SseRouteMetadata {
+  options: SseOptions;
+}
 
 /**
  * Makes a route an SSE stream. Use it with `@Get(path)` as in the seed page, or

@@ -50,7 +50,9 @@ class ClientStream implements SSEStream {
   private cancelled = false;
 
   constructor(private readonly options: SSEStreamOptions) {
-    this.session.onClose((reason) => { if (reason !== 'end') this.cancel(reason); });
+    this.session.onClose((reason) => {
+      if (reason !== 'end') this.cancel(reason);
+    });
   }
 
   get body(): ReadableStream<Uint8Array> {
@@ -89,10 +91,13 @@ class ClientStream implements SSEStream {
 /** `body`: a web stream that also speaks `SSE_ATTACH`, so the framework takes its session instead of reading it. */
 class ClientBody extends ReadableStream<Uint8Array> {
   constructor(private readonly stream: ClientStream) {
-    super({
-      pull: (controller) => stream.readAsWebStream(controller),
-      cancel: (reason) => stream.cancelByReader(reason),
-    }, { highWaterMark: 0, size: (chunk) => chunk.byteLength });
+    super(
+      {
+        pull: (controller) => stream.readAsWebStream(controller),
+        cancel: (reason) => stream.cancelByReader(reason),
+      },
+      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    );
   }
 
   [SSE_ATTACH](): SseSession {

@@ -46,7 +46,9 @@ export class SseTestClient {
   private resolveClosed!: () => void;
 
   private constructor() {
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
   }
 
   /** Connects and resolves once the response headers are in (whatever the status). */
@@ -61,10 +63,16 @@ export class SseTestClient {
         client.headers = res.headers;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
-        res.on('close', () => { client.notify(); client.resolveClosed(); });
+        res.on('close', () => {
+          client.notify();
+          client.resolveClosed();
+        });
         resolve(client);
       });
-      client.request.on('error', (error) => { client.resolveClosed(); reject(error); });
+      client.request.on('error', (error) => {
+        client.resolveClosed();
+        reject(error);
+      });
     });
   }
 
@@ -133,10 +141,15 @@ export class SseTestClient {
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') { this.data.push(value); this.sawData = true; }
-    else if (field === 'event') this.type = value;
-    else if (field === 'id') { if (!value.includes('\0')) this.lastEventId = value; }
-    else if (field === 'retry') { if (/^\d+$/.test(value)) this.retry = Number(value); }
+    if (field === 'data') {
+      this.data.push(value);
+      this.sawData = true;
+    } else if (field === 'event') this.type = value;
+    else if (field === 'id') {
+      if (!value.includes('\0')) this.lastEventId = value;
+    } else if (field === 'retry') {
+      if (/^\d+$/.test(value)) this.retry = Number(value);
+    }
   }
 
   private dispatch(): void {

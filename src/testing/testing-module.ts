@@ -15,10 +15,15 @@ type Replacement = ProviderDefinition extends infer D ? (D extends unknown ? Omi
 export type MockFactory = (token?: InjectionToken) => any;
 
 /** The options of overrideProvider().useFactory(), as NestJS names them. */
-export interface OverrideByFactoryOptions { factory: (...args: any[]) => any; inject?: InjectionToken[] }
+export interface OverrideByFactoryOptions {
+  factory: (...args: any[]) => any;
+  inject?: InjectionToken[];
+}
 
 /** Accepted by Test.createTestingModule() for NestJS compatibility: modules are told apart by reference here. */
-export interface TestingModuleOptions { moduleIdGeneratorAlgorithm?: 'deep-hash' | 'reference' }
+export interface TestingModuleOptions {
+  moduleIdGeneratorAlgorithm?: 'deep-hash' | 'reference';
+}
 
 /** As in NestJS, a replacement need not have the replaced class's type: a partial mock is the usual case. */
 export interface OverrideBy {
@@ -45,16 +50,31 @@ export class TestingModuleBuilder {
   constructor(private readonly metadata: ModuleMetadata) {}
 
   /** Replaces a provider, wherever it is declared. */
-  overrideProvider(token: InjectionToken): OverrideBy { return this.override(token); }
+  overrideProvider(token: InjectionToken): OverrideBy {
+    return this.override(token);
+  }
   /** Replaces a guard given as a class to @UseGuards (or declared as a provider). */
-  overrideGuard(type: InjectionToken): OverrideBy { return this.override(type); }
-  overrideInterceptor(type: InjectionToken): OverrideBy { return this.override(type); }
-  overridePipe(type: InjectionToken): OverrideBy { return this.override(type); }
-  overrideFilter(type: InjectionToken): OverrideBy { return this.override(type); }
+  overrideGuard(type: InjectionToken): OverrideBy {
+    return this.override(type);
+  }
+  overrideInterceptor(type: InjectionToken): OverrideBy {
+    return this.override(type);
+  }
+  overridePipe(type: InjectionToken): OverrideBy {
+    return this.override(type);
+  }
+  overrideFilter(type: InjectionToken): OverrideBy {
+    return this.override(type);
+  }
 
   /** Replaces a module wherever it is imported. */
   overrideModule(module: Type | DynamicModule): OverrideModule {
-    return { useModule: (replacement) => { this.modules.set(module, replacement); return this; } };
+    return {
+      useModule: (replacement) => {
+        this.modules.set(module, replacement);
+        return this;
+      },
+    };
   }
 
   /** Makes a stand-in for every dependency nothing provides, as NestJS's useMocker (with jest-mock or @golevelup/ts-jest, say). */
@@ -64,14 +84,21 @@ export class TestingModuleBuilder {
   }
 
   private override(token: InjectionToken): OverrideBy {
-    const set = (replacement: Replacement): TestingModuleBuilder => { this.overrides.set(token, replacement); return this; };
+    const set = (replacement: Replacement): TestingModuleBuilder => {
+      this.overrides.set(token, replacement);
+      return this;
+    };
     return {
       useValue: (value) => set({ kind: 'value', useValue: value }),
       useClass: (type) => set({ kind: 'class', useClass: type }),
-      useFactory: (options) => set({
-        kind: 'factory', useFactory: options.factory,
-        inject: (options.inject ?? []).map((t) => isForwardReference(t) ? { token: t.forwardRef(), optional: false, forward: true } : { token: t, optional: false }),
-      }),
+      useFactory: (options) =>
+        set({
+          kind: 'factory',
+          useFactory: options.factory,
+          inject: (options.inject ?? []).map((t) =>
+            isForwardReference(t) ? { token: t.forwardRef(), optional: false, forward: true } : { token: t, optional: false },
+          ),
+        }),
     };
   }
 
@@ -105,7 +132,10 @@ export class TestingModuleBuilder {
 export class TestingModule extends NestApplicationContext {
   private app: NestApplication | undefined;
 
-  constructor(container: Container, private readonly appLogger?: LoggerService) {
+  constructor(
+    container: Container,
+    private readonly appLogger?: LoggerService,
+  ) {
     super(container);
   }
 
@@ -125,7 +155,6 @@ export class TestingModule extends NestApplicationContext {
     return this.app ? this.app.close(signal) : super.close(signal);
   }
 }
-
 
 export const Test = {
   createTestingModule(metadata: ModuleMetadata, _options?: TestingModuleOptions): TestingModuleBuilder {

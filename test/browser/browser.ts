@@ -4,7 +4,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { Controller, Get, getSSEStream, Header, LastEventId, Sse, type ApplicationOptions, type ListenOptions, type ModuleMetadata, type NestApplication, type Type } from 'streamnest';
+import {
+  Controller,
+  Get,
+  getSSEStream,
+  Header,
+  LastEventId,
+  Sse,
+  type ApplicationOptions,
+  type ListenOptions,
+  type ModuleMetadata,
+  type NestApplication,
+  type Type,
+} from 'streamnest';
 import { Test } from 'streamnest/testing';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,7 +39,11 @@ export async function launchChromium(t: TestContext, extraArgs: string[] = []): 
 }
 
 /** A new context and page; the context is closed when the test ends. */
-export async function newPage(t: TestContext, browser: Browser, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  t: TestContext,
+  browser: Browser,
+  options: { ignoreHTTPSErrors?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(options);
   t.after(() => context.close());
   const page = await context.newPage();
@@ -86,7 +102,13 @@ export async function serveHtml(t: TestContext, html: string): Promise<string> {
     res.end(html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -117,7 +139,11 @@ export function resumeController(retry: number): { ResumeController: Type; log: 
     resume(@LastEventId() lastEventId?: string) {
       log.connections.push({ lastEventId, at: Date.now() });
       let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
-      const { write, body } = getSSEStream({ cancel() { clearInterval(timer); } });
+      const { write, body } = getSSEStream({
+        cancel() {
+          clearInterval(timer);
+        },
+      });
       write({ retry, comment: 'hello' });
       const timer = setInterval(() => {
         log.lastWritten = next;

@@ -10,7 +10,14 @@ import { eventually, launchChromium, newPage, resumeController, serveHtml, start
 
 const OTHER_ORIGIN_PAGE = '<!doctype html><html><head><meta charset="utf-8"><title>another origin</title></head><body></body></html>';
 
-interface Seen { method: string; url: string; origin?: string; cookie?: string; lastEventId?: string; requestHeaders?: string }
+interface Seen {
+  method: string;
+  url: string;
+  origin?: string;
+  cookie?: string;
+  lastEventId?: string;
+  requestHeaders?: string;
+}
 
 /** Records every request as it arrives, before CORS answers it. */
 function recordRequests(seen: Seen[]) {
@@ -18,8 +25,12 @@ function recordRequests(seen: Seen[]) {
     app.use((req, _res, next) => {
       const h = req.headers;
       seen.push({
-        method: req.method!, url: req.url!, origin: h.origin as string | undefined, cookie: h.cookie as string | undefined,
-        lastEventId: h['last-event-id'] as string | undefined, requestHeaders: h['access-control-request-headers'] as string | undefined,
+        method: req.method!,
+        url: req.url!,
+        origin: h.origin as string | undefined,
+        cookie: h.cookie as string | undefined,
+        lastEventId: h['last-event-id'] as string | undefined,
+        requestHeaders: h['access-control-request-headers'] as string | undefined,
       });
       next();
     });
@@ -28,22 +39,35 @@ function recordRequests(seen: Seen[]) {
 
 /** Opens an EventSource on the page as `name` and records its messages, errors and final state. */
 async function open(page: Page, name: string, url: string, withCredentials = false): Promise<void> {
-  await page.evaluate(({ name, url, withCredentials }) => {
-    const w = window as any;
-    const source = new EventSource(url, { withCredentials });
-    const record = { messages: [] as Array<{ data: string; lastEventId: string; origin: string }>, errors: [] as number[], source };
-    w[name] = record;
-    source.onmessage = (e) => record.messages.push({ data: e.data, lastEventId: e.lastEventId, origin: e.origin });
-    source.addEventListener('myEvent', (e) => record.messages.push({ data: (e as MessageEvent).data, lastEventId: (e as MessageEvent).lastEventId, origin: (e as MessageEvent).origin }));
-    source.onerror = () => record.errors.push(source.readyState);
-  }, { name, url, withCredentials });
+  await page.evaluate(
+    ({ name, url, withCredentials }) => {
+      const w = window as any;
+      const source = new EventSource(url, { withCredentials });
+      const record = { messages: [] as Array<{ data: string; lastEventId: string; origin: string }>, errors: [] as number[], source };
+      w[name] = record;
+      source.onmessage = (e) => record.messages.push({ data: e.data, lastEventId: e.lastEventId, origin: e.origin });
+      source.addEventListener('myEvent', (e) =>
+        record.messages.push({ data: (e as MessageEvent).data, lastEventId: (e as MessageEvent).lastEventId, origin: (e as MessageEvent).origin }),
+      );
+      source.onerror = () => record.errors.push(source.readyState);
+    },
+    { name, url, withCredentials },
+  );
 }
 
 const messages = (page: Page, name: string) => page.evaluate((n) => (window as any)[n].messages.length as number, name);
 
 test('another origin streams /sse through app.use(CORS()), and is refused without it', async (t) => {
   const seen: Seen[] = [];
-  const withCors = await startApp({ controllers: [AppController] }, { configure: (app) => { recordRequests(seen)(app); app.use(CORS()); } });
+  const withCors = await startApp(
+    { controllers: [AppController] },
+    {
+      configure: (app) => {
+        recordRequests(seen)(app);
+        app.use(CORS());
+      },
+    },
+  );
   t.after(withCors.close);
   const without = await startApp({ controllers: [AppController] });
   t.after(without.close);
@@ -70,11 +94,24 @@ test('another origin streams /sse through app.use(CORS()), and is refused withou
 test('withCredentials: true streams through CORS({ credentials: true, origin }) with the cookie, and not through CORS()', async (t) => {
   const seen: Seen[] = [];
   const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
-  const credentialed = await startApp({ controllers: [AppController] }, {
-    configure: (app) => { recordRequests(seen)(app); app.use(CORS({ credentials: true, origin: [pageOrigin] })); },
-  });
+  const credentialed = await startApp(
+    { controllers: [AppController] },
+    {
+      configure: (app) => {
+        recordRequests(seen)(app);
+        app.use(CORS({ credentials: true, origin: [pageOrigin] }));
+      },
+    },
+  );
   t.after(credentialed.close);
-  const wildcard = await startApp({ controllers: [AppController] }, { configure: (app) => { app.use(CORS()); } });
+  const wildcard = await startApp(
+    { controllers: [AppController] },
+    {
+      configure: (app) => {
+        app.use(CORS());
+      },
+    },
+  );
   t.after(wildcard.close);
   const browser = await launchChromium(t);
   const { context, page } = await newPage(t, browser);
@@ -87,7 +124,9 @@ test('withCredentials: true streams through CORS({ credentials: true, origin }) 
   await open(page, 'plain', `${credentialed.url}/sse`);
   await open(page, 'credentialed', `${credentialed.url}/sse2`, true);
   await open(page, 'wildcard', `${wildcard.url}/sse`, true);
-  await page.waitForFunction(() => (window as any).credentialed.messages.length >= 2 && (window as any).plain.messages.length >= 1, undefined, { timeout: 8000 });
+  await page.waitForFunction(() => (window as any).credentialed.messages.length >= 2 && (window as any).plain.messages.length >= 1, undefined, {
+    timeout: 8000,
+  });
 
   assert.equal(await page.evaluate(() => (window as any).credentialed.source.withCredentials), true);
   const ids = await page.evaluate(() => (window as any).credentialed.messages.map((m: { lastEventId: string }) => m.lastEventId));
@@ -111,7 +150,10 @@ test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ 
   const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
   const options = {
     app: { sse: { shutdownRetry: 300 } },
-    configure: (app: NestApplication) => { recordRequests(seen)(app); app.use(CORS({ credentials: true, origin: (origin, allow) => allow(null, origin === pageOrigin) })); },
+    configure: (app: NestApplication) => {
+      recordRequests(seen)(app);
+      app.use(CORS({ credentials: true, origin: (origin, allow) => allow(null, origin === pageOrigin) }));
+    },
   };
   const first = await startApp({ controllers: [ResumeController] }, options);
   t.after(first.close);
@@ -141,10 +183,16 @@ test('a cross-origin EventSource reconnect carries Last-Event-ID through CORS({ 
   for (const p of preflights) assert.ok(seen.indexOf(p) < seen.indexOf(reconnect));
 
   // The page carries on from the next id.
-  await page.waitForFunction((after) => (window as any).resume.messages.some((m: { lastEventId: string }) => Number(m.lastEventId) > after), Number(idAtStop), { timeout: 5000 });
+  await page.waitForFunction((after) => (window as any).resume.messages.some((m: { lastEventId: string }) => Number(m.lastEventId) > after), Number(idAtStop), {
+    timeout: 5000,
+  });
   const all: Array<{ lastEventId: string }> = await page.evaluate(() => (window as any).resume.messages);
   const ids = all.map((m) => Number(m.lastEventId));
-  assert.deepEqual(ids, ids.map((_, i) => i + 1), 'no id lost or repeated across the cross-origin reconnect');
+  assert.deepEqual(
+    ids,
+    ids.map((_, i) => i + 1),
+    'no id lost or repeated across the cross-origin reconnect',
+  );
 });
 
 test('a fetch-based SSE client resuming cross-origin with Last-Event-ID passes the CORS preflight', async (t) => {
@@ -152,10 +200,19 @@ test('a fetch-based SSE client resuming cross-origin with Last-Event-ID passes t
   // preflighted. CORS() allows it by default, and adds it to an explicit allowedHeaders list.
   const seen: Seen[] = [];
   const pageOrigin = await serveHtml(t, OTHER_ORIGIN_PAGE);
-  const apps = await Promise.all([
-    CORS(),
-    CORS({ credentials: true, origin: pageOrigin, allowedHeaders: ['Content-Type'] }),
-  ].map((cors) => startApp({ controllers: [ResumeController] }, { configure: (app) => { recordRequests(seen)(app); app.use(cors); } })));
+  const apps = await Promise.all(
+    [CORS(), CORS({ credentials: true, origin: pageOrigin, allowedHeaders: ['Content-Type'] })].map((cors) =>
+      startApp(
+        { controllers: [ResumeController] },
+        {
+          configure: (app) => {
+            recordRequests(seen)(app);
+            app.use(cors);
+          },
+        },
+      ),
+    ),
+  );
   for (const app of apps) t.after(app.close);
   const browser = await launchChromium(t);
   const { page } = await newPage(t, browser);
@@ -163,22 +220,28 @@ test('a fetch-based SSE client resuming cross-origin with Last-Event-ID passes t
 
   for (const [i, app] of apps.entries()) {
     const from = 40 + i * 10;
-    const result = await page.evaluate(async ({ url, from, credentials }) => {
-      const res = await fetch(url, { headers: { 'Last-Event-ID': String(from), Accept: 'text/event-stream' }, credentials });
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let text = '';
-      while (!text.includes(`id: ${from + 2}\n`)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += value;
-      }
-      await reader.cancel();
-      return { status: res.status, type: res.headers.get('content-type'), text };
-    }, { url: `${app.url}/resume`, from, credentials: (i === 0 ? 'same-origin' : 'include') as RequestCredentials });
+    const result = await page.evaluate(
+      async ({ url, from, credentials }) => {
+        const res = await fetch(url, { headers: { 'Last-Event-ID': String(from), Accept: 'text/event-stream' }, credentials });
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        let text = '';
+        while (!text.includes(`id: ${from + 2}\n`)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += value;
+        }
+        await reader.cancel();
+        return { status: res.status, type: res.headers.get('content-type'), text };
+      },
+      { url: `${app.url}/resume`, from, credentials: (i === 0 ? 'same-origin' : 'include') as RequestCredentials },
+    );
 
     assert.equal(result.status, 200);
     assert.equal(result.type, 'text/event-stream');
-    assert.match(result.text, new RegExp(`^: hello\\nretry: 300\\n\\nid: ${from + 1}\\ndata: \\{"n":${from + 1}\\}\\n\\nid: ${from + 2}\\ndata: \\{"n":${from + 2}\\}\\n\\n`));
+    assert.match(
+      result.text,
+      new RegExp(`^: hello\\nretry: 300\\n\\nid: ${from + 1}\\ndata: \\{"n":${from + 1}\\}\\n\\nid: ${from + 2}\\ndata: \\{"n":${from + 2}\\}\\n\\n`),
+    );
     const port = new URL(app.url).port;
     const mine = seen.filter((s) => s.url === '/resume' && s.origin === pageOrigin);
     const preflight = mine.find((s) => s.method === 'OPTIONS' && s.requestHeaders?.includes('last-event-id'));

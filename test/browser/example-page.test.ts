@@ -21,11 +21,16 @@ test('the example page at / shows both streams live, and its close buttons close
   assert.equal(await page.title(), 'streamnest SSE');
 
   const items = (list: string) => page.locator(`#${list} li`);
-  await page.waitForFunction(() => document.querySelectorAll('#sse-log li').length >= 3 && document.querySelectorAll('#sse2-log li').length >= 3, undefined, { timeout: 8000 });
+  await page.waitForFunction(() => document.querySelectorAll('#sse-log li').length >= 3 && document.querySelectorAll('#sse2-log li').length >= 3, undefined, {
+    timeout: 8000,
+  });
   assert.equal(await page.textContent('#sse-state'), 'open');
   assert.equal(await page.textContent('#sse2-state'), 'open');
   assert.deepEqual((await items('sse-log').allTextContents()).slice(0, 3), Array(3).fill('message {"hello":"world"}'));
-  assert.deepEqual((await items('sse2-log').allTextContents()).slice(0, 3), [1, 2, 3].map((id) => `myEvent id=${id} {"hello":"world"}`));
+  assert.deepEqual(
+    (await items('sse2-log').allTextContents()).slice(0, 3),
+    [1, 2, 3].map((id) => `myEvent id=${id} {"hello":"world"}`),
+  );
   assert.equal(started.app.getSseStats().open, 2);
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 

@@ -47,7 +47,10 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
   await page.waitForFunction(() => (window as any).log.length >= 3 && (window as any).seedIds.length >= 1, undefined, { timeout: 8000 });
   assert.equal(connections.length, 1);
   assert.equal(connections[0]!.lastEventId, undefined, 'a first connection carries no Last-Event-ID');
-  assert.deepEqual(seedRequests.map((r) => r.lastEventId), [undefined]);
+  assert.deepEqual(
+    seedRequests.map((r) => r.lastEventId),
+    [undefined],
+  );
 
   // Stop: close() ends every stream with a retry hint, then the server stops.
   const stoppedAt = Date.now();
@@ -76,7 +79,11 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
   await page.waitForFunction((after) => (window as any).log.some((m: { id: string }) => Number(m.id) > after), Number(idAtStop), { timeout: 5000 });
   const log: Array<{ id: string; n: number }> = await page.evaluate(() => (window as any).log);
   const ids = log.map((m) => Number(m.id));
-  assert.deepEqual(ids, ids.map((_, i) => i + 1), 'ids continue with no gap and no repeat across the restart');
+  assert.deepEqual(
+    ids,
+    ids.map((_, i) => i + 1),
+    'ids continue with no gap and no repeat across the restart',
+  );
   const errors: Array<{ state: number }> = await page.evaluate(() => (window as any).errors);
   assert.ok(errors.length >= 1 && errors.every((e) => e.state === 0), 'the stop fired error with readyState CONNECTING, never CLOSED');
 
@@ -105,7 +112,11 @@ class EndingController {
   ends(@LastEventId() lastEventId?: string) {
     endConnections.push({ lastEventId, at: Date.now() });
     let next = lastEventId === undefined ? 1 : Number(lastEventId) + 1;
-    const { write, end, body } = getSSEStream({ cancel() { clearInterval(timer); } });
+    const { write, end, body } = getSSEStream({
+      cancel() {
+        clearInterval(timer);
+      },
+    });
     write({ retry: RETRY, comment: 'hello' });
     const timer = setInterval(() => {
       write({ id: next, data: String(next) });
@@ -132,7 +143,10 @@ test('when the server ends a stream, Chromium reconnects after the retry the han
   });
   await page.waitForFunction(() => (window as any).ids.length >= 6, undefined, { timeout: 8000 });
   assert.deepEqual(await page.evaluate(() => (window as any).ids.slice(0, 6)), ['1', '2', '3', '4', '5', '6']);
-  assert.deepEqual(endConnections.slice(0, 3).map((c) => c.lastEventId), [undefined, '2', '4']);
+  assert.deepEqual(
+    endConnections.slice(0, 3).map((c) => c.lastEventId),
+    [undefined, '2', '4'],
+  );
   for (const i of [1, 2]) {
     const delay = endConnections[i]!.at - endedAt[i - 1]!;
     // At least the retry; well under Chromium's own ~3 s default, so the server's value was used.
@@ -165,11 +179,20 @@ test('a non-ASCII id comes back from Chromium intact as @LastEventId(), over HTT
     t.after(started.close);
     const { page } = await newPage(t, browser, { ignoreHTTPSErrors: true });
     await page.goto(started.url + BLANK_PATH);
-    const ids = await page.evaluate(() => new Promise<string[]>((resolve) => {
-      const ids: string[] = [];
-      const source = new EventSource('/unicode');
-      source.onmessage = (e) => { ids.push(e.lastEventId); if (ids.length === 2) { source.close(); resolve(ids); } };
-    }));
+    const ids = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const ids: string[] = [];
+          const source = new EventSource('/unicode');
+          source.onmessage = (e) => {
+            ids.push(e.lastEventId);
+            if (ids.length === 2) {
+              source.close();
+              resolve(ids);
+            }
+          };
+        }),
+    );
     assert.deepEqual(ids, [UNICODE_ID, UNICODE_ID]);
     assert.deepEqual(unicodeSeen, [undefined, UNICODE_ID], started.url);
     await started.close();

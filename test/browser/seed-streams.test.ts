@@ -6,7 +6,13 @@ import { Controller, Get, getSSEStream, Sse } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
 import { eventually, openBlankPage, startApp } from './browser.js';
 
-interface Received { type: string; data: string; lastEventId: string; origin: string; at: number }
+interface Received {
+  type: string;
+  data: string;
+  lastEventId: string;
+  origin: string;
+  at: number;
+}
 
 test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
   const started = await startApp({ controllers: [AppController] });
@@ -17,7 +23,9 @@ test('onmessage on /sse receives {"hello":"world"} each second', async (t) => {
     const w = window as any;
     w.received = [];
     w.source = new EventSource('/sse');
-    w.source.onopen = () => { w.openedAt = Date.now(); };
+    w.source.onopen = () => {
+      w.openedAt = Date.now();
+    };
     w.source.onmessage = (e: MessageEvent) => w.received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId, origin: e.origin, at: Date.now() });
   });
   await page.waitForFunction(() => (window as any).received.length >= 3, undefined, { timeout: 8000 });
@@ -50,12 +58,17 @@ test('addEventListener("myEvent") on /sse2 receives ids 1, 2, 3 while onmessage 
     w.unnamed = [];
     w.source = new EventSource('/sse2');
     w.source.onmessage = (e: MessageEvent) => w.unnamed.push(e.data);
-    w.source.addEventListener('myEvent', (e: MessageEvent) => w.named.push({ type: e.type, data: e.data, lastEventId: e.lastEventId, origin: e.origin, at: Date.now() }));
+    w.source.addEventListener('myEvent', (e: MessageEvent) =>
+      w.named.push({ type: e.type, data: e.data, lastEventId: e.lastEventId, origin: e.origin, at: Date.now() }),
+    );
   });
   await page.waitForFunction(() => (window as any).named.length >= 3, undefined, { timeout: 8000 });
   const { named, unnamed } = await page.evaluate(() => ({ named: (window as any).named as Received[], unnamed: (window as any).unnamed as string[] }));
 
-  assert.deepEqual(named.slice(0, 3).map((e) => e.lastEventId), ['1', '2', '3']);
+  assert.deepEqual(
+    named.slice(0, 3).map((e) => e.lastEventId),
+    ['1', '2', '3'],
+  );
   for (const event of named) {
     assert.equal(event.type, 'myEvent');
     assert.deepEqual(JSON.parse(event.data), { hello: 'world' });
@@ -83,7 +96,7 @@ class CancelProbeController {
   }
 }
 
-test('close() in the page runs the server\'s cancel once, within 1 s', async (t) => {
+test("close() in the page runs the server's cancel once, within 1 s", async (t) => {
   const started = await startApp({ controllers: [AppController, CancelProbeController] });
   t.after(started.close);
   const page = await openBlankPage(t, started);
@@ -94,7 +107,9 @@ test('close() in the page runs the server\'s cancel once, within 1 s', async (t)
     const w = window as any;
     w.probeMessages = 0;
     w.probe = new EventSource('/probe');
-    w.probe.onmessage = () => { w.probeMessages++; };
+    w.probe.onmessage = () => {
+      w.probeMessages++;
+    };
   });
   await page.waitForFunction(() => (window as any).probeMessages >= 2, undefined, { timeout: 5000 });
   assert.equal(stats().open, 1);
@@ -115,7 +130,9 @@ test('close() in the page runs the server\'s cancel once, within 1 s', async (t)
     const w = window as any;
     w.seedMessages = 0;
     w.seed = new EventSource('/sse');
-    w.seed.onmessage = () => { w.seedMessages++; };
+    w.seed.onmessage = () => {
+      w.seedMessages++;
+    };
   });
   await page.waitForFunction(() => (window as any).seedMessages >= 1, undefined, { timeout: 5000 });
   assert.equal(stats().open, 1);

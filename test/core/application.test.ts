@@ -14,25 +14,44 @@ const run = promisify(execFile);
 class Gate {
   started = false;
   private release!: () => void;
-  private readonly opened = new Promise<void>((resolve) => { this.release = resolve; });
-  wait() { this.started = true; return this.opened; }
-  open() { this.release(); }
+  private readonly opened = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  wait() {
+    this.started = true;
+    return this.opened;
+  }
+  open() {
+    this.release();
+  }
 }
 
 const events: string[] = [];
 
 @Injectable()
 class Hooked {
-  onModuleDestroy() { events.push('onModuleDestroy'); }
-  onApplicationShutdown(signal?: string) { events.push(`onApplicationShutdown:${signal}`); }
+  onModuleDestroy() {
+    events.push('onModuleDestroy');
+  }
+  onApplicationShutdown(signal?: string) {
+    events.push(`onApplicationShutdown:${signal}`);
+  }
 }
 
 @Controller('app')
 class AppController {
   constructor(private readonly gate: Gate) {}
-  @Get('hello') hello() { return { hello: 'world' }; }
-  @Get('slow') async slow() { await this.gate.wait(); events.push('slow answered'); return 'finished'; }
-  @Get('forever') forever() { return new Promise(() => {}); }
+  @Get('hello') hello() {
+    return { hello: 'world' };
+  }
+  @Get('slow') async slow() {
+    await this.gate.wait();
+    events.push('slow answered');
+    return 'finished';
+  }
+  @Get('forever') forever() {
+    return new Promise(() => {});
+  }
 }
 
 @Module({ controllers: [AppController], providers: [Gate, Hooked] })
@@ -107,11 +126,18 @@ test('idle keep-alive connections do not hold close() up', async () => {
   await app.listen({ port: 0, hostname: '127.0.0.1' });
   const agent = new http.Agent({ keepAlive: true });
   const status = await new Promise<number>((resolve, reject) => {
-    http.get(`${app.getUrl()}/app/hello`, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); }).on('error', reject);
+    http
+      .get(`${app.getUrl()}/app/hello`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      })
+      .on('error', reject);
   });
   assert.equal(status, 200);
   let closed = false;
-  const closing = app.close().then(() => { closed = true; });
+  const closing = app.close().then(() => {
+    closed = true;
+  });
   await eventually(() => closed, 'close() to resolve with an idle keep-alive socket open', 20_000);
   await closing;
   agent.destroy();

@@ -2,8 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  BadRequestException, BaseExceptionFilter, Catch, Controller, Errors, ForbiddenException, Get, HttpAdapter, HttpAdapterHost, HttpException,
-  Injectable, Module, Res, UseFilters, type ArgumentsHost, type ExceptionFilter, type HttpServer,
+  BadRequestException,
+  BaseExceptionFilter,
+  Catch,
+  Controller,
+  Errors,
+  ForbiddenException,
+  Get,
+  HttpAdapter,
+  HttpAdapterHost,
+  HttpException,
+  Injectable,
+  Module,
+  Res,
+  UseFilters,
+  type ArgumentsHost,
+  type ExceptionFilter,
+  type HttpServer,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call, CaptureLogger, rawRequest } from './support.js';
@@ -16,7 +31,9 @@ class Audit {
 /** The NestJS pattern: note the exception, then let the default handling answer. */
 @Catch()
 class AuditingFilter extends BaseExceptionFilter {
-  constructor(private readonly audit: Audit) { super(); }
+  constructor(private readonly audit: Audit) {
+    super();
+  }
   override catch(exception: unknown, host: ArgumentsHost) {
     this.audit.seen.push(exception instanceof Error ? exception.name : typeof exception);
     super.catch(exception, host);
@@ -39,23 +56,39 @@ class AdapterFilter implements ExceptionFilter {
     const { httpAdapter } = this.adapterHost;
     const ctx = host.switchToHttp();
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
-    httpAdapter.reply(ctx.getResponse(), {
-      statusCode: status,
-      path: httpAdapter.getRequestUrl(ctx.getRequest()),
-      method: httpAdapter.getRequestMethod(ctx.getRequest()),
-      host: httpAdapter.getRequestHostname(ctx.getRequest()),
-    }, status);
+    httpAdapter.reply(
+      ctx.getResponse(),
+      {
+        statusCode: status,
+        path: httpAdapter.getRequestUrl(ctx.getRequest()),
+        method: httpAdapter.getRequestMethod(ctx.getRequest()),
+        host: httpAdapter.getRequestHostname(ctx.getRequest()),
+      },
+      status,
+    );
   }
 }
 
 @Controller('b')
 class FailingController {
-  @Get('http') http() { throw new HttpException('plain words', 409); }
-  @Get('object') object() { throw new HttpException({ code: 'E1' }, 422); }
-  @Get('bad') bad() { throw new BadRequestException('no'); }
-  @Get('unknown') unknown() { throw new Error('secret detail'); }
-  @Get('http-error') httpError() { throw Object.assign(new Error('Gone away'), { statusCode: 410, expose: true }); }
-  @Get('backend') backend() { throw Errors.PUBLISH_TIMEOUT('news', 5000); }
+  @Get('http') http() {
+    throw new HttpException('plain words', 409);
+  }
+  @Get('object') object() {
+    throw new HttpException({ code: 'E1' }, 422);
+  }
+  @Get('bad') bad() {
+    throw new BadRequestException('no');
+  }
+  @Get('unknown') unknown() {
+    throw new Error('secret detail');
+  }
+  @Get('http-error') httpError() {
+    throw Object.assign(new Error('Gone away'), { statusCode: 410, expose: true });
+  }
+  @Get('backend') backend() {
+    throw Errors.PUBLISH_TIMEOUT('news', 5000);
+  }
 }
 
 @Controller('audited')
@@ -65,7 +98,9 @@ class AuditedController extends FailingController {}
 @Controller('adapter')
 @UseFilters(AdapterFilter)
 class AdapterController {
-  @Get('fail') fail() { throw new ForbiddenException(); }
+  @Get('fail') fail() {
+    throw new ForbiddenException();
+  }
 }
 
 @Module({ providers: [Audit], controllers: [AuditedController, AdapterController, FailingController], exports: [Audit] })
@@ -98,7 +133,7 @@ test('a filter extending BaseExceptionFilter gets exactly the default response f
   assert.deepEqual((await call(`${url}/audited/bad`)).body, { message: 'was: no', error: 'Forbidden', statusCode: 403 });
 });
 
-test('a global BaseExceptionFilter built with the HttpAdapterHost\'s adapter, NestJS-style, also answers 404s', async (t) => {
+test("a global BaseExceptionFilter built with the HttpAdapterHost's adapter, NestJS-style, also answers 404s", async (t) => {
   const seen: string[] = [];
   @Catch()
   class AllExceptionsFilter extends BaseExceptionFilter {
@@ -120,13 +155,29 @@ test('a global BaseExceptionFilter built with the HttpAdapterHost\'s adapter, Ne
 test('BaseExceptionFilter given another HttpServer writes through it', async (t) => {
   const calls: string[] = [];
   const recording: HttpServer<IncomingMessage, ServerResponse> = {
-    reply(res, body, status) { calls.push(`reply ${status} ${JSON.stringify(body)}`); res.statusCode = status!; res.end(`recorded:${JSON.stringify(body)}`); },
-    status(res, code) { res.statusCode = code; },
-    end(res) { calls.push('end'); res.end(); },
-    isHeadersSent(res) { return res.headersSent; },
-    setHeader(res, name, value) { calls.push(`header ${name}=${value}`); res.setHeader(name, value); },
+    reply(res, body, status) {
+      calls.push(`reply ${status} ${JSON.stringify(body)}`);
+      res.statusCode = status!;
+      res.end(`recorded:${JSON.stringify(body)}`);
+    },
+    status(res, code) {
+      res.statusCode = code;
+    },
+    end(res) {
+      calls.push('end');
+      res.end();
+    },
+    isHeadersSent(res) {
+      return res.headersSent;
+    },
+    setHeader(res, name, value) {
+      calls.push(`header ${name}=${value}`);
+      res.setHeader(name, value);
+    },
   };
-  const { url, close } = await startApp({ controllers: [FailingController] }, (app) => { app.useGlobalFilters(new BaseExceptionFilter(recording)); });
+  const { url, close } = await startApp({ controllers: [FailingController] }, (app) => {
+    app.useGlobalFilters(new BaseExceptionFilter(recording));
+  });
   t.after(close);
   const res = await call(`${url}/b/http`);
   assert.equal(res.status, 409);
@@ -152,9 +203,17 @@ test('HttpAdapter: reply by kind, status, headers, end, redirect, hostnames, and
   const adapter = new HttpAdapter();
   @Controller('h')
   class AdapterDriven {
-    @Get('json') json(@Res() res: ServerResponse) { adapter.reply(res, { ok: true }, 201); }
-    @Get('text') text(@Res() res: ServerResponse) { adapter.status(res, 202); adapter.reply(res, 'words'); }
-    @Get('error-json') errorJson(@Res() res: ServerResponse) { res.setHeader('Content-Type', 'text/html'); adapter.reply(res, { statusCode: 400, message: 'x' }, 400); }
+    @Get('json') json(@Res() res: ServerResponse) {
+      adapter.reply(res, { ok: true }, 201);
+    }
+    @Get('text') text(@Res() res: ServerResponse) {
+      adapter.status(res, 202);
+      adapter.reply(res, 'words');
+    }
+    @Get('error-json') errorJson(@Res() res: ServerResponse) {
+      res.setHeader('Content-Type', 'text/html');
+      adapter.reply(res, { statusCode: 400, message: 'x' }, 400);
+    }
     @Get('headers') headers(@Res() res: ServerResponse) {
       adapter.setHeader(res, 'X-One', '1');
       adapter.appendHeader(res, 'X-Many', 'a');
@@ -162,7 +221,9 @@ test('HttpAdapter: reply by kind, status, headers, end, redirect, hostnames, and
       res.setHeader('X-Sent-Before', String(adapter.isHeadersSent(res)));
       adapter.end(res, `header ${adapter.getHeader(res, 'X-One')}`);
     }
-    @Get('redirect') redirect(@Res() res: ServerResponse) { adapter.redirect(res, 307, '/elsewhere'); }
+    @Get('redirect') redirect(@Res() res: ServerResponse) {
+      adapter.redirect(res, 307, '/elsewhere');
+    }
   }
   const { url, close } = await startApp({ controllers: [AdapterDriven] });
   t.after(close);

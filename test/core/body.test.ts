@@ -8,8 +8,12 @@ import { call, rawRequest } from './support.js';
 
 @Controller('echo')
 class EchoController {
-  @Post() echo(@Body() body: unknown) { return { body: body ?? null, type: typeof body }; }
-  @Post('raw') raw(@Req() req: IncomingMessage & { body?: unknown }) { return { body: req.body ?? null }; }
+  @Post() echo(@Body() body: unknown) {
+    return { body: body ?? null, type: typeof body };
+  }
+  @Post('raw') raw(@Req() req: IncomingMessage & { body?: unknown }) {
+    return { body: req.body ?? null };
+  }
 }
 
 const post = (url: string, contentType: string | undefined, body: BodyInit) =>
@@ -39,7 +43,10 @@ test('text bodies become a string', async (t) => {
 test('a chunked body (no Content-Length) is read too', async (t) => {
   const { url, close } = await startApp({ controllers: [EchoController] });
   t.after(close);
-  const raw = await rawRequest(url, 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n');
+  const raw = await rawRequest(
+    url,
+    'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n',
+  );
   assert.match(raw, /^HTTP\/1\.1 201 /);
   assert.match(raw, /\{"body":\{"a":1\},"type":"object"\}$/);
 });
@@ -86,13 +93,23 @@ test('a body over the default 1 MiB limit is a 413, with and without Content-Len
   const streamed = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = http.request(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'text/plain' } }, (r) => {
       let text = '';
-      r.setEncoding('utf8').on('data', (c) => { text += c; }).on('end', () => resolve({ status: r.statusCode!, text }));
+      r.setEncoding('utf8')
+        .on('data', (c) => {
+          text += c;
+        })
+        .on('end', () => resolve({ status: r.statusCode!, text }));
     });
     req.on('error', reject);
     const chunk = 'y'.repeat(64 * 1024);
     let sent = 0;
     const pump = () => {
-      while (sent < 40) { sent++; if (!req.write(chunk)) { req.once('drain', pump); return; } }
+      while (sent < 40) {
+        sent++;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
       req.end();
     };
     pump();

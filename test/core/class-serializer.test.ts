@@ -4,14 +4,27 @@ import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { Exclude, Expose, Transform } from 'class-transformer';
 import {
-  ClassSerializerInterceptor, Controller, Get, Injectable, NotFoundException, Reflector, SerializeOptions, StreamableFile, UseInterceptors,
-  type CallHandler, type ExecutionContext, type NestInterceptor,
+  ClassSerializerInterceptor,
+  Controller,
+  Get,
+  Injectable,
+  NotFoundException,
+  Reflector,
+  SerializeOptions,
+  StreamableFile,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
 class RoleEntity {
-  constructor(readonly id: number, readonly name: string) {}
+  constructor(
+    readonly id: number,
+    readonly name: string,
+  ) {}
 }
 
 class UserEntity {
@@ -21,11 +34,16 @@ class UserEntity {
   @Exclude() password!: string;
   @Expose({ groups: ['admin'] }) email!: string;
   @Transform(({ value }) => value?.name) role!: RoleEntity;
-  @Expose() get fullName(): string { return `${this.firstName} ${this.lastName}`; }
-  constructor(partial: Partial<UserEntity>) { Object.assign(this, partial); }
+  @Expose() get fullName(): string {
+    return `${this.firstName} ${this.lastName}`;
+  }
+  constructor(partial: Partial<UserEntity>) {
+    Object.assign(this, partial);
+  }
 }
 
-const ada = () => new UserEntity({ id: 1, firstName: 'Ada', lastName: 'Lovelace', password: 'secret', email: 'ada@example.com', role: new RoleEntity(1, 'admin') });
+const ada = () =>
+  new UserEntity({ id: 1, firstName: 'Ada', lastName: 'Lovelace', password: 'secret', email: 'ada@example.com', role: new RoleEntity(1, 'admin') });
 
 /**
  * A stand-in for rxjs's Observable (the real one is not a dependency here):
@@ -37,26 +55,55 @@ class MiniObservable<T> {
   subscribe(observer: { next?(v: T): void; error?(e: unknown): void; complete?(): void }) {
     let closed = false;
     const teardown = this.subscribeFn({
-      next: (v) => { if (!closed) observer.next?.(v); },
-      error: (e) => { if (!closed) { closed = true; observer.error?.(e); } },
-      complete: () => { if (!closed) { closed = true; observer.complete?.(); } },
+      next: (v) => {
+        if (!closed) observer.next?.(v);
+      },
+      error: (e) => {
+        if (!closed) {
+          closed = true;
+          observer.error?.(e);
+        }
+      },
+      complete: () => {
+        if (!closed) {
+          closed = true;
+          observer.complete?.();
+        }
+      },
     });
-    return { unsubscribe: () => { closed = true; teardown?.(); } };
+    return {
+      unsubscribe: () => {
+        closed = true;
+        teardown?.();
+      },
+    };
   }
-  pipe(...operators: Array<(source: unknown) => unknown>): unknown { return operators.reduce((source, op) => op(source), this as unknown); }
+  pipe(...operators: Array<(source: unknown) => unknown>): unknown {
+    return operators.reduce((source, op) => op(source), this as unknown);
+  }
 }
 class MiniSubject<T> extends MiniObservable<T> {
-  constructor() { super(() => undefined); }
+  constructor() {
+    super(() => undefined);
+  }
 }
 
 /** Gives the serializer a `next.handle()` that is an Observable, as the framework will when rxjs is installed. */
 @Injectable()
 class ObservableHandle implements NestInterceptor {
   private readonly serializer: ClassSerializerInterceptor;
-  constructor(reflector: Reflector) { this.serializer = new ClassSerializerInterceptor(reflector); }
+  constructor(reflector: Reflector) {
+    this.serializer = new ClassSerializerInterceptor(reflector);
+  }
   intercept(ctx: ExecutionContext, next: CallHandler) {
     const handled = new MiniObservable<unknown>((subscriber) => {
-      next.handle().then((value) => { subscriber.next(value); subscriber.complete(); }, (error) => subscriber.error(error));
+      next.handle().then(
+        (value) => {
+          subscriber.next(value);
+          subscriber.complete();
+        },
+        (error) => subscriber.error(error),
+      );
     });
     const result = this.serializer.intercept(ctx, { handle: () => handled as never });
     const res = ctx.switchToHttp().getResponse<ServerResponse>();
@@ -68,25 +115,56 @@ class ObservableHandle implements NestInterceptor {
 @Controller('u')
 @UseInterceptors(ClassSerializerInterceptor)
 class UsersController {
-  @Get('one') one() { return ada(); }
-  @Get('many') many() { return [ada(), new UserEntity({ id: 2, firstName: 'Alan', lastName: 'Turing', password: 'enigma' })]; }
-  @Get('async') async later() { await new Promise((r) => setImmediate(r)); return ada(); }
-  @Get('admin') @SerializeOptions({ groups: ['admin'] }) admin() { return ada(); }
-  @Get('plain') @SerializeOptions({ type: UserEntity }) plain() { return { id: 3, firstName: 'Grace', lastName: 'Hopper', password: 'cobol' }; }
-  @Get('exclude-all') @SerializeOptions({ strategy: 'excludeAll' }) excludeAll() { return ada(); }
-  @Get('string') string() { return 'just text'; }
-  @Get('file') file() { return new StreamableFile(Buffer.from('raw bytes'), { type: 'text/plain' }); }
-  @Get('nothing') nothing() { return null; }
-  @Get('stream') stream() { return Readable.from([Buffer.from('streamed '), Buffer.from('as is')]); }
-  @Get('bytes') bytes() { return Buffer.from('bytes as is'); }
-  @Get('missing') missing() { throw new NotFoundException('no such user'); }
-  @Get('rx') @UseInterceptors(ObservableHandle) rx() { return ada(); }
-  @Get('rx-error') @UseInterceptors(ObservableHandle) rxError() { throw new NotFoundException('gone'); }
+  @Get('one') one() {
+    return ada();
+  }
+  @Get('many') many() {
+    return [ada(), new UserEntity({ id: 2, firstName: 'Alan', lastName: 'Turing', password: 'enigma' })];
+  }
+  @Get('async') async later() {
+    await new Promise((r) => setImmediate(r));
+    return ada();
+  }
+  @Get('admin') @SerializeOptions({ groups: ['admin'] }) admin() {
+    return ada();
+  }
+  @Get('plain') @SerializeOptions({ type: UserEntity }) plain() {
+    return { id: 3, firstName: 'Grace', lastName: 'Hopper', password: 'cobol' };
+  }
+  @Get('exclude-all') @SerializeOptions({ strategy: 'excludeAll' }) excludeAll() {
+    return ada();
+  }
+  @Get('string') string() {
+    return 'just text';
+  }
+  @Get('file') file() {
+    return new StreamableFile(Buffer.from('raw bytes'), { type: 'text/plain' });
+  }
+  @Get('nothing') nothing() {
+    return null;
+  }
+  @Get('stream') stream() {
+    return Readable.from([Buffer.from('streamed '), Buffer.from('as is')]);
+  }
+  @Get('bytes') bytes() {
+    return Buffer.from('bytes as is');
+  }
+  @Get('missing') missing() {
+    throw new NotFoundException('no such user');
+  }
+  @Get('rx') @UseInterceptors(ObservableHandle) rx() {
+    return ada();
+  }
+  @Get('rx-error') @UseInterceptors(ObservableHandle) rxError() {
+    throw new NotFoundException('gone');
+  }
 }
 
 @Controller('g')
 class GloballySerialized {
-  @Get('one') one() { return ada(); }
+  @Get('one') one() {
+    return ada();
+  }
 }
 
 test('ClassSerializerInterceptor applies @Exclude, @Expose and @Transform to instances and arrays', async (t) => {
@@ -154,7 +232,11 @@ test('the Observable mapping: a subclass (a Subject) maps through its base class
   const source = new MiniSubject<unknown>();
   (source as unknown as { subscribe: unknown }).subscribe = (observer: { next(v: unknown): void }) => {
     emit = (v) => observer.next(v);
-    return { unsubscribe: () => { torn = true; } };
+    return {
+      unsubscribe: () => {
+        torn = true;
+      },
+    };
   };
   const mapped = serializer.intercept(ctx, { handle: () => source as never }) as MiniObservable<unknown>;
   assert.ok(mapped instanceof MiniObservable);
@@ -163,17 +245,28 @@ test('the Observable mapping: a subclass (a Subject) maps through its base class
   const subscription = mapped.subscribe({ next: (v) => seen.push(v) });
   emit!(ada());
   emit!([ada()]);
-  assert.deepEqual(seen.map((v) => JSON.stringify(v)), [
-    JSON.stringify({ id: 1, firstName: 'Ada', lastName: 'Lovelace', role: 'admin', fullName: 'Ada Lovelace' }),
-    JSON.stringify([{ id: 1, firstName: 'Ada', lastName: 'Lovelace', role: 'admin', fullName: 'Ada Lovelace' }]),
-  ]);
+  assert.deepEqual(
+    seen.map((v) => JSON.stringify(v)),
+    [
+      JSON.stringify({ id: 1, firstName: 'Ada', lastName: 'Lovelace', role: 'admin', fullName: 'Ada Lovelace' }),
+      JSON.stringify([{ id: 1, firstName: 'Ada', lastName: 'Lovelace', role: 'admin', fullName: 'Ada Lovelace' }]),
+    ],
+  );
   subscription.unsubscribe();
   assert.equal(torn, true);
   // A plain value from next.handle() is mapped directly.
-  assert.deepEqual(serializer.intercept(ctx, { handle: () => ada() as never }), { id: 1, firstName: 'Ada', lastName: 'Lovelace', role: 'admin', fullName: 'Ada Lovelace' });
+  assert.deepEqual(serializer.intercept(ctx, { handle: () => ada() as never }), {
+    id: 1,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    role: 'admin',
+    fullName: 'Ada Lovelace',
+  });
 });
 
 test('without a usable class-transformer it fails at construction, with a code that says what to install', () => {
-  assert.throws(() => new ClassSerializerInterceptor(new Reflector(), { transformerPackage: {} }),
-    (error: Error & { code?: string }) => error.code === 'SN_ERR_OPTIONAL_DEPENDENCY' && /npm install class-transformer/.test(error.message));
+  assert.throws(
+    () => new ClassSerializerInterceptor(new Reflector(), { transformerPackage: {} }),
+    (error: Error & { code?: string }) => error.code === 'SN_ERR_OPTIONAL_DEPENDENCY' && /npm install class-transformer/.test(error.message),
+  );
 });

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConfigurableModuleBuilder, Controller, Get, Inject, Injectable, Module, Param, type DynamicModule, type StreamnestError,
-} from 'streamnest';
+import { ConfigurableModuleBuilder, Controller, Get, Inject, Injectable, Module, Param, type DynamicModule, type StreamnestError } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
-interface ConfigModuleOptions { folder: string }
+interface ConfigModuleOptions {
+  folder: string;
+}
 
 const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<ConfigModuleOptions>()
   .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
@@ -24,9 +24,16 @@ class ConfigService {
   private readonly env: Record<string, string>;
   constructor(@Inject(MODULE_OPTIONS_TOKEN) readonly options: ConfigModuleOptions) {
     const text = readFileSync(join(options.folder, '.env'), 'utf8');
-    this.env = Object.fromEntries(text.split('\n').filter(Boolean).map((line) => line.split('=') as [string, string]));
+    this.env = Object.fromEntries(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('=') as [string, string]),
+    );
   }
-  get(key: string): string | undefined { return this.env[key]; }
+  get(key: string): string | undefined {
+    return this.env[key];
+  }
 }
 
 @Module({ providers: [ConfigService], exports: [ConfigService] })
@@ -35,7 +42,9 @@ class ConfigModule extends ConfigurableModuleClass {}
 @Controller('config')
 class ConfigController {
   constructor(private readonly config: ConfigService) {}
-  @Get(':key') read(@Param('key') key: string) { return { value: this.config.get(key) ?? null, options: this.config.options }; }
+  @Get(':key') read(@Param('key') key: string) {
+    return { value: this.config.get(key) ?? null, options: this.config.options };
+  }
 }
 
 function envFolder(content: string): string {
@@ -60,11 +69,13 @@ class SourceModule {}
 
 test('registerAsync({ imports, inject, useFactory }): the factory gets providers of the imported module', async (t) => {
   const { url, close } = await startApp({
-    imports: [ConfigModule.registerAsync({
-      imports: [SourceModule],
-      inject: [FolderSource],
-      useFactory: async (source: FolderSource) => ({ folder: source.folder }),
-    })],
+    imports: [
+      ConfigModule.registerAsync({
+        imports: [SourceModule],
+        inject: [FolderSource],
+        useFactory: async (source: FolderSource) => ({ folder: source.folder }),
+      }),
+    ],
     controllers: [ConfigController],
   });
   t.after(close);
@@ -79,13 +90,17 @@ test('isGlobal (an extra): any module may inject the service without importing C
   t.after(close);
   assert.deepEqual((await call(`${url}/config/WHERE`)).body, { value: 'global', options: { folder } });
   // Without isGlobal, the same feature module cannot see it.
-  await assert.rejects(startApp({ imports: [ConfigModule.register({ folder }), FeatureModule] }),
-    (error: StreamnestError) => error.code === 'SN_ERR_PROVIDER_NOT_IMPORTED' && /ConfigService/.test(error.message));
+  await assert.rejects(
+    startApp({ imports: [ConfigModule.register({ folder }), FeatureModule] }),
+    (error: StreamnestError) => error.code === 'SN_ERR_PROVIDER_NOT_IMPORTED' && /ConfigService/.test(error.message),
+  );
 });
 
 // Method names of your own, and the options made by a class or an existing provider.
 
-interface CacheOptions { ttl: number }
+interface CacheOptions {
+  ttl: number;
+}
 const cache = new ConfigurableModuleBuilder<CacheOptions>({ moduleName: 'Cache' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createCacheOptions')
@@ -107,12 +122,16 @@ class CacheModule extends cache.ConfigurableModuleClass {
 @Controller('cache')
 class CacheController {
   constructor(private readonly cacheService: CacheService) {}
-  @Get() options() { return this.cacheService.options; }
+  @Get() options() {
+    return this.cacheService.options;
+  }
 }
 
 @Injectable()
 class CacheOptionsFactory {
-  createCacheOptions(): CacheOptions { return { ttl: 42 }; }
+  createCacheOptions(): CacheOptions {
+    return { ttl: 42 };
+  }
 }
 @Module({ providers: [CacheOptionsFactory], exports: [CacheOptionsFactory] })
 class CacheOptionsModule {}
@@ -125,18 +144,29 @@ test('setClassMethodName, setFactoryMethodName, moduleName: forRoot, forRootAsyn
   const byClass = await startApp({ imports: [CacheModule.forRootAsync({ useClass: CacheOptionsFactory })], controllers: [CacheController] });
   t.after(byClass.close);
   assert.deepEqual((await call(`${byClass.url}/cache`)).body, { ttl: 42 });
-  const existing = await startApp({ imports: [CacheModule.forRootAsync({ imports: [CacheOptionsModule], useExisting: CacheOptionsFactory })], controllers: [CacheController] });
+  const existing = await startApp({
+    imports: [CacheModule.forRootAsync({ imports: [CacheOptionsModule], useExisting: CacheOptionsFactory })],
+    controllers: [CacheController],
+  });
   t.after(existing.close);
   assert.deepEqual((await call(`${existing.url}/cache`)).body, { ttl: 42 });
 });
 
 test('mistakes get a code: no way to make the options, a factory class without its method, a type read as a value', async () => {
-  assert.throws(() => ConfigModule.registerAsync({} as typeof ASYNC_OPTIONS_TYPE),
-    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_MODULE_OPTIONS' && /ConfigModule\.registerAsync\(\).*useFactory/.test(error.message));
+  assert.throws(
+    () => ConfigModule.registerAsync({} as typeof ASYNC_OPTIONS_TYPE),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_MODULE_OPTIONS' && /ConfigModule\.registerAsync\(\).*useFactory/.test(error.message),
+  );
   class NoMethod {}
   const moduleRef = Test.createTestingModule({ imports: [CacheModule.forRootAsync({ useClass: NoMethod as any })] }).compile();
-  await assert.rejects(moduleRef, (error: StreamnestError) => error.code === 'SN_ERR_INVALID_MODULE_OPTIONS' && /NoMethod has no createCacheOptions\(\)/.test(error.message));
-  assert.throws(() => (OPTIONS_TYPE as any).folder, (error: StreamnestError) => error.code === 'SN_ERR_TYPE_ONLY' && /OPTIONS_TYPE/.test(error.message));
+  await assert.rejects(
+    moduleRef,
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_MODULE_OPTIONS' && /NoMethod has no createCacheOptions\(\)/.test(error.message),
+  );
+  assert.throws(
+    () => (OPTIONS_TYPE as any).folder,
+    (error: StreamnestError) => error.code === 'SN_ERR_TYPE_ONLY' && /OPTIONS_TYPE/.test(error.message),
+  );
   assert.equal(typeof MODULE_OPTIONS_TOKEN, 'string');
   assert.match(String(MODULE_OPTIONS_TOKEN), /^CONFIGURABLE_MODULE_OPTIONS\[/);
 });
@@ -144,7 +174,9 @@ test('mistakes get a code: no way to make the options, a factory class without i
 test('alwaysTransient: every call makes a module of its own', async (t) => {
   const transient = new ConfigurableModuleBuilder<{ name: string }>({ alwaysTransient: true }).build();
   @Injectable()
-  class Named { constructor(@Inject(transient.MODULE_OPTIONS_TOKEN) readonly options: { name: string }) {} }
+  class Named {
+    constructor(@Inject(transient.MODULE_OPTIONS_TOKEN) readonly options: { name: string }) {}
+  }
   @Module({ providers: [Named], exports: [Named] })
   class NamedModule extends transient.ConfigurableModuleClass {}
   const one = NamedModule.register({ name: 'a' });

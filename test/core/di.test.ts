@@ -2,16 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, Inject, Injectable, Module, NestFactory, Optional, StreamnestError } from 'streamnest';
 import { Test } from 'streamnest/testing';
-import { startApp, } from '../support/app.js';
+import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
 @Injectable()
-class Clock { now() { return 42; } }
+class Clock {
+  now() {
+    return 42;
+  }
+}
 
 @Injectable()
 class Greeter {
   constructor(readonly clock: Clock) {}
-  greet() { return `hello at ${this.clock.now()}`; }
+  greet() {
+    return `hello at ${this.clock.now()}`;
+  }
 }
 
 const CONFIG = 'CONFIG';
@@ -19,14 +25,22 @@ const SECRET = Symbol('SECRET');
 
 @Injectable()
 class Settings {
-  constructor(@Inject(CONFIG) readonly config: { name: string }, @Inject(SECRET) readonly secret: string) {}
+  constructor(
+    @Inject(CONFIG) readonly config: { name: string },
+    @Inject(SECRET) readonly secret: string,
+  ) {}
 }
 
 @Controller('di')
 class DiController {
-  constructor(private readonly greeter: Greeter, private readonly settings: Settings) {}
+  constructor(
+    private readonly greeter: Greeter,
+    private readonly settings: Settings,
+  ) {}
   @Get()
-  show() { return { greeting: this.greeter.greet(), name: this.settings.config.name, secret: this.settings.secret }; }
+  show() {
+    return { greeting: this.greeter.greet(), name: this.settings.config.name, secret: this.settings.secret };
+  }
 }
 
 test('constructor injection by type and by string/symbol token reaches a controller over HTTP', async (t) => {
@@ -45,7 +59,10 @@ test('@Optional() gives undefined when nothing provides the dependency, and the 
   class Cache {}
   @Injectable()
   class UsesOptional {
-    constructor(@Optional() readonly cache?: Cache, @Optional() @Inject('MISSING') readonly missing?: string) {}
+    constructor(
+      @Optional() readonly cache?: Cache,
+      @Optional() @Inject('MISSING') readonly missing?: string,
+    ) {}
   }
   const without = await Test.createTestingModule({ providers: [UsesOptional] }).compile();
   assert.equal(without.get(UsesOptional).cache, undefined);
@@ -55,9 +72,15 @@ test('@Optional() gives undefined when nothing provides the dependency, and the 
 });
 
 test('useValue, useClass, useExisting, useFactory (sync and async, with inject) and one instance per application', async () => {
-  abstract class Store { abstract kind(): string }
+  abstract class Store {
+    abstract kind(): string;
+  }
   @Injectable()
-  class MemoryStore extends Store { kind() { return 'memory'; } }
+  class MemoryStore extends Store {
+    kind() {
+      return 'memory';
+    }
+  }
   let factoryCalls = 0;
   const moduleRef = await Test.createTestingModule({
     providers: [
@@ -89,11 +112,19 @@ test('useValue, useClass, useExisting, useFactory (sync and async, with inject) 
 test('a provider is created once, however many consumers inject it', async () => {
   let created = 0;
   @Injectable()
-  class Counted { constructor() { created++; } }
+  class Counted {
+    constructor() {
+      created++;
+    }
+  }
   @Injectable()
-  class A { constructor(readonly c: Counted) {} }
+  class A {
+    constructor(readonly c: Counted) {}
+  }
   @Injectable()
-  class B { constructor(readonly c: Counted) {} }
+  class B {
+    constructor(readonly c: Counted) {}
+  }
   const moduleRef = await Test.createTestingModule({ providers: [Counted, A, B] }).compile();
   assert.equal(created, 1);
   assert.equal(moduleRef.get(A).c, moduleRef.get(B).c);
@@ -109,7 +140,12 @@ test('a missing provider fails NestFactory.create, naming the consumer, the para
   @Injectable()
   class Missing {}
   @Injectable()
-  class NeedsMissing { constructor(readonly clock: Clock, readonly missing: Missing) {} }
+  class NeedsMissing {
+    constructor(
+      readonly clock: Clock,
+      readonly missing: Missing,
+    ) {}
+  }
   @Module({ providers: [Clock, NeedsMissing] })
   class BrokenModule {}
   await assert.rejects(NestFactory.create(BrokenModule, { logger: false }), (error: StreamnestError) => {
@@ -124,7 +160,12 @@ test('a missing provider fails NestFactory.create, naming the consumer, the para
 
 test('a missing dependency of a controller fails at compile(), not at the first request', async () => {
   @Controller('x')
-  class NeedsToken { constructor(@Inject('TOKEN') readonly token: string) {} @Get() get() { return this.token; } }
+  class NeedsToken {
+    constructor(@Inject('TOKEN') readonly token: string) {}
+    @Get() get() {
+      return this.token;
+    }
+  }
   await assert.rejects(Test.createTestingModule({ controllers: [NeedsToken] }).compile(), (error: StreamnestError) => {
     assert.equal(error.code, 'SN_ERR_MISSING_PROVIDER');
     assert.match(error.message, /NeedsToken cannot be created: its constructor parameter #0 \("TOKEN"\)/);
@@ -141,9 +182,13 @@ test('a missing dependency of a factory names the factory and the index', async 
 
 test('a circular dependency between classes names the whole cycle', async () => {
   @Injectable()
-  class Alpha { constructor(@Inject('Beta') readonly beta: unknown) {} }
+  class Alpha {
+    constructor(@Inject('Beta') readonly beta: unknown) {}
+  }
   @Injectable()
-  class Beta { constructor(readonly alpha: Alpha) {} }
+  class Beta {
+    constructor(readonly alpha: Alpha) {}
+  }
   @Module({ providers: [Alpha, { provide: 'Beta', useClass: Beta }] })
   class CycleModule {}
   await assert.rejects(NestFactory.create(CycleModule, { logger: false }), (error: StreamnestError) => {
@@ -174,21 +219,32 @@ test('a self-dependency is a cycle of one', async () => {
 });
 
 test('a parameter whose type is unknown (an interface) asks for @Inject', async () => {
-  interface Port { open(): void }
+  interface Port {
+    open(): void;
+  }
   @Injectable()
-  class UsesInterface { constructor(readonly port: Port) {} }
-  await assert.rejects(Test.createTestingModule({ providers: [UsesInterface] }).compile(),
-    (error: StreamnestError) => error.code === 'SN_ERR_UNKNOWN_PARAM_TYPE' && /UsesInterface/.test(error.message) && /@Inject/.test(error.message));
+  class UsesInterface {
+    constructor(readonly port: Port) {}
+  }
+  await assert.rejects(
+    Test.createTestingModule({ providers: [UsesInterface] }).compile(),
+    (error: StreamnestError) => error.code === 'SN_ERR_UNKNOWN_PARAM_TYPE' && /UsesInterface/.test(error.message) && /@Inject/.test(error.message),
+  );
 });
 
 test('an invalid provider object is refused with a clear error', async () => {
-  await assert.rejects(Test.createTestingModule({ providers: [{ provide: 'X' } as any] }).compile(),
-    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_PROVIDER' && /"X"/.test(error.message));
+  await assert.rejects(
+    Test.createTestingModule({ providers: [{ provide: 'X' } as any] }).compile(),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_PROVIDER' && /"X"/.test(error.message),
+  );
 });
 
 test('app.get() of something never provided says so', async (t) => {
   const { app, close } = await startApp({ providers: [Clock] });
   t.after(close);
   assert.ok(app.get(Clock) instanceof Clock);
-  assert.throws(() => app.get('NOWHERE'), (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE');
+  assert.throws(
+    () => app.get('NOWHERE'),
+    (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE',
+  );
 });

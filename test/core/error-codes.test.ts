@@ -6,8 +6,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Body, Controller, Errors, Get, HttpCode, Inject, Injectable, Module, NestFactory, SseFieldError, SseHub, SseModule,
-  StreamnestError, StreamnestTypeError, UseGuards, type ErrorKind,
+  Body,
+  Controller,
+  Errors,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  NestFactory,
+  SseFieldError,
+  SseHub,
+  SseModule,
+  StreamnestError,
+  StreamnestTypeError,
+  UseGuards,
+  type ErrorKind,
 } from 'streamnest';
 import { encodeEvent } from 'streamnest/sse-protocol';
 import { SseTestClient, Test } from 'streamnest/testing';
@@ -79,11 +93,7 @@ test('every entry of Errors is thrown somewhere in src', () => {
  * Errors made outside errors.ts, which then have no code of streamnest's (or a
  * code made up on the spot). The allowlist holds what keeps another contract.
  */
-const AD_HOC = [
-  /\bnew (?:Error|TypeError|RangeError|SyntaxError|ReferenceError)\(/,
-  /\bnew SseFieldError\(/,
-  /\bcode:\s*['"`]SN_/,
-];
+const AD_HOC = [/\bnew (?:Error|TypeError|RangeError|SyntaxError|ReferenceError)\(/, /\bnew SseFieldError\(/, /\bcode:\s*['"`]SN_/];
 const ALLOWED: Array<{ file: string; line: RegExp; why: string }> = [
   // res.sendFile()'s callback gets Express's own errors: apps test err.code === 'ECONNABORTED' or 'EISDIR', as Express documents.
   { file: 'src/http/send-file.ts', line: /withCode\(new Error\('(?:Request aborted|EISDIR, read)'\), '(?:ECONNABORTED|EISDIR)'\)/, why: 'Express contract' },
@@ -151,26 +161,75 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 test('decorators: a misspelt @Module() property, a misplaced @Inject() or @Body(), a wrong @HttpCode() or @UseGuards()', () => {
-  assertCoded(thrownBy(() => Module({ provider: [] } as never)), 'SN_ERR_UNKNOWN_MODULE_PROPERTY', 'TypeError', /"provider"/, /providers/);
-  assertCoded(thrownBy(() => {
-    class OnAMethod { handle(@Inject('TOKEN') _value: unknown) {} }
-    return OnAMethod;
-  }), 'SN_ERR_DECORATOR_PLACEMENT', 'TypeError', /@Inject\(\)/, /not a method parameter/);
-  assertCoded(thrownBy(() => {
-    class OnAConstructor { constructor(@Body() readonly body: unknown) {} }
-    return OnAConstructor;
-  }), 'SN_ERR_DECORATOR_PLACEMENT', 'TypeError', /@Body\(\)/, /handler method/);
-  assertCoded(thrownBy(() => HttpCode(42)), 'SN_ERR_INVALID_ARGUMENT', 'TypeError', /@HttpCode\(\)/, /100 to 599/, /got 42/);
-  assertCoded(thrownBy(() => UseGuards(null as never)), 'SN_ERR_INVALID_ARGUMENT', 'TypeError', /@UseGuards\(\)/, /argument #0/, /null/);
+  assertCoded(
+    thrownBy(() => Module({ provider: [] } as never)),
+    'SN_ERR_UNKNOWN_MODULE_PROPERTY',
+    'TypeError',
+    /"provider"/,
+    /providers/,
+  );
+  assertCoded(
+    thrownBy(() => {
+      class OnAMethod {
+        handle(@Inject('TOKEN') _value: unknown) {}
+      }
+      return OnAMethod;
+    }),
+    'SN_ERR_DECORATOR_PLACEMENT',
+    'TypeError',
+    /@Inject\(\)/,
+    /not a method parameter/,
+  );
+  assertCoded(
+    thrownBy(() => {
+      class OnAConstructor {
+        constructor(@Body() readonly body: unknown) {}
+      }
+      return OnAConstructor;
+    }),
+    'SN_ERR_DECORATOR_PLACEMENT',
+    'TypeError',
+    /@Body\(\)/,
+    /handler method/,
+  );
+  assertCoded(
+    thrownBy(() => HttpCode(42)),
+    'SN_ERR_INVALID_ARGUMENT',
+    'TypeError',
+    /@HttpCode\(\)/,
+    /100 to 599/,
+    /got 42/,
+  );
+  assertCoded(
+    thrownBy(() => UseGuards(null as never)),
+    'SN_ERR_INVALID_ARGUMENT',
+    'TypeError',
+    /@UseGuards\(\)/,
+    /argument #0/,
+    /null/,
+  );
 });
 
 test('DI: a missing provider is a wiring Error; a provider of the wrong shape a TypeError', async () => {
   @Injectable()
-  class NeedsConfig { constructor(@Inject('CONFIG') readonly config: unknown) {} }
-  assertCoded(await rejectionOf(Test.createTestingModule({ providers: [NeedsConfig] }).compile()),
-    'SN_ERR_MISSING_PROVIDER', 'Error', /NeedsConfig/, /"CONFIG"|CONFIG/, /Add/);
-  assertCoded(await rejectionOf(Test.createTestingModule({ providers: [{ provide: 'SHAPELESS' } as never] }).compile()),
-    'SN_ERR_INVALID_PROVIDER', 'TypeError', /SHAPELESS/, /useClass/);
+  class NeedsConfig {
+    constructor(@Inject('CONFIG') readonly config: unknown) {}
+  }
+  assertCoded(
+    await rejectionOf(Test.createTestingModule({ providers: [NeedsConfig] }).compile()),
+    'SN_ERR_MISSING_PROVIDER',
+    'Error',
+    /NeedsConfig/,
+    /"CONFIG"|CONFIG/,
+    /Add/,
+  );
+  assertCoded(
+    await rejectionOf(Test.createTestingModule({ providers: [{ provide: 'SHAPELESS' } as never] }).compile()),
+    'SN_ERR_INVALID_PROVIDER',
+    'TypeError',
+    /SHAPELESS/,
+    /useClass/,
+  );
 });
 
 test('hub arguments: a channel with a line break, no channel at all, a message that is not an object', async (t) => {
@@ -178,7 +237,12 @@ test('hub arguments: a channel with a line break, no channel at all, a message t
   t.after(() => moduleRef.close());
   const hub = moduleRef.get(SseHub);
   assertCoded(await rejectionOf(hub.publish('a\nb', { data: 'x' })), 'SN_ERR_INVALID_CHANNEL', 'TypeError', /CR, LF or NUL/, /"a\\nb"/);
-  assertCoded(thrownBy(() => hub.subscribe([])), 'SN_ERR_NO_CHANNEL', 'TypeError', /at least one channel/);
+  assertCoded(
+    thrownBy(() => hub.subscribe([])),
+    'SN_ERR_NO_CHANNEL',
+    'TypeError',
+    /at least one channel/,
+  );
   const notAnObject = await rejectionOf(hub.publish('news', null as never));
   assertCoded(notAnObject, 'SN_ERR_SSE_FIELD', 'TypeError', /"message"/, /object/);
   assert.ok(notAnObject instanceof SseFieldError);
@@ -191,13 +255,31 @@ test('SSE fields: encodeEvent() refuses an id with a line break with an SseField
 });
 
 test('cors: credentials without the origins that may use them', () => {
-  assertCoded(thrownBy(() => CORS({ credentials: true })), 'SN_ERR_CORS_CREDENTIALS_ORIGIN', 'TypeError', /credentials: true/, /origin/);
+  assertCoded(
+    thrownBy(() => CORS({ credentials: true })),
+    'SN_ERR_CORS_CREDENTIALS_ORIGIN',
+    'TypeError',
+    /credentials: true/,
+    /origin/,
+  );
 });
 
 test('Redis transport: an option out of range, and a publish before start()', async () => {
-  assertCoded(thrownBy(() => new RedisStreamsTransport({ maxLen: 0 })), 'SN_ERR_INVALID_HUB_OPTION', 'TypeError', /"maxLen"/, /positive integer/, /got 0/);
-  assertCoded(await rejectionOf(new RedisStreamsTransport().append('news', { data: 'x' })),
-    'SN_ERR_TRANSPORT_NOT_STARTED', 'Error', /RedisStreamsTransport/, /SseModule\.forRoot/);
+  assertCoded(
+    thrownBy(() => new RedisStreamsTransport({ maxLen: 0 })),
+    'SN_ERR_INVALID_HUB_OPTION',
+    'TypeError',
+    /"maxLen"/,
+    /positive integer/,
+    /got 0/,
+  );
+  assertCoded(
+    await rejectionOf(new RedisStreamsTransport().append('news', { data: 'x' })),
+    'SN_ERR_TRANSPORT_NOT_STARTED',
+    'Error',
+    /RedisStreamsTransport/,
+    /SseModule\.forRoot/,
+  );
 });
 
 test('application: getUrl() before listen(), app.use() with something that is not middleware', async (t) => {
@@ -205,24 +287,49 @@ test('application: getUrl() before listen(), app.use() with something that is no
   class EmptyModule {}
   const app = await NestFactory.create(EmptyModule, { logger: false });
   t.after(() => app.close());
-  assertCoded(thrownBy(() => app.getUrl()), 'SN_ERR_NOT_LISTENING', 'Error', /app\.getUrl\(\)/, /app\.listen\(\)/);
-  assertCoded(thrownBy(() => app.use(42 as never)), 'SN_ERR_INVALID_MIDDLEWARE', 'TypeError', /function \(req, res, next\)/, /number/);
+  assertCoded(
+    thrownBy(() => app.getUrl()),
+    'SN_ERR_NOT_LISTENING',
+    'Error',
+    /app\.getUrl\(\)/,
+    /app\.listen\(\)/,
+  );
+  assertCoded(
+    thrownBy(() => app.use(42 as never)),
+    'SN_ERR_INVALID_MIDDLEWARE',
+    'TypeError',
+    /function \(req, res, next\)/,
+    /number/,
+  );
 });
 
 test('a middleware that rejects with no reason fails the request, and the log names it with a code', async (t) => {
   const logger = new CaptureLogger();
   @Controller('open')
-  class OpenController { @Get() open() { return 'reached'; } }
-  const { url, close } = await startApp({ controllers: [OpenController] }, (app) => {
-    app.use(async function rejectsWithNothing() { throw undefined; });
-  }, { logger });
+  class OpenController {
+    @Get() open() {
+      return 'reached';
+    }
+  }
+  const { url, close } = await startApp(
+    { controllers: [OpenController] },
+    (app) => {
+      app.use(async function rejectsWithNothing() {
+        throw undefined;
+      });
+    },
+    { logger },
+  );
   t.after(close);
   assert.equal((await call(`${url}/open`)).status, 500);
   assert.match(logger.text(), /SN_ERR_MIDDLEWARE_NO_REASON: middleware rejectsWithNothing rejected with undefined/);
 });
 
 test('SseTestClient: waiting for events that never come rejects with a code', async (t) => {
-  const server = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.flushHeaders(); });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.flushHeaders();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = await SseTestClient.connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   t.after(() => {

@@ -2,11 +2,36 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as streamnest from 'streamnest';
 import {
-  BadGatewayException, BadRequestException, ConflictException, Controller, Errors, ForbiddenException, GatewayTimeoutException, GoneException,
-  Get, HttpException, HttpStatus, HttpVersionNotSupportedException, ImATeapotException, InternalServerErrorException, IntrinsicException,
-  MethodNotAllowedException, MisdirectedException, NotAcceptableException, NotFoundException, NotImplementedException, Param,
-  PayloadTooLargeException, PreconditionFailedException, RequestMethod, RequestTimeoutException, ServiceUnavailableException,
-  TooManyRequestsException, UnauthorizedException, UnprocessableEntityException, UnsupportedMediaTypeException,
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Errors,
+  ForbiddenException,
+  GatewayTimeoutException,
+  GoneException,
+  Get,
+  HttpException,
+  HttpStatus,
+  HttpVersionNotSupportedException,
+  ImATeapotException,
+  InternalServerErrorException,
+  IntrinsicException,
+  MethodNotAllowedException,
+  MisdirectedException,
+  NotAcceptableException,
+  NotFoundException,
+  NotImplementedException,
+  Param,
+  PayloadTooLargeException,
+  PreconditionFailedException,
+  RequestMethod,
+  RequestTimeoutException,
+  ServiceUnavailableException,
+  TooManyRequestsException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+  UnsupportedMediaTypeException,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call, CaptureLogger } from './support.js';
@@ -41,26 +66,67 @@ const byStatus = new Map(BUILT_INS.map(([Exception, status]) => [String(status),
 
 @Controller('e')
 class ErrorsController {
-  @Get('message/:code') message(@Param('code') code: string) { throw new (byStatus.get(code)!)('it went wrong'); }
-  @Get('bare/:code') bare(@Param('code') code: string) { throw new (byStatus.get(code)!)(); }
-  @Get('object/:code') object(@Param('code') code: string) { throw new (byStatus.get(code)!)({ reason: 'custom', code: 'E42' }); }
-  @Get('list') list() { throw new BadRequestException(['a is wrong', 'b is wrong']); }
-  @Get('described') described() { throw new BadRequestException('bad', 'Nope'); }
-  @Get('described-option') describedOption() { throw new BadRequestException('bad', { description: 'Nope' }); }
-  @Get('caused') caused() { throw new ConflictException('dup', { cause: new Error('unique index') }); }
-  @Get('base-string') baseString() { throw new HttpException('plain words', HttpStatus.CONFLICT); }
-  @Get('base-object') baseObject() { throw new HttpException({ status: 'error', hint: 'retry' }, 429); }
-  @Get('base-object-message') baseObjectMessage() { throw new HttpException({ message: 'in the object', statusCode: 499 }, 499); }
-  @Get('bigint-body') bigintBody() { throw new HttpException({ big: 1n }, 400); }
-  @Get('bad-status') badStatus() { throw new HttpException('what status?', 42); }
-  @Get('plain') plain() { throw new Error('database password is hunter2'); }
-  @Get('async') async asyncPlain() { await new Promise((r) => setImmediate(r)); throw new TypeError('async detail'); }
-  @Get('string') string() { throw 'a thrown string'; }
-  @Get('null') nothing() { throw null; }
-  @Get('http-error') httpError() { throw Object.assign(new Error('Gone away'), { status: 410, statusCode: 410, expose: true }); }
-  @Get('http-error-5xx') httpError5xx() { throw Object.assign(new Error('upstream secret'), { status: 502, statusCode: 502, expose: false }); }
-  @Get('backend-down') backendDown() { throw Errors.TRANSPORT_UNAVAILABLE('news', 'connection refused to 10.0.0.7'); }
-  @Get('ok') ok() { return 'still alive'; }
+  @Get('message/:code') message(@Param('code') code: string) {
+    throw new (byStatus.get(code)!)('it went wrong');
+  }
+  @Get('bare/:code') bare(@Param('code') code: string) {
+    throw new (byStatus.get(code)!)();
+  }
+  @Get('object/:code') object(@Param('code') code: string) {
+    throw new (byStatus.get(code)!)({ reason: 'custom', code: 'E42' });
+  }
+  @Get('list') list() {
+    throw new BadRequestException(['a is wrong', 'b is wrong']);
+  }
+  @Get('described') described() {
+    throw new BadRequestException('bad', 'Nope');
+  }
+  @Get('described-option') describedOption() {
+    throw new BadRequestException('bad', { description: 'Nope' });
+  }
+  @Get('caused') caused() {
+    throw new ConflictException('dup', { cause: new Error('unique index') });
+  }
+  @Get('base-string') baseString() {
+    throw new HttpException('plain words', HttpStatus.CONFLICT);
+  }
+  @Get('base-object') baseObject() {
+    throw new HttpException({ status: 'error', hint: 'retry' }, 429);
+  }
+  @Get('base-object-message') baseObjectMessage() {
+    throw new HttpException({ message: 'in the object', statusCode: 499 }, 499);
+  }
+  @Get('bigint-body') bigintBody() {
+    throw new HttpException({ big: 1n }, 400);
+  }
+  @Get('bad-status') badStatus() {
+    throw new HttpException('what status?', 42);
+  }
+  @Get('plain') plain() {
+    throw new Error('database password is hunter2');
+  }
+  @Get('async') async asyncPlain() {
+    await new Promise((r) => setImmediate(r));
+    throw new TypeError('async detail');
+  }
+  @Get('string') string() {
+    throw 'a thrown string';
+  }
+  @Get('null') nothing() {
+    throw null;
+  }
+  @Get('http-error') httpError() {
+    throw Object.assign(new Error('Gone away'), { status: 410, statusCode: 410, expose: true });
+  }
+  @Get('http-error-5xx') httpError5xx() {
+    throw Object.assign(new Error('upstream secret'), { status: 502, statusCode: 502, expose: false });
+  }
+  @Get('backend-down') backendDown() {
+    throw Errors.TRANSPORT_UNAVAILABLE('news', 'connection refused to 10.0.0.7');
+  }
+  @Get('ok') ok() {
+    return 'still alive';
+  }
 }
 
 test('a built-in exception given a message sends { message, error, statusCode }, for every one NestJS has', async (t) => {
@@ -122,7 +188,7 @@ test('HttpException itself: a string becomes { statusCode, message }, an object 
   assert.deepEqual(withMessage.body, { message: 'in the object', statusCode: 499 });
 });
 
-test('the router\'s 404 is NestJS\'s body, to the byte', async (t) => {
+test("the router's 404 is NestJS's body, to the byte", async (t) => {
   const { url, close } = await startApp({ controllers: [ErrorsController] });
   t.after(close);
   const res = await call(`${url}/nowhere?x=1`);
@@ -209,7 +275,9 @@ test('getResponse returns what was given; message, name and cause as in NestJS',
   assert.equal(new HttpException('x', 400, { cause }).cause, cause);
   assert.equal(new HttpException('x', 400).cause, undefined);
   class PaymentRequiredException extends HttpException {
-    constructor() { super('pay first', HttpStatus.PAYMENT_REQUIRED); }
+    constructor() {
+      super('pay first', HttpStatus.PAYMENT_REQUIRED);
+    }
   }
   assert.equal(new PaymentRequiredException().name, 'PaymentRequiredException');
   for (const [Exception, status] of BUILT_INS) {
@@ -238,7 +306,7 @@ test('the statics: createBody, getDescriptionFrom, getHttpExceptionOptionsFrom, 
   assert.deepEqual(HttpException.extractDescriptionAndOptionsFrom(options), { description: 'd', httpExceptionOptions: options });
 });
 
-test('HttpStatus and RequestMethod have NestJS\'s names and numbers', () => {
+test("HttpStatus and RequestMethod have NestJS's names and numbers", () => {
   assert.equal(HttpStatus.OK, 200);
   assert.equal(HttpStatus.NO_CONTENT, 204);
   assert.equal(HttpStatus.I_AM_A_TEAPOT, 418);
@@ -250,9 +318,24 @@ test('HttpStatus and RequestMethod have NestJS\'s names and numbers', () => {
   assert.equal(HttpStatus.NETWORK_AUTHENTICATION_REQUIRED, 511);
   assert.equal(HttpStatus[404], 'NOT_FOUND');
   assert.deepEqual(
-    [RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE, RequestMethod.PATCH, RequestMethod.ALL, RequestMethod.OPTIONS,
-      RequestMethod.HEAD, RequestMethod.SEARCH, RequestMethod.PROPFIND, RequestMethod.PROPPATCH, RequestMethod.MKCOL, RequestMethod.COPY,
-      RequestMethod.MOVE, RequestMethod.LOCK, RequestMethod.UNLOCK],
+    [
+      RequestMethod.GET,
+      RequestMethod.POST,
+      RequestMethod.PUT,
+      RequestMethod.DELETE,
+      RequestMethod.PATCH,
+      RequestMethod.ALL,
+      RequestMethod.OPTIONS,
+      RequestMethod.HEAD,
+      RequestMethod.SEARCH,
+      RequestMethod.PROPFIND,
+      RequestMethod.PROPPATCH,
+      RequestMethod.MKCOL,
+      RequestMethod.COPY,
+      RequestMethod.MOVE,
+      RequestMethod.LOCK,
+      RequestMethod.UNLOCK,
+    ],
     [...Array(16).keys()],
   );
   assert.equal(RequestMethod[0], 'GET');

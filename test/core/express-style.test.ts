@@ -48,21 +48,42 @@ class ExpressStyleController {
   @Get('req/:id')
   request(@Req() req: ExpressRequest) {
     return {
-      get: req.get('X-Custom'), header: req.header('x-custom'), referrer: req.get('Referrer'), referer: req.get('referer'),
-      ip: req.ip, ips: req.ips, host: req.host, hostname: req.hostname, protocol: req.protocol, secure: req.secure,
-      path: req.path, originalUrl: req.originalUrl, query: req.query, params: req.params, xhr: req.xhr, is: req.is('json'),
+      get: req.get('X-Custom'),
+      header: req.header('x-custom'),
+      referrer: req.get('Referrer'),
+      referer: req.get('referer'),
+      ip: req.ip,
+      ips: req.ips,
+      host: req.host,
+      hostname: req.hostname,
+      protocol: req.protocol,
+      secure: req.secure,
+      path: req.path,
+      originalUrl: req.originalUrl,
+      query: req.query,
+      params: req.params,
+      xhr: req.xhr,
+      is: req.is('json'),
     };
   }
 
   @Post('is')
   is(@Req() req: ExpressRequest) {
     return {
-      json: req.is('json'), appJson: req.is('application/json'), wildcard: req.is('application/*'), suffix: req.is('+json'),
-      list: req.is(['html', 'json']), none: req.is('html'), any: req.is(), body: req.body,
+      json: req.is('json'),
+      appJson: req.is('application/json'),
+      wildcard: req.is('application/*'),
+      suffix: req.is('+json'),
+      list: req.is(['html', 'json']),
+      none: req.is('html'),
+      any: req.is(),
+      body: req.body,
     };
   }
 
-  @Get('is-no-body') isNoBody(@Req() req: ExpressRequest) { return { is: req.is('json') }; }
+  @Get('is-no-body') isNoBody(@Req() req: ExpressRequest) {
+    return { is: req.is('json') };
+  }
 
   @Get('assign-ip')
   assignIp(@Req() req: ExpressRequest) {
@@ -70,24 +91,55 @@ class ExpressStyleController {
     return { ip: req.ip };
   }
 
-  @Get('status-json') statusJson(@Res() res: ExpressResponse) { res.status(201).json({ created: true }); }
-  @Get('json-null') jsonNull(@Res() res: ExpressResponse) { res.json(null); }
-  @Get('json-number') jsonNumber(@Res() res: ExpressResponse) { res.status(200).json(42); }
-  @Get('json-typed') jsonTyped(@Res() res: ExpressResponse) { res.type('application/vnd.api+json').json({ a: 1 }); }
-  @Get('send-string') sendString(@Res() res: ExpressResponse) { res.send('<p>hi</p>'); }
-  @Get('send-text') sendText(@Res() res: ExpressResponse) { res.type('txt').send('plain'); }
-  @Get('send-buffer') sendBuffer(@Res() res: ExpressResponse) { res.send(Buffer.from([1, 2, 3])); }
-  @Get('send-bytes') sendBytes(@Res() res: ExpressResponse) { res.send(new Uint8Array([4, 5])); }
-  @Get('send-object') sendObject(@Res() res: ExpressResponse) { res.send({ o: [1] }); }
-  @Get('send-null') sendNull(@Res() res: ExpressResponse) { res.send(null); }
-  @Get('send-number') sendNumber(@Res() res: ExpressResponse) { res.send(7); }
-  @Get('send-empty') sendEmpty(@Res() res: ExpressResponse) { res.status(204).send('gone'); }
-  @Get('send-status') sendStatus(@Res() res: ExpressResponse) { res.sendStatus(404); }
-  @Get('send-status-created') sendStatusCreated(@Res() res: ExpressResponse) { res.sendStatus(201); }
+  @Get('status-json') statusJson(@Res() res: ExpressResponse) {
+    res.status(201).json({ created: true });
+  }
+  @Get('json-null') jsonNull(@Res() res: ExpressResponse) {
+    res.json(null);
+  }
+  @Get('json-number') jsonNumber(@Res() res: ExpressResponse) {
+    res.status(200).json(42);
+  }
+  @Get('json-typed') jsonTyped(@Res() res: ExpressResponse) {
+    res.type('application/vnd.api+json').json({ a: 1 });
+  }
+  @Get('send-string') sendString(@Res() res: ExpressResponse) {
+    res.send('<p>hi</p>');
+  }
+  @Get('send-text') sendText(@Res() res: ExpressResponse) {
+    res.type('txt').send('plain');
+  }
+  @Get('send-buffer') sendBuffer(@Res() res: ExpressResponse) {
+    res.send(Buffer.from([1, 2, 3]));
+  }
+  @Get('send-bytes') sendBytes(@Res() res: ExpressResponse) {
+    res.send(new Uint8Array([4, 5]));
+  }
+  @Get('send-object') sendObject(@Res() res: ExpressResponse) {
+    res.send({ o: [1] });
+  }
+  @Get('send-null') sendNull(@Res() res: ExpressResponse) {
+    res.send(null);
+  }
+  @Get('send-number') sendNumber(@Res() res: ExpressResponse) {
+    res.send(7);
+  }
+  @Get('send-empty') sendEmpty(@Res() res: ExpressResponse) {
+    res.status(204).send('gone');
+  }
+  @Get('send-status') sendStatus(@Res() res: ExpressResponse) {
+    res.sendStatus(404);
+  }
+  @Get('send-status-created') sendStatusCreated(@Res() res: ExpressResponse) {
+    res.sendStatus(201);
+  }
 
   @Get('headers')
   headers(@Res() res: ExpressResponse) {
-    res.set('X-One', '1').header('X-Two', 2).set({ 'X-Three': '3', 'X-List': ['a', 'b'] });
+    res
+      .set('X-One', '1')
+      .header('X-Two', 2)
+      .set({ 'X-Three': '3', 'X-List': ['a', 'b'] });
     res.append('X-List', 'c').append('X-New', 'n');
     res.contentType('json');
     res.vary('Origin').vary('Accept-Language');
@@ -96,11 +148,19 @@ class ExpressStyleController {
     res.json({ one: res.get('X-One'), type: res.get('content-type') });
   }
 
-  @Get('type/:t') type(@Res() res: ExpressResponse, @Req() req: ExpressRequest) { res.type(String(req.params!.t)).send('x'); }
-  @Get('set-content-type') setContentType(@Res() res: ExpressResponse) { res.set('Content-Type', 'text/csv').send('a,b'); }
+  @Get('type/:t') type(@Res() res: ExpressResponse, @Req() req: ExpressRequest) {
+    res.type(String(req.params!.t)).send('x');
+  }
+  @Get('set-content-type') setContentType(@Res() res: ExpressResponse) {
+    res.set('Content-Type', 'text/csv').send('a,b');
+  }
 
-  @Get('redirect') redirect(@Res() res: ExpressResponse) { res.redirect('/target?a=1&b=<2>'); }
-  @Get('redirect-301') redirect301(@Res() res: ExpressResponse) { res.redirect(301, 'https://example.com/new'); }
+  @Get('redirect') redirect(@Res() res: ExpressResponse) {
+    res.redirect('/target?a=1&b=<2>');
+  }
+  @Get('redirect-301') redirect301(@Res() res: ExpressResponse) {
+    res.redirect(301, 'https://example.com/new');
+  }
 
   @Get('cookies')
   cookies(@Res() res: ExpressResponse) {
@@ -116,9 +176,13 @@ class ExpressStyleController {
   }
 
   @Get('read-cookies')
-  readCookies(@Req() req: ExpressRequest) { return { cookies: req.cookies, signed: req.signedCookies }; }
+  readCookies(@Req() req: ExpressRequest) {
+    return { cookies: req.cookies, signed: req.signedCookies };
+  }
 
-  @Get('attachment') attachment(@Res() res: ExpressResponse) { res.attachment('reports/résumé.pdf').send(Buffer.from('%PDF')); }
+  @Get('attachment') attachment(@Res() res: ExpressResponse) {
+    res.attachment('reports/résumé.pdf').send(Buffer.from('%PDF'));
+  }
 
   @Get('locals')
   locals(@Res() res: ExpressResponse, @Query('v') v: string) {
@@ -140,25 +204,46 @@ class ExpressStyleController {
   }
 
   // Failures: each must become a 500 (or the status it names), never a crash.
-  @Get('json-bigint') jsonBigint(@Res() res: ExpressResponse) { res.json({ n: 10n }); }
-  @Get('json-cycle') jsonCycle(@Res() res: ExpressResponse) { const o: Record<string, unknown> = {}; o.self = o; res.status(201).json(o); }
+  @Get('json-bigint') jsonBigint(@Res() res: ExpressResponse) {
+    res.json({ n: 10n });
+  }
+  @Get('json-cycle') jsonCycle(@Res() res: ExpressResponse) {
+    const o: Record<string, unknown> = {};
+    o.self = o;
+    res.status(201).json(o);
+  }
   @Get('json-cycle-later')
   async jsonCycleLater(@Res() res: ExpressResponse) {
     await new Promise((r) => setTimeout(r, 5));
-    const o: Record<string, unknown> = {}; o.self = o;
+    const o: Record<string, unknown> = {};
+    o.self = o;
     res.json(o);
   }
-  @Get('bad-status') badStatus(@Res() res: ExpressResponse) { res.status(99).send('x'); }
-  @Get('crlf') crlf(@Res() res: ExpressResponse) { res.set('X-Injected', 'a\r\nSet-Cookie: evil=1').send('x'); }
-  @Get('crlf-cookie') crlfCookie(@Res() res: ExpressResponse) { res.cookie('a\r\nb', 'v').send('x'); }
-  @Get('crlf-location') crlfLocation(@Res() res: ExpressResponse) { res.redirect('/next\r\nSet-Cookie: evil=1'); }
-  @Get('unsigned-secret') unsignedSecret(@Res() res: ExpressResponse) { res.cookie('s', 'v', { signed: true }).send('x'); }
+  @Get('bad-status') badStatus(@Res() res: ExpressResponse) {
+    res.status(99).send('x');
+  }
+  @Get('crlf') crlf(@Res() res: ExpressResponse) {
+    res.set('X-Injected', 'a\r\nSet-Cookie: evil=1').send('x');
+  }
+  @Get('crlf-cookie') crlfCookie(@Res() res: ExpressResponse) {
+    res.cookie('a\r\nb', 'v').send('x');
+  }
+  @Get('crlf-location') crlfLocation(@Res() res: ExpressResponse) {
+    res.redirect('/next\r\nSet-Cookie: evil=1');
+  }
+  @Get('unsigned-secret') unsignedSecret(@Res() res: ExpressResponse) {
+    res.cookie('s', 'v', { signed: true }).send('x');
+  }
 
   @Get('file')
-  file(@Res() res: ExpressResponse, @Query('name') name: string) { res.sendFile(name, { root }); }
+  file(@Res() res: ExpressResponse, @Query('name') name: string) {
+    res.sendFile(name, { root });
+  }
 
   @Get('file-absolute')
-  fileAbsolute(@Res() res: ExpressResponse, @Query('path') path: string) { res.sendFile(path); }
+  fileAbsolute(@Res() res: ExpressResponse, @Query('path') path: string) {
+    res.sendFile(path);
+  }
 
   @Get('file-callback')
   fileCallback(@Res() res: ExpressResponse, @Query('name') name: string) {
@@ -169,30 +254,62 @@ class ExpressStyleController {
 
   @Get('big')
   big(@Res() res: ExpressResponse, @Query('tag') tag: string) {
-    res.sendFile(BIG, (error) => { fileOutcomes.set(tag, error ? String((error as { code?: string }).code) : 'sent'); });
+    res.sendFile(BIG, (error) => {
+      fileOutcomes.set(tag, error ? String((error as { code?: string }).code) : 'sent');
+    });
   }
 
-  @Get('download') download(@Res() res: ExpressResponse) { res.download(join(root, 'hello.txt'), 'greeting.txt'); }
+  @Get('download') download(@Res() res: ExpressResponse) {
+    res.download(join(root, 'hello.txt'), 'greeting.txt');
+  }
 
-  @Get('plain') plain() { return { plain: true }; }
-  @Get('plain-text') plainText() { return 'text'; }
-  @Head('head-json') headJson(@Res() res: ExpressResponse) { res.json({ never: 'sent' }); }
+  @Get('plain') plain() {
+    return { plain: true };
+  }
+  @Get('plain-text') plainText() {
+    return 'text';
+  }
+  @Head('head-json') headJson(@Res() res: ExpressResponse) {
+    res.json({ never: 'sent' });
+  }
 }
 
 const metadata = { controllers: [ExpressStyleController] };
 
-test('@Req(): the Express request API on Node\'s own request', async (t) => {
+test("@Req(): the Express request API on Node's own request", async (t) => {
   const { url, close } = await startApp(metadata);
   t.after(close);
   const port = new URL(url).port;
   const res = await call(`${url}/x/req/7?a=1&b=2&b=3`, {
-    headers: { 'x-custom': 'c', referer: 'https://ref.example/', 'x-forwarded-for': '198.51.100.1', 'x-forwarded-host': 'evil.example', 'x-requested-with': 'XMLHttpRequest' },
+    headers: {
+      'x-custom': 'c',
+      referer: 'https://ref.example/',
+      'x-forwarded-for': '198.51.100.1',
+      'x-forwarded-host': 'evil.example',
+      'x-requested-with': 'XMLHttpRequest',
+    },
   });
-  assert.deepEqual(res.body, {
-    get: 'c', header: 'c', referrer: 'https://ref.example/', referer: 'https://ref.example/',
-    ip: '127.0.0.1', ips: [], host: `127.0.0.1:${port}`, hostname: '127.0.0.1', protocol: 'http', secure: false,
-    path: '/x/req/7', query: { a: '1', b: ['2', '3'] }, params: { id: '7' }, xhr: true, is: null,
-  }, 'X-Forwarded-* are not believed: there is no trust-proxy setting');
+  assert.deepEqual(
+    res.body,
+    {
+      get: 'c',
+      header: 'c',
+      referrer: 'https://ref.example/',
+      referer: 'https://ref.example/',
+      ip: '127.0.0.1',
+      ips: [],
+      host: `127.0.0.1:${port}`,
+      hostname: '127.0.0.1',
+      protocol: 'http',
+      secure: false,
+      path: '/x/req/7',
+      query: { a: '1', b: ['2', '3'] },
+      params: { id: '7' },
+      xhr: true,
+      is: null,
+    },
+    'X-Forwarded-* are not believed: there is no trust-proxy setting',
+  );
 
   // An IPv6 literal in Host keeps its colons; the port goes.
   const raw = await rawRequest(url, 'GET /x/req/1 HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n');
@@ -212,8 +329,14 @@ test('req.is(): type-is semantics, null without a body', async (t) => {
   t.after(close);
   const res = await call(`${url}/x/is`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"k":1}' });
   assert.deepEqual(res.body, {
-    json: 'json', appJson: 'application/json', wildcard: 'application/json', suffix: false,
-    list: 'json', none: false, any: 'application/json', body: { k: 1 },
+    json: 'json',
+    appJson: 'application/json',
+    wildcard: 'application/json',
+    suffix: false,
+    list: 'json',
+    none: false,
+    any: 'application/json',
+    body: { k: 1 },
   });
   const vendor = await call(`${url}/x/is`, { method: 'POST', headers: { 'content-type': 'application/vnd.api+json' }, body: '{}' });
   assert.equal(vendor.body.suffix, 'application/vnd.api+json');
@@ -328,7 +451,7 @@ test('res.redirect(): 302 by default, a status when given, a body for text or HT
   assert.ok(head.endsWith('\r\n\r\n'), 'no body after a HEAD');
 });
 
-test('res.cookie()/clearCookie(): Express\'s format, JSON objects as j:, maxAge in ms', async (t) => {
+test("res.cookie()/clearCookie(): Express's format, JSON objects as j:, maxAge in ms", async (t) => {
   const { url, close } = await startApp(metadata);
   t.after(close);
   const before = Date.now();
@@ -344,7 +467,9 @@ test('res.cookie()/clearCookie(): Express\'s format, JSON objects as j:, maxAge 
 
 test('cookie-parser: req.cookies, and res.cookie({ signed: true }) signs with its secret', async (t) => {
   const secret = 'a test secret, long and random';
-  const { url, close } = await startApp(metadata, (app) => { app.use(cookieParser(secret)); });
+  const { url, close } = await startApp(metadata, (app) => {
+    app.use(cookieParser(secret));
+  });
   t.after(close);
   const signed = await fetch(`${url}/x/signed`);
   const [setCookie] = signed.headers.getSetCookie();
@@ -352,11 +477,13 @@ test('cookie-parser: req.cookies, and res.cookie({ signed: true }) signs with it
   assert.ok(value.startsWith('s:'));
   assert.equal(unsign(value.slice(2), secret), 'abc');
 
-  const read = await call(`${url}/x/read-cookies`, { headers: { cookie: `${setCookie!.split(';')[0]}; theme=dark; tampered=${encodeURIComponent('s:abc.forged')}` } });
+  const read = await call(`${url}/x/read-cookies`, {
+    headers: { cookie: `${setCookie!.split(';')[0]}; theme=dark; tampered=${encodeURIComponent('s:abc.forged')}` },
+  });
   assert.deepEqual(read.body, { cookies: { theme: 'dark' }, signed: { session: 'abc', tampered: false } });
 });
 
-test('a signed cookie without cookie-parser\'s secret is a clear 500', async (t) => {
+test("a signed cookie without cookie-parser's secret is a clear 500", async (t) => {
   const logger = new CaptureLogger();
   const { url, close } = await startApp(metadata, undefined, { logger });
   t.after(close);
@@ -381,7 +508,10 @@ test('res.attachment() and res.download() name the file', async (t) => {
 
 test('res.locals: one object per request, made on first use, shared with middleware', async (t) => {
   const { url, close } = await startApp(metadata, (app) => {
-    app.use('/x/locals', (req: ExpressRequest, res: ExpressResponse, next: () => void) => { res.locals.path = req.path; next(); });
+    app.use('/x/locals', (req: ExpressRequest, res: ExpressResponse, next: () => void) => {
+      res.locals.path = req.path;
+      next();
+    });
   });
   t.after(close);
   const first = await call(`${url}/x/locals?v=1`);
@@ -390,7 +520,7 @@ test('res.locals: one object per request, made on first use, shared with middlew
   assert.deepEqual(second.body, { before: { path: '/' }, after: '2', fromMiddleware: '/' }, 'nothing carried over from the first request');
 });
 
-test('@Res({ passthrough: true }): the handler\'s cookie and headers, and the returned body, all apply', async (t) => {
+test("@Res({ passthrough: true }): the handler's cookie and headers, and the returned body, all apply", async (t) => {
   const { url, close } = await startApp(metadata);
   t.after(close);
   const res = await fetch(`${url}/x/passthrough`);
@@ -528,19 +658,30 @@ function h2request(client: http2.ClientHttp2Session, headers: http2.OutgoingHttp
     const stream = client.request(headers, { endStream: body === undefined });
     let text = '';
     let responseHeaders: http2.IncomingHttpHeaders = {};
-    stream.on('response', (h) => { responseHeaders = h; });
+    stream.on('response', (h) => {
+      responseHeaders = h;
+    });
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => { text += chunk; });
+    stream.on('data', (chunk: string) => {
+      text += chunk;
+    });
     stream.on('end', () => resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, text }));
     stream.on('error', reject);
     if (body !== undefined) stream.end(body);
   });
 }
 
-test('HTTP/2 (and its HTTP/1.1 fallback): the same API on Node\'s HTTP/2 compatibility objects', async (t) => {
+test("HTTP/2 (and its HTTP/1.1 fallback): the same API on Node's HTTP/2 compatibility objects", async (t) => {
   const tls = selfSignedCertificate();
   const secret = 'h2 secret';
-  const { url, close } = await startApp(metadata, (app) => { app.use(cookieParser(secret)); }, {}, { http2: tls });
+  const { url, close } = await startApp(
+    metadata,
+    (app) => {
+      app.use(cookieParser(secret));
+    },
+    {},
+    { http2: tls },
+  );
   t.after(close);
   const client = http2.connect(url, { ca: tls.cert });
   t.after(() => client.close());
@@ -593,7 +734,10 @@ test('HTTP/2 (and its HTTP/1.1 fallback): the same API on Node\'s HTTP/2 compati
   const baseline = openDescriptors(BIG);
   await new Promise<void>((resolve, reject) => {
     const stream = client.request({ ':path': '/x/big?tag=h2' });
-    stream.once('data', () => { stream.close(http2.constants.NGHTTP2_CANCEL); resolve(); });
+    stream.once('data', () => {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      resolve();
+    });
     stream.on('error', reject);
   });
   await eventually(() => fileOutcomes.get('h2') === 'ECONNABORTED', 'the HTTP/2 sendFile callback to report the abort');
@@ -601,12 +745,16 @@ test('HTTP/2 (and its HTTP/1.1 fallback): the same API on Node\'s HTTP/2 compati
 
   // HTTP/1.1 over TLS on the same port uses the HTTP/1 classes.
   const fallback = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    https.get(`${url}/x/req/3`, { ca: tls.cert, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    }).on('error', reject);
+    https
+      .get(`${url}/x/req/3`, { ca: tls.cert, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
   });
   assert.equal(fallback.status, 200);
   assert.equal(JSON.parse(fallback.body).protocol, 'https');
@@ -617,18 +765,22 @@ test('HTTPS (HTTP/1.1 over TLS): protocol is https', async (t) => {
   const { url, close } = await startApp(metadata, undefined, {}, { https: tls });
   t.after(close);
   const body = await new Promise<string>((resolve, reject) => {
-    https.get(`${url}/x/req/1`, { ca: tls.cert, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve(text));
-    }).on('error', reject);
+    https
+      .get(`${url}/x/req/1`, { ca: tls.cert, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve(text));
+      })
+      .on('error', reject);
   });
   assert.equal(JSON.parse(body).protocol, 'https');
   assert.equal(JSON.parse(body).secure, true);
 });
 
-test('the server\'s objects are still Node\'s own classes underneath', async (t) => {
+test("the server's objects are still Node's own classes underneath", async (t) => {
   const { app, close } = await startApp(metadata);
   t.after(close);
   const server = app.getHttpServer() as http.Server;

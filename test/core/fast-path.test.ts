@@ -13,14 +13,27 @@ import { call } from './support.js';
  */
 const seen: Record<string, boolean> = {};
 function record(name: string, res: ServerResponse) {
-  queueMicrotask(() => { seen[name] = res.writableEnded; });
+  queueMicrotask(() => {
+    seen[name] = res.writableEnded;
+  });
 }
 
 @Controller('fast')
 class FastController {
-  @Get('plain/:id') plain(@Param('id') id: string, @Res({ passthrough: true }) res: ServerResponse) { record('plain', res); return { id }; }
-  @Get('guarded') @UseGuards({ canActivate: () => true }) guarded(@Res({ passthrough: true }) res: ServerResponse) { record('guarded', res); return 'g'; }
-  @Get('intercepted') @UseInterceptors({ intercept: (_c: unknown, next: { handle(): unknown }) => next.handle() }) intercepted(@Res({ passthrough: true }) res: ServerResponse) { record('intercepted', res); return 'i'; }
+  @Get('plain/:id') plain(@Param('id') id: string, @Res({ passthrough: true }) res: ServerResponse) {
+    record('plain', res);
+    return { id };
+  }
+  @Get('guarded') @UseGuards({ canActivate: () => true }) guarded(@Res({ passthrough: true }) res: ServerResponse) {
+    record('guarded', res);
+    return 'g';
+  }
+  @Get('intercepted') @UseInterceptors({ intercept: (_c: unknown, next: { handle(): unknown }) => next.handle() }) intercepted(
+    @Res({ passthrough: true }) res: ServerResponse,
+  ) {
+    record('intercepted', res);
+    return 'i';
+  }
 }
 
 test('a route with no enhancers answers synchronously (no Promise); one with a guard or an interceptor takes the async path', async (t) => {

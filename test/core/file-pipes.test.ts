@@ -1,14 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BadRequestException, Body, Controller, createParamDecorator, FileTypeValidator, FileValidator, HttpStatus, MaxFileSizeValidator, ParseFilePipe,
-  ParseFilePipeBuilder, Post, type IFile,
+  BadRequestException,
+  Body,
+  Controller,
+  createParamDecorator,
+  FileTypeValidator,
+  FileValidator,
+  HttpStatus,
+  MaxFileSizeValidator,
+  ParseFilePipe,
+  ParseFilePipeBuilder,
+  Post,
+  type IFile,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
 /** Sent over HTTP as JSON; the decorator shapes it as multer would (buffer, or only a path for disk storage). */
-interface SentFile { originalname: string; mimetype: string; base64: string; onDisk?: boolean }
+interface SentFile {
+  originalname: string;
+  mimetype: string;
+  base64: string;
+  onDisk?: boolean;
+}
 
 function toFile(sent: SentFile, fieldname = 'file'): IFile {
   const bytes = Buffer.from(sent.base64, 'base64');
@@ -29,8 +44,13 @@ const UploadedFiles = createParamDecorator((_data, ctx) => {
 });
 
 class PngNameValidator extends FileValidator<{ suffix: string }> {
-  async isValid(file?: IFile) { await new Promise((r) => setImmediate(r)); return !!file?.originalname?.endsWith(this.validationOptions.suffix); }
-  buildErrorMessage(file: IFile) { return `${file.originalname} must end with ${this.validationOptions.suffix}`; }
+  async isValid(file?: IFile) {
+    await new Promise((r) => setImmediate(r));
+    return !!file?.originalname?.endsWith(this.validationOptions.suffix);
+  }
+  buildErrorMessage(file: IFile) {
+    return `${file.originalname} must end with ${this.validationOptions.suffix}`;
+  }
 }
 
 const imagePipe = new ParseFilePipe({
@@ -39,28 +59,85 @@ const imagePipe = new ParseFilePipe({
 
 @Controller('f')
 class UploadController {
-  @Post('image') image(@UploadedFile(undefined, imagePipe) file: IFile) { return { name: file.originalname, size: file.size }; }
-  @Post('optional') optional(@UploadedFile(undefined, new ParseFilePipeBuilder().addFileTypeValidator({ fileType: 'application/pdf' }).addMaxSizeValidator({ maxSize: 500 }).build({ fileIsRequired: false, errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY })) file?: IFile) {
+  @Post('image') image(@UploadedFile(undefined, imagePipe) file: IFile) {
+    return { name: file.originalname, size: file.size };
+  }
+  @Post('optional') optional(
+    @UploadedFile(
+      undefined,
+      new ParseFilePipeBuilder()
+        .addFileTypeValidator({ fileType: 'application/pdf' })
+        .addMaxSizeValidator({ maxSize: 500 })
+        .build({ fileIsRequired: false, errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY }),
+    )
+    file?: IFile,
+  ) {
     return { got: file?.originalname ?? 'nothing' };
   }
-  @Post('many') many(@UploadedFiles(undefined, imagePipe) files: IFile[]) { return { names: files.map((f) => f.originalname) }; }
-  @Post('fields') fields(@UploadedFiles(undefined, imagePipe) files: Record<string, IFile[]>) { return { fields: Object.keys(files) }; }
-  @Post('messages') messages(@UploadedFile(undefined, new ParseFilePipe({ validators: [
-    new MaxFileSizeValidator({ maxSize: 10, message: (max) => `at most ${max} bytes, please` }),
-  ] })) file: IFile) { return file.size; }
-  @Post('error-message') errorMessage(@UploadedFile(undefined, new ParseFilePipe({ validators: [
-    new FileTypeValidator({ fileType: 'image/gif', errorMessage: ({ file, config }) => `${file?.originalname} is not ${config.fileType}` }),
-  ] })) file: IFile) { return file.size; }
-  @Post('factory') factory(@UploadedFile(undefined, new ParseFilePipe({
-    validators: [new MaxFileSizeValidator({ maxSize: 10 })],
-    exceptionFactory: (error) => new BadRequestException({ upload: error }),
-  })) file: IFile) { return file.size; }
-  @Post('csv') csv(@UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'text/csv' })] })) file: IFile) { return file.size; }
-  @Post('csv-fallback') csvFallback(@UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'text/csv', fallbackToMimetype: true })] })) file: IFile) { return file.size; }
-  @Post('skip-magic') skipMagic(@UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'image/png', skipMagicNumbersValidation: true })] })) file: IFile) { return file.size; }
-  @Post('docx') docx(@UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' })] })) file: IFile) { return file.size; }
-  @Post('custom') custom(@UploadedFile(undefined, new ParseFilePipe({ validators: [new PngNameValidator({ suffix: '.png' })] })) file: IFile) { return file.size; }
-  @Post('raw') raw(@Body() body: unknown) { return body; }
+  @Post('many') many(@UploadedFiles(undefined, imagePipe) files: IFile[]) {
+    return { names: files.map((f) => f.originalname) };
+  }
+  @Post('fields') fields(@UploadedFiles(undefined, imagePipe) files: Record<string, IFile[]>) {
+    return { fields: Object.keys(files) };
+  }
+  @Post('messages') messages(
+    @UploadedFile(undefined, new ParseFilePipe({ validators: [new MaxFileSizeValidator({ maxSize: 10, message: (max) => `at most ${max} bytes, please` })] }))
+    file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('error-message') errorMessage(
+    @UploadedFile(
+      undefined,
+      new ParseFilePipe({
+        validators: [new FileTypeValidator({ fileType: 'image/gif', errorMessage: ({ file, config }) => `${file?.originalname} is not ${config.fileType}` })],
+      }),
+    )
+    file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('factory') factory(
+    @UploadedFile(
+      undefined,
+      new ParseFilePipe({
+        validators: [new MaxFileSizeValidator({ maxSize: 10 })],
+        exceptionFactory: (error) => new BadRequestException({ upload: error }),
+      }),
+    )
+    file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('csv') csv(@UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'text/csv' })] })) file: IFile) {
+    return file.size;
+  }
+  @Post('csv-fallback') csvFallback(
+    @UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'text/csv', fallbackToMimetype: true })] })) file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('skip-magic') skipMagic(
+    @UploadedFile(undefined, new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'image/png', skipMagicNumbersValidation: true })] }))
+    file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('docx') docx(
+    @UploadedFile(
+      undefined,
+      new ParseFilePipe({ validators: [new FileTypeValidator({ fileType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' })] }),
+    )
+    file: IFile,
+  ) {
+    return file.size;
+  }
+  @Post('custom') custom(@UploadedFile(undefined, new ParseFilePipe({ validators: [new PngNameValidator({ suffix: '.png' })] })) file: IFile) {
+    return file.size;
+  }
+  @Post('raw') raw(@Body() body: unknown) {
+    return body;
+  }
 }
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24, 1)]);
@@ -84,10 +161,18 @@ function zip(entries: Array<[string, string]>): Buffer {
   });
   return Buffer.concat(parts);
 }
-const DOCX = zip([['[Content_Types].xml', '<Types/>'], ['word/document.xml', '<w:document/>']]);
+const DOCX = zip([
+  ['[Content_Types].xml', '<Types/>'],
+  ['word/document.xml', '<w:document/>'],
+]);
 const PLAIN_ZIP = zip([['notes.txt', 'hello']]);
 
-const sent = (originalname: string, mimetype: string, bytes: Buffer, onDisk = false): SentFile => ({ originalname, mimetype, base64: bytes.toString('base64'), onDisk });
+const sent = (originalname: string, mimetype: string, bytes: Buffer, onDisk = false): SentFile => ({
+  originalname,
+  mimetype,
+  base64: bytes.toString('base64'),
+  onDisk,
+});
 
 async function upload(url: string, path: string, body: unknown) {
   return call(`${url}/f/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -103,7 +188,7 @@ test('ParseFilePipe: a valid file passes; a missing one is "File is required"', 
   assert.equal(missing.text, JSON.stringify({ message: 'File is required', error: 'Bad Request', statusCode: 400 }));
 });
 
-test('MaxFileSizeValidator fails a file of maxSize bytes or more, with NestJS\'s message or your own', async (t) => {
+test("MaxFileSizeValidator fails a file of maxSize bytes or more, with NestJS's message or your own", async (t) => {
   const { url, close } = await startApp({ controllers: [UploadController] });
   t.after(close);
   const big = Buffer.concat([PNG, Buffer.alloc(1000 - PNG.length)]);
@@ -111,7 +196,9 @@ test('MaxFileSizeValidator fails a file of maxSize bytes or more, with NestJS\'s
   assert.equal(res.status, 400);
   assert.equal(res.body.message, 'Validation failed (current file size is 1000, expected size is less than 1000)');
   assert.equal((await upload(url, 'messages', { file: sent('a.png', 'image/png', PNG) })).body.message, 'at most 10 bytes, please');
-  assert.deepEqual((await upload(url, 'factory', { file: sent('a.png', 'image/png', PNG) })).body, { upload: 'Validation failed (current file size is 32, expected size is less than 10)' });
+  assert.deepEqual((await upload(url, 'factory', { file: sent('a.png', 'image/png', PNG) })).body, {
+    upload: 'Validation failed (current file size is 32, expected size is less than 10)',
+  });
   const validator = new MaxFileSizeValidator({ maxSize: 5 });
   assert.equal(validator.isValid(undefined), true);
   assert.equal(validator.buildErrorMessage(), 'Validation failed (expected size is less than 5)');
@@ -131,7 +218,10 @@ test('FileTypeValidator reads the type from the bytes: a renamed executable fail
   assert.equal((await upload(url, 'error-message', { file: sent('cat.gif', 'image/gif', GIF) })).status, 201);
   assert.equal((await upload(url, 'error-message', { file: sent('cat.gif', 'image/gif', WEBP) })).body.message, 'cat.gif is not image/gif');
   assert.equal((await upload(url, 'docx', { file: sent('cv.docx', 'application/octet-stream', DOCX) })).status, 201);
-  assert.equal((await upload(url, 'docx', { file: sent('cv.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', PLAIN_ZIP) })).status, 400);
+  assert.equal(
+    (await upload(url, 'docx', { file: sent('cv.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', PLAIN_ZIP) })).status,
+    400,
+  );
 });
 
 test('FileTypeValidator: unknown bytes fail unless fallbackToMimetype; skipMagicNumbersValidation trusts the declared type; no buffer falls back to it', async (t) => {
@@ -142,7 +232,10 @@ test('FileTypeValidator: unknown bytes fail unless fallbackToMimetype; skipMagic
   assert.equal(csv.body.message, 'Validation failed (current file type is text/csv, expected type is text/csv)');
   assert.equal((await upload(url, 'csv-fallback', { file: sent('a.csv', 'text/csv', CSV) })).status, 201);
   const fallbackFails = await upload(url, 'csv-fallback', { file: sent('a.csv', 'text/plain', CSV) });
-  assert.equal(fallbackFails.body.message, 'Validation failed (current file type is text/plain, expected type is text/csv) - magic number detection failed, used mimetype fallback');
+  assert.equal(
+    fallbackFails.body.message,
+    'Validation failed (current file type is text/plain, expected type is text/csv) - magic number detection failed, used mimetype fallback',
+  );
   // Known bytes are never overridden by the fallback.
   assert.equal((await upload(url, 'csv-fallback', { file: sent('a.csv', 'text/csv', PDF) })).status, 400);
   assert.equal((await upload(url, 'skip-magic', { file: sent('a.png', 'image/png', EXE) })).status, 201);
@@ -162,9 +255,14 @@ test('ParseFilePipeBuilder: fileIsRequired false lets a missing file through; er
   assert.deepEqual((await upload(url, 'optional', { file: sent('a.pdf', 'application/pdf', PDF) })).body, { got: 'a.pdf' });
   const wrong = await upload(url, 'optional', { file: sent('a.pdf', 'application/pdf', PNG) });
   assert.equal(wrong.status, 422);
-  assert.equal(wrong.text, JSON.stringify({
-    message: 'Validation failed (current file type is application/pdf, expected type is application/pdf)', error: 'Unprocessable Entity', statusCode: 422,
-  }));
+  assert.equal(
+    wrong.text,
+    JSON.stringify({
+      message: 'Validation failed (current file type is application/pdf, expected type is application/pdf)',
+      error: 'Unprocessable Entity',
+      statusCode: 422,
+    }),
+  );
   const builder = new ParseFilePipeBuilder().addMaxSizeValidator({ maxSize: 1 });
   assert.equal(builder.build().getValidators().length, 1);
   assert.equal(builder.build().getValidators().length, 0);
@@ -173,27 +271,49 @@ test('ParseFilePipeBuilder: fileIsRequired false lets a missing file through; er
 test('ParseFilePipe checks every file of an array or of a { field: files } record; custom async validators run', async (t) => {
   const { url, close } = await startApp({ controllers: [UploadController] });
   t.after(close);
-  assert.deepEqual((await upload(url, 'many', { files: [sent('a.png', 'image/png', PNG), sent('b.jpg', 'image/jpeg', JPEG)] })).body, { names: ['a.png', 'b.jpg'] });
+  assert.deepEqual((await upload(url, 'many', { files: [sent('a.png', 'image/png', PNG), sent('b.jpg', 'image/jpeg', JPEG)] })).body, {
+    names: ['a.png', 'b.jpg'],
+  });
   const oneBad = await upload(url, 'many', { files: [sent('a.png', 'image/png', PNG), sent('b.pdf', 'image/png', PDF)] });
   assert.equal(oneBad.status, 400);
   assert.equal((await upload(url, 'many', { files: [] })).body.message, 'File is required');
-  assert.deepEqual((await upload(url, 'fields', { fields: { avatar: [sent('a.png', 'image/png', PNG)], photos: [sent('b.jpg', 'image/jpeg', JPEG)] } })).body, { fields: ['avatar', 'photos'] });
+  assert.deepEqual((await upload(url, 'fields', { fields: { avatar: [sent('a.png', 'image/png', PNG)], photos: [sent('b.jpg', 'image/jpeg', JPEG)] } })).body, {
+    fields: ['avatar', 'photos'],
+  });
   assert.equal((await upload(url, 'fields', { fields: { avatar: [sent('a.png', 'image/png', PNG)], photos: [sent('x.exe', 'image/png', EXE)] } })).status, 400);
   assert.equal((await upload(url, 'custom', { file: sent('a.png', 'image/png', PNG) })).status, 201);
   assert.equal((await upload(url, 'custom', { file: sent('a.gif', 'image/gif', GIF) })).body.message, 'a.gif must end with .png');
 });
 
-test('the built-in sniffer knows the common types by their magic numbers, with file-type\'s MIME names', () => {
+test("the built-in sniffer knows the common types by their magic numbers, with file-type's MIME names", () => {
   const ftyp = (brand: string) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from(`ftyp${brand}`), Buffer.alloc(12)]);
   const samples: Array<[string, Buffer]> = [
-    ['image/png', PNG], ['image/jpeg', JPEG], ['image/gif', GIF], ['image/gif', Buffer.from('GIF87a......')], ['image/webp', WEBP],
-    ['application/pdf', PDF], ['application/zip', PLAIN_ZIP], ['application/zip', Buffer.from([0x50, 0x4b, 0x05, 0x06, ...Buffer.alloc(18)])],
+    ['image/png', PNG],
+    ['image/jpeg', JPEG],
+    ['image/gif', GIF],
+    ['image/gif', Buffer.from('GIF87a......')],
+    ['image/webp', WEBP],
+    ['application/pdf', PDF],
+    ['application/zip', PLAIN_ZIP],
+    ['application/zip', Buffer.from([0x50, 0x4b, 0x05, 0x06, ...Buffer.alloc(18)])],
     ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', DOCX],
     ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', zip([['xl/workbook.xml', '<x/>']])],
-    ['application/vnd.oasis.opendocument.text', zip([['mimetype', 'application/vnd.oasis.opendocument.text'], ['content.xml', '<x/>']])],
-    ['application/gzip', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0])], ['image/tiff', Buffer.from('II*\0....')], ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(20)])],
-    ['audio/mpeg', Buffer.from('ID3\x04\0\0\0\0\0\0')], ['audio/wav', Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt '), Buffer.alloc(8)])],
-    ['video/mp4', ftyp('isom')], ['video/quicktime', ftyp('qt  ')], ['image/avif', ftyp('avif')], ['image/heic', ftyp('heic')],
+    [
+      'application/vnd.oasis.opendocument.text',
+      zip([
+        ['mimetype', 'application/vnd.oasis.opendocument.text'],
+        ['content.xml', '<x/>'],
+      ]),
+    ],
+    ['application/gzip', Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0])],
+    ['image/tiff', Buffer.from('II*\0....')],
+    ['image/bmp', Buffer.concat([Buffer.from('BM'), Buffer.alloc(20)])],
+    ['audio/mpeg', Buffer.from('ID3\x04\0\0\0\0\0\0')],
+    ['audio/wav', Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt '), Buffer.alloc(8)])],
+    ['video/mp4', ftyp('isom')],
+    ['video/quicktime', ftyp('qt  ')],
+    ['image/avif', ftyp('avif')],
+    ['image/heic', ftyp('heic')],
   ];
   for (const [mime, bytes] of samples) {
     const file = { mimetype: 'application/octet-stream', size: bytes.length, buffer: bytes };

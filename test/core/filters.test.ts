@@ -2,8 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  BadRequestException, Catch, Controller, ForbiddenException, Get, HttpException, Injectable, NotFoundException, UseFilters, UseGuards,
-  type ArgumentsHost, type ExceptionFilter,
+  BadRequestException,
+  Catch,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpException,
+  Injectable,
+  NotFoundException,
+  UseFilters,
+  UseGuards,
+  type ArgumentsHost,
+  type ExceptionFilter,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
@@ -20,11 +30,17 @@ function reply(host: ArgumentsHost, status: number, body: unknown) {
 
 @Catch(DomainError)
 class DomainFilter implements ExceptionFilter {
-  catch(error: DomainError, host: ArgumentsHost) { reply(host, 422, { domain: error.message, by: 'DomainFilter' }); }
+  catch(error: DomainError, host: ArgumentsHost) {
+    reply(host, 422, { domain: error.message, by: 'DomainFilter' });
+  }
 }
 
 @Injectable()
-class Formatter { format(e: HttpException) { return { code: e.getStatus(), text: e.message }; } }
+class Formatter {
+  format(e: HttpException) {
+    return { code: e.getStatus(), text: e.message };
+  }
+}
 
 @Catch(HttpException)
 class HttpFilter implements ExceptionFilter {
@@ -37,12 +53,16 @@ class HttpFilter implements ExceptionFilter {
 
 @Catch()
 class CatchAll implements ExceptionFilter {
-  catch(_error: unknown, host: ArgumentsHost) { reply(host, 599, { by: 'CatchAll' }); }
+  catch(_error: unknown, host: ArgumentsHost) {
+    reply(host, 599, { by: 'CatchAll' });
+  }
 }
 
 @Catch(BadRequestException)
 class BrokenFilter implements ExceptionFilter {
-  catch() { throw new Error('the filter itself is broken'); }
+  catch() {
+    throw new Error('the filter itself is broken');
+  }
 }
 
 @Catch(BadRequestException)
@@ -56,18 +76,34 @@ class AsyncFilter implements ExceptionFilter {
 @Controller('f')
 @UseFilters(HttpFilter)
 class FilteredController {
-  @Get('domain') @UseFilters(new DomainFilter()) domain() { throw new SubDomainError('rule broken'); }
-  @Get('http') http() { throw new NotFoundException('no such thing'); }
-  @Get('plain') plain() { throw new Error('plain'); }
-  @Get('broken') @UseFilters(BrokenFilter) broken() { throw new BadRequestException('bad input'); }
-  @Get('async') @UseFilters(AsyncFilter) async() { throw new BadRequestException('later'); }
-  @Get('guarded') @UseGuards({ canActivate: () => false }) guarded() { return 'never'; }
+  @Get('domain') @UseFilters(new DomainFilter()) domain() {
+    throw new SubDomainError('rule broken');
+  }
+  @Get('http') http() {
+    throw new NotFoundException('no such thing');
+  }
+  @Get('plain') plain() {
+    throw new Error('plain');
+  }
+  @Get('broken') @UseFilters(BrokenFilter) broken() {
+    throw new BadRequestException('bad input');
+  }
+  @Get('async') @UseFilters(AsyncFilter) async() {
+    throw new BadRequestException('later');
+  }
+  @Get('guarded') @UseGuards({ canActivate: () => false }) guarded() {
+    return 'never';
+  }
 }
 
 @Controller('g')
 class UnfilteredController {
-  @Get('plain') plain() { throw new Error('plain'); }
-  @Get('forbidden') forbidden() { throw new ForbiddenException(); }
+  @Get('plain') plain() {
+    throw new Error('plain');
+  }
+  @Get('forbidden') forbidden() {
+    throw new ForbiddenException();
+  }
 }
 
 test('@Catch(Type) matches subclasses; the method filter comes before the class filter', async (t) => {
@@ -124,10 +160,14 @@ test('useGlobalFilters: a catch-all applies everywhere, after method and class f
 test('a global filter also sees the 404 of an unknown route and errors from middleware, as in NestJS', async (t) => {
   @Catch(NotFoundException)
   class NotFoundFilter implements ExceptionFilter {
-    catch(error: NotFoundException, host: ArgumentsHost) { reply(host, 404, { custom404: error.message }); }
+    catch(error: NotFoundException, host: ArgumentsHost) {
+      reply(host, 404, { custom404: error.message });
+    }
   }
   const { url, close } = await startApp({ controllers: [UnfilteredController] }, (app) => {
-    app.use('/mw', () => { throw new NotFoundException('from middleware'); });
+    app.use('/mw', () => {
+      throw new NotFoundException('from middleware');
+    });
     app.useGlobalFilters(NotFoundFilter);
   });
   t.after(close);

@@ -9,19 +9,29 @@ import { call } from './support.js';
 
 @Controller('health')
 class HealthController {
-  @Get() get() { return 'healthy'; }
-  @Get('deep/:part') deep() { return 'deep'; }
+  @Get() get() {
+    return 'healthy';
+  }
+  @Get('deep/:part') deep() {
+    return 'deep';
+  }
 }
 
 @Controller('metrics')
 class MetricsController {
-  @Get() get() { return 'metrics'; }
-  @Post() post() { return 'posted'; }
+  @Get() get() {
+    return 'metrics';
+  }
+  @Post() post() {
+    return 'posted';
+  }
 }
 
 @Controller('cats')
 class CatsController {
-  @Get() list() { return 'cats'; }
+  @Get() list() {
+    return 'cats';
+  }
 }
 
 const controllers = [HealthController, MetricsController, CatsController];
@@ -43,7 +53,10 @@ test('exclude keeps paths (every method) and { path, method } out of the prefix'
 
 test('module middleware: paths get the prefix unless excluded; * covers the prefix and the excluded routes', async (t) => {
   const seen: string[] = [];
-  const record = (name: string) => (req: IncomingMessage, _res: ServerResponse, next: NextFunction) => { seen.push(`${name} ${req.url}`); next(); };
+  const record = (name: string) => (req: IncomingMessage, _res: ServerResponse, next: NextFunction) => {
+    seen.push(`${name} ${req.url}`);
+    next();
+  };
   @Module({ controllers })
   class AppModule implements NestModule {
     configure(consumer: MiddlewareConsumer) {
@@ -52,7 +65,9 @@ test('module middleware: paths get the prefix unless excluded; * covers the pref
       consumer.apply(record('all')).forRoutes('*');
     }
   }
-  const { url, close } = await startApp({ imports: [AppModule] }, (app) => { app.setGlobalPrefix('api', { exclude: ['health'] }); });
+  const { url, close } = await startApp({ imports: [AppModule] }, (app) => {
+    app.setGlobalPrefix('api', { exclude: ['health'] });
+  });
   t.after(close);
   await call(`${url}/api/cats`);
   await call(`${url}/health`);
@@ -64,8 +79,17 @@ test('module middleware: paths get the prefix unless excluded; * covers the pref
 test('setGlobalPrefix() refuses malformed options at once', async () => {
   const moduleRef = await Test.createTestingModule({ controllers }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
-  assert.throws(() => app.setGlobalPrefix('api', { exclude: [{ path: 'x' } as any] }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_GLOBAL_PREFIX');
-  assert.throws(() => app.setGlobalPrefix('api', { exclude: ['a/(b'] }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ROUTE_PATTERN');
-  assert.throws(() => app.setGlobalPrefix(42 as any), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_GLOBAL_PREFIX');
+  assert.throws(
+    () => app.setGlobalPrefix('api', { exclude: [{ path: 'x' } as any] }),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_GLOBAL_PREFIX',
+  );
+  assert.throws(
+    () => app.setGlobalPrefix('api', { exclude: ['a/(b'] }),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ROUTE_PATTERN',
+  );
+  assert.throws(
+    () => app.setGlobalPrefix(42 as any),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_GLOBAL_PREFIX',
+  );
   await app.close();
 });

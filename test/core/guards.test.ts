@@ -2,10 +2,7 @@ import { Observable } from 'rxjs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import {
-  Controller, Get, Injectable, Reflector, SetMetadata, UnauthorizedException, UseGuards,
-  type CanActivate, type ExecutionContext,
-} from 'streamnest';
+import { Controller, Get, Injectable, Reflector, SetMetadata, UnauthorizedException, UseGuards, type CanActivate, type ExecutionContext } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
@@ -13,11 +10,18 @@ const Roles = (...roles: string[]) => SetMetadata('roles', roles);
 const Public = () => SetMetadata('public', true);
 
 @Injectable()
-class Tokens { valid(token: string | undefined) { return token === 'letmein'; } }
+class Tokens {
+  valid(token: string | undefined) {
+    return token === 'letmein';
+  }
+}
 
 @Injectable()
 class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: Tokens) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: Tokens,
+  ) {}
   canActivate(ctx: ExecutionContext) {
     if (this.reflector.getAllAndOverride<boolean>('public', [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<IncomingMessage>();
@@ -49,18 +53,55 @@ class SpyGuard implements CanActivate {
 @UseGuards(AuthGuard, RolesGuard)
 @Roles('admin')
 class AdminController {
-  @Get() dashboard() { return 'dashboard'; }
-  @Get('audit') @Roles('auditor') audit() { return 'audit'; }
-  @Get('health') @Public() health() { return 'ok'; }
+  @Get() dashboard() {
+    return 'dashboard';
+  }
+  @Get('audit') @Roles('auditor') audit() {
+    return 'audit';
+  }
+  @Get('health') @Public() health() {
+    return 'ok';
+  }
 }
 
 @Controller('spy')
 class SpyController {
-  @Get('x') @UseGuards(new SpyGuard()) spied() { return 'spied'; }
-  @Get('deny') @UseGuards({ canActivate: () => false }) denied() { return 'never'; }
-  @Get('observable') @UseGuards({ canActivate: () => new Observable<boolean>((o) => { o.next(false); o.next(true); o.complete(); }) }) observable() { return 'after observable'; }
-  @Get('throws') @UseGuards({ canActivate: () => { throw new Error('guard bug'); } }) throws() { return 'never'; }
-  @Get('rejects') @UseGuards({ canActivate: async () => { throw new TypeError('async guard bug'); } }) rejects() { return 'never'; }
+  @Get('x') @UseGuards(new SpyGuard()) spied() {
+    return 'spied';
+  }
+  @Get('deny') @UseGuards({ canActivate: () => false }) denied() {
+    return 'never';
+  }
+  @Get('observable')
+  @UseGuards({
+    canActivate: () =>
+      new Observable<boolean>((o) => {
+        o.next(false);
+        o.next(true);
+        o.complete();
+      }),
+  })
+  observable() {
+    return 'after observable';
+  }
+  @Get('throws')
+  @UseGuards({
+    canActivate: () => {
+      throw new Error('guard bug');
+    },
+  })
+  throws() {
+    return 'never';
+  }
+  @Get('rejects')
+  @UseGuards({
+    canActivate: async () => {
+      throw new TypeError('async guard bug');
+    },
+  })
+  rejects() {
+    return 'never';
+  }
 }
 
 test('a guard that returns false is a 403 JSON, and the handler never runs', async (t) => {
@@ -111,7 +152,12 @@ test('a guard that throws (sync or async) is a 500 without detail, and the serve
 test('useGlobalGuards applies to every route, before controller guards', async (t) => {
   const order: string[] = [];
   const { url, close } = await startApp({ controllers: [SpyController] }, (app) => {
-    app.useGlobalGuards({ canActivate: (ctx: ExecutionContext) => { order.push('global'); return ctx.switchToHttp().getRequest<IncomingMessage>().headers['x-ok'] === '1'; } });
+    app.useGlobalGuards({
+      canActivate: (ctx: ExecutionContext) => {
+        order.push('global');
+        return ctx.switchToHttp().getRequest<IncomingMessage>().headers['x-ok'] === '1';
+      },
+    });
   });
   t.after(close);
   assert.equal((await call(`${url}/spy/x`)).status, 403);
@@ -124,10 +170,18 @@ test('a guard class whose dependency is missing fails at start-up, naming the gu
   @Injectable()
   class NeedsTokens implements CanActivate {
     constructor(private readonly tokens: Tokens) {}
-    canActivate() { return this.tokens.valid('x'); }
+    canActivate() {
+      return this.tokens.valid('x');
+    }
   }
   @Controller('late')
-  class LateController { @Get() @UseGuards(NeedsTokens) get() { return 'never'; } }
-  await assert.rejects(startApp({ controllers: [LateController] }), (error: Error & { code?: string }) =>
-    error.code === 'SN_ERR_MISSING_PROVIDER' && /NeedsTokens/.test(error.message) && /#0/.test(error.message));
+  class LateController {
+    @Get() @UseGuards(NeedsTokens) get() {
+      return 'never';
+    }
+  }
+  await assert.rejects(
+    startApp({ controllers: [LateController] }),
+    (error: Error & { code?: string }) => error.code === 'SN_ERR_MISSING_PROVIDER' && /NeedsTokens/.test(error.message) && /#0/.test(error.message),
+  );
 });

@@ -2,8 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Observable, catchError, map, of, tap, throwError, timeout, TimeoutError, interval, take } from 'rxjs';
 import {
-  BadRequestException, Controller, Get, Injectable, Param, ParseIntPipe, RequestTimeoutException, Sse, UseInterceptors,
-  type CallHandler, type ExecutionContext, type NestInterceptor,
+  BadRequestException,
+  Controller,
+  Get,
+  Injectable,
+  Param,
+  ParseIntPipe,
+  RequestTimeoutException,
+  Sse,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
@@ -37,14 +47,18 @@ class ErrorsInterceptor implements NestInterceptor {
 @Injectable()
 class TimeoutInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(timeout(50), catchError((error) =>
-      error instanceof TimeoutError ? throwError(() => new RequestTimeoutException()) : throwError(() => error)));
+    return next.handle().pipe(
+      timeout(50),
+      catchError((error) => (error instanceof TimeoutError ? throwError(() => new RequestTimeoutException()) : throwError(() => error))),
+    );
   }
 }
 
 @Injectable()
 class CacheInterceptor implements NestInterceptor {
-  intercept(): Observable<unknown> { return of(['cached']); }
+  intercept(): Observable<unknown> {
+    return of(['cached']);
+  }
 }
 
 @Injectable()
@@ -57,14 +71,33 @@ class UpperEvents implements NestInterceptor {
 @Controller('rx')
 @UseInterceptors(LoggingInterceptor)
 class RxController {
-  @Get('cats') @UseInterceptors(TransformInterceptor) cats() { return ['Tom']; }
-  @Get('cats/:id') @UseInterceptors(ErrorsInterceptor) one(@Param('id', ParseIntPipe) id: number) { return { id }; }
-  @Get('logged/:id') logged(@Param('id', ParseIntPipe) id: number) { return { id }; }
-  @Get('slow') @UseInterceptors(TimeoutInterceptor) slow() { return new Promise((resolve) => setTimeout(() => resolve('late'), 500)); }
-  @Get('fast') @UseInterceptors(TimeoutInterceptor) fast() { return 'quick'; }
-  @Get('cached') @UseInterceptors(CacheInterceptor) cached() { throw new Error('the handler must not run'); }
-  @Get('observable') @UseInterceptors(TransformInterceptor) observable() { return of(1, 2, 3); }
-  @Sse('events') @UseInterceptors(UpperEvents) events() { return interval(5).pipe(take(3), map((i) => ({ data: `event ${i}` }))); }
+  @Get('cats') @UseInterceptors(TransformInterceptor) cats() {
+    return ['Tom'];
+  }
+  @Get('cats/:id') @UseInterceptors(ErrorsInterceptor) one(@Param('id', ParseIntPipe) id: number) {
+    return { id };
+  }
+  @Get('logged/:id') logged(@Param('id', ParseIntPipe) id: number) {
+    return { id };
+  }
+  @Get('slow') @UseInterceptors(TimeoutInterceptor) slow() {
+    return new Promise((resolve) => setTimeout(() => resolve('late'), 500));
+  }
+  @Get('fast') @UseInterceptors(TimeoutInterceptor) fast() {
+    return 'quick';
+  }
+  @Get('cached') @UseInterceptors(CacheInterceptor) cached() {
+    throw new Error('the handler must not run');
+  }
+  @Get('observable') @UseInterceptors(TransformInterceptor) observable() {
+    return of(1, 2, 3);
+  }
+  @Sse('events') @UseInterceptors(UpperEvents) events() {
+    return interval(5).pipe(
+      take(3),
+      map((i) => ({ data: `event ${i}` })),
+    );
+  }
 }
 
 test('next.handle() is an rxjs Observable: map, tap, catchError and timeout work as in NestJS', async (t) => {
@@ -99,7 +132,10 @@ test('on an SSE route an interceptor maps every event of the handler Observable'
   const stream = await openSse(`${url}/rx/events`);
   t.after(() => stream.close());
   await stream.ended;
-  const data = stream.text().split('\n').filter((line) => line.startsWith('data: '));
+  const data = stream
+    .text()
+    .split('\n')
+    .filter((line) => line.startsWith('data: '));
   assert.deepEqual(data, ['data: EVENT 0', 'data: EVENT 1', 'data: EVENT 2']);
 });
 
@@ -108,11 +144,18 @@ test('a handler Observable that never completes (behind an interceptor) is unsub
   const endless = new Observable<number>((subscriber) => {
     active++;
     const timer = setInterval(() => subscriber.next(1), 10);
-    return () => { active--; clearInterval(timer); };
+    return () => {
+      active--;
+      clearInterval(timer);
+    };
   });
   @Controller('endless')
   @UseInterceptors(LoggingInterceptor)
-  class EndlessController { @Get() get() { return endless; } }
+  class EndlessController {
+    @Get() get() {
+      return endless;
+    }
+  }
   const { url, close } = await startApp({ controllers: [EndlessController], providers: [LoggingInterceptor] });
   t.after(close);
   const aborted = new AbortController();
@@ -130,10 +173,24 @@ test('hostile values through the rxjs chain: a thrown null, an Observable errori
   @Controller('hostile-rx')
   @UseInterceptors(LoggingInterceptor)
   class HostileController {
-    @Get('null') @UseInterceptors({ intercept: () => { throw null; } }) thrownNull() { return 'never'; }
-    @Get('bigint') @UseInterceptors({ intercept: () => throwError(() => 10n) }) bigint() { return 'never'; }
-    @Get('circular') circular() { return of(circular); }
-    @Get('ok') ok() { return 'ok'; }
+    @Get('null')
+    @UseInterceptors({
+      intercept: () => {
+        throw null;
+      },
+    })
+    thrownNull() {
+      return 'never';
+    }
+    @Get('bigint') @UseInterceptors({ intercept: () => throwError(() => 10n) }) bigint() {
+      return 'never';
+    }
+    @Get('circular') circular() {
+      return of(circular);
+    }
+    @Get('ok') ok() {
+      return 'ok';
+    }
   }
   const { url, close } = await startApp({ controllers: [HostileController], providers: [LoggingInterceptor] });
   t.after(close);

@@ -2,8 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import {
-  BadGatewayException, Controller, Get, HttpException, Injectable, Param, UseInterceptors,
-  type CallHandler, type ExecutionContext, type NestInterceptor,
+  BadGatewayException,
+  Controller,
+  Get,
+  HttpException,
+  Injectable,
+  Param,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
@@ -35,18 +43,34 @@ class HeaderInterceptor implements NestInterceptor {
 }
 
 class CacheInterceptor implements NestInterceptor {
-  intercept(_ctx: ExecutionContext, _next: CallHandler) { return { cached: true }; }
+  intercept(_ctx: ExecutionContext, _next: CallHandler) {
+    return { cached: true };
+  }
 }
 
 class ErrorMappingInterceptor implements NestInterceptor {
   async intercept(_ctx: ExecutionContext, next: CallHandler) {
-    try { return await next.handle(); } catch (error) { throw new BadGatewayException(`upstream: ${(error as Error).message}`); }
+    try {
+      return await next.handle();
+    } catch (error) {
+      throw new BadGatewayException(`upstream: ${(error as Error).message}`);
+    }
   }
 }
 
 class ObservableInterceptor implements NestInterceptor {
   intercept(_ctx: ExecutionContext, next: CallHandler) {
-    return { subscribe(o: { next(v: unknown): void; error(e: unknown): void; complete(): void }) { next.handle().then((v) => { o.next({ observed: v }); o.complete(); }, (e) => o.error(e)); } };
+    return {
+      subscribe(o: { next(v: unknown): void; error(e: unknown): void; complete(): void }) {
+        next.handle().then(
+          (v) => {
+            o.next({ observed: v });
+            o.complete();
+          },
+          (e) => o.error(e),
+        );
+      },
+    };
   }
 }
 
@@ -55,18 +79,51 @@ let handlerRuns = 0;
 @Controller('i')
 @UseInterceptors(new Tag('class'))
 class InterceptedController {
-  @Get('order') @UseInterceptors(new Tag('method')) order() { trail.push('handler'); return 'ok'; }
-  @Get('wrap/:id') @UseInterceptors(WrapInterceptor) wrap(@Param('id') id: string) { return { id }; }
-  @Get('header') @UseInterceptors(new HeaderInterceptor()) header() { return 'h'; }
-  @Get('cache') @UseInterceptors(new CacheInterceptor()) cache() { handlerRuns++; return 'fresh'; }
-  @Get('map') @UseInterceptors(new ErrorMappingInterceptor()) map() { throw new Error('db down'); }
-  @Get('observable') @UseInterceptors(new ObservableInterceptor()) observable() { return 1; }
-  @Get('throws') @UseInterceptors({ intercept: () => { throw new Error('interceptor bug'); } }) throws() { return 'never'; }
-  @Get('rejects-after') @UseInterceptors({ intercept: async (_c: ExecutionContext, n: CallHandler) => { await n.handle(); throw new HttpException('after the handler', 418); } }) after() { return 'lost'; }
+  @Get('order') @UseInterceptors(new Tag('method')) order() {
+    trail.push('handler');
+    return 'ok';
+  }
+  @Get('wrap/:id') @UseInterceptors(WrapInterceptor) wrap(@Param('id') id: string) {
+    return { id };
+  }
+  @Get('header') @UseInterceptors(new HeaderInterceptor()) header() {
+    return 'h';
+  }
+  @Get('cache') @UseInterceptors(new CacheInterceptor()) cache() {
+    handlerRuns++;
+    return 'fresh';
+  }
+  @Get('map') @UseInterceptors(new ErrorMappingInterceptor()) map() {
+    throw new Error('db down');
+  }
+  @Get('observable') @UseInterceptors(new ObservableInterceptor()) observable() {
+    return 1;
+  }
+  @Get('throws')
+  @UseInterceptors({
+    intercept: () => {
+      throw new Error('interceptor bug');
+    },
+  })
+  throws() {
+    return 'never';
+  }
+  @Get('rejects-after')
+  @UseInterceptors({
+    intercept: async (_c: ExecutionContext, n: CallHandler) => {
+      await n.handle();
+      throw new HttpException('after the handler', 418);
+    },
+  })
+  after() {
+    return 'lost';
+  }
 }
 
 test('interceptors wrap the handler: global, then class, then method, unwinding in reverse', async (t) => {
-  const { url, close } = await startApp({ controllers: [InterceptedController] }, (app) => { app.useGlobalInterceptors(new Tag('global')); });
+  const { url, close } = await startApp({ controllers: [InterceptedController] }, (app) => {
+    app.useGlobalInterceptors(new Tag('global'));
+  });
   t.after(close);
   trail.length = 0;
   assert.equal((await call(`${url}/i/order`)).text, 'ok');

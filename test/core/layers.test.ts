@@ -50,7 +50,10 @@ const show = (edge: Edge) => `${edge.from} -> ${edge.to} (line ${edge.line}${edg
 test('layers: the scan of src found its files and their imports, and every relative import names a file of src', () => {
   assert.ok(graph.files.length > 100, `only ${graph.files.length} files under src: is the working directory the repository root?`);
   assert.ok(graph.edges.length > graph.files.length, 'too few imports found for the scan to be trusted');
-  assert.deepEqual(graph.unresolved.map((u) => `${u.from}: '${u.specifier}' (line ${u.line})`), []);
+  assert.deepEqual(
+    graph.unresolved.map((u) => `${u.from}: '${u.specifier}' (line ${u.line})`),
+    [],
+  );
 });
 
 test('layers: every file of src belongs to a layer', () => {

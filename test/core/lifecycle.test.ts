@@ -9,11 +9,21 @@ import { call, eventually } from './support.js';
 function recorder() {
   const calls: string[] = [];
   const hooks = (name: string) => ({
-    onModuleInit: () => { calls.push(`${name}.onModuleInit`); },
-    onApplicationBootstrap: () => { calls.push(`${name}.onApplicationBootstrap`); },
-    onModuleDestroy: () => { calls.push(`${name}.onModuleDestroy`); },
-    beforeApplicationShutdown: (signal?: string) => { calls.push(`${name}.beforeApplicationShutdown(${signal})`); },
-    onApplicationShutdown: (signal?: string) => { calls.push(`${name}.onApplicationShutdown(${signal})`); },
+    onModuleInit: () => {
+      calls.push(`${name}.onModuleInit`);
+    },
+    onApplicationBootstrap: () => {
+      calls.push(`${name}.onApplicationBootstrap`);
+    },
+    onModuleDestroy: () => {
+      calls.push(`${name}.onModuleDestroy`);
+    },
+    beforeApplicationShutdown: (signal?: string) => {
+      calls.push(`${name}.beforeApplicationShutdown(${signal})`);
+    },
+    onApplicationShutdown: (signal?: string) => {
+      calls.push(`${name}.onApplicationShutdown(${signal})`);
+    },
   });
   return { calls, hooks };
 }
@@ -21,14 +31,24 @@ function recorder() {
 test('hooks run in order: init and bootstrap on listen (deepest module first), destroy and shutdown on close (reverse), with the signal', async () => {
   const { calls, hooks } = recorder();
   @Injectable()
-  class Inner { constructor() { Object.assign(this, hooks('Inner')); } }
+  class Inner {
+    constructor() {
+      Object.assign(this, hooks('Inner'));
+    }
+  }
   @Module({ providers: [Inner], exports: [Inner] })
   class InnerModule {}
   @Injectable()
-  class Outer { constructor(readonly inner: Inner) { Object.assign(this, hooks('Outer')); } }
+  class Outer {
+    constructor(readonly inner: Inner) {
+      Object.assign(this, hooks('Outer'));
+    }
+  }
   @Controller('state')
   class StateController {
-    @Get() state() { return { calls }; }
+    @Get() state() {
+      return { calls };
+    }
   }
   @Module({ imports: [InnerModule], providers: [Outer], controllers: [StateController] })
   class RootModule {}
@@ -40,9 +60,12 @@ test('hooks run in order: init and bootstrap on listen (deepest module first), d
   assert.deepEqual(seen.body.calls, ['Inner.onModuleInit', 'Outer.onModuleInit', 'Inner.onApplicationBootstrap', 'Outer.onApplicationBootstrap']);
   await app.close('SIGUSR2');
   assert.deepEqual(calls.slice(4), [
-    'Outer.onModuleDestroy', 'Inner.onModuleDestroy',
-    'Outer.beforeApplicationShutdown(SIGUSR2)', 'Inner.beforeApplicationShutdown(SIGUSR2)',
-    'Outer.onApplicationShutdown(SIGUSR2)', 'Inner.onApplicationShutdown(SIGUSR2)',
+    'Outer.onModuleDestroy',
+    'Inner.onModuleDestroy',
+    'Outer.beforeApplicationShutdown(SIGUSR2)',
+    'Inner.beforeApplicationShutdown(SIGUSR2)',
+    'Outer.onApplicationShutdown(SIGUSR2)',
+    'Inner.onApplicationShutdown(SIGUSR2)',
   ]);
   await app.close();
   assert.equal(calls.length, 10, 'a second close() does not run the hooks again');
@@ -51,12 +74,21 @@ test('hooks run in order: init and bootstrap on listen (deepest module first), d
 test('async hooks are awaited before listen resolves, and controllers get hooks too', async (t) => {
   let ready = false;
   @Injectable()
-  class Slow { async onModuleInit() { await new Promise((r) => setTimeout(r, 20)); ready = true; } }
+  class Slow {
+    async onModuleInit() {
+      await new Promise((r) => setTimeout(r, 20));
+      ready = true;
+    }
+  }
   let controllerBooted = false;
   @Controller('ready')
   class ReadyController {
-    onApplicationBootstrap() { controllerBooted = true; }
-    @Get() ready() { return { ready }; }
+    onApplicationBootstrap() {
+      controllerBooted = true;
+    }
+    @Get() ready() {
+      return { ready };
+    }
   }
   const moduleRef = await Test.createTestingModule({ providers: [Slow], controllers: [ReadyController] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -71,7 +103,14 @@ test('an instance reachable by an alias (useExisting) gets each hook once', asyn
   let inits = 0;
   let destroys = 0;
   @Injectable()
-  class Service { onModuleInit() { inits++; } onModuleDestroy() { destroys++; } }
+  class Service {
+    onModuleInit() {
+      inits++;
+    }
+    onModuleDestroy() {
+      destroys++;
+    }
+  }
   @Module({ providers: [Service, { provide: 'ALIAS', useExisting: Service }, { provide: 'SAME', useFactory: (s: Service) => s, inject: [Service] }] })
   class AliasModule {}
   const app = await NestFactory.create(AliasModule, { logger: false });
@@ -83,7 +122,11 @@ test('an instance reachable by an alias (useExisting) gets each hook once', asyn
 
 test('a failing onModuleInit makes listen() reject instead of serving half-initialised', async () => {
   @Injectable()
-  class Broken { onModuleInit() { throw new Error('cannot connect'); } }
+  class Broken {
+    onModuleInit() {
+      throw new Error('cannot connect');
+    }
+  }
   const app = (await Test.createTestingModule({ providers: [Broken] }).compile()).createNestApplication({ logger: false });
   await assert.rejects(app.listen({ port: 0, hostname: '127.0.0.1' }), /cannot connect/);
   await app.close();
@@ -94,9 +137,15 @@ test('enableShutdownHooks: a child process given SIGTERM runs every hook with th
   const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   try {
     await eventually(() => out.includes('READY ') || child.exitCode !== null, 'the child to listen', 20_000);
     const url = /READY (\S+)/.exec(out)?.[1];
@@ -105,10 +154,16 @@ test('enableShutdownHooks: a child process given SIGTERM runs every hook with th
     child.kill('SIGTERM');
     const { code, signal } = await exited;
     assert.equal(signal, 'SIGTERM', `exit code ${code}, stderr: ${err}`);
-    const hooks = out.split('\n').filter((l) => l.startsWith('HOOK ')).map((l) => l.slice(5));
+    const hooks = out
+      .split('\n')
+      .filter((l) => l.startsWith('HOOK '))
+      .map((l) => l.slice(5));
     assert.deepEqual(hooks, [
-      'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy',
-      'beforeApplicationShutdown SIGTERM', 'onApplicationShutdown SIGTERM',
+      'onModuleInit',
+      'onApplicationBootstrap',
+      'onModuleDestroy',
+      'beforeApplicationShutdown SIGTERM',
+      'onApplicationShutdown SIGTERM',
     ]);
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

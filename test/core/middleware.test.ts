@@ -11,33 +11,55 @@ type SeenRequest = IncomingMessage & { seen?: string[]; originalUrl?: string };
 
 @Controller()
 class MwController {
-  @Get('api/things') things(@Req() req: SeenRequest) { return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl }; }
-  @Get('open') open(@Req() req: SeenRequest) { return { seen: req.seen ?? [] }; }
-  @Post('api/echo') echo(@Body() body: unknown) { return body; }
+  @Get('api/things') things(@Req() req: SeenRequest) {
+    return { seen: req.seen ?? [], url: req.url, originalUrl: req.originalUrl };
+  }
+  @Get('open') open(@Req() req: SeenRequest) {
+    return { seen: req.seen ?? [] };
+  }
+  @Post('api/echo') echo(@Body() body: unknown) {
+    return body;
+  }
 }
 
-const mark = (name: string) => (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { (req.seen ??= []).push(`${name}:${req.url}`); next(); };
+const mark = (name: string) => (req: SeenRequest, _res: ServerResponse, next: NextFunction) => {
+  (req.seen ??= []).push(`${name}:${req.url}`);
+  next();
+};
 
 test('app.use(fn) runs for every request in order; app.use(path, fn) only under the path, with the prefix stripped', async (t) => {
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
     app.use(mark('all'));
     app.use('/api', mark('api'));
     app.use('/ap', mark('never'));
-    app.use(async (req: SeenRequest, _res: ServerResponse, next: NextFunction) => { await new Promise((r) => setImmediate(r)); (req.seen ??= []).push('async'); next(); });
+    app.use(async (req: SeenRequest, _res: ServerResponse, next: NextFunction) => {
+      await new Promise((r) => setImmediate(r));
+      (req.seen ??= []).push('async');
+      next();
+    });
   });
   t.after(close);
   assert.deepEqual((await call(`${url}/api/things?x=1`)).body, {
-    seen: ['all:/api/things?x=1', 'api:/things?x=1', 'async'], url: '/api/things?x=1', originalUrl: '/api/things?x=1',
+    seen: ['all:/api/things?x=1', 'api:/things?x=1', 'async'],
+    url: '/api/things?x=1',
+    originalUrl: '/api/things?x=1',
   });
   assert.deepEqual((await call(`${url}/open`)).body, { seen: ['all:/open', 'async'] });
 });
 
 test('middleware can answer by itself, and can fail with next(err) or a throw (sync or async), without crashing', async (t) => {
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
-    app.use('/short', (_req: SeenRequest, res: ServerResponse) => { res.statusCode = 418; res.end('short-circuit'); });
+    app.use('/short', (_req: SeenRequest, res: ServerResponse) => {
+      res.statusCode = 418;
+      res.end('short-circuit');
+    });
     app.use('/next-error', (_req: SeenRequest, _res: ServerResponse, next: NextFunction) => next(new Error('next error detail')));
-    app.use('/throws', () => { throw new Error('thrown detail'); });
-    app.use('/rejects', async () => { throw new Error('rejected detail'); });
+    app.use('/throws', () => {
+      throw new Error('thrown detail');
+    });
+    app.use('/rejects', async () => {
+      throw new Error('rejected detail');
+    });
   });
   t.after(close);
   const short = await call(`${url}/short/anything`);
@@ -58,7 +80,9 @@ test('app.use() refuses something that is not a function', async (t) => {
 });
 
 test('helmet works unchanged: its security headers are on route responses and on 404s', async (t) => {
-  const { url, close } = await startApp({ controllers: [MwController] }, (app) => { app.use(helmet()); });
+  const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
+    app.use(helmet());
+  });
   t.after(close);
   const res = await call(`${url}/open`);
   assert.equal(res.status, 200);
@@ -72,7 +96,15 @@ test('helmet works unchanged: its security headers are on route responses and on
 test('morgan works unchanged: it logs each request line with method, original URL and status', async (t) => {
   const lines: string[] = [];
   const { url, close } = await startApp({ controllers: [MwController] }, (app) => {
-    app.use(morgan(':method :url :status :res[content-length]', { stream: { write: (line: string) => { lines.push(line.trim()); } } }));
+    app.use(
+      morgan(':method :url :status :res[content-length]', {
+        stream: {
+          write: (line: string) => {
+            lines.push(line.trim());
+          },
+        },
+      }),
+    );
   });
   t.after(close);
   await call(`${url}/open?q=1`);
@@ -89,11 +121,18 @@ test('a body already parsed by a middleware is kept, not read again', async (t) 
     app.use((req: SeenRequest & { body?: unknown }, _res: ServerResponse, next: NextFunction) => {
       let raw = '';
       req.setEncoding('utf8');
-      req.on('data', (c: string) => { raw += c; });
-      req.on('end', () => { req.body = { parsedBy: 'middleware', raw }; next(); });
+      req.on('data', (c: string) => {
+        raw += c;
+      });
+      req.on('end', () => {
+        req.body = { parsedBy: 'middleware', raw };
+        next();
+      });
     });
   });
   t.after(close);
-  assert.deepEqual((await call(`${url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).body,
-    { parsedBy: 'middleware', raw: '{"a":1}' });
+  assert.deepEqual((await call(`${url}/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })).body, {
+    parsedBy: 'middleware',
+    raw: '{"a":1}',
+  });
 });

@@ -8,8 +8,12 @@ import { openSse } from '../support/sse-reader.js';
 
 @Controller('c')
 class CompatController {
-  @Get('text') text() { return 'Hello World!'; }
-  @Sse('events') events() { return of({ data: 'a' }, { data: 'b', id: 'kept' }, { data: 'c' }); }
+  @Get('text') text() {
+    return 'Hello World!';
+  }
+  @Sse('events') events() {
+    return of({ data: 'a' }, { data: 'b', id: 'kept' }, { data: 'c' });
+  }
 }
 
 async function sseText(url: string): Promise<string> {

@@ -1,11 +1,40 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DiscoveryModule, DiscoveryService, MetadataScanner, LazyModuleLoader,
-  APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, Catch, Controller, ContextIdFactory, ForbiddenException, Get, Inject,
-  Injectable, Module, ModuleRef, NestFactory, Param, REQUEST, Scope, UseGuards, UseInterceptors, UsePipes, UseFilters,
-  type ArgumentsHost, type CallHandler, type CanActivate, type ExceptionFilter, type ExecutionContext, type NestInterceptor,
-  type OnModuleInit, type PipeTransform, type StreamnestError,
+  DiscoveryModule,
+  DiscoveryService,
+  MetadataScanner,
+  LazyModuleLoader,
+  APP_FILTER,
+  APP_GUARD,
+  APP_INTERCEPTOR,
+  APP_PIPE,
+  Catch,
+  Controller,
+  ContextIdFactory,
+  ForbiddenException,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  ModuleRef,
+  NestFactory,
+  Param,
+  REQUEST,
+  Scope,
+  UseGuards,
+  UseInterceptors,
+  UsePipes,
+  UseFilters,
+  type ArgumentsHost,
+  type CallHandler,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type NestInterceptor,
+  type OnModuleInit,
+  type PipeTransform,
+  type StreamnestError,
 } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import { startApp } from '../support/app.js';
@@ -14,7 +43,10 @@ import { AModule, AService } from './fixtures/circular-a.module.js';
 import { BService } from './fixtures/circular-b.module.js';
 
 @Injectable()
-class Config { readonly header = 'x-api-key'; readonly key = 'secret'; }
+class Config {
+  readonly header = 'x-api-key';
+  readonly key = 'secret';
+}
 
 @Injectable()
 class ApiKeyGuard implements CanActivate {
@@ -35,7 +67,9 @@ class StampInterceptor implements NestInterceptor {
 
 @Injectable()
 class UpperPipe implements PipeTransform {
-  transform(value: unknown) { return typeof value === 'string' ? value.toUpperCase() : value; }
+  transform(value: unknown) {
+    return typeof value === 'string' ? value.toUpperCase() : value;
+  }
 }
 
 @Catch(ForbiddenException)
@@ -48,8 +82,12 @@ class ForbiddenFilter implements ExceptionFilter {
 
 @Controller()
 class EchoController {
-  @Get('open/:word') open(@Param('word') word: string) { return word; }
-  @Get('closed/:word') closed(@Param('word') word: string) { return word; }
+  @Get('open/:word') open(@Param('word') word: string) {
+    return word;
+  }
+  @Get('closed/:word') closed(@Param('word') word: string) {
+    return word;
+  }
 }
 
 test('APP_GUARD, APP_INTERCEPTOR, APP_PIPE and APP_FILTER providers are global enhancers with dependencies injected', async (t) => {
@@ -73,9 +111,22 @@ test('APP_GUARD, APP_INTERCEPTOR, APP_PIPE and APP_FILTER providers are global e
 
 test('two APP_GUARD providers in two modules both apply, in module order', async (t) => {
   const seen: string[] = [];
-  @Injectable() class First implements CanActivate { canActivate() { seen.push('first'); return true; } }
-  @Injectable() class Second implements CanActivate { canActivate() { seen.push('second'); return true; } }
-  @Module({ providers: [{ provide: APP_GUARD, useClass: Second }] }) class Inner {}
+  @Injectable()
+  class First implements CanActivate {
+    canActivate() {
+      seen.push('first');
+      return true;
+    }
+  }
+  @Injectable()
+  class Second implements CanActivate {
+    canActivate() {
+      seen.push('second');
+      return true;
+    }
+  }
+  @Module({ providers: [{ provide: APP_GUARD, useClass: Second }] })
+  class Inner {}
   const { url, close } = await startApp({ imports: [Inner], controllers: [EchoController], providers: [{ provide: APP_GUARD, useClass: First }] });
   t.after(close);
   assert.equal((await call(`${url}/open/x`)).text, 'x');
@@ -96,17 +147,29 @@ class UsesRequestInfo {
 }
 
 @Injectable({ scope: Scope.TRANSIENT })
-class Transient { static made = 0; readonly n = ++Transient.made; }
+class Transient {
+  static made = 0;
+  readonly n = ++Transient.made;
+}
 
 @Injectable()
-class HoldsTransientA { constructor(readonly t: Transient) {} }
+class HoldsTransientA {
+  constructor(readonly t: Transient) {}
+}
 @Injectable()
-class HoldsTransientB { constructor(readonly t: Transient) {} }
+class HoldsTransientB {
+  constructor(readonly t: Transient) {}
+}
 
 @Controller('scoped')
 class ScopedController {
   static instances = 0;
-  constructor(private readonly info: RequestInfo, private readonly user: UsesRequestInfo) { ScopedController.instances++; }
+  constructor(
+    private readonly info: RequestInfo,
+    private readonly user: UsesRequestInfo,
+  ) {
+    ScopedController.instances++;
+  }
   @Get() get() {
     assert.equal(this.user.info, this.info, 'one instance per request, shared by its consumers');
     return { url: this.info.request.url, serial: this.info.serial, who: this.info.request.headers['x-user'] };
@@ -129,7 +192,10 @@ test('Scope.REQUEST: a provider (and what depends on it, up to the controller) i
 test('Scope.TRANSIENT: each consumer gets its own instance; a request-scoped provider outside a request is a clear error', async () => {
   const moduleRef = await Test.createTestingModule({ providers: [Transient, HoldsTransientA, HoldsTransientB, RequestInfo] }).compile();
   assert.notEqual(moduleRef.get(HoldsTransientA).t, moduleRef.get(HoldsTransientB).t);
-  assert.throws(() => moduleRef.get(RequestInfo), (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE');
+  assert.throws(
+    () => moduleRef.get(RequestInfo),
+    (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE',
+  );
   const contextId = ContextIdFactory.create();
   moduleRef.registerRequestByContextId({ url: '/fake', headers: {} }, contextId);
   const a = await moduleRef.resolve(RequestInfo, contextId);
@@ -151,9 +217,16 @@ test('forwardRef: two modules that import each other, and two providers that inj
 });
 
 test('ModuleRef: get (strict by default), resolve and create', async () => {
-  @Injectable() class Hidden { readonly name = 'hidden'; }
-  @Module({ providers: [Hidden] }) class HiddenModule {}
-  @Injectable() class Needs { constructor(readonly config: Config) {} }
+  @Injectable()
+  class Hidden {
+    readonly name = 'hidden';
+  }
+  @Module({ providers: [Hidden] })
+  class HiddenModule {}
+  @Injectable()
+  class Needs {
+    constructor(readonly config: Config) {}
+  }
   @Injectable()
   class Locator {
     constructor(readonly moduleRef: ModuleRef) {}
@@ -161,7 +234,10 @@ test('ModuleRef: get (strict by default), resolve and create', async () => {
   const moduleRef = await Test.createTestingModule({ imports: [HiddenModule], providers: [Config, Locator] }).compile();
   const locator = moduleRef.get(Locator);
   assert.ok(locator.moduleRef.get(Config) instanceof Config);
-  assert.throws(() => locator.moduleRef.get(Hidden), (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE');
+  assert.throws(
+    () => locator.moduleRef.get(Hidden),
+    (error: StreamnestError) => error.code === 'SN_ERR_NOT_INJECTABLE',
+  );
   assert.equal(locator.moduleRef.get(Hidden, { strict: false }).name, 'hidden');
   const made = await locator.moduleRef.create(Needs);
   assert.ok(made.config instanceof Config);
@@ -174,7 +250,9 @@ test('a module class gets its dependencies injected and its lifecycle hooks call
   @Module({ providers: [Config] })
   class HookedModule implements OnModuleInit {
     constructor(readonly config: Config) {}
-    onModuleInit() { calls.push(`init ${this.config.key}`); }
+    onModuleInit() {
+      calls.push(`init ${this.config.key}`);
+    }
   }
   const context = await NestFactory.createApplicationContext(HookedModule, { logger: false });
   assert.deepEqual(calls, ['init secret']);
@@ -183,34 +261,82 @@ test('a module class gets its dependencies injected and its lifecycle hooks call
 });
 
 test('property injection with @Inject()', async () => {
-  @Injectable() class WithProperty { @Inject() readonly config!: Config; @Inject('TOKEN') readonly token!: string; }
+  @Injectable()
+  class WithProperty {
+    @Inject() readonly config!: Config;
+    @Inject('TOKEN') readonly token!: string;
+  }
   const moduleRef = await Test.createTestingModule({ providers: [Config, WithProperty, { provide: 'TOKEN', useValue: 't' }] }).compile();
   assert.ok(moduleRef.get(WithProperty).config instanceof Config);
   assert.equal(moduleRef.get(WithProperty).token, 't');
 });
 
 test('testing overrides: overrideGuard, overrideInterceptor, overridePipe, overrideFilter and overrideModule', async (t) => {
-  @Injectable() class DenyAll implements CanActivate { canActivate() { return false; } }
-  @Injectable() class Wrap implements NestInterceptor { async intercept(_c: ExecutionContext, next: CallHandler) { return { wrapped: await next.handle() }; } }
-  @Injectable() class Reverse implements PipeTransform { transform(value: string) { return [...value].reverse().join(''); } }
-  @Catch() class Teapot implements ExceptionFilter { catch(_e: unknown, host: ArgumentsHost) { host.switchToHttp().getResponse().writeHead(418).end('teapot'); } }
-  @Injectable() class Real { readonly source = 'real'; }
-  @Module({ providers: [Real], exports: [Real] }) class RealModule {}
-  @Injectable() class Fake { readonly source = 'fake'; }
-  @Module({ providers: [{ provide: Real, useClass: Fake }], exports: [Real] }) class FakeModule {}
+  @Injectable()
+  class DenyAll implements CanActivate {
+    canActivate() {
+      return false;
+    }
+  }
+  @Injectable()
+  class Wrap implements NestInterceptor {
+    async intercept(_c: ExecutionContext, next: CallHandler) {
+      return { wrapped: await next.handle() };
+    }
+  }
+  @Injectable()
+  class Reverse implements PipeTransform {
+    transform(value: string) {
+      return [...value].reverse().join('');
+    }
+  }
+  @Catch()
+  class Teapot implements ExceptionFilter {
+    catch(_e: unknown, host: ArgumentsHost) {
+      host.switchToHttp().getResponse().writeHead(418).end('teapot');
+    }
+  }
+  @Injectable()
+  class Real {
+    readonly source = 'real';
+  }
+  @Module({ providers: [Real], exports: [Real] })
+  class RealModule {}
+  @Injectable()
+  class Fake {
+    readonly source = 'fake';
+  }
+  @Module({ providers: [{ provide: Real, useClass: Fake }], exports: [Real] })
+  class FakeModule {}
 
   @Controller('o')
-  @UseGuards(DenyAll) @UseInterceptors(Wrap) @UsePipes(Reverse) @UseFilters(Teapot)
+  @UseGuards(DenyAll)
+  @UseInterceptors(Wrap)
+  @UsePipes(Reverse)
+  @UseFilters(Teapot)
   class Overridden {
     constructor(private readonly real: Real) {}
-    @Get(':word') word(@Param('word') word: string) { return `${word} ${this.real.source}`; }
+    @Get(':word') word(@Param('word') word: string) {
+      return `${word} ${this.real.source}`;
+    }
   }
   const moduleRef = await Test.createTestingModule({ imports: [RealModule], controllers: [Overridden] })
-    .overrideGuard(DenyAll).useValue({ canActivate: () => true })
-    .overrideInterceptor(Wrap).useValue({ intercept: async (_c: ExecutionContext, next: CallHandler) => ({ mocked: await next.handle() }) })
-    .overridePipe(Reverse).useClass(class { transform(value: string) { return value.toUpperCase(); } })
-    .overrideFilter(Teapot).useValue({ catch: (_e: unknown, host: ArgumentsHost) => host.switchToHttp().getResponse().writeHead(409).end('mocked filter') })
-    .overrideModule(RealModule).useModule(FakeModule)
+    .overrideGuard(DenyAll)
+    .useValue({ canActivate: () => true })
+    .overrideInterceptor(Wrap)
+    .useValue({ intercept: async (_c: ExecutionContext, next: CallHandler) => ({ mocked: await next.handle() }) })
+    .overridePipe(Reverse)
+    .useClass(
+      class {
+        transform(value: string) {
+          return value.toUpperCase();
+        }
+      },
+    )
+    .overrideFilter(Teapot)
+    .useValue({ catch: (_e: unknown, host: ArgumentsHost) => host.switchToHttp().getResponse().writeHead(409).end('mocked filter') })
+    .overrideModule(RealModule)
+    .useModule(FakeModule)
     .compile();
   const app = moduleRef.createNestApplication();
   await app.listen({ port: 0, hostname: '127.0.0.1' });
@@ -219,11 +345,25 @@ test('testing overrides: overrideGuard, overrideInterceptor, overridePipe, overr
 });
 
 test('useMocker makes a stand-in for every dependency nothing provides', async () => {
-  @Injectable() class Db { query() { return 'real'; } }
-  @Injectable() class Repo { constructor(readonly db: Db, @Inject('CACHE') readonly cache: { get(): string }) {} }
+  @Injectable()
+  class Db {
+    query() {
+      return 'real';
+    }
+  }
+  @Injectable()
+  class Repo {
+    constructor(
+      readonly db: Db,
+      @Inject('CACHE') readonly cache: { get(): string },
+    ) {}
+  }
   const asked: unknown[] = [];
   const moduleRef = await Test.createTestingModule({ providers: [Repo] })
-    .useMocker((token) => { asked.push(token); return token === Db ? { query: () => 'mocked' } : { get: () => 'cached' }; })
+    .useMocker((token) => {
+      asked.push(token);
+      return token === Db ? { query: () => 'mocked' } : { get: () => 'cached' };
+    })
     .compile();
   const repo = moduleRef.get(Repo);
   assert.equal(repo.db.query(), 'mocked');
@@ -236,7 +376,9 @@ test('@Controller({ scope: Scope.REQUEST }) makes one controller per request', a
   @Controller({ path: 'per-request', scope: Scope.REQUEST })
   class PerRequest {
     readonly serial = ++made;
-    @Get() get() { return { serial: this.serial }; }
+    @Get() get() {
+      return { serial: this.serial };
+    }
   }
   const { url, close } = await startApp({ controllers: [PerRequest] });
   t.after(close);
@@ -248,9 +390,20 @@ test('@Controller({ scope: Scope.REQUEST }) makes one controller per request', a
 test('INQUIRER: a transient provider learns which class asked for it, as a Nest-style contextual logger does', async () => {
   const { INQUIRER, ConsoleLogger } = await import('streamnest');
   @Injectable({ scope: Scope.TRANSIENT })
-  class ContextLogger { readonly context: string; constructor(@Inject(INQUIRER) parent: object) { this.context = parent?.constructor?.name ?? 'none'; } }
-  @Injectable() class CatsService { constructor(readonly logger: ContextLogger) {} }
-  @Injectable() class DogsService { constructor(readonly logger: ContextLogger) {} }
+  class ContextLogger {
+    readonly context: string;
+    constructor(@Inject(INQUIRER) parent: object) {
+      this.context = parent?.constructor?.name ?? 'none';
+    }
+  }
+  @Injectable()
+  class CatsService {
+    constructor(readonly logger: ContextLogger) {}
+  }
+  @Injectable()
+  class DogsService {
+    constructor(readonly logger: ContextLogger) {}
+  }
   const moduleRef = await Test.createTestingModule({ providers: [ContextLogger, CatsService, DogsService] }).compile();
   assert.equal(moduleRef.get(CatsService).logger.context, 'CatsService');
   assert.equal(moduleRef.get(DogsService).logger.context, 'DogsService');
@@ -262,24 +415,45 @@ test('INQUIRER: a transient provider learns which class asked for it, as a Nest-
 test('request-scoped guards, interceptors and filters (route-level and APP_*) are made per request; a request-scoped pipe is a start-up error', async (t) => {
   const made: string[] = [];
   @Injectable({ scope: Scope.REQUEST })
-  class Tenant { readonly id: string; constructor(@Inject(REQUEST) req: { headers: Record<string, string> }) { this.id = req.headers['x-tenant'] ?? 'none'; made.push(this.id); } }
-  @Injectable() class TenantGuard implements CanActivate {
-    constructor(private readonly tenant: Tenant) {}
-    canActivate() { if (this.tenant.id === 'blocked') throw new ForbiddenException('tenant blocked'); return true; }
+  class Tenant {
+    readonly id: string;
+    constructor(@Inject(REQUEST) req: { headers: Record<string, string> }) {
+      this.id = req.headers['x-tenant'] ?? 'none';
+      made.push(this.id);
+    }
   }
-  @Injectable() class TenantInterceptor implements NestInterceptor {
+  @Injectable()
+  class TenantGuard implements CanActivate {
     constructor(private readonly tenant: Tenant) {}
-    async intercept(_c: ExecutionContext, next: CallHandler) { return { tenant: this.tenant.id, body: await next.handle() }; }
+    canActivate() {
+      if (this.tenant.id === 'blocked') throw new ForbiddenException('tenant blocked');
+      return true;
+    }
   }
-  @Catch() class TenantFilter implements ExceptionFilter {
+  @Injectable()
+  class TenantInterceptor implements NestInterceptor {
     constructor(private readonly tenant: Tenant) {}
-    catch(_e: unknown, host: ArgumentsHost) { host.switchToHttp().getResponse().writeHead(409).end(`failed for ${this.tenant.id}`); }
+    async intercept(_c: ExecutionContext, next: CallHandler) {
+      return { tenant: this.tenant.id, body: await next.handle() };
+    }
+  }
+  @Catch()
+  class TenantFilter implements ExceptionFilter {
+    constructor(private readonly tenant: Tenant) {}
+    catch(_e: unknown, host: ArgumentsHost) {
+      host.switchToHttp().getResponse().writeHead(409).end(`failed for ${this.tenant.id}`);
+    }
   }
   @Controller('tenant')
-  @UseInterceptors(TenantInterceptor) @UseFilters(TenantFilter)
+  @UseInterceptors(TenantInterceptor)
+  @UseFilters(TenantFilter)
   class TenantController {
-    @Get() get() { return 'ok'; }
-    @Get('fail') fail() { throw new Error('x'); }
+    @Get() get() {
+      return 'ok';
+    }
+    @Get('fail') fail() {
+      throw new Error('x');
+    }
   }
   const { url, close } = await startApp({ controllers: [TenantController], providers: [Tenant, { provide: APP_GUARD, useClass: TenantGuard }] });
   t.after(close);
@@ -290,34 +464,74 @@ test('request-scoped guards, interceptors and filters (route-level and APP_*) ar
   assert.equal(blocked.text, 'failed for blocked');
   assert.deepEqual(made, ['acme', 'globex', 'blocked'], 'one Tenant per request, shared by the guard, interceptor and filter');
 
-  @Injectable() class TenantPipe implements PipeTransform { constructor(readonly tenant: Tenant) {} transform(v: unknown) { return v; } }
-  @Controller('p') @UsePipes(TenantPipe) class PipeController { @Get(':x') get(@Param('x') x: string) { return x; } }
-  @Module({ controllers: [PipeController], providers: [Tenant] }) class PipeModule {}
+  @Injectable()
+  class TenantPipe implements PipeTransform {
+    constructor(readonly tenant: Tenant) {}
+    transform(v: unknown) {
+      return v;
+    }
+  }
+  @Controller('p')
+  @UsePipes(TenantPipe)
+  class PipeController {
+    @Get(':x') get(@Param('x') x: string) {
+      return x;
+    }
+  }
+  @Module({ controllers: [PipeController], providers: [Tenant] })
+  class PipeModule {}
   const app = await NestFactory.create(PipeModule, { logger: false });
   await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_SCOPED_OUTSIDE_REQUEST' && /TenantPipe/.test(error.message));
 });
 
 test('DiscoveryService and MetadataScanner: a library finds the providers and methods a discoverable decorator marked', async () => {
   const Job = DiscoveryService.createDecorator<{ every: number }>();
-  @Job({ every: 5 }) @Injectable() class Cleaner { sweep() { return 'swept'; } tidy() { return 'tidy'; } }
-  @Injectable() class Plain { run() { return 'plain'; } }
+  @Job({ every: 5 })
+  @Injectable()
+  class Cleaner {
+    sweep() {
+      return 'swept';
+    }
+    tidy() {
+      return 'tidy';
+    }
+  }
+  @Injectable()
+  class Plain {
+    run() {
+      return 'plain';
+    }
+  }
   @Injectable()
   class Scheduler {
     found: string[] = [];
-    constructor(private readonly discovery: DiscoveryService, private readonly scanner: MetadataScanner) {}
+    constructor(
+      private readonly discovery: DiscoveryService,
+      private readonly scanner: MetadataScanner,
+    ) {}
     onModuleInit() {
       for (const wrapper of this.discovery.getProviders({ metadataKey: Job.KEY })) {
         const { every } = this.discovery.getMetadataByDecorator(Job, wrapper)!;
-        for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance))) this.found.push(`${wrapper.name}.${method} every ${every}`);
+        for (const method of this.scanner.getAllMethodNames(Object.getPrototypeOf(wrapper.instance)))
+          this.found.push(`${wrapper.name}.${method} every ${every}`);
       }
     }
   }
-  @Controller('found') class FoundController { @Get() get() { return 'x'; } }
-  @Module({ imports: [DiscoveryModule], providers: [Cleaner, Plain, Scheduler], controllers: [FoundController] }) class AppMod {}
+  @Controller('found')
+  class FoundController {
+    @Get() get() {
+      return 'x';
+    }
+  }
+  @Module({ imports: [DiscoveryModule], providers: [Cleaner, Plain, Scheduler], controllers: [FoundController] })
+  class AppMod {}
   const context = await NestFactory.createApplicationContext(AppMod, { logger: false });
   assert.deepEqual(context.get(Scheduler).found, ['Cleaner.sweep every 5', 'Cleaner.tidy every 5']);
   const discovery = context.get(DiscoveryService);
-  assert.deepEqual(discovery.getControllers().map((w) => w.name), ['FoundController']);
+  assert.deepEqual(
+    discovery.getControllers().map((w) => w.name),
+    ['FoundController'],
+  );
   assert.ok(discovery.getProviders().some((w) => w.metatype === Plain && w.instance instanceof Plain && w.isDependencyTreeStatic()));
   await context.close();
 });
@@ -325,12 +539,28 @@ test('DiscoveryService and MetadataScanner: a library finds the providers and me
 test('LazyModuleLoader loads a module after start-up: its providers see global and already-loaded modules, hooks run, a second load is the same', async () => {
   const { Global } = await import('streamnest');
   const calls: string[] = [];
-  @Injectable() class Shared { readonly id = Math.random(); }
-  @Global() @Module({ providers: [Shared], exports: [Shared] }) class SharedModule {}
-  @Injectable() class Heavy { constructor(readonly shared: Shared) {} onModuleInit() { calls.push('heavy init'); } }
-  @Module({ providers: [Heavy], exports: [Heavy] }) class HeavyModule {}
-  @Injectable() class Loader { constructor(readonly lazy: LazyModuleLoader) {} }
-  @Module({ imports: [SharedModule], providers: [Loader] }) class Root {}
+  @Injectable()
+  class Shared {
+    readonly id = Math.random();
+  }
+  @Global()
+  @Module({ providers: [Shared], exports: [Shared] })
+  class SharedModule {}
+  @Injectable()
+  class Heavy {
+    constructor(readonly shared: Shared) {}
+    onModuleInit() {
+      calls.push('heavy init');
+    }
+  }
+  @Module({ providers: [Heavy], exports: [Heavy] })
+  class HeavyModule {}
+  @Injectable()
+  class Loader {
+    constructor(readonly lazy: LazyModuleLoader) {}
+  }
+  @Module({ imports: [SharedModule], providers: [Loader] })
+  class Root {}
   const context = await NestFactory.createApplicationContext(Root, { logger: false });
   const loader = context.get(Loader).lazy;
   const ref = await loader.load(() => Promise.resolve(HeavyModule));

@@ -35,7 +35,7 @@ function none(list: string[], what: string): void {
   assert.deepEqual(list, [], `${list.length} ${what}:\n  ${list.join('\n  ')}`);
 }
 
-test('the snapshot holds NestJS 11\'s three packages', () => {
+test("the snapshot holds NestJS 11's three packages", () => {
   for (const pkg of checker.PACKAGES) {
     assert.match(snapshot.versions[pkg] ?? '', /^11\./, `${pkg} version`);
     assert.ok(Object.keys(snapshot.packages[pkg] ?? {}).length > 0, `${pkg} has exports`);
@@ -61,36 +61,46 @@ test('no row says later or not planned for something streamnest now exports', ()
   none(problems.stale, 'rows marked later or not planned for names streamnest exports');
 });
 
-test('rows are well formed: a known status, Nest\'s kind, a note where one is due, alphabetical, no duplicates', () => {
+test("rows are well formed: a known status, Nest's kind, a note where one is due, alphabetical, no duplicates", () => {
   none(problems.malformed, 'malformed rows');
 });
 
 test('the check itself finds each kind of problem', () => {
   const doc = [
-    '### @nestjs/common', '',
-    '| Export | Kind | Status | Note |', '| --- | --- | --- | --- |',
+    '### @nestjs/common',
+    '',
+    '| Export | Kind | Status | Note |',
+    '| --- | --- | --- | --- |',
     '| `Get` | const | supported | |',
     '| `Body` | function | supported | |',
     '| `Gone` | class | supported | |',
     '| `Render` | function | later | |',
     '| `Sse` | const | later | not yet |',
     '| `Nowhere` | type | sometimes | x |',
-    '## Elsewhere', '| `Ignored` | const | supported | |',
+    '## Elsewhere',
+    '| `Ignored` | const | supported | |',
   ].join('\n');
   const fake: Snapshot = {
     versions: {},
-    packages: { '@nestjs/common': { Get: 'const', Body: 'const', Render: 'function', Sse: 'const', Missing: 'type', Nowhere: 'type' }, '@nestjs/core': {}, '@nestjs/testing': {} },
+    packages: {
+      '@nestjs/common': { Get: 'const', Body: 'const', Render: 'function', Sse: 'const', Missing: 'type', Nowhere: 'type' },
+      '@nestjs/core': {},
+      '@nestjs/testing': {},
+    },
   };
   const found = checker.check(fake, checker.parseTable(doc), { values: new Set(['Get', 'Sse']), types: new Set(['Body']) });
   assert.deepEqual(found.stale, ['@nestjs/common Sse']);
   assert.deepEqual(found.missingRows, ['@nestjs/common Missing']);
-  assert.deepEqual(found.notExported, ['@nestjs/common Body (only a type here; Nest\'s is a const)']);
+  assert.deepEqual(found.notExported, ["@nestjs/common Body (only a type here; Nest's is a const)"]);
   assert.deepEqual(found.notInNest, ['@nestjs/common Gone']);
-  assert.deepEqual(found.malformed.map((m) => m.replace(/ \(line \d+\)/, '')), [
-    '@nestjs/common Body: kind "function", Nest\'s is "const"',
-    '@nestjs/common Render: a later row needs a note saying how or why',
-    '@nestjs/common Nowhere: status "sometimes" is not one of supported, different, later, not planned',
-    '@nestjs/common Body: out of alphabetical order, after Get',
-    '@nestjs/common Nowhere: out of alphabetical order, after Sse',
-  ]);
+  assert.deepEqual(
+    found.malformed.map((m) => m.replace(/ \(line \d+\)/, '')),
+    [
+      '@nestjs/common Body: kind "function", Nest\'s is "const"',
+      '@nestjs/common Render: a later row needs a note saying how or why',
+      '@nestjs/common Nowhere: status "sometimes" is not one of supported, different, later, not planned',
+      '@nestjs/common Body: out of alphabetical order, after Get',
+      '@nestjs/common Nowhere: out of alphabetical order, after Sse',
+    ],
+  );
 });

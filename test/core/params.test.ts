@@ -13,14 +13,30 @@ const User = createParamDecorator((field: string | undefined, ctx: ExecutionCont
 
 @Controller('p')
 class ParamsController {
-  @Get('one/:a/:b') one(@Param('a') a: string, @Param() all: Record<string, string>) { return { a, all: { ...all } }; }
-  @Get('query') query(@Query('page') page: string, @Query('tag') tag: string[], @Query() all: Record<string, unknown>) { return { page, tag, all: { ...all } }; }
-  @Post('body') body(@Body() body: unknown, @Body('name') name: string) { return { body, name }; }
-  @Get('headers') headers(@Headers('X-Custom') custom: string, @Headers() all: Record<string, string>) { return { custom, host: all.host }; }
-  @Get('req') req(@Req() req: IncomingMessage) { return { method: req.method, url: req.url }; }
-  @Get('ip') ip(@Ip() ip: string) { return { ip }; }
-  @Get('user') user(@User() user: unknown, @User('name') name: string) { return { user, name }; }
-  @Get('mixed/:id') mixed(@Query('q') q: string, @Param('id') id: string, @Headers('x-n') n: string) { return [id, q, n]; }
+  @Get('one/:a/:b') one(@Param('a') a: string, @Param() all: Record<string, string>) {
+    return { a, all: { ...all } };
+  }
+  @Get('query') query(@Query('page') page: string, @Query('tag') tag: string[], @Query() all: Record<string, unknown>) {
+    return { page, tag, all: { ...all } };
+  }
+  @Post('body') body(@Body() body: unknown, @Body('name') name: string) {
+    return { body, name };
+  }
+  @Get('headers') headers(@Headers('X-Custom') custom: string, @Headers() all: Record<string, string>) {
+    return { custom, host: all.host };
+  }
+  @Get('req') req(@Req() req: IncomingMessage) {
+    return { method: req.method, url: req.url };
+  }
+  @Get('ip') ip(@Ip() ip: string) {
+    return { ip };
+  }
+  @Get('user') user(@User() user: unknown, @User('name') name: string) {
+    return { user, name };
+  }
+  @Get('mixed/:id') mixed(@Query('q') q: string, @Param('id') id: string, @Headers('x-n') n: string) {
+    return [id, q, n];
+  }
 
   @Get('res')
   res(@Res() res: ServerResponse) {
@@ -32,7 +48,10 @@ class ParamsController {
 
   @Get('res-later')
   resLater(@Res() res: ServerResponse) {
-    setTimeout(() => { res.statusCode = 200; res.end('later'); }, 10);
+    setTimeout(() => {
+      res.statusCode = 200;
+      res.end('later');
+    }, 10);
   }
 
   @Get('passthrough')

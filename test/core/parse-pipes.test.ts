@@ -2,58 +2,122 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IsString, MinLength } from 'class-validator';
 import {
-  Body, Controller, DefaultValuePipe, ForbiddenException, Get, HttpStatus, Param, ParseArrayPipe, ParseBoolPipe, ParseEnumPipe, ParseFloatPipe,
-  ParseIntPipe, ParseUUIDPipe, Post, Query,
+  Body,
+  Controller,
+  DefaultValuePipe,
+  ForbiddenException,
+  Get,
+  HttpStatus,
+  Param,
+  ParseArrayPipe,
+  ParseBoolPipe,
+  ParseEnumPipe,
+  ParseFloatPipe,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 
-enum Color { Red = 'red', Green = 'green' }
+enum Color {
+  Red = 'red',
+  Green = 'green',
+}
 
 class Tag {
   @IsString() @MinLength(2) name!: string;
-  shout() { return this.name.toUpperCase(); }
+  shout() {
+    return this.name.toUpperCase();
+  }
 }
 
 @Controller('p')
 class ParseController {
-  @Get('int/:v') int(@Param('v', ParseIntPipe) v: number) { return { v }; }
-  @Get('int-optional') intOptional(@Query('v', new ParseIntPipe({ optional: true })) v?: number) { return { v: v ?? 'none' }; }
-  @Get('int-406/:v') int406(@Param('v', new ParseIntPipe({ errorHttpStatusCode: HttpStatus.NOT_ACCEPTABLE })) v: number) { return { v }; }
-  @Get('int-factory/:v') intFactory(@Param('v', new ParseIntPipe({ exceptionFactory: (error) => new ForbiddenException(`custom: ${error}`) })) v: number) { return { v }; }
+  @Get('int/:v') int(@Param('v', ParseIntPipe) v: number) {
+    return { v };
+  }
+  @Get('int-optional') intOptional(@Query('v', new ParseIntPipe({ optional: true })) v?: number) {
+    return { v: v ?? 'none' };
+  }
+  @Get('int-406/:v') int406(@Param('v', new ParseIntPipe({ errorHttpStatusCode: HttpStatus.NOT_ACCEPTABLE })) v: number) {
+    return { v };
+  }
+  @Get('int-factory/:v') intFactory(@Param('v', new ParseIntPipe({ exceptionFactory: (error) => new ForbiddenException(`custom: ${error}`) })) v: number) {
+    return { v };
+  }
 
-  @Get('float/:v') float(@Param('v', ParseFloatPipe) v: number) { return { v }; }
-  @Get('float-optional') floatOptional(@Query('v', new ParseFloatPipe({ optional: true })) v?: number) { return { v: v ?? 'none' }; }
+  @Get('float/:v') float(@Param('v', ParseFloatPipe) v: number) {
+    return { v };
+  }
+  @Get('float-optional') floatOptional(@Query('v', new ParseFloatPipe({ optional: true })) v?: number) {
+    return { v: v ?? 'none' };
+  }
 
-  @Get('bool') bool(@Query('v', ParseBoolPipe) v: boolean) { return { v }; }
-  @Get('bool-optional') boolOptional(@Query('v', new ParseBoolPipe({ optional: true })) v?: boolean) { return { v: v ?? 'none' }; }
-  @Get('bool-422') bool422(@Query('v', new ParseBoolPipe({ errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY })) v: boolean) { return { v }; }
+  @Get('bool') bool(@Query('v', ParseBoolPipe) v: boolean) {
+    return { v };
+  }
+  @Get('bool-optional') boolOptional(@Query('v', new ParseBoolPipe({ optional: true })) v?: boolean) {
+    return { v: v ?? 'none' };
+  }
+  @Get('bool-422') bool422(@Query('v', new ParseBoolPipe({ errorHttpStatusCode: HttpStatus.UNPROCESSABLE_ENTITY })) v: boolean) {
+    return { v };
+  }
 
-  @Get('uuid') uuid(@Query('v', ParseUUIDPipe) v: string) { return { v }; }
-  @Get('uuid4') uuid4(@Query('v', new ParseUUIDPipe({ version: '4' })) v: string) { return { v }; }
-  @Get('uuid7') uuid7(@Query('v', new ParseUUIDPipe({ version: '7' })) v: string) { return { v }; }
-  @Get('uuid-optional') uuidOptional(@Query('v', new ParseUUIDPipe({ optional: true })) v?: string) { return { v: v ?? 'none' }; }
+  @Get('uuid') uuid(@Query('v', ParseUUIDPipe) v: string) {
+    return { v };
+  }
+  @Get('uuid4') uuid4(@Query('v', new ParseUUIDPipe({ version: '4' })) v: string) {
+    return { v };
+  }
+  @Get('uuid7') uuid7(@Query('v', new ParseUUIDPipe({ version: '7' })) v: string) {
+    return { v };
+  }
+  @Get('uuid-optional') uuidOptional(@Query('v', new ParseUUIDPipe({ optional: true })) v?: string) {
+    return { v: v ?? 'none' };
+  }
 
-  @Get('enum') color(@Query('v', new ParseEnumPipe(Color)) v: Color) { return { v }; }
-  @Get('enum-optional') colorOptional(@Query('v', new ParseEnumPipe(Color, { optional: true })) v?: Color) { return { v: v ?? 'none' }; }
+  @Get('enum') color(@Query('v', new ParseEnumPipe(Color)) v: Color) {
+    return { v };
+  }
+  @Get('enum-optional') colorOptional(@Query('v', new ParseEnumPipe(Color, { optional: true })) v?: Color) {
+    return { v: v ?? 'none' };
+  }
 
   @Get('page') page(@Query('page', new DefaultValuePipe(1), ParseIntPipe) page: number, @Query('sort', new DefaultValuePipe('asc')) sort: string) {
     return { page, sort };
   }
 
-  @Get('array') array(@Query('ids', new ParseArrayPipe({ items: Number })) ids: number[]) { return { ids }; }
-  @Get('array-plain') arrayPlain(@Query('ids', ParseArrayPipe) ids: string[]) { return { ids }; }
-  @Get('array-pipe') arrayPipe(@Query('ids', new ParseArrayPipe({ items: String, separator: '|' })) ids: string[]) { return { ids }; }
-  @Get('array-bool') arrayBool(@Query('flags', new ParseArrayPipe({ items: Boolean })) flags: boolean[]) { return { flags }; }
-  @Get('array-optional') arrayOptional(@Query('ids', new ParseArrayPipe({ items: Number, optional: true })) ids?: number[]) { return { ids: ids ?? 'none' }; }
-  @Get('array-all') arrayAll(@Query('ids', new ParseArrayPipe({ items: Number, stopAtFirstError: false })) ids: number[]) { return { ids }; }
-  @Post('array-tags') tags(@Body(new ParseArrayPipe({ items: Tag })) tags: Tag[]) { return { shouted: tags.map((t) => t.shout()) }; }
-  @Post('array-tags-all') tagsAll(@Body(new ParseArrayPipe({ items: Tag, stopAtFirstError: false })) tags: Tag[]) { return { count: tags.length }; }
+  @Get('array') array(@Query('ids', new ParseArrayPipe({ items: Number })) ids: number[]) {
+    return { ids };
+  }
+  @Get('array-plain') arrayPlain(@Query('ids', ParseArrayPipe) ids: string[]) {
+    return { ids };
+  }
+  @Get('array-pipe') arrayPipe(@Query('ids', new ParseArrayPipe({ items: String, separator: '|' })) ids: string[]) {
+    return { ids };
+  }
+  @Get('array-bool') arrayBool(@Query('flags', new ParseArrayPipe({ items: Boolean })) flags: boolean[]) {
+    return { flags };
+  }
+  @Get('array-optional') arrayOptional(@Query('ids', new ParseArrayPipe({ items: Number, optional: true })) ids?: number[]) {
+    return { ids: ids ?? 'none' };
+  }
+  @Get('array-all') arrayAll(@Query('ids', new ParseArrayPipe({ items: Number, stopAtFirstError: false })) ids: number[]) {
+    return { ids };
+  }
+  @Post('array-tags') tags(@Body(new ParseArrayPipe({ items: Tag })) tags: Tag[]) {
+    return { shouted: tags.map((t) => t.shout()) };
+  }
+  @Post('array-tags-all') tagsAll(@Body(new ParseArrayPipe({ items: Tag, stopAtFirstError: false })) tags: Tag[]) {
+    return { count: tags.length };
+  }
 }
 
 const bad = (message: unknown, status = 400, error = 'Bad Request') => JSON.stringify({ message, error, statusCode: status });
 
-test('ParseIntPipe: numbers pass; anything else fails with NestJS\'s message; optional, errorHttpStatusCode and exceptionFactory', async (t) => {
+test("ParseIntPipe: numbers pass; anything else fails with NestJS's message; optional, errorHttpStatusCode and exceptionFactory", async (t) => {
   const { url, close } = await startApp({ controllers: [ParseController] });
   t.after(close);
   assert.deepEqual((await call(`${url}/p/int/12`)).body, { v: 12 });
@@ -102,7 +166,7 @@ test('ParseBoolPipe: "true" and "false" only; a missing value fails unless optio
   assert.equal((await call(`${url}/p/bool-422?v=maybe`)).status, 422);
 });
 
-test('ParseUUIDPipe: any version, or one version; non-strings and non-UUIDs fail with NestJS\'s messages', async (t) => {
+test("ParseUUIDPipe: any version, or one version; non-strings and non-UUIDs fail with NestJS's messages", async (t) => {
   const { url, close } = await startApp({ controllers: [ParseController] });
   t.after(close);
   const v1 = 'a8098c1a-f86e-11da-bd1a-00112444be1e';
@@ -127,7 +191,10 @@ test('ParseEnumPipe: enum values pass, others fail; it needs an enum', async (t)
   assert.equal((await call(`${url}/p/enum?v=blue`)).text, bad('Validation failed (enum string is expected)'));
   assert.equal((await call(`${url}/p/enum`)).status, 400);
   assert.deepEqual((await call(`${url}/p/enum-optional`)).body, { v: 'none' });
-  assert.throws(() => new ParseEnumPipe(undefined), (error: Error & { code?: string }) => error.code === 'SN_ERR_INVALID_PIPE_OPTION' && /new ParseEnumPipe\(MyEnum\)/.test(error.message));
+  assert.throws(
+    () => new ParseEnumPipe(undefined),
+    (error: Error & { code?: string }) => error.code === 'SN_ERR_INVALID_PIPE_OPTION' && /new ParseEnumPipe\(MyEnum\)/.test(error.message),
+  );
 });
 
 test('DefaultValuePipe fills in missing values before the next pipe', async (t) => {
@@ -163,7 +230,8 @@ test('ParseArrayPipe: splits and converts items, reports the failing index, hono
 test('ParseArrayPipe with a class validates each item with class-validator and gives instances', async (t) => {
   const { url, close } = await startApp({ controllers: [ParseController] });
   t.after(close);
-  const post = (path: string, body: unknown) => call(`${url}/p/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    call(`${url}/p/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.deepEqual((await post('array-tags', [{ name: 'ada' }, { name: 'bob' }])).body, { shouted: ['ADA', 'BOB'] });
   const invalid = await post('array-tags', [{ name: 'ada' }, { name: 'b' }]);
   assert.equal(invalid.status, 400);

@@ -27,7 +27,11 @@ const built = await script.publicSurface(root);
 
 test('each entry point exports exactly the names in the snapshot', () => {
   const found = script.differences(script.readSnapshot(root), built);
-  assert.deepEqual(found, [], `the built package differs from ${script.SNAPSHOT_PATH} (+ added, - gone); if meant, run node scripts/public-surface.mjs --snapshot:\n  ${found.join('\n  ')}`);
+  assert.deepEqual(
+    found,
+    [],
+    `the built package differs from ${script.SNAPSHOT_PATH} (+ added, - gone); if meant, run node scripts/public-surface.mjs --snapshot:\n  ${found.join('\n  ')}`,
+  );
 });
 
 test('the root leaks no helper, and the wire encoder and the transport contract live in streamnest/sse-protocol', () => {
@@ -44,9 +48,7 @@ test('the root leaks no helper, and the wire encoder and the transport contract 
 test('the comparison reports a name added, a name gone and an entry point gone', () => {
   const pinned: Surface = { streamnest: { values: ['Get', 'Post'], types: ['Type'] }, 'streamnest/x': { values: ['y'], types: [] } };
   const now: Surface = { streamnest: { values: ['Get', 'helper'], types: ['Type'] } };
-  assert.deepEqual(script.differences(pinned, now).sort(), [
-    '+ streamnest helper (value)', '- streamnest Post (value)', '- streamnest/x y (value)',
-  ]);
+  assert.deepEqual(script.differences(pinned, now).sort(), ['+ streamnest helper (value)', '- streamnest Post (value)', '- streamnest/x y (value)']);
 });
 
 /** Each `import { a, type B } from 'streamnest…'` in a text: the specifier and the names, without `type` or `as` renames. */
@@ -54,7 +56,11 @@ function namedImports(text: string): Array<{ specifier: string; name: string }> 
   const found: Array<{ specifier: string; name: string }> = [];
   for (const m of text.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"](streamnest(?:\/[\w-]+)?)['"]/g)) {
     for (const item of m[1]!.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]!
+        .trim();
       if (name) found.push({ specifier: m[2]!, name });
     }
   }
@@ -62,13 +68,17 @@ function namedImports(text: string): Array<{ specifier: string; name: string }> 
 }
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
 }
 
 test('every name the README, the docs and the examples import from streamnest is exported where they import it from', () => {
   const sources = [
     join(root, 'README.md'),
-    ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f)),
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(root, 'docs', f)),
     ...tsFiles(join(root, 'examples')),
   ];
   const missing: string[] = [];

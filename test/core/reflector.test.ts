@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  applyDecorators, Controller, Get, Header, HttpCode, Injectable, Reflector, SetMetadata, UseGuards,
-  type CanActivate, type ExecutionContext,
+  applyDecorators,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Injectable,
+  Reflector,
+  SetMetadata,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
@@ -43,10 +52,18 @@ const Api = (prefix: string) => applyDecorators(Controller(prefix), Roles(['staf
 
 @Api('r')
 class GuardedController {
-  @Get('open') @Public() open() { return 'open'; }
-  @Get('admin') @Auth('admin') admin() { return 'admin area'; }
-  @Get('staff') staff() { return 'staff area'; }
-  @Get('level') @Level('high') @Public() level() { return 'level'; }
+  @Get('open') @Public() open() {
+    return 'open';
+  }
+  @Get('admin') @Auth('admin') admin() {
+    return 'admin area';
+  }
+  @Get('staff') staff() {
+    return 'staff area';
+  }
+  @Get('level') @Level('high') @Public() level() {
+    return 'level';
+  }
 }
 
 test('a decorator made by Reflector.createDecorator is read by passing the decorator itself', async (t) => {
@@ -80,7 +97,9 @@ test('createDecorator: KEY, a chosen key, a transform, and {} when used without 
   assert.equal(typeof Roles.KEY, 'string');
   assert.notEqual(Roles.KEY, Public.KEY);
   assert.equal(Level.KEY, 'level');
-  class Target { @Public() @Level('low') handler() {} }
+  class Target {
+    @Public() @Level('low') handler() {}
+  }
   assert.deepEqual(reflector.get(Public, Target.prototype.handler), {});
   assert.deepEqual(reflector.get(Level, Target.prototype.handler), { level: 'LOW' });
   assert.deepEqual(reflector.get(Level.KEY, Target.prototype.handler), { level: 'LOW' });
@@ -89,7 +108,11 @@ test('createDecorator: KEY, a chosen key, a transform, and {} when used without 
 
 test('getAll, getAllAndOverride and getAllAndMerge merge as NestJS does', () => {
   const reflector = new Reflector();
-  const on = (value: unknown) => { const f = () => {}; SetMetadata('k', value)(f); return f; };
+  const on = (value: unknown) => {
+    const f = () => {};
+    SetMetadata('k', value)(f);
+    return f;
+  };
   const none = () => {};
   assert.deepEqual(reflector.getAll('k', [on(1), none, on(2)]), [1, undefined, 2]);
   assert.deepEqual(reflector.getAll('k', undefined as never), []);

@@ -14,67 +14,138 @@ function counted(total: number, chunk = 64 * 1024): Readable {
   return new Readable({
     highWaterMark: chunk,
     read() {
-      if (probe.produced >= total) { this.push(null); return; }
+      if (probe.produced >= total) {
+        this.push(null);
+        return;
+      }
       const size = Math.min(chunk, total - probe.produced);
       probe.produced += size;
       this.push(Buffer.alloc(size, 97));
     },
-    destroy(error, callback) { probe.destroyed = true; callback(error); },
+    destroy(error, callback) {
+      probe.destroyed = true;
+      callback(error);
+    },
   });
 }
 
 /** An endless slow stream, for disconnects. */
 function endless(): Readable {
   return new Readable({
-    read() { setTimeout(() => this.push('tick\n'), 5); },
-    destroy(error, callback) { probe.destroyed = true; callback(error); },
+    read() {
+      setTimeout(() => this.push('tick\n'), 5);
+    },
+    destroy(error, callback) {
+      probe.destroyed = true;
+      callback(error);
+    },
   });
 }
 
 @Controller('r')
 class ResponsesController {
-  @Get('object') object() { return { a: 1, nested: { b: [true, null] } }; }
-  @Get('array') array() { return [1, 'two']; }
-  @Get('string') string() { return 'héllo'; }
-  @Get('buffer') buffer() { return Buffer.from([0, 1, 2, 255]); }
-  @Get('undefined') nothing() { return undefined; }
-  @Post('undefined') created() { return undefined; }
-  @Get('null') nullish() { return null; }
-  @Get('async') async later() { await new Promise((r) => setTimeout(r, 5)); return { later: true }; }
-  @Get('readable') readable() { return Readable.from(['a', 'b', 'c']); }
+  @Get('object') object() {
+    return { a: 1, nested: { b: [true, null] } };
+  }
+  @Get('array') array() {
+    return [1, 'two'];
+  }
+  @Get('string') string() {
+    return 'héllo';
+  }
+  @Get('buffer') buffer() {
+    return Buffer.from([0, 1, 2, 255]);
+  }
+  @Get('undefined') nothing() {
+    return undefined;
+  }
+  @Post('undefined') created() {
+    return undefined;
+  }
+  @Get('null') nullish() {
+    return null;
+  }
+  @Get('async') async later() {
+    await new Promise((r) => setTimeout(r, 5));
+    return { later: true };
+  }
+  @Get('readable') readable() {
+    return Readable.from(['a', 'b', 'c']);
+  }
   @Get('web') web() {
     return new ReadableStream({
-      start(controller) { controller.enqueue(new TextEncoder().encode('web ')); controller.enqueue(new TextEncoder().encode('stream')); controller.close(); },
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('web '));
+        controller.enqueue(new TextEncoder().encode('stream'));
+        controller.close();
+      },
     });
   }
-  @Get('big') big(@Query('bytes') bytes: string) { probe.produced = 0; probe.destroyed = false; return counted(Number(bytes)); }
-  @Get('endless') endlessStream() { probe.destroyed = false; return endless(); }
+  @Get('big') big(@Query('bytes') bytes: string) {
+    probe.produced = 0;
+    probe.destroyed = false;
+    return counted(Number(bytes));
+  }
+  @Get('endless') endlessStream() {
+    probe.destroyed = false;
+    return endless();
+  }
   @Get('endless-web') endlessWeb() {
     probe.cancelled = false;
     return new ReadableStream({
-      pull: (controller) => new Promise<void>((resolve) => setTimeout(() => {
-        if (!probe.cancelled) controller.enqueue(new TextEncoder().encode('tock\n'));
-        resolve();
-      }, 5)),
-      cancel: () => { probe.cancelled = true; },
+      pull: (controller) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            if (!probe.cancelled) controller.enqueue(new TextEncoder().encode('tock\n'));
+            resolve();
+          }, 5),
+        ),
+      cancel: () => {
+        probe.cancelled = true;
+      },
     });
   }
   @Get('broken-stream') brokenStream() {
     let sent = false;
-    return new Readable({ read() { if (!sent) { sent = true; this.push('partial'); } else this.destroy(new Error('disk gone')); } });
+    return new Readable({
+      read() {
+        if (!sent) {
+          sent = true;
+          this.push('partial');
+        } else this.destroy(new Error('disk gone'));
+      },
+    });
   }
-  @Get('code') @HttpCode(202) accepted() { return { queued: true }; }
-  @Put('no-content') @HttpCode(204) noContent() { return undefined; }
-  @Get('headers') @Header('Cache-Control', 'no-store') @Header('Content-Type', 'text/html; charset=utf-8') headers() { return '<b>hi</b>'; }
-  @Get('redirect') @Redirect('/r/object', 301) redirect() { return undefined; }
-  @Get('redirect-default') @Redirect('https://example.com/') redirectDefault() { return undefined; }
-  @Get('redirect-dynamic') @Redirect('/r/object') redirectDynamic(@Query('to') to: string) { return to ? { url: to, statusCode: 307 } : undefined; }
-  @Get('circular') circular() { const o: Record<string, unknown> = {}; o.self = o; return o; }
+  @Get('code') @HttpCode(202) accepted() {
+    return { queued: true };
+  }
+  @Put('no-content') @HttpCode(204) noContent() {
+    return undefined;
+  }
+  @Get('headers') @Header('Cache-Control', 'no-store') @Header('Content-Type', 'text/html; charset=utf-8') headers() {
+    return '<b>hi</b>';
+  }
+  @Get('redirect') @Redirect('/r/object', 301) redirect() {
+    return undefined;
+  }
+  @Get('redirect-default') @Redirect('https://example.com/') redirectDefault() {
+    return undefined;
+  }
+  @Get('redirect-dynamic') @Redirect('/r/object') redirectDynamic(@Query('to') to: string) {
+    return to ? { url: to, statusCode: 307 } : undefined;
+  }
+  @Get('circular') circular() {
+    const o: Record<string, unknown> = {};
+    o.self = o;
+    return o;
+  }
 }
 
 @Controller('echo-body')
 class EchoBody {
-  @Post() echo(@Body() body: unknown) { return body; }
+  @Post() echo(@Body() body: unknown) {
+    return body;
+  }
 }
 
 test('objects and arrays are JSON, strings are text, Buffers go as they are', async (t) => {
@@ -129,14 +200,20 @@ test('streams respect backpressure: a client that does not read stalls the sourc
   // Wait until production stops growing: the pipe is stalled on the unread socket.
   let last = -1;
   let steady = 0;
-  await eventually(() => {
-    steady = probe.produced === last && probe.produced > 0 ? steady + 1 : 0;
-    last = probe.produced;
-    return steady >= 10;
-  }, 'the source to stall', 20_000);
+  await eventually(
+    () => {
+      steady = probe.produced === last && probe.produced > 0 ? steady + 1 : 0;
+      last = probe.produced;
+      return steady >= 10;
+    },
+    'the source to stall',
+    20_000,
+  );
   assert.ok(probe.produced < total, `the source made ${probe.produced} of ${total} bytes although nobody read`);
   await new Promise<void>((resolve, reject) => {
-    res.on('data', (chunk: Buffer) => { received += chunk.length; });
+    res.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
     res.on('end', resolve);
     res.on('error', reject);
     res.resume();
@@ -150,9 +227,14 @@ test('a client that disconnects mid-stream: the source is destroyed (web: cancel
   for (const path of ['endless', 'endless-web']) {
     await new Promise<void>((resolve, reject) => {
       const req = http.get(`${url}/r/${path}`, { agent: false }, (res) => {
-        res.once('data', () => { req.destroy(); resolve(); });
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
       });
-      req.on('error', (error) => { if (!req.destroyed) reject(error); });
+      req.on('error', (error) => {
+        if (!req.destroyed) reject(error);
+      });
     });
   }
   await eventually(() => probe.destroyed, 'the Node source to be destroyed');
@@ -212,8 +294,13 @@ test('a client that goes away before a slow handler answers: the late answer is 
   class LateController {
     @Get()
     async late(@Req() req: IncomingMessage) {
-      req.socket.once('close', () => { state.closedByClient = true; });
-      await new Promise<void>((resolve) => { state.release = resolve; state.started = true; });
+      req.socket.once('close', () => {
+        state.closedByClient = true;
+      });
+      await new Promise<void>((resolve) => {
+        state.release = resolve;
+        state.started = true;
+      });
       state.answered = true;
       return { big: 'x'.repeat(100_000) };
     }
@@ -237,7 +324,10 @@ test('a client that sends half a body and leaves does not break the server', asy
   await new Promise<void>((resolve) => {
     const socket = net.connect(Number(port), hostname, () => {
       socket.write('POST /echo-body HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
-      setImmediate(() => { socket.destroy(); resolve(); });
+      setImmediate(() => {
+        socket.destroy();
+        resolve();
+      });
     });
   });
   assert.equal((await call(`${url}/r/string`)).text, 'héllo');

@@ -6,10 +6,18 @@ import { call } from './support.js';
 
 @Controller()
 class Nest11Routes {
-  @Get('files/*path') file(@Param('path') path: string[]) { return { path }; }
-  @Get('users{/:id}') user(@Param('id') id?: string) { return { id: id ?? null }; }
-  @Get('docs{/*rest}') docs(@Param('rest') rest?: string[]) { return { rest: rest ?? null }; }
-  @Get('legacy/*') legacy(@Param('*') rest: string) { return { rest }; }
+  @Get('files/*path') file(@Param('path') path: string[]) {
+    return { path };
+  }
+  @Get('users{/:id}') user(@Param('id') id?: string) {
+    return { id: id ?? null };
+  }
+  @Get('docs{/*rest}') docs(@Param('rest') rest?: string[]) {
+    return { rest: rest ?? null };
+  }
+  @Get('legacy/*') legacy(@Param('*') rest: string) {
+    return { rest };
+  }
 }
 
 test("NestJS 11's route syntax: *name wildcards (a list of segments, as Express 5 gives) and {optional} parts", async (t) => {
@@ -26,8 +34,14 @@ test("NestJS 11's route syntax: *name wildcards (a list of segments, as Express 
 
 test('a wildcard before the end of a path, or an optional part that does not close, is a start-up error naming the route', async () => {
   for (const path of ['files/*path/more', 'users{/:id', 'a{b{c}}']) {
-    @Controller() class Bad { @Get(path) get() { return 'never'; } }
-    @Module({ controllers: [Bad] }) class BadModule {}
+    @Controller()
+    class Bad {
+      @Get(path) get() {
+        return 'never';
+      }
+    }
+    @Module({ controllers: [Bad] })
+    class BadModule {}
     const app = await NestFactory.create(BadModule, { logger: false });
     await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_ROUTE_PATTERN' && error.message.includes('Bad.get'), path);
   }

@@ -8,30 +8,54 @@ import { call, rawRequest } from './support.js';
 
 @Controller('items')
 class ItemsController {
-  @Get() list() { return ['a', 'b']; }
-  @Get(':id') one(@Param('id') id: string) { return { id }; }
-  @Get(':id/parts/:part') part(@Param() params: Record<string, string>) { return { ...params }; }
-  @Post() create() { return { created: true }; }
-  @Put(':id') replace(@Param('id') id: string) { return { replaced: id }; }
-  @Patch(':id') patch(@Param('id') id: string) { return { patched: id }; }
-  @Delete(':id') remove(@Param('id') id: string) { return { deleted: id }; }
-  @Options() options() { return 'options'; }
+  @Get() list() {
+    return ['a', 'b'];
+  }
+  @Get(':id') one(@Param('id') id: string) {
+    return { id };
+  }
+  @Get(':id/parts/:part') part(@Param() params: Record<string, string>) {
+    return { ...params };
+  }
+  @Post() create() {
+    return { created: true };
+  }
+  @Put(':id') replace(@Param('id') id: string) {
+    return { replaced: id };
+  }
+  @Patch(':id') patch(@Param('id') id: string) {
+    return { patched: id };
+  }
+  @Delete(':id') remove(@Param('id') id: string) {
+    return { deleted: id };
+  }
+  @Options() options() {
+    return 'options';
+  }
 }
 
 @Controller('files')
 class FilesController {
-  @Get('*') file(@Param('*') rest: string) { return { rest }; }
+  @Get('*') file(@Param('*') rest: string) {
+    return { rest };
+  }
 }
 
 @Controller('any')
 class AnyController {
-  @All('thing') thing() { return 'any'; }
+  @All('thing') thing() {
+    return 'any';
+  }
 }
 
 @Controller()
 class RootController {
-  @Get() root() { return 'root'; }
-  @Get('length') @Header('X-Route', 'length') length() { return 'twelve chars'; }
+  @Get() root() {
+    return 'root';
+  }
+  @Get('length') @Header('X-Route', 'length') length() {
+    return 'twelve chars';
+  }
 }
 
 test('every method decorator routes its method, with path params', async (t) => {
@@ -72,7 +96,9 @@ test('@All answers every method', async (t) => {
 });
 
 test('setGlobalPrefix() puts every route under the prefix', async (t) => {
-  const { url, close } = await startApp({ controllers: [ItemsController, RootController] }, (app) => { app.setGlobalPrefix('/api/v1/'); });
+  const { url, close } = await startApp({ controllers: [ItemsController, RootController] }, (app) => {
+    app.setGlobalPrefix('/api/v1/');
+  });
   t.after(close);
   assert.deepEqual((await call(`${url}/api/v1/items/9`)).body, { id: '9' });
   assert.equal((await call(`${url}/api/v1`)).text, 'root');
@@ -83,11 +109,16 @@ test('HEAD answers for every GET with its headers and no body', async (t) => {
   const { url, close } = await startApp({ controllers: [RootController, ItemsController] });
   t.after(close);
   const res = await new Promise<http.IncomingMessage & { body: string }>((resolve, reject) => {
-    http.request(`${url}/length`, { method: 'HEAD' }, (r) => {
-      let body = '';
-      r.on('data', (c) => { body += c; });
-      r.on('end', () => resolve(Object.assign(r, { body })));
-    }).on('error', reject).end();
+    http
+      .request(`${url}/length`, { method: 'HEAD' }, (r) => {
+        let body = '';
+        r.on('data', (c) => {
+          body += c;
+        });
+        r.on('end', () => resolve(Object.assign(r, { body })));
+      })
+      .on('error', reject)
+      .end();
   });
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-length'], '12');
@@ -100,13 +131,21 @@ test('HEAD answers for every GET with its headers and no body', async (t) => {
 test('an explicit @Head() route wins over the implicit HEAD of a GET on the same path', async (t) => {
   @Controller('h')
   class HeadController {
-    @Get() get() { return 'get'; }
-    @Head() @Header('X-Explicit', 'yes') head() { return undefined; }
+    @Get() get() {
+      return 'get';
+    }
+    @Head() @Header('X-Explicit', 'yes') head() {
+      return undefined;
+    }
   }
   @Controller('h2')
   class HeadFirstController {
-    @Head() @Header('X-Explicit', 'first') head() { return undefined; }
-    @Get() get() { return 'get'; }
+    @Head() @Header('X-Explicit', 'first') head() {
+      return undefined;
+    }
+    @Get() get() {
+      return 'get';
+    }
   }
   const { url, close } = await startApp({ controllers: [HeadController, HeadFirstController] });
   t.after(close);
@@ -140,9 +179,17 @@ test('a malformed URL gets a 4xx, and the server keeps serving', async (t) => {
 
 test('two routes with the same method and path are a clear start-up error naming both handlers', async () => {
   @Controller('dup')
-  class First { @Get(':id') a() { return 1; } }
+  class First {
+    @Get(':id') a() {
+      return 1;
+    }
+  }
   @Controller('dup')
-  class Second { @Get(':id') b() { return 2; } }
+  class Second {
+    @Get(':id') b() {
+      return 2;
+    }
+  }
   @Module({ controllers: [First, Second] })
   class DupModule {}
   const app = await NestFactory.create(DupModule, { logger: false });
@@ -159,7 +206,14 @@ test('two routes with the same method and path are a clear start-up error naming
 
 test('routes differing only in parameter names also collide at start-up', async () => {
   @Controller('p')
-  class Params { @Get(':id') a() { return 1; } @Get(':name') b() { return 2; } }
+  class Params {
+    @Get(':id') a() {
+      return 1;
+    }
+    @Get(':name') b() {
+      return 2;
+    }
+  }
   const app = (await Test.createTestingModule({ controllers: [Params] }).compile()).createNestApplication({ logger: false });
   await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_ROUTE_CONFLICT' && /Params\.b/.test(error.message));
 });

@@ -9,11 +9,11 @@ const scan = (source: string) => importsOf(source).map((ref) => `${ref.specifier
 
 test('import scan: declarations over several lines, default, namespace and side-effect imports', () => {
   const source = [
-    "import {",
-    "  a,",
-    "  b as c,",
+    'import {',
+    '  a,',
+    '  b as c,',
     "} from './one.js';",
-    "import d, * as e from \"./two.js\";",
+    'import d, * as e from "./two.js";',
     "import './side-effect.js';",
     "import x = require('./cjs.js');",
   ].join('\n');
@@ -35,8 +35,17 @@ test('import scan: type-only imports and exports are told from value ones', () =
     "export type * from './types.js';",
   ].join('\n');
   assert.deepEqual(scan(source), [
-    './a.js (type) @1', './b.js (type) @2', './c.js (type) @3', './f.js @4', './default-named-type.js @5',
-    './value-named-type.js @6', './h.js (type) @7', './all.js @8', './ns.js @9', './i.js @10', './types.js (type) @11',
+    './a.js (type) @1',
+    './b.js (type) @2',
+    './c.js (type) @3',
+    './f.js @4',
+    './default-named-type.js @5',
+    './value-named-type.js @6',
+    './h.js (type) @7',
+    './all.js @8',
+    './ns.js @9',
+    './i.js @10',
+    './types.js (type) @11',
   ]);
 });
 
@@ -44,13 +53,20 @@ test('import scan: import() in a type is type-only, as a call it is a value', ()
   const source = [
     "type T = import('./in-type.js').Thing<string>;",
     "let u: typeof import('./typeof.js');",
-    "function f(x: import(\"./param.js\").P.Q) {}",
+    'function f(x: import("./param.js").P.Q) {}',
     "const m = await import('./awaited.js');",
     "const n = (await import('./member.js')).value;",
     "import('./then.js').then((mod) => mod);",
-    "const p = import.meta.url;",
+    'const p = import.meta.url;',
   ].join('\n');
-  assert.deepEqual(scan(source), ['./in-type.js (type) @1', './typeof.js (type) @2', './param.js (type) @3', './awaited.js @4', './member.js @5', './then.js @6']);
+  assert.deepEqual(scan(source), [
+    './in-type.js (type) @1',
+    './typeof.js (type) @2',
+    './param.js (type) @3',
+    './awaited.js @4',
+    './member.js @5',
+    './then.js @6',
+  ]);
 });
 
 test('import scan: imports written in comments, strings, templates or regular expressions are not imports', () => {
@@ -59,7 +75,7 @@ test('import scan: imports written in comments, strings, templates or regular ex
     "/* import b from './block-comment.js';",
     "   export * from './block-comment-2.js'; */",
     "/** e.g. `type X = import('./jsdoc.js').X` */",
-    "const s = \"import c from './in-a-string.js'\";",
+    'const s = "import c from \'./in-a-string.js\'";',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: source text for the scanner, holding a template literal
     "const t = `import d from './in-a-template.js' ${ { k: \"}\" }.k } and export * from './after-substitution.js'`;",
     // biome-ignore lint/suspicious/noTemplateCurlyInString: source text for the scanner, holding a template literal
@@ -80,14 +96,40 @@ const graphOf = (edges: Array<[string, string]>): SourceGraph => ({
 });
 
 test('import cycles: each strongly connected group is reported once, with its edges; a file importing itself is one', () => {
-  const cycles = importCycles(graphOf([['a', 'b'], ['b', 'c'], ['c', 'a'], ['c', 'd'], ['e', 'a'], ['f', 'f'], ['g', 'h'], ['h', 'g']]));
-  assert.deepEqual(cycles.map((c) => ({ files: c.files, edges: c.edges.map((e) => `${e.from}->${e.to}`) })).sort((x, y) => x.files[0]!.localeCompare(y.files[0]!)), [
-    { files: ['a', 'b', 'c'], edges: ['a->b', 'b->c', 'c->a'] },
-    { files: ['f'], edges: ['f->f'] },
-    { files: ['g', 'h'], edges: ['g->h', 'h->g'] },
-  ]);
+  const cycles = importCycles(
+    graphOf([
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'a'],
+      ['c', 'd'],
+      ['e', 'a'],
+      ['f', 'f'],
+      ['g', 'h'],
+      ['h', 'g'],
+    ]),
+  );
+  assert.deepEqual(
+    cycles.map((c) => ({ files: c.files, edges: c.edges.map((e) => `${e.from}->${e.to}`) })).sort((x, y) => x.files[0]!.localeCompare(y.files[0]!)),
+    [
+      { files: ['a', 'b', 'c'], edges: ['a->b', 'b->c', 'c->a'] },
+      { files: ['f'], edges: ['f->f'] },
+      { files: ['g', 'h'], edges: ['g->h', 'h->g'] },
+    ],
+  );
 });
 
 test('import cycles: a graph without one, however tangled, reports none', () => {
-  assert.deepEqual(importCycles(graphOf([['a', 'b'], ['a', 'c'], ['b', 'd'], ['c', 'd'], ['d', 'e'], ['a', 'e']])), []);
+  assert.deepEqual(
+    importCycles(
+      graphOf([
+        ['a', 'b'],
+        ['a', 'c'],
+        ['b', 'd'],
+        ['c', 'd'],
+        ['d', 'e'],
+        ['a', 'e'],
+      ]),
+    ),
+    [],
+  );
 });

@@ -10,11 +10,15 @@ const publicDir = fileURLToPath(new URL('../../../test/core/fixtures/public', im
 
 @Controller('assets')
 class ShadowController {
-  @Get('dynamic') dynamic() { return 'from a route'; }
+  @Get('dynamic') dynamic() {
+    return 'from a route';
+  }
 }
 
 test('useStaticAssets serves files under a prefix, with type, length and caching headers', async (t) => {
-  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => { app.useStaticAssets(publicDir, { prefix: '/assets' }); });
+  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => {
+    app.useStaticAssets(publicDir, { prefix: '/assets' });
+  });
   t.after(close);
   const res = await call(`${url}/assets/hello.txt`);
   assert.equal(res.status, 200);
@@ -31,7 +35,9 @@ test('useStaticAssets serves files under a prefix, with type, length and caching
 });
 
 test('a missing file falls through to the routes, then to the JSON 404', async (t) => {
-  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => { app.useStaticAssets(publicDir, { prefix: '/assets' }); });
+  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => {
+    app.useStaticAssets(publicDir, { prefix: '/assets' });
+  });
   t.after(close);
   assert.equal((await call(`${url}/assets/dynamic`)).text, 'from a route');
   const missing = await call(`${url}/assets/nope.txt`);
@@ -41,7 +47,9 @@ test('a missing file falls through to the routes, then to the JSON 404', async (
 });
 
 test('without a prefix files are served from the root; path traversal is refused', async (t) => {
-  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => { app.useStaticAssets(publicDir); });
+  const { url, close } = await startApp({ controllers: [ShadowController] }, (app) => {
+    app.useStaticAssets(publicDir);
+  });
   t.after(close);
   assert.equal((await call(`${url}/hello.txt`)).text, 'hello static\n');
   const raw = await rawRequest(url, 'GET /../../package.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');

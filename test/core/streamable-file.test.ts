@@ -13,7 +13,11 @@ function failingAfter(before: number, message: string): Readable {
   let sent = 0;
   return new Readable({
     read() {
-      if (sent < before) { sent++; this.push(Buffer.alloc(1024, 97)); return; }
+      if (sent < before) {
+        sent++;
+        this.push(Buffer.alloc(1024, 97));
+        return;
+      }
       setImmediate(() => this.destroy(new Error(message)));
     },
   });
@@ -21,30 +25,55 @@ function failingAfter(before: number, message: string): Readable {
 
 @Controller('s')
 class FilesController {
-  @Get('buffer') buffer() { return new StreamableFile(Buffer.from('hello bytes')); }
-  @Get('uint8') uint8() { return new StreamableFile(new Uint8Array([1, 2, 3, 4])); }
-  @Get('stream') stream() {
-    return new StreamableFile(Readable.from([Buffer.from('a,b\n'), Buffer.from('1,2\n')]), { type: 'text/csv', disposition: 'attachment; filename="data.csv"', length: 8 });
+  @Get('buffer') buffer() {
+    return new StreamableFile(Buffer.from('hello bytes'));
   }
-  @Get('own-type') @Header('Content-Type', 'application/pdf') ownType() { return new StreamableFile(Buffer.from('%PDF-1.7'), { type: 'text/plain' }); }
+  @Get('uint8') uint8() {
+    return new StreamableFile(new Uint8Array([1, 2, 3, 4]));
+  }
+  @Get('stream') stream() {
+    return new StreamableFile(Readable.from([Buffer.from('a,b\n'), Buffer.from('1,2\n')]), {
+      type: 'text/csv',
+      disposition: 'attachment; filename="data.csv"',
+      length: 8,
+    });
+  }
+  @Get('own-type') @Header('Content-Type', 'application/pdf') ownType() {
+    return new StreamableFile(Buffer.from('%PDF-1.7'), { type: 'text/plain' });
+  }
   @Get('passthrough') passthrough(@Res({ passthrough: true }) res: ServerResponse) {
     res.setHeader('Content-Disposition', 'inline');
     return new StreamableFile(Buffer.from('x'), { disposition: 'attachment' });
   }
-  @Get('fails-first') failsFirst() { return new StreamableFile(failingAfter(0, 'disk read failed')); }
-  @Get('fails-later') failsLater() { return new StreamableFile(failingAfter(64, 'disk died midway')); }
+  @Get('fails-first') failsFirst() {
+    return new StreamableFile(failingAfter(0, 'disk read failed'));
+  }
+  @Get('fails-later') failsLater() {
+    return new StreamableFile(failingAfter(64, 'disk died midway'));
+  }
   @Get('custom-handler') customHandler() {
-    return new StreamableFile(failingAfter(0, 'nope')).setErrorHandler((error, res) => { res.statusCode = 503; res.send(`custom: ${error.message}`); });
+    return new StreamableFile(failingAfter(0, 'nope')).setErrorHandler((error, res) => {
+      res.statusCode = 503;
+      res.send(`custom: ${error.message}`);
+    });
   }
   @Get('throwing-handler') throwingHandler() {
-    return new StreamableFile(failingAfter(0, 'nope')).setErrorHandler(() => { throw new Error('handler bug'); });
+    return new StreamableFile(failingAfter(0, 'nope')).setErrorHandler(() => {
+      throw new Error('handler bug');
+    });
   }
   @Get('quiet') quiet() {
     const seen: string[] = [];
-    return new StreamableFile(failingAfter(0, 'quiet failure')).setErrorLogger((error) => { seen.push(error.message); });
+    return new StreamableFile(failingAfter(0, 'quiet failure')).setErrorLogger((error) => {
+      seen.push(error.message);
+    });
   }
   @Get('endless') endless() {
-    endless = new Readable({ read() { this.push(Buffer.alloc(16 * 1024, 98)); } });
+    endless = new Readable({
+      read() {
+        this.push(Buffer.alloc(16 * 1024, 98));
+      },
+    });
     return new StreamableFile(endless);
   }
 }
@@ -104,7 +133,13 @@ test('setErrorHandler and setErrorLogger replace the defaults; a throwing handle
   await eventually(() => /handler bug/.test(logger.text()), 'the handler error to be logged');
   const before = logger.lines.length;
   assert.equal((await call(`${url}/s/quiet`)).status, 400);
-  assert.doesNotMatch(logger.lines.slice(before).map((l) => l.message).join('\n'), /quiet failure/);
+  assert.doesNotMatch(
+    logger.lines
+      .slice(before)
+      .map((l) => l.message)
+      .join('\n'),
+    /quiet failure/,
+  );
   assert.equal((await call(`${url}/s/buffer`)).text, 'hello bytes');
 });
 
@@ -123,8 +158,15 @@ test('StreamableFile itself: headers, stream, and a clear error for what is not 
   const file = new StreamableFile(Buffer.from('abc'));
   assert.deepEqual(file.getHeaders(), { type: 'application/octet-stream', disposition: undefined, length: 3 });
   assert.ok(file.getStream() instanceof Readable);
-  assert.deepEqual(new StreamableFile(Readable.from([]), { type: 'image/png', disposition: ['a', 'b'] }).getHeaders(), { type: 'image/png', disposition: ['a', 'b'], length: undefined });
-  assert.throws(() => new StreamableFile('text' as never), (error: Error & { code?: string }) => error.code === 'SN_ERR_NOT_A_STREAM');
+  assert.deepEqual(new StreamableFile(Readable.from([]), { type: 'image/png', disposition: ['a', 'b'] }).getHeaders(), {
+    type: 'image/png',
+    disposition: ['a', 'b'],
+    length: undefined,
+  });
+  assert.throws(
+    () => new StreamableFile('text' as never),
+    (error: Error & { code?: string }) => error.code === 'SN_ERR_NOT_A_STREAM',
+  );
   assert.equal(typeof file.errorHandler, 'function');
   assert.equal(typeof file.errorLogger, 'function');
 });

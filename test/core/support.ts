@@ -22,7 +22,9 @@ export function rawRequest(url: string, request: string | Buffer): Promise<strin
     const socket = net.connect(Number(port), hostname, () => socket.write(request));
     let received = '';
     socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => { received += chunk; });
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
     socket.on('close', () => resolve(received));
     socket.on('error', reject);
   });
@@ -31,14 +33,24 @@ export function rawRequest(url: string, request: string | Buffer): Promise<strin
 /** Records every log line, so tests can assert what the framework logged. */
 export class CaptureLogger implements LoggerService {
   readonly lines: Array<{ level: string; message: string; context?: string }> = [];
-  log(message: unknown, context?: string) { this.push('log', message, context); }
-  warn(message: unknown, context?: string) { this.push('warn', message, context); }
-  debug(message: unknown, context?: string) { this.push('debug', message, context); }
-  verbose(message: unknown, context?: string) { this.push('verbose', message, context); }
+  log(message: unknown, context?: string) {
+    this.push('log', message, context);
+  }
+  warn(message: unknown, context?: string) {
+    this.push('warn', message, context);
+  }
+  debug(message: unknown, context?: string) {
+    this.push('debug', message, context);
+  }
+  verbose(message: unknown, context?: string) {
+    this.push('verbose', message, context);
+  }
   error(message: unknown, ...rest: Array<string | undefined>) {
     this.push('error', [message, ...rest.filter((r) => r !== undefined)].map(String).join('\n'), undefined);
   }
-  text(): string { return this.lines.map((l) => `${l.level} ${l.context ?? ''} ${l.message}`).join('\n'); }
+  text(): string {
+    return this.lines.map((l) => `${l.level} ${l.context ?? ''} ${l.message}`).join('\n');
+  }
   private push(level: string, message: unknown, context?: string) {
     this.lines.push({ level, message: typeof message === 'string' ? message : String(message), context });
   }

@@ -8,12 +8,21 @@ import { Test } from 'streamnest/testing';
 import { call } from './support.js';
 
 @Injectable()
-class PriceSource { price() { return 100; } }
+class PriceSource {
+  price() {
+    return 100;
+  }
+}
 
 @Injectable()
 class Pricing {
-  constructor(private readonly source: PriceSource, @Inject('TAX') private readonly tax: number) {}
-  total() { return this.source.price() * (1 + this.tax); }
+  constructor(
+    private readonly source: PriceSource,
+    @Inject('TAX') private readonly tax: number,
+  ) {}
+  total() {
+    return this.source.price() * (1 + this.tax);
+  }
 }
 
 @Module({ providers: [PriceSource, { provide: 'TAX', useValue: 0.2 }, Pricing], exports: [Pricing] })
@@ -22,12 +31,15 @@ class PricingModule {}
 @Controller('price')
 class PriceController {
   constructor(private readonly pricing: Pricing) {}
-  @Get() get() { return { total: this.pricing.total() }; }
+  @Get() get() {
+    return { total: this.pricing.total() };
+  }
 }
 
 test('overrideProvider().useValue replaces a provider deep in an imported module, for get() and over HTTP', async (t) => {
   const moduleRef = await Test.createTestingModule({ imports: [PricingModule], controllers: [PriceController] })
-    .overrideProvider(PriceSource).useValue({ price: () => 10 })
+    .overrideProvider(PriceSource)
+    .useValue({ price: () => 10 })
     .compile();
   assert.equal(moduleRef.get(Pricing).total(), 12);
   assert.deepEqual(moduleRef.get(PriceSource).price(), 10);
@@ -39,11 +51,19 @@ test('overrideProvider().useValue replaces a provider deep in an imported module
 });
 
 test('overrideProvider().useClass and .useFactory (with inject), string tokens included', async () => {
-  class CheapSource { price() { return 50; } }
-  const byClass = await Test.createTestingModule({ imports: [PricingModule] }).overrideProvider(PriceSource).useClass(CheapSource).compile();
+  class CheapSource {
+    price() {
+      return 50;
+    }
+  }
+  const byClass = await Test.createTestingModule({ imports: [PricingModule] })
+    .overrideProvider(PriceSource)
+    .useClass(CheapSource)
+    .compile();
   assert.equal(byClass.get(Pricing).total(), 60);
   const byFactory = await Test.createTestingModule({ imports: [PricingModule], providers: [{ provide: 'BASE', useValue: 1 }] })
-    .overrideProvider('TAX').useFactory({ factory: async () => 0.5 })
+    .overrideProvider('TAX')
+    .useFactory({ factory: async () => 0.5 })
     .compile();
   assert.equal(byFactory.get(Pricing).total(), 150);
   assert.equal(byFactory.get('TAX'), 0.5);
@@ -52,8 +72,15 @@ test('overrideProvider().useClass and .useFactory (with inject), string tokens i
 test('the original provider is not even constructed when overridden', async () => {
   let constructed = 0;
   @Injectable()
-  class Expensive { constructor() { constructed++; } }
-  const moduleRef = await Test.createTestingModule({ providers: [Expensive] }).overrideProvider(Expensive).useValue({ fake: true }).compile();
+  class Expensive {
+    constructor() {
+      constructed++;
+    }
+  }
+  const moduleRef = await Test.createTestingModule({ providers: [Expensive] })
+    .overrideProvider(Expensive)
+    .useValue({ fake: true })
+    .compile();
   assert.deepEqual(moduleRef.get(Expensive), { fake: true });
   assert.equal(constructed, 0);
 });
@@ -62,10 +89,18 @@ test('a testing module runs hooks with init() and close() without a server', asy
   const calls: string[] = [];
   @Injectable()
   class Hooks {
-    onModuleInit() { calls.push('init'); }
-    onApplicationBootstrap() { calls.push('bootstrap'); }
-    onModuleDestroy() { calls.push('destroy'); }
-    onApplicationShutdown() { calls.push('shutdown'); }
+    onModuleInit() {
+      calls.push('init');
+    }
+    onApplicationBootstrap() {
+      calls.push('bootstrap');
+    }
+    onModuleDestroy() {
+      calls.push('destroy');
+    }
+    onApplicationShutdown() {
+      calls.push('shutdown');
+    }
   }
   const moduleRef = await Test.createTestingModule({ providers: [Hooks] }).compile();
   await moduleRef.init();
@@ -75,7 +110,12 @@ test('a testing module runs hooks with init() and close() without a server', asy
 
 test('two applications from two testing modules run side by side on their own ephemeral ports', async (t) => {
   const a = (await Test.createTestingModule({ imports: [PricingModule], controllers: [PriceController] }).compile()).createNestApplication();
-  const b = (await Test.createTestingModule({ imports: [PricingModule], controllers: [PriceController] }).overrideProvider('TAX').useValue(0).compile()).createNestApplication();
+  const b = (
+    await Test.createTestingModule({ imports: [PricingModule], controllers: [PriceController] })
+      .overrideProvider('TAX')
+      .useValue(0)
+      .compile()
+  ).createNestApplication();
   await a.listen({ port: 0, hostname: '127.0.0.1' });
   await b.listen({ port: 0, hostname: '127.0.0.1' });
   t.after(() => Promise.all([a.close(), b.close()]));

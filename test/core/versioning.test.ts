@@ -3,8 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Controller, Get, Module, Post, Version, VERSION_NEUTRAL, VersioningType, RequestMethod,
-  type MiddlewareConsumer, type NestModule, type NextFunction, type StreamnestError,
+  Controller,
+  Get,
+  Module,
+  Post,
+  Version,
+  VERSION_NEUTRAL,
+  VersioningType,
+  RequestMethod,
+  type MiddlewareConsumer,
+  type NestModule,
+  type NextFunction,
+  type StreamnestError,
 } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,31 +23,54 @@ import { call, CaptureLogger } from './support.js';
 
 @Controller({ path: 'cats', version: '1' })
 class CatsV1Controller {
-  @Get() list() { return 'cats v1'; }
-  @Get(':id') one() { return 'cat v1'; }
+  @Get() list() {
+    return 'cats v1';
+  }
+  @Get(':id') one() {
+    return 'cat v1';
+  }
 }
 
 @Controller({ path: 'cats', version: '2' })
 class CatsV2Controller {
-  @Get() list() { return 'cats v2'; }
+  @Get() list() {
+    return 'cats v2';
+  }
   @Version(['3', '4'])
-  @Get(':id') one() { return 'cat v3/4'; }
+  @Get(':id')
+  one() {
+    return 'cat v3/4';
+  }
 }
 
 @Controller('dogs')
 class DogsController {
-  @Version('1') @Get() v1() { return 'dogs v1'; }
-  @Version('2') @Get() v2() { return 'dogs v2'; }
-  @Version(VERSION_NEUTRAL) @Get('neutral') neutral() { return 'neutral'; }
-  @Version(['1', VERSION_NEUTRAL]) @Get('old') old() { return 'old or none'; }
-  @Get('plain') plain() { return 'plain'; }
-  @Post() create() { return 'created'; }
+  @Version('1') @Get() v1() {
+    return 'dogs v1';
+  }
+  @Version('2') @Get() v2() {
+    return 'dogs v2';
+  }
+  @Version(VERSION_NEUTRAL) @Get('neutral') neutral() {
+    return 'neutral';
+  }
+  @Version(['1', VERSION_NEUTRAL]) @Get('old') old() {
+    return 'old or none';
+  }
+  @Get('plain') plain() {
+    return 'plain';
+  }
+  @Post() create() {
+    return 'created';
+  }
 }
 
 const controllers = [CatsV1Controller, CatsV2Controller, DogsController];
 
 test('URI: /v1/…, after the global prefix; several versions; VERSION_NEUTRAL and unversioned routes stay unprefixed', async (t) => {
-  const { url, close } = await startApp({ controllers }, (app) => { app.setGlobalPrefix('api').enableVersioning({ type: VersioningType.URI }); });
+  const { url, close } = await startApp({ controllers }, (app) => {
+    app.setGlobalPrefix('api').enableVersioning({ type: VersioningType.URI });
+  });
   t.after(close);
   assert.equal((await call(`${url}/api/v1/cats`)).text, 'cats v1');
   assert.equal((await call(`${url}/api/v2/cats`)).text, 'cats v2');
@@ -65,13 +98,17 @@ test('URI: a prefix of your own, or none; defaultVersion for what declares none'
   assert.equal((await call(`${url}/version-7/dogs/plain`)).text, 'plain');
   assert.equal((await call(`${url}/dogs/plain`)).status, 404);
   assert.equal((await call(`${url}/dogs/neutral`)).text, 'neutral');
-  const bare = await startApp({ controllers: [DogsController] }, (app) => { app.enableVersioning({ type: VersioningType.URI, prefix: false }); });
+  const bare = await startApp({ controllers: [DogsController] }, (app) => {
+    app.enableVersioning({ type: VersioningType.URI, prefix: false });
+  });
   t.after(bare.close);
   assert.equal((await call(`${bare.url}/2/dogs`)).text, 'dogs v2');
 });
 
 test('HEADER: one path, a handler per version; no header reaches only neutral and unversioned routes; an unknown version is a 404', async (t) => {
-  const { url, close } = await startApp({ controllers }, (app) => { app.enableVersioning({ type: VersioningType.HEADER, header: 'Custom-Header' }); });
+  const { url, close } = await startApp({ controllers }, (app) => {
+    app.enableVersioning({ type: VersioningType.HEADER, header: 'Custom-Header' });
+  });
   t.after(close);
   const v = (version?: string) => (version === undefined ? {} : { headers: { 'Custom-Header': version } });
   assert.equal((await call(`${url}/cats`, v('1'))).text, 'cats v1');
@@ -94,7 +131,9 @@ test('HEADER: one path, a handler per version; no header reaches only neutral an
 });
 
 test('MEDIA_TYPE: the version is read from Accept, after the key', async (t) => {
-  const { url, close } = await startApp({ controllers }, (app) => { app.enableVersioning({ type: VersioningType.MEDIA_TYPE, key: 'v=' }); });
+  const { url, close } = await startApp({ controllers }, (app) => {
+    app.enableVersioning({ type: VersioningType.MEDIA_TYPE, key: 'v=' });
+  });
   t.after(close);
   assert.equal((await call(`${url}/cats`, { headers: { Accept: 'application/json;v=2' } })).text, 'cats v2');
   assert.equal((await call(`${url}/cats`, { headers: { Accept: 'application/json;v=1' } })).text, 'cats v1');
@@ -109,7 +148,11 @@ test('CUSTOM: the extractor may list versions, most wanted first; the first one 
       type: VersioningType.CUSTOM,
       extractor: (req: IncomingMessage) => {
         if (req.headers['x-boom']) throw new Error('extractor failed');
-        return String(req.headers['x-versions'] ?? '').split(',').filter(Boolean).sort().reverse();
+        return String(req.headers['x-versions'] ?? '')
+          .split(',')
+          .filter(Boolean)
+          .sort()
+          .reverse();
       },
     });
   });
@@ -123,7 +166,13 @@ test('CUSTOM: the extractor may list versions, most wanted first; the first one 
 
 test('the route log names the version', async (t) => {
   const logger = new CaptureLogger();
-  const { close } = await startApp({ controllers: [DogsController] }, (app) => { app.enableVersioning({ type: VersioningType.HEADER, header: 'v' }); }, { logger });
+  const { close } = await startApp(
+    { controllers: [DogsController] },
+    (app) => {
+      app.enableVersioning({ type: VersioningType.HEADER, header: 'v' });
+    },
+    { logger },
+  );
   t.after(close);
   assert.match(logger.text(), /Mapped \{\/dogs, GET\} \(version: 2\) route/);
 });
@@ -133,11 +182,17 @@ test('module middleware reaches the versioned paths of a controller (URI)', asyn
   @Module({ controllers: [CatsV1Controller, DogsController] })
   class VersionedModule implements NestModule {
     configure(consumer: MiddlewareConsumer) {
-      consumer.apply((req: IncomingMessage, _res: ServerResponse, next: NextFunction) => { seen.push(req.url!); next(); })
+      consumer
+        .apply((req: IncomingMessage, _res: ServerResponse, next: NextFunction) => {
+          seen.push(req.url!);
+          next();
+        })
         .forRoutes(CatsV1Controller, { path: 'dogs', method: RequestMethod.GET, version: '2' });
     }
   }
-  const { url, close } = await startApp({ imports: [VersionedModule] }, (app) => { app.setGlobalPrefix('api').enableVersioning(); });
+  const { url, close } = await startApp({ imports: [VersionedModule] }, (app) => {
+    app.setGlobalPrefix('api').enableVersioning();
+  });
   t.after(close);
   await call(`${url}/api/v1/cats`);
   await call(`${url}/api/v1/cats/3`);
@@ -167,15 +222,25 @@ test('versioning mistakes are reported with a code', async () => {
     await assert.rejects(enable(options), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSIONING' && pattern.test(error.message));
   }
   await assert.rejects(enable({ type: VersioningType.URI, defaultVersion: '' }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSION');
-  assert.throws(() => Version('1/2'), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSION' && /@Version\(\)/.test(error.message));
-  assert.throws(() => Controller({ version: [] }), (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSION');
+  assert.throws(
+    () => Version('1/2'),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSION' && /@Version\(\)/.test(error.message),
+  );
+  assert.throws(
+    () => Controller({ version: [] }),
+    (error: StreamnestError) => error.code === 'SN_ERR_INVALID_VERSION',
+  );
 });
 
 test('two handlers for one path and version are a route conflict', async () => {
   @Controller('x')
   class Twice {
-    @Version('1') @Get() a() { return 'a'; }
-    @Version(['1', '2']) @Get() b() { return 'b'; }
+    @Version('1') @Get() a() {
+      return 'a';
+    }
+    @Version(['1', '2']) @Get() b() {
+      return 'b';
+    }
   }
   const moduleRef = await Test.createTestingModule({ controllers: [Twice] }).compile();
   const app = moduleRef.createNestApplication({ logger: false });

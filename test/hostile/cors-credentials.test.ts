@@ -9,20 +9,27 @@ import { startApp } from '../support/app.js';
 
 test('CORS({ credentials: true }) without an explicit origin refuses to start, with a code that says what to write', () => {
   for (const origin of [undefined, true, '*'] as const) {
-    assert.throws(() => CORS({ credentials: true, origin }), (error: Error & { code?: string }) => {
-      assert.equal(error.code, 'SN_ERR_CORS_CREDENTIALS_ORIGIN');
-      assert.match(error.message, /origin: \['https:\/\/app\.example\.com'\]/);
-      return true;
-    }, `origin ${String(origin)}`);
+    assert.throws(
+      () => CORS({ credentials: true, origin }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'SN_ERR_CORS_CREDENTIALS_ORIGIN');
+        assert.match(error.message, /origin: \['https:\/\/app\.example\.com'\]/);
+        return true;
+      },
+      `origin ${String(origin)}`,
+    );
   }
 });
 
 async function headersFor(options: CorsOptions, origin: string, method = 'GET') {
-  const app = await startApp({ controllers: [AppController] }, (a) => { a.use(CORS(options)); });
+  const app = await startApp({ controllers: [AppController] }, (a) => {
+    a.use(CORS(options));
+  });
   try {
-    const init: RequestInit = method === 'OPTIONS'
-      ? { method, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' } }
-      : { headers: { origin } };
+    const init: RequestInit =
+      method === 'OPTIONS'
+        ? { method, headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' } }
+        : { headers: { origin } };
     const res = await fetch(`${app.url}/sse2`, init);
     await res.body?.cancel();
     return { allowOrigin: res.headers.get('access-control-allow-origin'), allowCredentials: res.headers.get('access-control-allow-credentials') };

@@ -8,8 +8,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  Catch, Controller, Get, Injectable, Param, Sse, UseFilters, UseGuards, UseInterceptors, getSSEStream,
-  type CanActivate, type ExceptionFilter, type NestInterceptor, type PipeTransform, type SSEMessageEvent,
+  Catch,
+  Controller,
+  Get,
+  Injectable,
+  Param,
+  Sse,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  getSSEStream,
+  type CanActivate,
+  type ExceptionFilter,
+  type NestInterceptor,
+  type PipeTransform,
+  type SSEMessageEvent,
 } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call, CaptureLogger, eventually } from '../core/support.js';
@@ -23,8 +36,24 @@ const HOSTILE: Record<string, () => unknown> = {
   'no-prototype-with-message': () => Object.assign(Object.create(null), { message: 42 }),
   bigint: () => 10n ** 30n,
   symbol: () => Symbol('thrown'),
-  'throwing-proxy': () => new Proxy({}, { get() { throw new Error('proxy trap'); }, getPrototypeOf() { throw new Error('proxy trap'); } }),
-  'error-with-throwing-message': () => Object.defineProperty(new Error('x'), 'message', { get() { throw new Error('getter'); } }),
+  'throwing-proxy': () =>
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy trap');
+        },
+        getPrototypeOf() {
+          throw new Error('proxy trap');
+        },
+      },
+    ),
+  'error-with-throwing-message': () =>
+    Object.defineProperty(new Error('x'), 'message', {
+      get() {
+        throw new Error('getter');
+      },
+    }),
 };
 const kinds = Object.keys(HOSTILE);
 const pick = (kind: string) => HOSTILE[kind]!();
@@ -37,36 +66,69 @@ function circular() {
 
 @Injectable()
 class ThrowingGuard implements CanActivate {
-  canActivate(ctx: any): boolean { throw pick(ctx.switchToHttp().getRequest().params.kind); }
+  canActivate(ctx: any): boolean {
+    throw pick(ctx.switchToHttp().getRequest().params.kind);
+  }
 }
 
 @Injectable()
 class ThrowingPipe implements PipeTransform {
-  transform(value: string) { throw pick(value); }
+  transform(value: string) {
+    throw pick(value);
+  }
 }
 
 @Injectable()
 class ThrowingInterceptor implements NestInterceptor {
-  async intercept(ctx: any) { throw pick(ctx.switchToHttp().getRequest().params.kind); }
+  async intercept(ctx: any) {
+    throw pick(ctx.switchToHttp().getRequest().params.kind);
+  }
 }
 
 @Catch()
 class ThrowingFilter implements ExceptionFilter {
-  catch(exception: unknown) { throw exception; }
+  catch(exception: unknown) {
+    throw exception;
+  }
 }
 
 /** An Observable-like whose subscribe throws at once. */
-const badObservable = (value: unknown) => ({ subscribe() { throw value; } });
+const badObservable = (value: unknown) => ({
+  subscribe() {
+    throw value;
+  },
+});
 
 @Controller('crash')
 class CrashController {
-  @Get('async-circular') async asyncCircular() { await Promise.resolve(); return circular(); }
-  @Get('sync-circular') syncCircular() { return circular(); }
-  @Get('async-bigint') async asyncBigint() { await Promise.resolve(); return { n: 1n }; }
-  @Get('sync-bigint') syncBigint() { return { n: 1n }; }
-  @Get('throwing-tojson') async throwingToJson() { return { toJSON() { throw Object.create(null); } }; }
-  @Get('throw/:kind') throws(@Param('kind') kind: string) { throw pick(kind); }
-  @Get('async-throw/:kind') async asyncThrows(@Param('kind') kind: string) { await Promise.resolve(); throw pick(kind); }
+  @Get('async-circular') async asyncCircular() {
+    await Promise.resolve();
+    return circular();
+  }
+  @Get('sync-circular') syncCircular() {
+    return circular();
+  }
+  @Get('async-bigint') async asyncBigint() {
+    await Promise.resolve();
+    return { n: 1n };
+  }
+  @Get('sync-bigint') syncBigint() {
+    return { n: 1n };
+  }
+  @Get('throwing-tojson') async throwingToJson() {
+    return {
+      toJSON() {
+        throw Object.create(null);
+      },
+    };
+  }
+  @Get('throw/:kind') throws(@Param('kind') kind: string) {
+    throw pick(kind);
+  }
+  @Get('async-throw/:kind') async asyncThrows(@Param('kind') kind: string) {
+    await Promise.resolve();
+    throw pick(kind);
+  }
   @Get('reject-thenable/:kind') thenable(@Param('kind') kind: string) {
     return {
       // biome-ignore lint/suspicious/noThenProperty: the route returns a thenable that rejects, on purpose
@@ -75,16 +137,36 @@ class CrashController {
       },
     };
   }
-  @Get('guard/:kind') @UseGuards(ThrowingGuard) guarded() { return 'unreachable'; }
-  @Get('pipe/:kind') piped(@Param('kind', ThrowingPipe) _kind: string) { return 'unreachable'; }
-  @Get('interceptor/:kind') @UseInterceptors(ThrowingInterceptor) intercepted() { return 'unreachable'; }
-  @Get('filter/:kind') @UseFilters(ThrowingFilter) filtered(@Param('kind') kind: string) { throw pick(kind); }
-  @Get('ok') ok() { return 'still alive'; }
+  @Get('guard/:kind') @UseGuards(ThrowingGuard) guarded() {
+    return 'unreachable';
+  }
+  @Get('pipe/:kind') piped(@Param('kind', ThrowingPipe) _kind: string) {
+    return 'unreachable';
+  }
+  @Get('interceptor/:kind') @UseInterceptors(ThrowingInterceptor) intercepted() {
+    return 'unreachable';
+  }
+  @Get('filter/:kind') @UseFilters(ThrowingFilter) filtered(@Param('kind') kind: string) {
+    throw pick(kind);
+  }
+  @Get('ok') ok() {
+    return 'still alive';
+  }
 
-  @Sse('sse/async-wrong-type') async sseWrongType() { await Promise.resolve(); return 42; }
-  @Sse('sse/sync-wrong-type') sseSyncWrongType() { return null; }
-  @Sse('sse/async-subscribe-throws/:kind') async sseAsyncSubscribe(@Param('kind') kind: string) { await Promise.resolve(); return badObservable(pick(kind)); }
-  @Sse('sse/sync-subscribe-throws/:kind') sseSyncSubscribe(@Param('kind') kind: string) { return badObservable(pick(kind)); }
+  @Sse('sse/async-wrong-type') async sseWrongType() {
+    await Promise.resolve();
+    return 42;
+  }
+  @Sse('sse/sync-wrong-type') sseSyncWrongType() {
+    return null;
+  }
+  @Sse('sse/async-subscribe-throws/:kind') async sseAsyncSubscribe(@Param('kind') kind: string) {
+    await Promise.resolve();
+    return badObservable(pick(kind));
+  }
+  @Sse('sse/sync-subscribe-throws/:kind') sseSyncSubscribe(@Param('kind') kind: string) {
+    return badObservable(pick(kind));
+  }
   @Sse('sse/generator-throws/:kind') async *sseGenerator(@Param('kind') kind: string): AsyncGenerator<SSEMessageEvent> {
     yield { data: 'first' };
     throw pick(kind);
@@ -97,17 +179,35 @@ class CrashController {
     yield { data: circular() };
   }
   @Sse('sse/bad-unsubscribe') badUnsubscribe() {
-    return { subscribe(o: { next(v: SSEMessageEvent): void }) { o.next({ data: 'hi' }); return { unsubscribe() { throw Object.create(null); } }; } };
+    return {
+      subscribe(o: { next(v: SSEMessageEvent): void }) {
+        o.next({ data: 'hi' });
+        return {
+          unsubscribe() {
+            throw Object.create(null);
+          },
+        };
+      },
+    };
   }
   @Sse('sse/weird-subscription') weirdSubscription() {
-    return { subscribe(o: { next(v: SSEMessageEvent): void }) { o.next({ data: 'hi' }); return 42; } };
+    return {
+      subscribe(o: { next(v: SSEMessageEvent): void }) {
+        o.next({ data: 'hi' });
+        return 42;
+      },
+    };
   }
   @Sse('sse/bad-return') badReturn() {
     const iterator = {
       n: 0,
       next: () => new Promise<IteratorResult<SSEMessageEvent>>((r) => setTimeout(() => r({ done: false, value: { data: 'tick' } }), 20)),
-      return() { throw Object.create(null); },
-      [Symbol.asyncIterator]() { return iterator; },
+      return() {
+        throw Object.create(null);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
     };
     return iterator;
   }
@@ -116,13 +216,21 @@ class CrashController {
     await new Promise((r) => setTimeout(r, 150));
     const iterator = {
       next: () => Promise.resolve({ done: false, value: { data: 'never' } }),
-      return() { throw Object.create(null); },
-      [Symbol.asyncIterator]() { return iterator; },
+      return() {
+        throw Object.create(null);
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
     };
     return iterator;
   }
   @Sse('sse/cancel-throws') cancelThrows() {
-    const stream = getSSEStream({ cancel() { throw Object.create(null); } });
+    const stream = getSSEStream({
+      cancel() {
+        throw Object.create(null);
+      },
+    });
     stream.write({ data: 'hi' });
     return stream.body;
   }
@@ -131,24 +239,47 @@ class CrashController {
 /** Records anything that would have crashed the process (these listeners also keep it alive, so the test can report it). */
 function watchProcess(t: { after(fn: () => void): void }) {
   const fatal: string[] = [];
-  const onRejection = (reason: unknown) => { fatal.push(`unhandledRejection: ${describe(reason)}`); };
-  const onException = (error: unknown) => { fatal.push(`uncaughtException: ${describe(error)}`); };
+  const onRejection = (reason: unknown) => {
+    fatal.push(`unhandledRejection: ${describe(reason)}`);
+  };
+  const onException = (error: unknown) => {
+    fatal.push(`uncaughtException: ${describe(error)}`);
+  };
   process.on('unhandledRejection', onRejection);
   process.on('uncaughtException', onException);
-  t.after(() => { process.off('unhandledRejection', onRejection); process.off('uncaughtException', onException); });
+  t.after(() => {
+    process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onException);
+  });
   return fatal;
 }
 
 function describe(value: unknown): string {
-  try { return value instanceof Error ? value.message : typeof value; } catch { return 'unprintable'; }
+  try {
+    return value instanceof Error ? value.message : typeof value;
+  } catch {
+    return 'unprintable';
+  }
 }
 
 async function crashApp(t: { after(fn: () => unknown): void }) {
   const logger = new CaptureLogger();
-  const app = await startApp({ controllers: [CrashController], providers: [ThrowingGuard, ThrowingPipe, ThrowingInterceptor] }, (a) => {
-    a.use('/mw', (req: IncomingMessage, _res: ServerResponse, next: (e?: unknown) => void) => { try { next(pick(req.url!.slice(1))); } catch { next(); } });
-    a.use('/mw-throws', (req: IncomingMessage) => { throw pick(req.url!.slice(1)); });
-  }, { logger });
+  const app = await startApp(
+    { controllers: [CrashController], providers: [ThrowingGuard, ThrowingPipe, ThrowingInterceptor] },
+    (a) => {
+      a.use('/mw', (req: IncomingMessage, _res: ServerResponse, next: (e?: unknown) => void) => {
+        try {
+          next(pick(req.url!.slice(1)));
+        } catch {
+          next();
+        }
+      });
+      a.use('/mw-throws', (req: IncomingMessage) => {
+        throw pick(req.url!.slice(1));
+      });
+    },
+    { logger },
+  );
   t.after(app.close);
   return { ...app, logger };
 }
@@ -213,7 +344,8 @@ test('an Observable whose subscribe throws, a source that throws, or an event th
     ...kinds.map((k) => `sse/async-subscribe-throws/${k}`),
     ...kinds.map((k) => `sse/sync-subscribe-throws/${k}`),
     ...kinds.map((k) => `sse/generator-throws/${k}`),
-    'sse/bigint-event', 'sse/circular-event',
+    'sse/bigint-event',
+    'sse/circular-event',
   ];
   for (const route of routes) {
     const stream = await openSse(`${url}/crash/${route}`);
@@ -258,16 +390,36 @@ test('a teardown that throws on a session the client had already left is logged 
 
 test('a logger that throws, or data that cannot be printed, never turns an error into a crash', async (t) => {
   const fatal = watchProcess(t);
-  const throwingLogger = { log() { throw new Error('log'); }, warn() { throw new Error('warn'); }, error() { throw Object.create(null); } };
+  const throwingLogger = {
+    log() {
+      throw new Error('log');
+    },
+    warn() {
+      throw new Error('warn');
+    },
+    error() {
+      throw Object.create(null);
+    },
+  };
   const stderr = process.stderr.write;
   const written: string[] = [];
-  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  t.after(() => { process.stderr.write = stderr; });
-  const app = await startApp({ controllers: [CrashController], providers: [ThrowingGuard, ThrowingPipe, ThrowingInterceptor] }, undefined, { logger: throwingLogger });
+  process.stderr.write = ((chunk: string) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  t.after(() => {
+    process.stderr.write = stderr;
+  });
+  const app = await startApp({ controllers: [CrashController], providers: [ThrowingGuard, ThrowingPipe, ThrowingInterceptor] }, undefined, {
+    logger: throwingLogger,
+  });
   t.after(app.close);
   for (const kind of kinds) assert.equal((await call(`${app.url}/crash/throw/${kind}`)).status, 500);
   process.stderr.write = stderr;
   await settle();
   assert.deepEqual(fatal, []);
-  assert.ok(written.some((line) => line.includes('the logger threw')), 'the failure of the logger itself goes to stderr');
+  assert.ok(
+    written.some((line) => line.includes('the logger threw')),
+    'the failure of the logger itself goes to stderr',
+  );
 });

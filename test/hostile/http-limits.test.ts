@@ -16,9 +16,15 @@ import { CORS } from 'streamnest/cors';
 
 @Controller()
 class EdgeController {
-  @Get('hello') hello() { return { hello: 'world' }; }
-  @Get('text') text() { return 'plain'; }
-  @Post('echo') echo(@Body() body: unknown) { return { body }; }
+  @Get('hello') hello() {
+    return { hello: 'world' };
+  }
+  @Get('text') text() {
+    return 'plain';
+  }
+  @Post('echo') echo(@Body() body: unknown) {
+    return { body };
+  }
   @Sse('sse') sse() {
     const { write, body } = getSSEStream();
     write({ data: 'open' });
@@ -40,17 +46,31 @@ function connect(port: number, localAddress?: string) {
   let received = '';
   let bytesSent = 0;
   socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => { received += chunk; });
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
   socket.on('error', () => undefined);
   let isClosed = false;
-  const closed = new Promise<number>((resolve) => socket.on('close', () => { isClosed = true; resolve(Date.now()); }));
+  const closed = new Promise<number>((resolve) =>
+    socket.on('close', () => {
+      isClosed = true;
+      resolve(Date.now());
+    }),
+  );
   const connected = new Promise<void>((resolve) => socket.on('connect', () => resolve()));
   return {
-    socket, closed, connected,
+    socket,
+    closed,
+    connected,
     received: () => received,
     sent: () => bytesSent,
     isClosed: () => isClosed,
-    write(data: string | Buffer) { if (!socket.destroyed) { bytesSent += data.length; socket.write(data); } },
+    write(data: string | Buffer) {
+      if (!socket.destroyed) {
+        bytesSent += data.length;
+        socket.write(data);
+      }
+    },
   };
 }
 
@@ -158,7 +178,13 @@ test('past maxConnections a connection is answered once (503 + Retry-After, or r
 });
 
 test('a refused EventSource from another origin gets the CORS headers with its retry:, so the browser can read it', async (t) => {
-  const app = await startApp({ controllers: [EdgeController] }, (a) => { a.use(CORS({ origin: ['https://page.example'] })); }, { http: { maxConnections: 1 } });
+  const app = await startApp(
+    { controllers: [EdgeController] },
+    (a) => {
+      a.use(CORS({ origin: ['https://page.example'] }));
+    },
+    { http: { maxConnections: 1 } },
+  );
   t.after(app.close);
   const port = Number(new URL(app.url).port);
   const held = connect(port);
@@ -175,7 +201,12 @@ test('a refused EventSource from another origin gets the CORS headers with its r
 
 test('HTTP/2 and TLS: handshakes count and time out, a connection over the limit is closed, an idle session too', async (t) => {
   const tls = selfSignedCertificate();
-  const app = await startApp({ controllers: [EdgeController] }, undefined, { http: { maxConnections: 2, headersTimeout: 600, keepAliveTimeout: 400 } }, { http2: tls });
+  const app = await startApp(
+    { controllers: [EdgeController] },
+    undefined,
+    { http: { maxConnections: 2, headersTimeout: 600, keepAliveTimeout: 400 } },
+    { http2: tls },
+  );
   t.after(app.close);
   const port = Number(new URL(app.url).port);
   // A TCP connection that never starts its TLS handshake counts, and is cut at the handshake timeout.
@@ -218,7 +249,9 @@ test('a flood of refused connections is cut at once past 1,024 waiting for their
   const first = connect(port);
   await first.connected;
   const flood: Array<ReturnType<typeof connect>> = [];
-  t.after(() => { for (const c of [first, ...flood]) c.socket.destroy(); });
+  t.after(() => {
+    for (const c of [first, ...flood]) c.socket.destroy();
+  });
   // In batches, so the kernel's accept queue never overflows and every connection reaches the server at once.
   for (let batch = 0; batch < 12; batch++) {
     const opened = Array.from({ length: 100 }, (_, i) => connect(port, `127.0.0.${2 + (i % 20)}`));
@@ -253,7 +286,7 @@ test('a form repeating one key half a million times parses in linear time', asyn
   const body = 'a&'.repeat(512 * 1024 - 1);
   const started = Date.now();
   const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-  const { body: form } = await res.json() as { body: { a: string[] } };
+  const { body: form } = (await res.json()) as { body: { a: string[] } };
   assert.equal(res.status, 201);
   assert.equal(form.a.length, 512 * 1024 - 1);
   // Copying the array at each repeat took minutes; linear parsing takes well under a second.
@@ -263,7 +296,13 @@ test('a form repeating one key half a million times parses in linear time', asyn
 test('charsets we do not read are 415; Latin-1 text is read as Latin-1', async (t) => {
   const { url } = await edgeApp(t);
   const post = (type: string, body: string | Uint8Array) => fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit });
-  for (const type of ['application/json; charset=utf-7', 'application/json; charset=iso-8859-1', 'text/plain; charset=utf-7', 'text/plain; charset=utf-16', 'application/x-www-form-urlencoded; charset=ebcdic']) {
+  for (const type of [
+    'application/json; charset=utf-7',
+    'application/json; charset=iso-8859-1',
+    'text/plain; charset=utf-7',
+    'text/plain; charset=utf-16',
+    'application/x-www-form-urlencoded; charset=ebcdic',
+  ]) {
     const res = await post(type, '{}');
     assert.equal(res.status, 415, type);
     assert.match((await res.json()).message, /charset/i);
@@ -278,17 +317,25 @@ test('a 413 closes the connection instead of reading on through a 100 MB body', 
   for (const framing of ['length', 'chunked'] as const) {
     const client = connect(port);
     await client.connected;
-    client.write(framing === 'length'
-      ? 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 104857600\r\n\r\n'
-      : 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n');
+    client.write(
+      framing === 'length'
+        ? 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 104857600\r\n\r\n'
+        : 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
     const chunk = Buffer.alloc(64 * 1024, 'a');
     const framed = framing === 'length' ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
     let open = true;
-    void client.closed.then(() => { open = false; });
+    void client.closed.then(() => {
+      open = false;
+    });
     let sent = 0;
     while (open && sent < 100 * 1024 * 1024) {
       sent += framed.length;
-      if (!client.socket.write(framed)) await new Promise((r) => { client.socket.once('drain', r); client.socket.once('close', r); });
+      if (!client.socket.write(framed))
+        await new Promise((r) => {
+          client.socket.once('drain', r);
+          client.socket.once('close', r);
+        });
     }
     assert.match(client.received(), /^HTTP\/1\.1 413 /, framing);
     assert.match(client.received(), /Connection: close/i, framing);

@@ -14,9 +14,15 @@ import { rawRequest } from '../core/support.js';
 
 @Controller()
 class SecretController {
-  @Get('admin/secret') secret() { return { secret: 'the crown jewels' }; }
-  @Get('admin/public/:file') public(@Param('file') file: string) { return { file }; }
-  @Get('files/*') file(@Param('*') rest: string) { return { rest, secret: rest.startsWith('private') ? 'the crown jewels' : 'none' }; }
+  @Get('admin/secret') secret() {
+    return { secret: 'the crown jewels' };
+  }
+  @Get('admin/public/:file') public(@Param('file') file: string) {
+    return { file };
+  }
+  @Get('files/*') file(@Param('*') rest: string) {
+    return { rest, secret: rest.startsWith('private') ? 'the crown jewels' : 'none' };
+  }
 }
 
 const auth = (req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
@@ -36,9 +42,21 @@ const get = (url: string, target: string, headers = '') => rawRequest(url, `GET 
 const status = (response: string) => Number(response.slice(9, 12));
 
 const SPELLINGS = [
-  '/admin/secret', 'http://x/admin/secret', '/%61dmin/secret', '/%61%64%6d%69%6e/%73ecret', '//admin/secret', '///admin//secret',
-  '/./admin/secret', '/x/../admin/secret', '/../admin/secret', '/%2e/admin/secret', '/x/%2E%2E/admin/secret', '/admin/secret/',
-  '/admin/public/../secret', '/admin/public/%2e%2e/secret', '/admin/public/x/../../secret',
+  '/admin/secret',
+  'http://x/admin/secret',
+  '/%61dmin/secret',
+  '/%61%64%6d%69%6e/%73ecret',
+  '//admin/secret',
+  '///admin//secret',
+  '/./admin/secret',
+  '/x/../admin/secret',
+  '/../admin/secret',
+  '/%2e/admin/secret',
+  '/x/%2E%2E/admin/secret',
+  '/admin/secret/',
+  '/admin/public/../secret',
+  '/admin/public/%2e%2e/secret',
+  '/admin/public/x/../../secret',
 ];
 
 test('no spelling of a covered route gets past module middleware, exclusions included', async (t) => {
@@ -62,7 +80,14 @@ test('an encoded slash is a separator to module middleware too: a wildcard route
   const { url, close } = await startApp({ imports: [GuardedModule] });
   t.after(close);
   assert.equal(status(await get(url, '/files/public/a')), 200);
-  for (const target of ['/files/private/secret', '/files/private%2Fsecret', '/files/private%2fsecret', '/files%2Fprivate/secret', '/files/private%5Csecret', '/files/x/..%2Fprivate/secret']) {
+  for (const target of [
+    '/files/private/secret',
+    '/files/private%2Fsecret',
+    '/files/private%2fsecret',
+    '/files%2Fprivate/secret',
+    '/files/private%5Csecret',
+    '/files/x/..%2Fprivate/secret',
+  ]) {
     const response = await get(url, target);
     assert.equal(status(response), 403, `${target}: ${response.slice(0, 60)}`);
     assert.doesNotMatch(response, /crown jewels/);
@@ -72,7 +97,10 @@ test('an encoded slash is a separator to module middleware too: a wildcard route
 // Property: a literal pattern matches every spelling of its own path.
 
 const char = fc.constantFrom(...Array.from('abcxyzAZ09-._~!$&\'*,;=@é€😀 "<>^`|'));
-const segment = fc.array(char, { minLength: 1, maxLength: 6 }).map((c) => c.join('')).filter((s) => s !== '.' && s !== '..');
+const segment = fc
+  .array(char, { minLength: 1, maxLength: 6 })
+  .map((c) => c.join(''))
+  .filter((s) => s !== '.' && s !== '..');
 const literalPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join('/')}`);
 
 /** Spells a path validly, escaping characters at random (never those `decodeURI` keeps encoded, which would be another path). */
@@ -89,16 +117,19 @@ function spell(path: string, choices: boolean[]): string {
 }
 
 test('property: a literal pattern, exact or as a prefix, matches every spelling of its path and of what is below it', () => {
-  fc.assert(fc.property(literalPath, fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), segment, (p, choices, below) => {
-    const escaped = p.replace(/[:*(){}\\?+![\]]/g, '\\$&');
-    const exact = compilePattern(escaped, 'exact', 'property');
-    const prefix = compilePattern(escaped, 'prefix', 'property');
-    const spelled = canonicalUrl(spell(p, choices));
-    assert.notEqual(spelled, undefined);
-    assert.ok(exact.test(patternSubject(spelled!)), `${p} ~ ${spelled}`);
-    assert.ok(prefix.test(patternSubject(spelled!)), `${p} ~ ${spelled}`);
-    const deeper = canonicalUrl(spell(`${p}/${below}`, choices))!;
-    assert.ok(prefix.test(patternSubject(deeper)), `${p} covers ${deeper}`);
-    assert.ok(!exact.test(patternSubject(deeper)), `${p} alone is not ${deeper}`);
-  }), { numRuns: 1000 });
+  fc.assert(
+    fc.property(literalPath, fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), segment, (p, choices, below) => {
+      const escaped = p.replace(/[:*(){}\\?+![\]]/g, '\\$&');
+      const exact = compilePattern(escaped, 'exact', 'property');
+      const prefix = compilePattern(escaped, 'prefix', 'property');
+      const spelled = canonicalUrl(spell(p, choices));
+      assert.notEqual(spelled, undefined);
+      assert.ok(exact.test(patternSubject(spelled!)), `${p} ~ ${spelled}`);
+      assert.ok(prefix.test(patternSubject(spelled!)), `${p} ~ ${spelled}`);
+      const deeper = canonicalUrl(spell(`${p}/${below}`, choices))!;
+      assert.ok(prefix.test(patternSubject(deeper)), `${p} covers ${deeper}`);
+      assert.ok(!exact.test(patternSubject(deeper)), `${p} alone is not ${deeper}`);
+    }),
+    { numRuns: 1000 },
+  );
 });

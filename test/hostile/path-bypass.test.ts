@@ -25,9 +25,15 @@ class RecordingGuard implements CanActivate {
 
 @Controller()
 class SecretController {
-  @Get('admin/secret') secret() { return { secret: 'the crown jewels' }; }
-  @Get('admin/files/:name') file(@Param('name') name: string) { return { name }; }
-  @Get('café/menu') menu() { return { menu: 'soup' }; }
+  @Get('admin/secret') secret() {
+    return { secret: 'the crown jewels' };
+  }
+  @Get('admin/files/:name') file(@Param('name') name: string) {
+    return { name };
+  }
+  @Get('café/menu') menu() {
+    return { menu: 'soup' };
+  }
   @Get('guarded/:id') @UseGuards(RecordingGuard) guarded(@Req() req: IncomingMessage & { originalUrl?: string }) {
     return { url: req.url, originalUrl: req.originalUrl };
   }
@@ -93,20 +99,32 @@ test('no spelling of a path under a mounted middleware reaches the handler witho
 
 test('over HTTP/2 too, every spelling of :path meets the middleware', async (t) => {
   const tls = selfSignedCertificate();
-  const app = await startApp({ controllers: [SecretController], providers: [RecordingGuard] }, (a) => { a.use('/admin', auth); }, undefined, { http2: tls });
+  const app = await startApp(
+    { controllers: [SecretController], providers: [RecordingGuard] },
+    (a) => {
+      a.use('/admin', auth);
+    },
+    undefined,
+    { http2: tls },
+  );
   t.after(app.close);
   const client = http2.connect(app.url, { ca: tls.cert });
   t.after(() => client.close());
-  const request = (path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const stream = client.request({ ':path': path, ...headers });
-    let body = '';
-    let status = 0;
-    stream.on('response', (h) => { status = Number(h[':status']); });
-    stream.setEncoding('utf8');
-    stream.on('data', (c: string) => { body += c; });
-    stream.on('end', () => resolve({ status, body }));
-    stream.on('error', reject);
-  });
+  const request = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const stream = client.request({ ':path': path, ...headers });
+      let body = '';
+      let status = 0;
+      stream.on('response', (h) => {
+        status = Number(h[':status']);
+      });
+      stream.setEncoding('utf8');
+      stream.on('data', (c: string) => {
+        body += c;
+      });
+      stream.on('end', () => resolve({ status, body }));
+      stream.on('error', reject);
+    });
   for (const path of ['/admin/secret', '/%61dmin/secret', '//admin/secret', '/x/../admin/secret', '/%2e/admin/secret']) {
     const denied = await request(path);
     assert.equal(denied.status, 403, path);
@@ -130,17 +148,29 @@ test('a semicolon or a case change is another path: never the route, never past 
 
 @Controller('files')
 class FilesController {
-  @Get('*') file(@Param('*') rest: string) { return { rest }; }
+  @Get('*') file(@Param('*') rest: string) {
+    return { rest };
+  }
 }
 
 test('an encoded slash or backslash is a separator to mounts: a wildcard or a parameter that decodes one cannot slip past', async (t) => {
-  const { url, close } = await startApp({ controllers: [FilesController] }, (app) => { app.use('/files/private', auth); });
+  const { url, close } = await startApp({ controllers: [FilesController] }, (app) => {
+    app.use('/files/private', auth);
+  });
   t.after(close);
   assert.equal(status(await get(url, '/files/private/secret')), 403);
   assert.match(await get(url, '/files/public/a'), /"rest":"public\/a"/);
   // The router decodes the escape inside its wildcard: the handler would get "private/secret".
   assert.match(await get(url, '/files/private%2Fsecret', 'X-Admin: yes\r\n'), /"rest":"private\/secret"/);
-  for (const target of ['/files/private%2Fsecret', '/files/private%2fsecret', '/files%2Fprivate/secret', '/files/private%5Csecret', '/files/private\\secret', '/files/x/..%2Fprivate/secret', '/files/x%2F..%2F..%2Ffiles/private/secret']) {
+  for (const target of [
+    '/files/private%2Fsecret',
+    '/files/private%2fsecret',
+    '/files%2Fprivate/secret',
+    '/files/private%5Csecret',
+    '/files/private\\secret',
+    '/files/x/..%2Fprivate/secret',
+    '/files/x%2F..%2F..%2Ffiles/private/secret',
+  ]) {
     const response = await get(url, target);
     assert.equal(status(response), 403, `${target}: ${response.slice(0, 60)}`);
   }
@@ -148,7 +178,10 @@ test('an encoded slash or backslash is a separator to mounts: a wildcard or a pa
 
 test('an async middleware that rejects with no reason fails closed', async (t) => {
   const { url, close } = await startApp({ controllers: [SecretController] }, (app) => {
-    app.use('/admin', async () => { await Promise.resolve(); return Promise.reject(undefined); });
+    app.use('/admin', async () => {
+      await Promise.resolve();
+      return Promise.reject(undefined);
+    });
   });
   t.after(close);
   const response = await get(url, '/admin/secret');
@@ -159,7 +192,18 @@ test('an async middleware that rejects with no reason fails closed', async (t) =
 test('malformed targets get 400 before any middleware or route runs', async (t) => {
   const { url, close } = await secretApp();
   t.after(close);
-  for (const target of ['/admin/%zz', '/admin/%', '/admin/%4', '/admin/%00secret', '/admin/%0d%0aX-Injected:%201', '/admin/%C3', '/admin/%FF%FE', 'admin/secret', 'ftp://x/admin/secret', '*']) {
+  for (const target of [
+    '/admin/%zz',
+    '/admin/%',
+    '/admin/%4',
+    '/admin/%00secret',
+    '/admin/%0d%0aX-Injected:%201',
+    '/admin/%C3',
+    '/admin/%FF%FE',
+    'admin/secret',
+    'ftp://x/admin/secret',
+    '*',
+  ]) {
     const response = await get(url, target);
     assert.equal(status(response), 400, `${target}: ${response.slice(0, 80)}`);
     assert.doesNotMatch(response, /crown jewels|X-Injected/);
@@ -190,14 +234,27 @@ test('mount paths are canonical too, and a bad one is refused at start-up with a
   assert.equal(canonicalPrefix('admin'), '/admin');
   assert.equal(canonicalPrefix('/'), '');
   assert.equal(canonicalPrefix('/café'), '/caf%C3%A9');
-  await assert.rejects(startApp({ controllers: [SecretController] }, (app) => { app.use('/a?b', auth); }), /SN_ERR_INVALID_MOUNT_PATH/);
-  await assert.rejects(startApp({ controllers: [SecretController] }, (app) => { app.use('/%zz', auth); }), /SN_ERR_INVALID_MOUNT_PATH/);
+  await assert.rejects(
+    startApp({ controllers: [SecretController] }, (app) => {
+      app.use('/a?b', auth);
+    }),
+    /SN_ERR_INVALID_MOUNT_PATH/,
+  );
+  await assert.rejects(
+    startApp({ controllers: [SecretController] }, (app) => {
+      app.use('/%zz', auth);
+    }),
+    /SN_ERR_INVALID_MOUNT_PATH/,
+  );
 });
 
 // Properties of the normaliser itself.
 
 const segmentChar = fc.constantFrom(...Array.from('abcxyzAZ09-._~!$&\'()*+,;=:@é€😀 "<>\\^`{|}[]%/'));
-const segment = fc.oneof(fc.constantFrom('.', '..', '', 'admin', 'secret'), fc.array(segmentChar, { maxLength: 6 }).map((c) => c.join('').replace(/[%/]/g, '')));
+const segment = fc.oneof(
+  fc.constantFrom('.', '..', '', 'admin', 'secret'),
+  fc.array(segmentChar, { maxLength: 6 }).map((c) => c.join('').replace(/[%/]/g, '')),
+);
 const path = fc.array(segment, { minLength: 1, maxLength: 6 }).map((segments) => `/${segments.join('/')}`);
 
 /**
@@ -212,43 +269,59 @@ function spell(path: string, choices: boolean[]): string {
     const encode = choices[i++ % Math.max(choices.length, 1)] ?? false;
     if (/[/$&+,;=:@]/.test(ch)) out += ch;
     else if (encode || !/[A-Za-z0-9\-._~!'()*]/.test(ch)) {
-      out += [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).map((e) => (choices[i++ % Math.max(choices.length, 1)] ? e.toUpperCase() : e)).join('');
+      out += [...Buffer.from(ch, 'utf8')]
+        .map((b) => `%${b.toString(16).padStart(2, '0')}`)
+        .map((e) => (choices[i++ % Math.max(choices.length, 1)] ? e.toUpperCase() : e))
+        .join('');
     } else out += ch;
   }
   return out;
 }
 
 test('property: every spelling of a path has one canonical form, and canonical forms are fixed points', () => {
-  fc.assert(fc.property(path, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), (p, a, b) => {
-    const one = canonicalUrl(spell(p, a));
-    const two = canonicalUrl(spell(p, b));
-    assert.notEqual(one, undefined);
-    assert.equal(one, two);
-    assert.equal(canonicalUrl(one!), one);
-    assert.equal(canonicalUrl(`http://host${spell(p, a)}`), one);
-    assert.doesNotMatch(one!, /\/\/|\/\.\.?(\/|$)|%(?:[a-f][0-9a-fA-F]|[0-9A-F][a-f])|[^\x21-\x7e]|["<>[\\\]^`{|}]/, `canonical ${one}: no empty or dot segment, lower-case escape, or character that cannot stand raw`);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(path, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), (p, a, b) => {
+      const one = canonicalUrl(spell(p, a));
+      const two = canonicalUrl(spell(p, b));
+      assert.notEqual(one, undefined);
+      assert.equal(one, two);
+      assert.equal(canonicalUrl(one!), one);
+      assert.equal(canonicalUrl(`http://host${spell(p, a)}`), one);
+      assert.doesNotMatch(
+        one!,
+        /\/\/|\/\.\.?(\/|$)|%(?:[a-f][0-9a-fA-F]|[0-9A-F][a-f])|[^\x21-\x7e]|["<>[\\\]^`{|}]/,
+        `canonical ${one}: no empty or dot segment, lower-case escape, or character that cannot stand raw`,
+      );
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('property: the canonical path decodes to the resolved path, so the router and middleware agree', () => {
-  fc.assert(fc.property(path, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), (p, choices) => {
-    const canonical = canonicalUrl(spell(p, choices))!;
-    // What the path means: segments resolved as RFC 3986 says.
-    const resolved: string[] = [];
-    for (const s of p.split('/').slice(1)) {
-      if (s === '..') resolved.pop();
-      else if (s !== '.' && s !== '') resolved.push(s);
-    }
-    const decoded = decodeURIComponent(canonical).replace(/\/$/, '');
-    assert.equal(decoded, `/${resolved.join('/')}`.replace(/\/$/, '') || '', `${p} → ${canonical}`);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(path, fc.array(fc.boolean(), { minLength: 1, maxLength: 16 }), (p, choices) => {
+      const canonical = canonicalUrl(spell(p, choices))!;
+      // What the path means: segments resolved as RFC 3986 says.
+      const resolved: string[] = [];
+      for (const s of p.split('/').slice(1)) {
+        if (s === '..') resolved.pop();
+        else if (s !== '.' && s !== '') resolved.push(s);
+      }
+      const decoded = decodeURIComponent(canonical).replace(/\/$/, '');
+      assert.equal(decoded, `/${resolved.join('/')}`.replace(/\/$/, '') || '', `${p} → ${canonical}`);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('property: arbitrary strings never throw; the result is undefined or a canonical URL', () => {
-  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (raw) => {
-    const url = canonicalUrl(raw);
-    if (url === undefined) return;
-    assert.equal(url[0], '/');
-    assert.equal(canonicalUrl(url), url);
-  }), { numRuns: 5000 });
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (raw) => {
+      const url = canonicalUrl(raw);
+      if (url === undefined) return;
+      assert.equal(url[0], '/');
+      assert.equal(canonicalUrl(url), url);
+    }),
+    { numRuns: 5000 },
+  );
 });

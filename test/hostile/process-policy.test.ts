@@ -9,20 +9,34 @@ import { openSse } from '../support/sse-reader.js';
 
 const script = fileURLToPath(new URL('./fixtures/fatal-app.js', import.meta.url));
 
-interface Child { child: ChildProcess; url: string; urls: string[]; stdout(): string; stderr(): string; exited: Promise<number | null> }
+interface Child {
+  child: ChildProcess;
+  url: string;
+  urls: string[];
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
 
 async function start(env: Record<string, string> = {}): Promise<Child> {
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c) => { stdout += c; });
-  child.stderr!.on('data', (c) => { stderr += c; });
+  child.stdout!.on('data', (c) => {
+    stdout += c;
+  });
+  child.stderr!.on('data', (c) => {
+    stderr += c;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const urls = await new Promise<string[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no READY line: ${stdout} ${stderr}`)), 10_000);
     child.stdout!.on('data', () => {
       const match = /READY (.+)\n/.exec(stdout);
-      if (match) { clearTimeout(timer); resolve(match[1]!.split(' ')); }
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.split(' '));
+      }
     });
   });
   return { child, url: urls[0]!, urls, stdout: () => stdout, stderr: () => stderr, exited };

@@ -32,11 +32,16 @@ function resume(url: string, lastEventId: string, agent: http.Agent): Promise<{ 
           const data = /^data: (\d+):/m.exec(block);
           if (data) numbers.push(Number(data[1]));
         }
-        if (reset || numbers[numbers.length - 1] === EVENTS) { req.destroy(); resolve({ numbers, reset }); }
+        if (reset || numbers[numbers.length - 1] === EVENTS) {
+          req.destroy();
+          resolve({ numbers, reset });
+        }
       });
       res.on('error', () => undefined);
     });
-    req.on('error', (error) => { if (!req.destroyed) reject(error); });
+    req.on('error', (error) => {
+      if (!req.destroyed) reject(error);
+    });
     req.setTimeout(60_000, () => reject(new Error('a resumed stream stalled')));
   });
 }
@@ -49,7 +54,11 @@ test(`${CLIENTS} resumes at once from an old id on Redis: exact replays or reset
   t.after(() => child.kill('SIGKILL'));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c) => { out += c; const m = /READY (\S+)/.exec(out); if (m) resolve(m[1]!); });
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
     child.on('exit', () => reject(new Error(`the hub server exited: ${out}`)));
   });
   const json = async (path: string) => (await fetch(`${url}${path}`)).json() as Promise<any>;
@@ -83,7 +92,9 @@ test(`${CLIENTS} resumes at once from an old id on Redis: exact replays or reset
   }
   const grownMiB = (peak - baseline) / 2 ** 20;
   const stats = (await json('/rss')).stats;
-  t.diagnostic(`${exact} exact replays, ${CLIENTS - exact} resets; history ${(EVENTS * SIZE / 2 ** 20).toFixed(1)} MiB; server RSS grew ${grownMiB.toFixed(1)} MiB at peak`);
+  t.diagnostic(
+    `${exact} exact replays, ${CLIENTS - exact} resets; history ${((EVENTS * SIZE) / 2 ** 20).toFixed(1)} MiB; server RSS grew ${grownMiB.toFixed(1)} MiB at peak`,
+  );
   assert.equal(stats.replays + stats.resets, CLIENTS);
   // Holding every replay whole would take CLIENTS × the history (about 290 MiB here) and more.
   assert.ok(grownMiB < 120, `server RSS grew by ${grownMiB.toFixed(1)} MiB`);

@@ -6,8 +6,16 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import {
-  Controller, Get, LastEventId, MemoryTransport, Sse, SseHub, SseModule,
-  type ApplicationOptions, type SseModuleOptions, type SseTransport,
+  Controller,
+  Get,
+  LastEventId,
+  MemoryTransport,
+  Sse,
+  SseHub,
+  SseModule,
+  type ApplicationOptions,
+  type SseModuleOptions,
+  type SseTransport,
 } from 'streamnest';
 import type { HubEvent, Replay } from 'streamnest/sse-protocol';
 import { RedisStreamsTransport } from 'streamnest/redis';
@@ -21,12 +29,18 @@ import { redisUrl } from '../support/redis.js';
 @Controller()
 class FeedController {
   constructor(private readonly hub: SseHub) {}
-  @Get('feed') @Sse({ heartbeat: false })
-  feed(@LastEventId() lastEventId?: string) { return this.hub.subscribe('news', { lastEventId }); }
+  @Get('feed')
+  @Sse({ heartbeat: false })
+  feed(@LastEventId() lastEventId?: string) {
+    return this.hub.subscribe('news', { lastEventId });
+  }
 
   /** The same feed for a client allowed only 1,000 unsent bytes. */
-  @Get('tight') @Sse({ heartbeat: false, maxBufferedBytes: 1000, highWaterMark: 500 })
-  tight(@LastEventId() lastEventId?: string) { return this.hub.subscribe('news', { lastEventId }); }
+  @Get('tight')
+  @Sse({ heartbeat: false, maxBufferedBytes: 1000, highWaterMark: 500 })
+  tight(@LastEventId() lastEventId?: string) {
+    return this.hub.subscribe('news', { lastEventId });
+  }
 }
 
 async function hubApp(t: TestContext, options: SseModuleOptions, appOptions: ApplicationOptions = {}) {
@@ -49,15 +63,23 @@ class Watched implements SseTransport {
   calls = 0;
   largestLimit = 0;
   constructor(private readonly inner: SseTransport) {}
-  start(deliver: (event: HubEvent) => void) { return this.inner.start(deliver); }
-  append(channel: string, message: { event?: string; data: string }) { return this.inner.append(channel, message); }
+  start(deliver: (event: HubEvent) => void) {
+    return this.inner.start(deliver);
+  }
+  append(channel: string, message: { event?: string; data: string }) {
+    return this.inner.append(channel, message);
+  }
   replay(channels: readonly string[], after: string, limit: number): Promise<Replay> {
     this.calls++;
     this.largestLimit = Math.max(this.largestLimit, limit);
     return this.inner.replay(channels, after, limit);
   }
-  compare(a: string, b: string) { return this.inner.compare(a, b); }
-  close() { return this.inner.close(); }
+  compare(a: string, b: string) {
+    return this.inner.compare(a, b);
+  }
+  close() {
+    return this.inner.close();
+  }
 }
 
 const redis = await redisUrl();
@@ -125,8 +147,12 @@ for (const [name, make] of Object.entries(transports)) {
 /** A transport whose replays wait until the test opens the gate. */
 class Held extends Watched {
   private opened!: () => void;
-  readonly gate = new Promise<void>((resolve) => { this.opened = resolve; });
-  open() { this.opened(); }
+  readonly gate = new Promise<void>((resolve) => {
+    this.opened = resolve;
+  });
+  open() {
+    this.opened();
+  }
   override async replay(channels: readonly string[], after: string, limit: number): Promise<Replay> {
     await this.gate;
     return super.replay(channels, after, limit);
@@ -224,14 +250,17 @@ test('a replaying subscriber dropped in the middle of a burst to a big channel n
   const record = (e: unknown) => fatal.push(e);
   process.on('uncaughtException', record);
   process.on('unhandledRejection', record);
-  t.after(() => { process.off('uncaughtException', record); process.off('unhandledRejection', record); });
+  t.after(() => {
+    process.off('uncaughtException', record);
+    process.off('unhandledRejection', record);
+  });
   const transport = new Held(new MemoryTransport());
   // Events of ~400 bytes against a 1,000-byte limit: the third held event drops the replaying subscriber.
   const { url, hub } = await hubApp(t, { transport });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   t.after(() => agent.destroy());
   const live = [];
-  for (let i = 0; i < 1100; i += 100) live.push(...await Promise.all(Array.from({ length: 100 }, () => connectEvents(`${url}/feed`, {}, agent))));
+  for (let i = 0; i < 1100; i += 100) live.push(...(await Promise.all(Array.from({ length: 100 }, () => connectEvents(`${url}/feed`, {}, agent)))));
   const [first] = await publish(hub, 0, 0);
   await Promise.all(live.map((c) => c.waitForCount(1)));
   const replaying = await connectEvents(`${url}/tight`, { 'last-event-id': first! }, agent);

@@ -12,7 +12,9 @@ import { eventually } from '../core/support.js';
 @Controller()
 class FeedController {
   constructor(private readonly hub: SseHub) {}
-  @Get('feed') @Sse({ heartbeat: false }) feed() { return this.hub.subscribe('feed'); }
+  @Get('feed') @Sse({ heartbeat: false }) feed() {
+    return this.hub.subscribe('feed');
+  }
 }
 
 @Controller()
@@ -57,7 +59,9 @@ async function hubApp(t: { after(fn: () => unknown): void }, options: Applicatio
 test('dropping 1,000 clients that never read keeps the event loop responsive (p99 < 100 ms, max < 1 s)', async (t) => {
   const { app, url, hub } = await hubApp(t);
   const sockets = await stalledClients(url, 1000);
-  t.after(() => { for (const s of sockets) s.destroy(); });
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+  });
   await eventually(() => hub.stats().subscribers === 1000, 'all 1,000 subscribed', 20_000);
 
   const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -87,7 +91,9 @@ test('sse.maxTotalBufferedBytes bounds the unsent bytes of all streams together'
   // Each client alone may hold 64 MiB, so only the app-wide budget can be what drops them.
   const { app, url, hub } = await hubApp(t, { sse: { maxBufferedBytes: 64 * 1024 * 1024, maxTotalBufferedBytes: TOTAL } });
   const sockets = await stalledClients(url, CLIENTS);
-  t.after(() => { for (const s of sockets) s.destroy(); });
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+  });
   await eventually(() => hub.stats().subscribers === CLIENTS, 'all subscribed', 10_000);
 
   const data = 'y'.repeat(EVENT);
@@ -110,7 +116,11 @@ test('an invalid or per-route maxTotalBufferedBytes is refused at start-up with 
   await assert.rejects(startApp({ imports: [FeedModule] }, undefined, { sse: { maxTotalBufferedBytes: -1 } }), /SN_ERR_INVALID_SSE_OPTION/);
   @Controller()
   class PerRoute {
-    @Get('x') @Sse({ maxTotalBufferedBytes: 1 }) x() { return (async function* () { /* empty */ })(); }
+    @Get('x') @Sse({ maxTotalBufferedBytes: 1 }) x() {
+      return (async function* () {
+        /* empty */
+      })();
+    }
   }
   await assert.rejects(startApp({ controllers: [PerRoute] }), /SN_ERR_INVALID_SSE_OPTION.*app-wide/);
 });
@@ -125,7 +135,9 @@ test('a source whose every event is larger than highWaterMark streams to the end
 test('the app-wide count of unsent bytes comes back down when stalled clients catch up, with no further writes', async (t) => {
   const { app, url, hub } = await hubApp(t);
   const sockets = await stalledClients(url, 3);
-  t.after(() => { for (const s of sockets) s.destroy(); });
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+  });
   await eventually(() => hub.stats().subscribers === 3, 'subscribed', 5_000);
   // Publish until the three hold some unsent bytes of their own (each stays under its 1 MiB limit).
   const data = 'z'.repeat(50_000);
@@ -139,7 +151,7 @@ test('the app-wide count of unsent bytes comes back down when stalled clients ca
   await eventually(() => app.getSseStats().bufferedBytes === 0, 'the count to return to zero', 10_000);
 });
 
-test('a client that stalls and then reads on gets everything, even with a high-water mark below the socket\'s own', async (t) => {
+test("a client that stalls and then reads on gets everything, even with a high-water mark below the socket's own", async (t) => {
   const { url } = await hubApp(t);
   const { port } = new URL(url);
   const socket = net.connect({ port: Number(port), host: '127.0.0.1' });
@@ -150,7 +162,9 @@ test('a client that stalls and then reads on gets everything, even with a high-w
   await new Promise((r) => setTimeout(r, 1_000));
   let text = '';
   socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => { text += chunk; });
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
   socket.resume();
   await eventually(() => text.includes('id: 3000\n'), 'the last event', 30_000);
 });

@@ -12,19 +12,25 @@ import { PrivateRedis } from '../support/redis.js';
 @Controller()
 class PublishController {
   constructor(private readonly hub: SseHub) {}
-  @Post('publish') async publish(@Body() body: { text: string }) { return { id: await this.hub.publish('news', { data: body.text }) }; }
+  @Post('publish') async publish(@Body() body: { text: string }) {
+    return { id: await this.hub.publish('news', { data: body.text }) };
+  }
 }
 
 async function setup(t: { after(fn: () => unknown): void }, publishTimeout: number) {
   const redis = await PrivateRedis.start();
-  t.after(() => { redis.resume(); return redis.stop(); });
+  t.after(() => {
+    redis.resume();
+    return redis.stop();
+  });
   const transport = new RedisStreamsTransport({ url: redis.url, key: `streamnest:test:${randomUUID()}`, commandTimeoutMs: 60_000 });
   const app = await startApp({ imports: [SseModule.forRoot({ transport, publishTimeout })], controllers: [PublishController] });
   t.after(app.close);
   return { redis, app, hub: app.app.get(SseHub) };
 }
 
-const post = (url: string, text: string) => fetch(`${url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+const post = (url: string, text: string) =>
+  fetch(`${url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
 
 test('a hung Redis (SIGSTOP): publish rejects within publishTimeout with SN_ERR_PUBLISH_TIMEOUT; HTTP gets 503 + Retry-After', async (t) => {
   const { redis, app, hub } = await setup(t, 400);
@@ -63,7 +69,10 @@ test('a dead Redis: publish fails at once with SN_ERR_TRANSPORT_UNAVAILABLE; HTT
 
 test('the Redis transport has its own command timeout, so a replay read cannot hang either', async (t) => {
   const redis = await PrivateRedis.start();
-  t.after(() => { redis.resume(); return redis.stop(); });
+  t.after(() => {
+    redis.resume();
+    return redis.stop();
+  });
   const transport = new RedisStreamsTransport({ url: redis.url, key: `streamnest:test:${randomUUID()}`, commandTimeoutMs: 300 });
   await transport.start(() => undefined);
   t.after(() => transport.close());

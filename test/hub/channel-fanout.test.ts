@@ -23,7 +23,10 @@ function fanout(units: number, subscribers: string[]) {
 
 async function settle(scheduler: SliceScheduler): Promise<number> {
   let turns = 0;
-  while (scheduler.waiting > 0) { await turn(); turns++; }
+  while (scheduler.waiting > 0) {
+    await turn();
+    turns++;
+  }
   return turns;
 }
 

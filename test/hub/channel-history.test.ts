@@ -22,7 +22,10 @@ test('channel history: keeps what it is given, oldest first, each event the very
   for (const event of events) history.push(Number(event.id.slice('test-'.length)), event, 0);
   assert.equal(history.length, 3);
   const kept = history.after(0, 10);
-  assert.deepEqual(kept.map((entry) => entry.seq), [1, 2, 3]);
+  assert.deepEqual(
+    kept.map((entry) => entry.seq),
+    [1, 2, 3],
+  );
   for (const [i, entry] of kept.entries()) assert.equal(entry.event, events[i], 'not a copy');
   assert.equal(history.evictedUpTo, 0, 'nothing lost yet');
 });
@@ -39,7 +42,7 @@ test('channel history: after(seq) gives the events above seq, whether seq is ret
   const history = historyOf(3, 60_000, [2, 5, 9, 12]);
   assert.equal(history.evictedUpTo, 2);
   assert.deepEqual(seqsAfter(history, 5), [9, 12], 'a retained id: what follows it');
-  assert.deepEqual(seqsAfter(history, 6), [9, 12], 'an id between two retained ones (another channel\'s event)');
+  assert.deepEqual(seqsAfter(history, 6), [9, 12], "an id between two retained ones (another channel's event)");
   assert.deepEqual(seqsAfter(history, 4), [5, 9, 12]);
   assert.deepEqual(seqsAfter(history, 2), [5, 9, 12], 'an evicted id: all that is retained (evictedUpTo tells the replay it is not exact)');
   assert.deepEqual(seqsAfter(history, 0), [5, 9, 12]);
@@ -63,7 +66,11 @@ test('channel history: lookups are right wherever the ring has wrapped to', () =
     assert.equal(history.length, retained.length);
     assert.equal(history.evictedUpTo, seqs.length > 4 ? seqs[seqs.length - 5]! : 0);
     for (let asked = 0; asked <= 3 * pushed + 1; asked++) {
-      assert.deepEqual(seqsAfter(history, asked), retained.filter((seq) => seq > asked), `${pushed} pushed, after ${asked}`);
+      assert.deepEqual(
+        seqsAfter(history, asked),
+        retained.filter((seq) => seq > asked),
+        `${pushed} pushed, after ${asked}`,
+      );
       assert.deepEqual(seqsAfter(history, asked, 2), retained.filter((seq) => seq > asked).slice(0, 2), `${pushed} pushed, after ${asked}, two at most`);
     }
   }

@@ -6,18 +6,22 @@ import { startApp, type RunningApp } from '../support/app.js';
 export class FeedController {
   constructor(private readonly hub: SseHub) {}
 
-  @Get('/feed') @Sse({ heartbeat: false })
+  @Get('/feed')
+  @Sse({ heartbeat: false })
   feed(@LastEventId() lastEventId?: string, @Query('channels') channels = 'news') {
     return this.hub.subscribe(channels.split(','), { lastEventId });
   }
 
-  @Get('/odd') @Sse()
+  @Get('/odd')
+  @Sse()
   odd() {
     return this.hub.subscribe('numbers', { filter: (e) => Number(e.data) % 2 === 1 });
   }
 }
 
-export interface HubApp extends RunningApp { hub: SseHub }
+export interface HubApp extends RunningApp {
+  hub: SseHub;
+}
 
 export async function startHubApp(transport: SseTransport, statsPath?: string): Promise<HubApp> {
   const running = await startApp({ imports: [SseModule.forRoot({ transport, statsPath })], controllers: [FeedController] });

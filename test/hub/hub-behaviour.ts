@@ -17,14 +17,20 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscriber');
       await publishMany(a.hub, 'news', 1, 20);
       const got = await first.waitForCount(20);
-      assert.deepEqual(got.map((e) => e.data), range(1, 20));
+      assert.deepEqual(
+        got.map((e) => e.data),
+        range(1, 20),
+      );
       first.close();
       // Missed while away: 21..40.
       await publishMany(a.hub, 'news', 21, 40);
       const back = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[19]!.id! });
       await publishMany(a.hub, 'news', 41, 50);
       const resumed = await back.waitForCount(30);
-      assert.deepEqual(resumed.map((e) => e.data), range(21, 50));
+      assert.deepEqual(
+        resumed.map((e) => e.data),
+        range(21, 50),
+      );
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(back.events.length, 30, 'nothing twice');
       assert.equal(a.hub.stats().replays, 1);
@@ -40,7 +46,10 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       assert.equal(reset!.event, 'reset');
       await publishMany(a.hub, 'news', 401, 402);
       const got = await client.waitForCount(3);
-      assert.deepEqual(got.slice(1).map((e) => e.data), ['401', '402']);
+      assert.deepEqual(
+        got.slice(1).map((e) => e.data),
+        ['401', '402'],
+      );
       const unknown = await connectEvents(`${a.url}/feed`, { 'last-event-id': 'not-an-id' });
       assert.equal((await unknown.waitForCount(1))[0]!.event, 'reset');
       assert.equal(a.hub.stats().resets, 2);
@@ -55,13 +64,17 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       t.after(() => agent.destroy());
       const clients = [];
       for (let i = 0; i < subscribers; i += 100) {
-        clients.push(...await Promise.all(Array.from({ length: Math.min(100, subscribers - i) }, () => connectEvents(`${a.url}/feed`, {}, agent))));
+        clients.push(...(await Promise.all(Array.from({ length: Math.min(100, subscribers - i) }, () => connectEvents(`${a.url}/feed`, {}, agent)))));
       }
       await eventually(() => a.hub.stats().channels.news === subscribers, 10_000, 'all subscribed');
       await publishMany(a.hub, 'news', 1, events);
       await Promise.all(clients.map((c) => c.waitForCount(events, 30_000)));
       const expected = range(1, events);
-      for (const client of clients) assert.deepEqual(client.events.map((e) => e.data), expected);
+      for (const client of clients)
+        assert.deepEqual(
+          client.events.map((e) => e.data),
+          expected,
+        );
       assert.equal(a.hub.stats().delivered, subscribers * events);
       for (const client of clients) client.close();
       await eventually(() => a.hub.stats().subscribers === 0, 10_000, 'all unsubscribed');
@@ -102,14 +115,26 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       await a.hub.publish('sport', { data: 's1', event: 'score' });
       await publishMany(a.hub, 'numbers', 1, 6);
       const got = await both.waitForCount(2);
-      assert.deepEqual(got.map((e) => [e.event, e.data]), [[undefined, 'n1'], ['score', 's1']]);
-      assert.deepEqual((await odd.waitForCount(3)).map((e) => e.data), ['1', '3', '5']);
+      assert.deepEqual(
+        got.map((e) => [e.event, e.data]),
+        [
+          [undefined, 'n1'],
+          ['score', 's1'],
+        ],
+      );
+      assert.deepEqual(
+        (await odd.waitForCount(3)).map((e) => e.data),
+        ['1', '3', '5'],
+      );
       // One Last-Event-ID resumes both channels exactly.
       both.close();
       await a.hub.publish('sport', { data: 's2' });
       await a.hub.publish('news', { data: 'n2' });
       const resumed = await connectEvents(`${a.url}/feed?channels=news,sport`, { 'last-event-id': got[1]!.id! });
-      assert.deepEqual((await resumed.waitForCount(2)).map((e) => e.data), ['s2', 'n2']);
+      assert.deepEqual(
+        (await resumed.waitForCount(2)).map((e) => e.data),
+        ['s2', 'n2'],
+      );
       resumed.close();
       odd.close();
     },

@@ -25,7 +25,7 @@ test('memory hub: history is also bounded by age', async (t) => {
   await a.hub.publish('news', { data: 'new' });
   const client = await connectEvents(`${a.url}/feed`, { 'last-event-id': first });
   const events = await client.waitForCount(1);
-  assert.equal(events[0]!.event, 'reset', 'the event after the client\'s id expired, so replay cannot be exact');
+  assert.equal(events[0]!.event, 'reset', "the event after the client's id expired, so replay cannot be exact");
   client.close();
 });
 
@@ -39,8 +39,15 @@ test('memory hub: the opt-in stats endpoint and graceful shutdown with a retry h
   await client.waitForCount(1);
   const stats = await (await fetch(`${a.url}/sse/stats`)).json();
   assert.deepEqual(stats, {
-    channels: { news: 1 }, subscribers: 1, published: 1, delivered: 1, droppedSlow: 0, replays: 0, resets: 0,
-    replaysRefused: 0, replaying: { reading: 0, waiting: 0 },
+    channels: { news: 1 },
+    subscribers: 1,
+    published: 1,
+    delivered: 1,
+    droppedSlow: 0,
+    replays: 0,
+    resets: 0,
+    replaysRefused: 0,
+    replaying: { reading: 0, waiting: 0 },
   });
   await a.close();
   closed = true;
@@ -58,14 +65,18 @@ test('memory hub: a channel larger than one fan-out slice gets bursts in order, 
   t.after(() => agent.destroy());
   const clients = [];
   for (let i = 0; i < FANOUT_SUBSCRIBERS; i += 250) {
-    clients.push(...await Promise.all(Array.from({ length: 250 }, () => connectEvents(`${a.url}/feed`, {}, agent))));
+    clients.push(...(await Promise.all(Array.from({ length: 250 }, () => connectEvents(`${a.url}/feed`, {}, agent)))));
   }
   await eventually(() => a.hub.stats().subscribers === FANOUT_SUBSCRIBERS, 10_000, 'all subscribed');
   // Published without yielding: later events queue behind the first fan-out and go out coalesced.
   await Promise.all(Array.from({ length: 30 }, (_, i) => a.hub.publish('news', { data: String(i + 1) })));
   const expected = Array.from({ length: 30 }, (_, i) => String(i + 1));
   await Promise.all(clients.map((c) => c.waitForCount(30, 30_000)));
-  for (const client of clients) assert.deepEqual(client.events.map((e) => e.data), expected);
+  for (const client of clients)
+    assert.deepEqual(
+      client.events.map((e) => e.data),
+      expected,
+    );
   assert.equal(a.hub.stats().delivered, FANOUT_SUBSCRIBERS * 30);
   for (const client of clients) client.close();
 });
@@ -76,7 +87,12 @@ test('memory hub: a filter that throws skips that event for that client only; th
     constructor(private readonly hub: SseHub) {}
     @Sse('picky')
     picky() {
-      return this.hub.subscribe('numbers', { filter: (e) => { if (e.data === '2') throw new Error('bad filter'); return true; } });
+      return this.hub.subscribe('numbers', {
+        filter: (e) => {
+          if (e.data === '2') throw new Error('bad filter');
+          return true;
+        },
+      });
     }
   }
   const { app, url, close } = await startApp({ imports: [SseModule.forRoot()], controllers: [Picky] });
@@ -85,7 +101,10 @@ test('memory hub: a filter that throws skips that event for that client only; th
   const client = await connectEvents(`${url}/picky`);
   await eventually(() => hub.stats().subscribers === 1, 3000, 'subscriber');
   for (const n of ['1', '2', '3']) await hub.publish('numbers', { data: n });
-  assert.deepEqual((await client.waitForCount(2)).map((e) => e.data), ['1', '3']);
+  assert.deepEqual(
+    (await client.waitForCount(2)).map((e) => e.data),
+    ['1', '3'],
+  );
   client.close();
 });
 

@@ -29,14 +29,20 @@ test('redis hub: two instances; 200 events published on A arrive at a client on 
   await eventually(() => b.hub.stats().subscribers === 1, 3000, 'subscriber on B');
   await publishMany(a.hub, 'news', 1, 200);
   const got = await onB.waitForCount(200);
-  assert.deepEqual(got.map((e) => e.data), range(1, 200));
+  assert.deepEqual(
+    got.map((e) => e.data),
+    range(1, 200),
+  );
   // Disconnect from B, miss 50 events, resume on A with Last-Event-ID.
   onB.close();
   await publishMany(b.hub, 'news', 201, 250);
   const onA = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[199]!.id! });
   await publishMany(a.hub, 'news', 251, 260);
   const resumed = await onA.waitForCount(60);
-  assert.deepEqual(resumed.map((e) => e.data), range(201, 260));
+  assert.deepEqual(
+    resumed.map((e) => e.data),
+    range(201, 260),
+  );
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(onA.events.length, 60, 'none twice');
   onA.close();
@@ -77,23 +83,37 @@ test('redis hub: Redis restarts while events are published; nothing acknowledged
   await publishing;
 
   assert.ok(notStored.length >= 3, 'refused at once while Redis is down');
-  assert.ok(refusals.every((e) => (/SN_ERR_TRANSPORT_UNAVAILABLE/.test(e.message) && /nothing was stored/.test(e.message)) || /SN_ERR_PUBLISH_UNCONFIRMED/.test(e.message)), refusals[0]?.message);
+  assert.ok(
+    refusals.every(
+      (e) => (/SN_ERR_TRANSPORT_UNAVAILABLE/.test(e.message) && /nothing was stored/.test(e.message)) || /SN_ERR_PUBLISH_UNCONFIRMED/.test(e.message),
+    ),
+    refusals[0]?.message,
+  );
   await client.waitForCount(acknowledged.length, 20_000);
   await new Promise((r) => setTimeout(r, 300));
   const delivered = client.events.map((e) => e.data);
-  assert.deepEqual(delivered.filter((d) => acknowledged.includes(d)), acknowledged, 'every acknowledged event, in order, once each');
-  assert.deepEqual(delivered.filter((d) => !acknowledged.includes(d) && !unconfirmed.includes(d)), [], 'nothing said unstored arrives');
+  assert.deepEqual(
+    delivered.filter((d) => acknowledged.includes(d)),
+    acknowledged,
+    'every acknowledged event, in order, once each',
+  );
+  assert.deepEqual(
+    delivered.filter((d) => !acknowledged.includes(d) && !unconfirmed.includes(d)),
+    [],
+    'nothing said unstored arrives',
+  );
   assert.equal(new Set(delivered).size, delivered.length, 'no event twice');
-  assert.deepEqual(delivered.map(Number), [...delivered.map(Number)].sort((x, y) => x - y), 'in publish order');
+  assert.deepEqual(
+    delivered.map(Number),
+    [...delivered.map(Number)].sort((x, y) => x - y),
+    'in publish order',
+  );
   client.close();
 });
 
 test('redis hub: start-up fails with a clear error when Redis cannot be reached', async () => {
   const port = await freePort();
-  await assert.rejects(
-    startHubApp(new RedisStreamsTransport({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 })),
-    /SN_ERR_REDIS_UNREACHABLE/,
-  );
+  await assert.rejects(startHubApp(new RedisStreamsTransport({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 500 })), /SN_ERR_REDIS_UNREACHABLE/);
 });
 
 test('redis transport options are checked', () => {
@@ -112,9 +132,18 @@ test('redis hub: a reconnect while Redis is down gets reset, then live events on
   const [reset] = await client.waitForCount(1);
   assert.equal(reset!.event, 'reset', 'replay failed, so the client is told to refetch');
   await redis.restart();
-  await eventually(async () => {
-    try { await a.hub.publish('news', { data: 'back' }); return true; } catch { return false; }
-  }, 10_000, 'publish after the restart');
+  await eventually(
+    async () => {
+      try {
+        await a.hub.publish('news', { data: 'back' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    'publish after the restart',
+  );
   const events = await client.waitForCount(2);
   assert.equal(events[1]!.data, 'back');
   client.close();

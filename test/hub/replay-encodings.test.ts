@@ -6,7 +6,10 @@ import { EncodedEvent } from '#internal/sse/encoded-event.js';
 test('replay encodings: each id is encoded once while it is kept, and the cache stays within its bytes', () => {
   const cache = new ReplayEncodings(1000);
   let encodings = 0;
-  const encode = (text: string) => () => { encodings++; return EncodedEvent.of(text); };
+  const encode = (text: string) => () => {
+    encodings++;
+    return EncodedEvent.of(text);
+  };
   const first = cache.get('1', encode('a'.repeat(400)));
   assert.equal(cache.get('1', encode('ignored')), first, 'the same bytes for the next client');
   cache.get('2', encode('b'.repeat(400)));

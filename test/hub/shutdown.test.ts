@@ -15,7 +15,15 @@ function start(script: string, env: Record<string, string>): { child: ChildProce
 }
 
 async function waitUntilServing(url: string): Promise<void> {
-  await eventually(async () => (await fetch(`${url}/stats`).then((r) => r.ok, () => false)), 15_000, `${url} to serve`);
+  await eventually(
+    async () =>
+      await fetch(`${url}/stats`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    15_000,
+    `${url} to serve`,
+  );
 }
 
 test('SIGTERM ends every stream with a jittered retry hint, then the process exits within a bounded time', async (t) => {
@@ -50,14 +58,24 @@ test('the cluster example: N processes on one port share every event through Red
   const ids = [];
   for (let i = 1; i <= 20; i++) {
     // A new connection each time, so the primary spreads publishes over the workers too.
-    const res = await fetch(`${url}/publish`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ text: `m${i}` }) });
+    const res = await fetch(`${url}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ text: `m${i}` }),
+    });
     assert.equal(res.status, 201);
     ids.push((await res.json()).id);
   }
   for (const client of clients) {
     const events = await client.waitForCount(20, 15_000);
-    assert.deepEqual(events.map((e) => JSON.parse(e.data).text), Array.from({ length: 20 }, (_, i) => `m${i + 1}`));
-    assert.deepEqual(events.map((e) => e.id), ids);
+    assert.deepEqual(
+      events.map((e) => JSON.parse(e.data).text),
+      Array.from({ length: 20 }, (_, i) => `m${i + 1}`),
+    );
+    assert.deepEqual(
+      events.map((e) => e.id),
+      ids,
+    );
   }
   const via = new Set(clients.flatMap((c) => c.events.map((e) => JSON.parse(e.data).via)));
   assert.ok(via.size >= 2, `publishes were served by more than one worker (${[...via].join(', ')})`);

@@ -55,7 +55,11 @@ test('a default import means the same in both builds: module.exports, never an u
     const requireHere = createRequire(join(cjsRoot, file));
     for (const [, name] of code.matchAll(/__importDefault\(require\("([^".][^"]*)"\)\)/g)) {
       let mod: { __esModule?: boolean; default?: unknown };
-      try { mod = requireHere(name!); } catch { continue; }   // an optional peer that is not installed
+      try {
+        mod = requireHere(name!);
+      } catch {
+        continue;
+      } // an optional peer that is not installed
       if (mod.__esModule && mod.default === undefined) wrong.push(`src/${file.replace(/\.js$/, '.ts')}: import ${name}`);
     }
   }
@@ -69,7 +73,7 @@ test('each build carries its own declarations, both referencing the node types',
       assert.match(dts, /^\/\/\/ <reference types="node" preserve="true" \/>/, `${root}/${entry}.d.ts`);
     }
   }
-  assert.doesNotMatch(readFileSync(join(cjsRoot, 'cors/index.d.ts'), 'utf8'), /from ['"]cors['"]/, "the cors types must not need @types/cors");
+  assert.doesNotMatch(readFileSync(join(cjsRoot, 'cors/index.d.ts'), 'utf8'), /from ['"]cors['"]/, 'the cors types must not need @types/cors');
 });
 
 class EchoDto {
@@ -80,7 +84,9 @@ class EchoDto {
 @Controller('')
 class EchoController {
   @Post('echo')
-  echo(@Body(new ValidationPipe()) body: EchoDto) { return body; }
+  echo(@Body(new ValidationPipe()) body: EchoDto) {
+    return body;
+  }
 }
 
 @Module({ controllers: [EchoController] })
@@ -91,9 +97,12 @@ test('the CommonJS build serves a request: JSON body, ValidationPipe (lazy class
   app.use(CORS());
   await app.listen(0, '127.0.0.1');
   try {
-    const post = (body: unknown) => fetch(`${app.getUrl()}/echo`, {
-      method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', origin: 'https://a.example' },
-    });
+    const post = (body: unknown) =>
+      fetch(`${app.getUrl()}/echo`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', origin: 'https://a.example' },
+      });
     const ok = await post({ n: 1 });
     assert.equal(ok.status, 201);
     assert.equal(ok.headers.get('access-control-allow-origin'), '*');

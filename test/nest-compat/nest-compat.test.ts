@@ -98,7 +98,12 @@ const fixtures: Fixture[] = [
   },
 ];
 
-interface Outcome { code: number | null; output: string; stdout: string; seconds: number }
+interface Outcome {
+  code: number | null;
+  output: string;
+  stdout: string;
+  seconds: number;
+}
 
 // A small pool: the jobs are CPU-heavy and other test files run beside this one.
 const slots = Math.max(2, Math.min(4, availableParallelism()));
@@ -118,9 +123,17 @@ async function run(command: string[], cwd: string, timeoutMs = 100_000): Promise
       children.add(child);
       let output = '';
       let stdout = '';
-      child.stdout.on('data', (chunk) => { output += chunk; stdout += chunk; });
-      child.stderr.on('data', (chunk) => { output += chunk; });
-      const timer = setTimeout(() => { output += `\n[killed after ${timeoutMs} ms]`; child.kill('SIGKILL'); }, timeoutMs);
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        output += chunk;
+      });
+      const timer = setTimeout(() => {
+        output += `\n[killed after ${timeoutMs} ms]`;
+        child.kill('SIGKILL');
+      }, timeoutMs);
       child.on('close', (code) => {
         clearTimeout(timer);
         children.delete(child);
@@ -166,8 +179,15 @@ before(async () => {
   // build (-b shares the parsed libraries: a third less CPU than one tsc each); TypeScript 7 is quick.
   jobs.set('tsc5', run(node(bin.tsc5, '-b', ...fixtures.map((f) => f.name), '--noEmit'), work));
   for (const fixture of fixtures) {
-    jobs.set(`${fixture.name}:tests`, fixture.vitest ? runVitest(fixture) : run(node(...fixture.nodeFlags, bin.jest, '--ci', '--runInBand', '--json',
-      `--outputFile=${reportOf(fixture, 0)}`, '--projects', ...fixture.projects), join(work, fixture.name)));
+    jobs.set(
+      `${fixture.name}:tests`,
+      fixture.vitest
+        ? runVitest(fixture)
+        : run(
+            node(...fixture.nodeFlags, bin.jest, '--ci', '--runInBand', '--json', `--outputFile=${reportOf(fixture, 0)}`, '--projects', ...fixture.projects),
+            join(work, fixture.name),
+          ),
+    );
     if (fixture === fixtures[0]) {
       readmeDir = mkdtempSync(join(tmpdir(), 'streamnest-readme-'));
       jobs.set('readme', prepareReadmeProject(readmeDir, tarball));
@@ -200,10 +220,15 @@ for (const fixture of fixtures) {
     const reportFiles = (fixture.vitest ?? ['jest']).map((_, i) => reportOf(fixture, i));
     for (const file of reportFiles) assert.ok(existsSync(file), `no report at ${file} (exit ${outcome.code}):\n${tail(outcome.output)}`);
     // jest's --json and vitest's json reporter write the same shape.
-    const reports = reportFiles.map((file) => JSON.parse(readFileSync(file, 'utf8')) as {
-      numPassedTests: number; numFailedTests: number; numPendingTests: number;
-      testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
-    });
+    const reports = reportFiles.map(
+      (file) =>
+        JSON.parse(readFileSync(file, 'utf8')) as {
+          numPassedTests: number;
+          numFailedTests: number;
+          numPendingTests: number;
+          testResults: Array<{ name: string; status: string; assertionResults: Array<{ status: string }> }>;
+        },
+    );
     const report = {
       numPassedTests: reports.reduce((sum, r) => sum + r.numPassedTests, 0),
       numFailedTests: reports.reduce((sum, r) => sum + r.numFailedTests, 0),
@@ -211,9 +236,9 @@ for (const fixture of fixtures) {
       testResults: reports.flatMap((r) => r.testResults),
     };
     const dir = `${join(work, fixture.name)}/`;
-    const passed = Object.fromEntries(report.testResults.map((file) => [
-      file.name.replace(dir, ''), file.assertionResults.filter((a) => a.status === 'passed').length,
-    ]));
+    const passed = Object.fromEntries(
+      report.testResults.map((file) => [file.name.replace(dir, ''), file.assertionResults.filter((a) => a.status === 'passed').length]),
+    );
     const expectedTotal = Object.values(fixture.expected).reduce((a, b) => a + b, 0);
     const failure = `${fixture.vitest ? 'vitest' : 'jest'} (exit ${outcome.code}, ${outcome.seconds.toFixed(1)} s):\n${tail(outcome.output)}`;
     assert.deepEqual(passed, fixture.expected, failure);
@@ -257,17 +282,21 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
   const tsconfig = jsonBlocks.find((block) => block.includes('"compilerOptions"'));
   const packageJson = jsonBlocks.find((block) => block.includes('"type": "module"'));
   const main = /```ts\n(\/\/ main\.ts\n[\s\S]*?)```/.exec(quickstart)?.[1];
-  if (!tsconfig || !main || !packageJson) return { code: 1, output: 'README Quickstart: no package.json, tsconfig.json or main.ts block found', stdout: '', seconds: 0 };
+  if (!tsconfig || !main || !packageJson)
+    return { code: 1, output: 'README Quickstart: no package.json, tsconfig.json or main.ts block found', stdout: '', seconds: 0 };
   writeFileSync(join(dir, 'package.json'), packageJson);
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
   writeFileSync(join(dir, 'main.ts'), main);
   // The other subpaths that need no optional peer, to prove their types too.
-  writeFileSync(join(dir, 'subpaths.ts'), [
-    "export { Test } from 'streamnest/testing';",
-    "export type { CorsOptions } from 'streamnest/cors';",
-    "export { encodeEvent, type SseTransport } from 'streamnest/sse-protocol';",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'subpaths.ts'),
+    [
+      "export { Test } from 'streamnest/testing';",
+      "export type { CorsOptions } from 'streamnest/cors';",
+      "export { encodeEvent, type SseTransport } from 'streamnest/sse-protocol';",
+      '',
+    ].join('\n'),
+  );
 
   const install = await run(['npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', tarball], dir);
   if (install.code !== 0) return { ...install, output: `npm install of the packed streamnest failed:\n${install.output}` };
@@ -276,25 +305,33 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
   // And as NestJS's older samples configure it: CommonJS without esModuleInterop or allowSyntheticDefaultImports,
   // and no types named: a default import of a Node module in a declaration file would fail there.
   mkdirSync(join(dir, 'legacy'));
-  writeFileSync(join(dir, 'legacy/tsconfig.json'), JSON.stringify({
-    compilerOptions: { module: 'commonjs', target: 'es2017', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, types: [] },
-    files: ['legacy.ts'],
-  }));
-  writeFileSync(join(dir, 'legacy/legacy.ts'), [
-    "import { Controller, Get, Module, NestFactory, INestApplication } from 'streamnest';",
-    "import { Test } from 'streamnest/testing';",
-    "import { CORS } from 'streamnest/cors';",
-    "import { encodeEvent } from 'streamnest/sse-protocol';",
-    "@Controller() class AppController { @Get() hello() { return 'Hello World!'; } }",
-    '@Module({ controllers: [AppController] }) class AppModule {}',
-    'export async function start(): Promise<INestApplication> { return NestFactory.create(AppModule); }',
-    'export const used = [Test, CORS, encodeEvent];',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'legacy/tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { module: 'commonjs', target: 'es2017', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, types: [] },
+      files: ['legacy.ts'],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'legacy/legacy.ts'),
+    [
+      "import { Controller, Get, Module, NestFactory, INestApplication } from 'streamnest';",
+      "import { Test } from 'streamnest/testing';",
+      "import { CORS } from 'streamnest/cors';",
+      "import { encodeEvent } from 'streamnest/sse-protocol';",
+      "@Controller() class AppController { @Get() hello() { return 'Hello World!'; } }",
+      '@Module({ controllers: [AppController] }) class AppModule {}',
+      'export async function start(): Promise<INestApplication> { return NestFactory.create(AppModule); }',
+      'export const used = [Test, CORS, encodeEvent];',
+    ].join('\n'),
+  );
   const results = await Promise.all([
-    run(node(bin.tsc7, '-p', dir, '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', dir, '--noEmit'), dir),
-    run(node(bin.tsc7, '-p', join(dir, 'legacy'), '--noEmit', '--singleThreaded'), dir), run(node(bin.tsc5, '-p', join(dir, 'legacy'), '--noEmit'), dir),
+    run(node(bin.tsc7, '-p', dir, '--noEmit', '--singleThreaded'), dir),
+    run(node(bin.tsc5, '-p', dir, '--noEmit'), dir),
+    run(node(bin.tsc7, '-p', join(dir, 'legacy'), '--noEmit', '--singleThreaded'), dir),
+    run(node(bin.tsc5, '-p', join(dir, 'legacy'), '--noEmit'), dir),
   ]);
   const names = ['TypeScript 7', 'TypeScript 5.9', 'TypeScript 7, legacy tsconfig', 'TypeScript 5.9, legacy tsconfig'];
-  const failed = results.flatMap((result, i) => result.code === 0 ? [] : [`${names[i]}:\n${tail(result.output)}`]);
+  const failed = results.flatMap((result, i) => (result.code === 0 ? [] : [`${names[i]}:\n${tail(result.output)}`]));
   return { code: failed.length ? 1 : 0, output: failed.join('\n'), stdout: '', seconds: results.reduce((sum, r) => Math.max(sum, r.seconds), install.seconds) };
 }

@@ -15,7 +15,13 @@ class FloodController {
   flood() {
     const chunk = 'x'.repeat(8 * 1024);
     let timer: NodeJS.Immediate;
-    const { write, body } = getSSEStream({ cancel(reason) { report.cancelReason = reason; report.stopped = true; clearImmediate(timer); } });
+    const { write, body } = getSSEStream({
+      cancel(reason) {
+        report.cancelReason = reason;
+        report.stopped = true;
+        clearImmediate(timer);
+      },
+    });
     const pump = () => {
       for (let i = 0; i < 16 && !report.stopped; i++) {
         report.writes++;

@@ -11,7 +11,11 @@ const writers = new Set<SSEStream['write']>();
 class LoopController {
   @Sse('loop')
   loop() {
-    const stream = getSSEStream({ cancel() { writers.delete(stream.write); } });
+    const stream = getSSEStream({
+      cancel() {
+        writers.delete(stream.write);
+      },
+    });
     writers.add(stream.write);
     return stream.body;
   }
@@ -27,14 +31,21 @@ test('a loop writing to every stream: equal events share their bytes, and object
   for (const write of writers) write({ data: payload });
   // The same object, mutated between writes, must be encoded again.
   let i = 0;
-  for (const write of writers) { payload.n = ++i * 10; write({ data: payload }); }
+  for (const write of writers) {
+    payload.n = ++i * 10;
+    write({ data: payload });
+  }
   const texts = await Promise.all(clients.map((c) => c.waitFor((s) => s.split('\n\n').length >= 4)));
   const third = texts.map((text) => {
     const match = /^event: tick\nid: 7\ndata: same\n\ndata: \{"n":1\}\n\ndata: \{"n":(\d+)\}\n\n$/.exec(text);
     assert.ok(match, JSON.stringify(text));
     return Number(match[1]);
   });
-  assert.deepEqual(third.sort((a, b) => a - b), [10, 20, 30], 'each stream got the object as it was when written to it');
+  assert.deepEqual(
+    third.sort((a, b) => a - b),
+    [10, 20, 30],
+    'each stream got the object as it was when written to it',
+  );
   for (const client of clients) client.close();
   await eventually(() => writers.size === 0, 3000, 'streams cancelled');
 });

@@ -8,7 +8,9 @@ import { openSse } from '../support/sse-reader.js';
 const ORIGIN = 'http://page.example:8080';
 
 test('CORS() allows a cross-origin EventSource, including the Last-Event-ID preflight', async (t) => {
-  const { url, close } = await startApp({ controllers: [AppController] }, (app) => { app.use(CORS()); });
+  const { url, close } = await startApp({ controllers: [AppController] }, (app) => {
+    app.use(CORS());
+  });
   t.after(close);
   const preflight = await fetch(`${url}/sse2`, {
     method: 'OPTIONS',
@@ -24,7 +26,9 @@ test('CORS() allows a cross-origin EventSource, including the Last-Event-ID pref
 });
 
 test('CORS({ credentials: true, origin: [...] }) reflects a listed origin, as withCredentials requires', async (t) => {
-  const { url, close } = await startApp({ controllers: [AppController] }, (app) => { app.use(CORS({ credentials: true, origin: [ORIGIN] })); });
+  const { url, close } = await startApp({ controllers: [AppController] }, (app) => {
+    app.use(CORS({ credentials: true, origin: [ORIGIN] }));
+  });
   t.after(close);
   const stream = await openSse(`${url}/sse`, { origin: ORIGIN, cookie: 'session=1' });
   assert.equal(stream.headers['access-control-allow-origin'], ORIGIN);

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { encodeEvent, encodeComment, SseFieldError } from 'streamnest/sse-protocol';
 
 test('an object is JSON on one data line, with id, event and retry before it', () => {
-  assert.equal(encodeEvent({ data: { hello: 'world' }, event: 'myEvent', id: 1, retry: 5000 }),
-    'event: myEvent\nid: 1\nretry: 5000\ndata: {"hello":"world"}\n\n');
+  assert.equal(
+    encodeEvent({ data: { hello: 'world' }, event: 'myEvent', id: 1, retry: 5000 }),
+    'event: myEvent\nid: 1\nretry: 5000\ndata: {"hello":"world"}\n\n',
+  );
 });
 
 test('data is split on CRLF, CR and LF into one data line each, ending in LF only', () => {
@@ -53,18 +55,24 @@ for (const [name, event, field] of [
   ['an unserialisable data', { data: (() => 1) as unknown as object }, 'data'],
 ] as const) {
   test(`${name} is refused with a TypeError that names the field "${field}"`, () => {
-    assert.throws(() => encodeEvent(event as never), (error: unknown) => {
-      assert.ok(error instanceof TypeError);
-      assert.ok(error instanceof SseFieldError);
-      assert.equal((error as SseFieldError).field, field);
-      assert.match((error as Error).message, new RegExp(`"${field}"`));
-      return true;
-    });
+    assert.throws(
+      () => encodeEvent(event as never),
+      (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.ok(error instanceof SseFieldError);
+        assert.equal((error as SseFieldError).field, field);
+        assert.match((error as Error).message, new RegExp(`"${field}"`));
+        return true;
+      },
+    );
   });
 }
 
 test("NestJS's MessageEvent `type` names the event, as `event` does; `event` wins when both are given; a bad `type` is refused like a bad `event`", () => {
   assert.equal(encodeEvent({ type: 'ping', data: 'x' }), 'event: ping\ndata: x\n\n');
   assert.equal(encodeEvent({ type: 'ping', event: 'pong', data: 'x' }), 'event: pong\ndata: x\n\n');
-  assert.throws(() => encodeEvent({ type: 'a\nb', data: 'x' }), (error: SseFieldError) => error.field === 'event');
+  assert.throws(
+    () => encodeEvent({ type: 'a\nb', data: 'x' }),
+    (error: SseFieldError) => error.field === 'event',
+  );
 });

@@ -28,7 +28,10 @@ function collect(source: EventSource, type: string, count: number): Promise<Mess
     const timer = setTimeout(() => reject(new Error(`only ${got.length} of ${count} "${type}" events`)), 8000);
     source.addEventListener(type, (event) => {
       got.push(event as MessageEvent);
-      if (got.length === count) { clearTimeout(timer); resolve(got); }
+      if (got.length === count) {
+        clearTimeout(timer);
+        resolve(got);
+      }
     });
   });
 }
@@ -49,9 +52,14 @@ test('the npm eventsource client against the seed endpoints and a resuming endpo
     const source = new EventSource(`${url}/sse2`);
     t.after(() => source.close());
     let plain = 0;
-    source.onmessage = () => { plain++; };
+    source.onmessage = () => {
+      plain++;
+    };
     const events = await collect(source, 'myEvent', 3);
-    assert.deepEqual(events.map((e) => e.lastEventId), ['1', '2', '3']);
+    assert.deepEqual(
+      events.map((e) => e.lastEventId),
+      ['1', '2', '3'],
+    );
     assert.deepEqual(JSON.parse(events[2]!.data), { hello: 'world' });
     assert.equal(plain, 0);
     source.close();
@@ -63,7 +71,10 @@ test('the npm eventsource client against the seed endpoints and a resuming endpo
     t.after(() => source.close());
     const events = await collect(source, 'message', 9);
     source.close();
-    assert.deepEqual(events.map((e) => e.data), Array.from({ length: 9 }, (_, i) => `event ${i + 1}`));
+    assert.deepEqual(
+      events.map((e) => e.data),
+      Array.from({ length: 9 }, (_, i) => `event ${i + 1}`),
+    );
     assert.deepEqual(resumes.slice(0, 3), [undefined, '3', '6']);
   });
 });

@@ -20,17 +20,27 @@ test('SSE over HTTP/2 with TLS, with HTTP/1.1 fallback on the same port', async 
     const client = http2.connect(url, { ca: tls.cert });
     t.after(() => client.close());
     const streams = Array.from({ length: 10 }, () => client.request({ ':path': '/sse2', accept: 'text/event-stream' }));
-    const results = await Promise.all(streams.map((stream) => new Promise<{ headers: http2.IncomingHttpHeaders; text: string }>((resolve, reject) => {
-      let text = '';
-      let headers: http2.IncomingHttpHeaders = {};
-      stream.on('response', (h) => { headers = h; });
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.includes('id: 2\n')) { stream.close(); resolve({ headers, text }); }
-      });
-      stream.on('error', reject);
-    })));
+    const results = await Promise.all(
+      streams.map(
+        (stream) =>
+          new Promise<{ headers: http2.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+            let text = '';
+            let headers: http2.IncomingHttpHeaders = {};
+            stream.on('response', (h) => {
+              headers = h;
+            });
+            stream.setEncoding('utf8');
+            stream.on('data', (chunk: string) => {
+              text += chunk;
+              if (text.includes('id: 2\n')) {
+                stream.close();
+                resolve({ headers, text });
+              }
+            });
+            stream.on('error', reject);
+          }),
+      ),
+    );
     for (const { headers, text } of results) {
       assert.equal(headers[':status'], 200);
       assert.equal(headers['content-type'], 'text/event-stream');
@@ -47,7 +57,10 @@ test('SSE over HTTP/2 with TLS, with HTTP/1.1 fallback on the same port', async 
       const req = https.get(`${url}/sse`, { ca: tls.cert, agent: false }, (res) => {
         assert.equal(res.headers['connection'], 'keep-alive');
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => { resolve(chunk); req.destroy(); });
+        res.on('data', (chunk: string) => {
+          resolve(chunk);
+          req.destroy();
+        });
       });
       req.on('error', reject);
     });

@@ -31,7 +31,7 @@ test(`${CONNECTIONS} connections opened and dropped leave no timers, sessions or
 
   const requests: http.ClientRequest[] = [];
   for (let i = 0; i < CONNECTIONS; i += 100) {
-    requests.push(...await Promise.all(Array.from({ length: 100 }, () => open(url, agent))));
+    requests.push(...(await Promise.all(Array.from({ length: 100 }, () => open(url, agent)))));
   }
   await eventually(() => app.getSseStats().open === CONNECTIONS, 10_000, 'every session open');
   const during = app.getSseStats();

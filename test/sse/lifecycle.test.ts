@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import {
-  Controller, Get, Post, Sse, getSSEStream, UseGuards, ForbiddenException, NestFactory, Module,
-  type SSEMessageEvent, type SSEStream,
-} from 'streamnest';
+import { Controller, Get, Post, Sse, getSSEStream, UseGuards, ForbiddenException, NestFactory, Module, type SSEMessageEvent, type SSEStream } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { eventually, openSse } from '../support/sse-reader.js';
 
@@ -13,14 +10,20 @@ const seen = { cancels: 0, writesAfterClose: [] as boolean[], stream: undefined 
 
 @Controller('lc')
 class LifecycleController {
-  @Get('manual') @Sse()
+  @Get('manual')
+  @Sse()
   manual() {
-    seen.stream = getSSEStream({ cancel() { seen.cancels++; } });
+    seen.stream = getSSEStream({
+      cancel() {
+        seen.cancels++;
+      },
+    });
     seen.stream.write({ data: 'first' });
     return seen.stream.body;
   }
 
-  @Get('ends') @Sse()
+  @Get('ends')
+  @Sse()
   ends() {
     const { write, end, body } = getSSEStream();
     write({ data: 'only' });
@@ -46,7 +49,12 @@ class LifecycleController {
       subscribe(observer: { next(e: SSEMessageEvent): void }) {
         let i = 0;
         const timer = setInterval(() => observer.next({ data: { tick: ++i } }), 20);
-        return { unsubscribe() { clearInterval(timer); seen.unsubscribed++; } };
+        return {
+          unsubscribe() {
+            clearInterval(timer);
+            seen.unsubscribed++;
+          },
+        };
       },
     };
   }
@@ -55,14 +63,20 @@ class LifecycleController {
   async promise() {
     await new Promise((r) => setTimeout(r, 10));
     const { write, end, body } = getSSEStream();
-    setTimeout(() => { write({ data: 'later', event: 'late' }); end(); }, 10);
+    setTimeout(() => {
+      write({ data: 'later', event: 'late' });
+      end();
+    }, 10);
     return body;
   }
 
   @Sse('web')
   web() {
     return new ReadableStream<SSEMessageEvent>({
-      start(controller) { controller.enqueue({ data: 'from web' }); controller.close(); },
+      start(controller) {
+        controller.enqueue({ data: 'from web' });
+        controller.close();
+      },
     });
   }
 
@@ -94,13 +108,19 @@ class LifecycleController {
   }
 }
 
-class DenyAll { canActivate() { return false; } }
+class DenyAll {
+  canActivate() {
+    return false;
+  }
+}
 
 @Controller('guarded')
 @UseGuards(DenyAll)
 class GuardedController {
   @Sse('stream')
-  stream() { return getSSEStream().body; }
+  stream() {
+    return getSSEStream().body;
+  }
 }
 
 test('SSE lifecycle over real HTTP', async (t) => {
@@ -207,7 +227,7 @@ test('SSE lifecycle over real HTTP', async (t) => {
     }
   });
 
-  await t.test('an idle stream gets heartbeat comments at the route\'s interval', async () => {
+  await t.test("an idle stream gets heartbeat comments at the route's interval", async () => {
     const stream = await openSse(`${url}/lc/quiet`);
     const text = await stream.waitFor((s) => s.split(':\n\n').length >= 3, 3000);
     assert.match(text, /^(:\n\n)+$/);
@@ -221,8 +241,11 @@ test('SSE lifecycle over real HTTP', async (t) => {
 test('@Sse on a non-GET route is a start-up error that says SSE routes must be GET', async () => {
   @Controller()
   class Wrong {
-    @Post('events') @Sse()
-    events() { return getSSEStream().body; }
+    @Post('events')
+    @Sse()
+    events() {
+      return getSSEStream().body;
+    }
   }
   @Module({ controllers: [Wrong] })
   class WrongModule {}
@@ -239,13 +262,18 @@ test('invalid SSE options are refused at start-up, naming the option', async () 
   @Controller()
   class BadOptions {
     @Sse('events', { heartbeat: -1 })
-    events() { return getSSEStream().body; }
+    events() {
+      return getSSEStream().body;
+    }
   }
   @Module({ controllers: [BadOptions] })
   class BadModule {}
   const app = await NestFactory.create(BadModule, { logger: false });
   await assert.rejects(app.listen(0, '127.0.0.1'), /"heartbeat" must be a positive integer or false/);
-  await assert.rejects(NestFactory.create(BadModule, { logger: false, sse: { maxBufferedBytes: 'big' as never } }).then((a) => a.init()), /"maxBufferedBytes"/);
+  await assert.rejects(
+    NestFactory.create(BadModule, { logger: false, sse: { maxBufferedBytes: 'big' as never } }).then((a) => a.init()),
+    /"maxBufferedBytes"/,
+  );
 });
 
 test('a client that leaves while an async handler is still working costs nothing: cancel runs, no session stays', async (t) => {
@@ -255,7 +283,11 @@ test('a client that leaves while an async handler is still working costs nothing
     @Sse('slow')
     async slow() {
       await new Promise((r) => setTimeout(r, 300));
-      return getSSEStream({ cancel() { cancelled++; } }).body;
+      return getSSEStream({
+        cancel() {
+          cancelled++;
+        },
+      }).body;
     }
   }
   const { app, url, close } = await startApp({ controllers: [Slow] });

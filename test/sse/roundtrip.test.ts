@@ -15,7 +15,12 @@ function parse(bytes: Uint8Array, cuts: number[]) {
   const events: EventSourceMessage[] = [];
   const retries: number[] = [];
   const errors: unknown[] = [];
-  const parser = createParser({ onEvent: (e) => events.push(e), onRetry: (r) => retries.push(r), onError: (e) => errors.push(e), maxBufferSize: 64 * 1024 * 1024 });
+  const parser = createParser({
+    onEvent: (e) => events.push(e),
+    onRetry: (r) => retries.push(r),
+    onError: (e) => errors.push(e),
+    maxBufferSize: 64 * 1024 * 1024,
+  });
   const decoder = new TextDecoder('utf-8');
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   let start = 0;
@@ -32,32 +37,41 @@ const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), tricky, fc.strin
 const safeId = fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).filter((s) => !/[\r\n\0]/.test(s));
 const eventName = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !/[\r\n]/.test(s));
 
-const message = fc.record({
-  data: fc.oneof(text, fc.jsonValue().filter((v) => v !== null && typeof v === 'object') as fc.Arbitrary<object>),
-  id: fc.option(fc.oneof(safeId, fc.nat()), { nil: undefined }),
-  event: fc.option(eventName, { nil: undefined }),
-  retry: fc.option(fc.nat(), { nil: undefined }),
-  comment: fc.option(text, { nil: undefined }),
-}, { requiredKeys: ['data'] });
+const message = fc.record(
+  {
+    data: fc.oneof(text, fc.jsonValue().filter((v) => v !== null && typeof v === 'object') as fc.Arbitrary<object>),
+    id: fc.option(fc.oneof(safeId, fc.nat()), { nil: undefined }),
+    event: fc.option(eventName, { nil: undefined }),
+    retry: fc.option(fc.nat(), { nil: undefined }),
+    comment: fc.option(text, { nil: undefined }),
+  },
+  { requiredKeys: ['data'] },
+);
 
 test('every event survives our encoder and a real parser, cut at random byte offsets', () => {
-  fc.assert(fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 30 }), (messages, cuts) => {
-    const wire = messages.map((m) => encodeEvent(m as SSEMessageEvent)).join('');
-    assert.ok(!wire.includes('\r'), 'the encoder never emits CR');
-    const { events, retries, errors } = parse(new TextEncoder().encode(wire), cuts);
-    assert.deepEqual(errors, []);
-    assert.equal(events.length, messages.length);
-    messages.forEach((sent, i) => {
-      const got = events[i]!;
-      const data = typeof sent.data === 'string' ? sent.data : JSON.stringify(sent.data);
-      assert.equal(got.data, expected(data));
-      // The parser reports an empty event name as undefined; both mean "message".
-      assert.equal(got.event ?? '', sent.event === undefined ? '' : expected(sent.event));
-      // The parser reports each block's own id; carrying it over is the EventSource's job (tested with a real client).
-      assert.equal(got.id, sent.id === undefined ? undefined : String(sent.id));
-    });
-    assert.deepEqual(retries, messages.filter((m) => m.retry !== undefined).map((m) => m.retry));
-  }), { numRuns: 400 });
+  fc.assert(
+    fc.property(fc.array(message, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 30 }), (messages, cuts) => {
+      const wire = messages.map((m) => encodeEvent(m as SSEMessageEvent)).join('');
+      assert.ok(!wire.includes('\r'), 'the encoder never emits CR');
+      const { events, retries, errors } = parse(new TextEncoder().encode(wire), cuts);
+      assert.deepEqual(errors, []);
+      assert.equal(events.length, messages.length);
+      messages.forEach((sent, i) => {
+        const got = events[i]!;
+        const data = typeof sent.data === 'string' ? sent.data : JSON.stringify(sent.data);
+        assert.equal(got.data, expected(data));
+        // The parser reports an empty event name as undefined; both mean "message".
+        assert.equal(got.event ?? '', sent.event === undefined ? '' : expected(sent.event));
+        // The parser reports each block's own id; carrying it over is the EventSource's job (tested with a real client).
+        assert.equal(got.id, sent.id === undefined ? undefined : String(sent.id));
+      });
+      assert.deepEqual(
+        retries,
+        messages.filter((m) => m.retry !== undefined).map((m) => m.retry),
+      );
+    }),
+    { numRuns: 400 },
+  );
 });
 
 test('a lone CR at a chunk boundary is not mistaken for a line end followed by an empty line', () => {
@@ -65,17 +79,21 @@ test('a lone CR at a chunk boundary is not mistaken for a line end followed by a
   const wire = new TextEncoder().encode(encodeEvent({ data: 'a\rb\r\nc' }) + encodeEvent({ data: 'next' }));
   for (let cut = 0; cut <= wire.length; cut++) {
     const { events } = parse(wire, [cut]);
-    assert.deepEqual(events.map((e) => e.data), ['a\nb\nc', 'next']);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      ['a\nb\nc', 'next'],
+    );
   }
 });
 
 test('lines of 1 MB, emoji, NUL and empty objects come back intact', () => {
   const big = 'x'.repeat(1024 * 1024);
-  const samples: SSEMessageEvent[] = [
-    { data: big }, { data: `${big}\n${big}` }, { data: '😀\0\u2028' }, { data: {} }, { data: [] }, { data: '' },
-  ];
+  const samples: SSEMessageEvent[] = [{ data: big }, { data: `${big}\n${big}` }, { data: '😀\0\u2028' }, { data: {} }, { data: [] }, { data: '' }];
   const wire = new TextEncoder().encode(samples.map((s) => encodeEvent(s)).join(''));
   const { events, errors } = parse(wire, [1, 7, 1024 * 1024 + 3, wire.length - 2]);
   assert.deepEqual(errors, []);
-  assert.deepEqual(events.map((e) => e.data), [big, `${big}\n${big}`, '😀\0\u2028', '{}', '[]', '']);
+  assert.deepEqual(
+    events.map((e) => e.data),
+    [big, `${big}\n${big}`, '😀\0\u2028', '{}', '[]', ''],
+  );
 });

@@ -28,7 +28,10 @@ test('on HTTP/1.1 each event is one well-formed chunk, and ending the stream wri
     wire() {
       const { write, end, body } = getSSEStream();
       write({ data: 'héllo', id: 7 });
-      setTimeout(() => { write({ data: 'a\nb' }); end(); }, 20);
+      setTimeout(() => {
+        write({ data: 'a\nb' });
+        end();
+      }, 20);
       return body;
     }
   }
@@ -44,16 +47,21 @@ test('on HTTP/1.1 each event is one well-formed chunk, and ending the stream wri
       if (Buffer.concat(parts).includes('0\r\n\r\n')) resolve(Buffer.concat(parts));
     });
   });
-  const [head, body] = raw.toString('latin1').split('\r\n\r\n', 2).length === 2
-    ? [raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('latin1'), raw.subarray(raw.indexOf('\r\n\r\n') + 4)]
-    : ['', Buffer.alloc(0)];
+  const [head, body] =
+    raw.toString('latin1').split('\r\n\r\n', 2).length === 2
+      ? [raw.subarray(0, raw.indexOf('\r\n\r\n')).toString('latin1'), raw.subarray(raw.indexOf('\r\n\r\n') + 4)]
+      : ['', Buffer.alloc(0)];
   assert.match(head, /^HTTP\/1\.1 200 OK/);
   assert.match(head, /\r\nTransfer-Encoding: chunked/i);
   const first = Buffer.from('id: 7\ndata: héllo\n\n');
   const second = Buffer.from('data: a\ndata: b\n\n');
   const expected = Buffer.concat([
-    Buffer.from(`${first.length.toString(16)}\r\n`), first, Buffer.from('\r\n'),
-    Buffer.from(`${second.length.toString(16)}\r\n`), second, Buffer.from('\r\n'),
+    Buffer.from(`${first.length.toString(16)}\r\n`),
+    first,
+    Buffer.from('\r\n'),
+    Buffer.from(`${second.length.toString(16)}\r\n`),
+    second,
+    Buffer.from('\r\n'),
     Buffer.from('0\r\n\r\n'),
   ]);
   assert.deepEqual(body, expected);

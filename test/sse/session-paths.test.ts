@@ -30,7 +30,11 @@ class PathsController {
   /** Writes more than a client may hold before the stream is even returned. */
   @Sse('early-flood', { maxBufferedBytes: 64 * 1024, highWaterMark: 16 * 1024 })
   earlyFlood() {
-    const stream = getSSEStream({ cancel(reason) { seen.cancelReason = reason; } });
+    const stream = getSSEStream({
+      cancel(reason) {
+        seen.cancelReason = reason;
+      },
+    });
     const chunk = 'x'.repeat(8 * 1024);
     for (let i = 0; i < 16; i++) seen.earlyWrites.push(stream.write({ data: chunk }));
     return stream.body;
@@ -62,7 +66,7 @@ test('events that differ only in `type` keep their own names (the encoder reuses
   assert.match(text, /event: first\ndata: same\n\nevent: second\ndata: same\n\n/);
 });
 
-test('a stream written past its route\'s limit before it is returned is dropped and cancelled as slow, not silently trimmed', async (t) => {
+test("a stream written past its route's limit before it is returned is dropped and cancelled as slow, not silently trimmed", async (t) => {
   const { app, url, close } = await startApp({ controllers: [PathsController] });
   t.after(close);
   const sse = await openSse(`${url}/early-flood`);
@@ -101,7 +105,11 @@ test('HTTP/1.1 gets the chunked framing we declare; HTTP/1.0 gets the bare strea
 
 test('read as a plain web stream: write says "go on" under the high-water mark, and a reader that stops reading is dropped', async () => {
   let reason: unknown;
-  const stream = getSSEStream({ cancel(why) { reason = why; } });
+  const stream = getSSEStream({
+    cancel(why) {
+      reason = why;
+    },
+  });
   const reader = stream.body.getReader();
   assert.equal(stream.write({ data: 'one' }), true, 'a small event is under the high-water mark');
   const first = await reader.read();
@@ -116,12 +124,21 @@ test('read as a plain web stream: write says "go on" under the high-water mark, 
   }
   assert.equal(reason, 'slow', `dropped after ${writes} writes`);
   assert.ok(writes * chunk.length <= 2 * 1024 * 1024, 'dropped near the 1 MiB limit, not later');
-  await assert.rejects(async () => { for (;;) { const step = await reader.read(); if (step.done) break; } }, /SN_ERR_SLOW_CLIENT/);
+  await assert.rejects(async () => {
+    for (;;) {
+      const step = await reader.read();
+      if (step.done) break;
+    }
+  }, /SN_ERR_SLOW_CLIENT/);
 });
 
 test('a stream nobody ever returns is dropped past the default limit, and its cancel runs: a broadcast loop cannot grow it for ever', () => {
   let reason: unknown;
-  const stream = getSSEStream({ cancel(why) { reason = why; } });
+  const stream = getSSEStream({
+    cancel(why) {
+      reason = why;
+    },
+  });
   const chunk = 'z'.repeat(64 * 1024);
   let writes = 0;
   while (stream.write({ data: chunk }) || reason === undefined) if (++writes > 100) break;

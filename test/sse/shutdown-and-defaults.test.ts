@@ -10,11 +10,15 @@ const cancels: unknown[] = [];
 class QuietController {
   @Sse('quiet')
   quiet() {
-    return getSSEStream({ cancel(reason) { cancels.push(reason); } }).body;
+    return getSSEStream({
+      cancel(reason) {
+        cancels.push(reason);
+      },
+    }).body;
   }
 }
 
-test('app-wide SSE options apply to every route: heartbeats at the app\'s interval', async (t) => {
+test("app-wide SSE options apply to every route: heartbeats at the app's interval", async (t) => {
   const { url, close } = await startApp({ controllers: [QuietController] }, undefined, { sse: { heartbeat: 40 } });
   t.after(close);
   const stream = await openSse(`${url}/quiet`);

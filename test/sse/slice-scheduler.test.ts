@@ -7,7 +7,10 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 /** A task of `units` pieces of work that records, per piece, the turn it ran in. */
 class Work implements SlicedTask {
   readonly log: number[] = [];
-  constructor(private units: number, private readonly clock: { turn: number }) {}
+  constructor(
+    private units: number,
+    private readonly clock: { turn: number },
+  ) {}
   run(slice: Slice): boolean {
     while (slice.left > 0 && this.units > 0) {
       slice.left--;
@@ -20,8 +23,18 @@ class Work implements SlicedTask {
 
 /** Counts event-loop turns while the scheduler works, so tests can say in which turn a piece ran. */
 function clock(): { turn: number; stop(): void } {
-  const state = { turn: 0, stopped: false, stop() { state.stopped = true; } };
-  const tick = () => { if (state.stopped) return; state.turn++; setImmediate(tick); };
+  const state = {
+    turn: 0,
+    stopped: false,
+    stop() {
+      state.stopped = true;
+    },
+  };
+  const tick = () => {
+    if (state.stopped) return;
+    state.turn++;
+    setImmediate(tick);
+  };
   setImmediate(tick);
   return state;
 }
@@ -29,8 +42,20 @@ function clock(): { turn: number; stop(): void } {
 test('nothing runs in the turn that schedules it: a burst written in one turn leaves together', async () => {
   const scheduler = new SliceScheduler(8);
   const ran: string[] = [];
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('a'); return true; } });
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('b'); return true; } });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('a');
+      return true;
+    },
+  });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('b');
+      return true;
+    },
+  });
   assert.deepEqual(ran, []);
   assert.equal(scheduler.waiting, 2);
   await turn();
@@ -48,7 +73,11 @@ test('a turn does at most its budget of units, and the rest follows in later tur
   const perTurn = new Map<number, number>();
   for (const task of tasks) perTurn.set(task.log[0]!, (perTurn.get(task.log[0]!) ?? 0) + 1);
   assert.deepEqual([...perTurn.values()], [4, 4, 2], 'ten one-unit tasks take three turns of four');
-  assert.deepEqual(tasks.map((task) => task.log[0]), [...tasks.map((task) => task.log[0])].sort((a, b) => a - b), 'first come, first served');
+  assert.deepEqual(
+    tasks.map((task) => task.log[0]),
+    [...tasks.map((task) => task.log[0])].sort((a, b) => a - b),
+    'first come, first served',
+  );
 });
 
 test('a task that runs out of budget goes to the back of the line, so a big one does not starve the rest', async () => {
@@ -70,12 +99,29 @@ test('a task that runs out of budget goes to the back of the line, so a big one 
 test('a task that throws is logged and dropped; the others run and the queue keeps working', async () => {
   const scheduler = new SliceScheduler(8);
   const ran: string[] = [];
-  scheduler.schedule({ run(slice) { slice.left--; throw new Error('boom'); } });
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('after'); return true; } });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      throw new Error('boom');
+    },
+  });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('after');
+      return true;
+    },
+  });
   await turn();
   assert.deepEqual(ran, ['after']);
   assert.equal(scheduler.waiting, 0);
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('later'); return true; } });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('later');
+      return true;
+    },
+  });
   await turn();
   assert.deepEqual(ran, ['after', 'later']);
 });
@@ -83,8 +129,27 @@ test('a task that throws is logged and dropped; the others run and the queue kee
 test('tasks scheduled while a turn runs go after those already waiting', async () => {
   const scheduler = new SliceScheduler(8);
   const ran: string[] = [];
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('first'); scheduler.schedule({ run(s) { s.left--; ran.push('added'); return true; } }); return true; } });
-  scheduler.schedule({ run(slice) { slice.left--; ran.push('second'); return true; } });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('first');
+      scheduler.schedule({
+        run(s) {
+          s.left--;
+          ran.push('added');
+          return true;
+        },
+      });
+      return true;
+    },
+  });
+  scheduler.schedule({
+    run(slice) {
+      slice.left--;
+      ran.push('second');
+      return true;
+    },
+  });
   await turn();
   assert.deepEqual(ran, ['first', 'second', 'added'], 'within budget, the added task runs in the same turn, last');
 });

@@ -18,21 +18,34 @@ export function connectEvents(url: string, headers: Record<string, string> = {},
       const events: EventSourceMessage[] = [];
       const retries: number[] = [];
       const waiters = new Set<() => void>();
-      const parser = createParser({ onEvent: (e) => { events.push(e); for (const w of [...waiters]) w(); }, onRetry: (r) => retries.push(r) });
+      const parser = createParser({
+        onEvent: (e) => {
+          events.push(e);
+          for (const w of [...waiters]) w();
+        },
+        onRetry: (r) => retries.push(r),
+      });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => parser.feed(chunk));
       const ended = new Promise<void>((done) => res.on('close', done));
       resolve({
-        events, retries, ended,
+        events,
+        retries,
+        ended,
         status: res.statusCode ?? 0,
         close: () => req.destroy(),
         waitForCount(count, timeoutMs = 10_000) {
           return new Promise((ok, fail) => {
             const check = () => {
               if (events.length < count) return;
-              clearTimeout(timer); waiters.delete(check); ok(events);
+              clearTimeout(timer);
+              waiters.delete(check);
+              ok(events);
             };
-            const timer = setTimeout(() => { waiters.delete(check); fail(new Error(`got ${events.length} of ${count} events`)); }, timeoutMs);
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              fail(new Error(`got ${events.length} of ${count} events`));
+            }, timeoutMs);
             waiters.add(check);
             check();
           });

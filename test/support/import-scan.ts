@@ -22,10 +22,14 @@ export function importsOf(source: string): ImportRef[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (token.kind !== 'word' || isPunct(tokens[i - 1], '.')) continue;
-    const ref = token.text === 'import' ? importAt(tokens, i)
-      : token.text === 'export' ? fromClause(tokens, i)
-      : token.text === 'require' ? requireAt(tokens, i)
-      : undefined;
+    const ref =
+      token.text === 'import'
+        ? importAt(tokens, i)
+        : token.text === 'export'
+          ? fromClause(tokens, i)
+          : token.text === 'require'
+            ? requireAt(tokens, i)
+            : undefined;
     if (ref) found.push(ref);
   }
   return found;

@@ -37,12 +37,16 @@ export class PrivateRedis {
     return redis;
   }
 
-  get url(): string { return `redis://127.0.0.1:${this.port}`; }
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
 
   async restart(): Promise<void> {
     this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     let failure: Error | undefined;
-    this.process.on('error', (error) => { failure = error; });
+    this.process.on('error', (error) => {
+      failure = error;
+    });
     const deadline = Date.now() + 10_000;
     while (!(await answers(this.url))) {
       if (failure) throw new Error(`could not run redis-server (${failure.message}): install it with apt-get install -y redis-server`);
@@ -59,16 +63,25 @@ export class PrivateRedis {
   }
 
   /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung Redis. */
-  pause(): void { this.process?.kill('SIGSTOP'); }
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
 
-  resume(): void { if (this.running) this.process!.kill('SIGCONT'); }
+  resume(): void {
+    if (this.running) this.process!.kill('SIGCONT');
+  }
 
-  private get running(): boolean { return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null; }
+  private get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+  }
 
   async stop(): Promise<void> {
     const child = this.process;
     if (!child || !this.running) return;
-    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGKILL'); });
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
   }
 }
 
@@ -81,7 +94,7 @@ let shared: Promise<string> | undefined;
 export function redisUrl(): Promise<string> {
   shared ??= (async () => {
     for (const url of [process.env.REDIS_URL, 'redis://127.0.0.1:6379']) {
-      if (url && await answers(url)) return url;
+      if (url && (await answers(url))) return url;
     }
     try {
       const own = await PrivateRedis.start();

@@ -3,7 +3,12 @@ import { join, posix } from 'node:path';
 import { importsOf } from './import-scan.js';
 
 /** One file's reference to another, both as paths from the repository root (`src/di/container.ts`). */
-export interface Edge { from: string; to: string; typeOnly: boolean; line: number }
+export interface Edge {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+  line: number;
+}
 
 export interface SourceGraph {
   files: string[];
@@ -34,11 +39,13 @@ export function readSourceGraph(root: string, dir: string): SourceGraph {
 }
 
 function tsFilesUnder(root: string, dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-    const path = posix.join(dir, entry.name);
-    if (entry.isDirectory()) return tsFilesUnder(root, path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  }).sort();
+  return readdirSync(join(root, dir), { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = posix.join(dir, entry.name);
+      if (entry.isDirectory()) return tsFilesUnder(root, path);
+      return entry.name.endsWith('.ts') ? [path] : [];
+    })
+    .sort();
 }
 
 /** NodeNext specifiers name the emitted `.js`; the source is the `.ts` beside it (or a folder's index). */
@@ -54,7 +61,7 @@ function resolve(from: string, specifier: string, known: Set<string>): string | 
  */
 export function importCycles(graph: SourceGraph): Array<{ files: string[]; edges: Edge[] }> {
   const out = new Map<string, Edge[]>();
-  for (const edge of graph.edges) out.set(edge.from, [...out.get(edge.from) ?? [], edge]);
+  for (const edge of graph.edges) out.set(edge.from, [...(out.get(edge.from) ?? []), edge]);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

@@ -20,8 +20,14 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
       let received = '';
       const waiters = new Set<() => void>();
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { received += chunk; for (const w of [...waiters]) w(); });
-      const ended = new Promise<void>((done) => { res.on('end', done); res.on('close', done); });
+      res.on('data', (chunk: string) => {
+        received += chunk;
+        for (const w of [...waiters]) w();
+      });
+      const ended = new Promise<void>((done) => {
+        res.on('end', done);
+        res.on('close', done);
+      });
       resolve({
         status: res.statusCode ?? 0,
         headers: res.headers,
@@ -32,9 +38,14 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
           return new Promise((ok, fail) => {
             const check = () => {
               if (!predicate(received)) return;
-              clearTimeout(timer); waiters.delete(check); ok(received);
+              clearTimeout(timer);
+              waiters.delete(check);
+              ok(received);
             };
-            const timer = setTimeout(() => { waiters.delete(check); fail(new Error(`timed out; received so far: ${JSON.stringify(received.slice(-500))}`)); }, timeoutMs);
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              fail(new Error(`timed out; received so far: ${JSON.stringify(received.slice(-500))}`));
+            }, timeoutMs);
             waiters.add(check);
             check();
           });

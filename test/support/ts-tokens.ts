@@ -43,18 +43,33 @@ export function tokenize(source: string): Token[] {
   while (i < source.length) {
     const c = source[i]!;
     const next = source[i + 1];
-    if (c === '\n' || c === ' ' || c === '\t' || c === '\r') { advanceTo(i + 1); continue; }
-    if (c === '/' && next === '/') { const end = source.indexOf('\n', i); advanceTo(end < 0 ? source.length : end); continue; }
-    if (c === '/' && next === '*') { const end = source.indexOf('*/', i + 2); advanceTo(end < 0 ? source.length : end + 2); continue; }
+    if (c === '\n' || c === ' ' || c === '\t' || c === '\r') {
+      advanceTo(i + 1);
+      continue;
+    }
+    if (c === '/' && next === '/') {
+      const end = source.indexOf('\n', i);
+      advanceTo(end < 0 ? source.length : end);
+      continue;
+    }
+    if (c === '/' && next === '*') {
+      const end = source.indexOf('*/', i + 2);
+      advanceTo(end < 0 ? source.length : end + 2);
+      continue;
+    }
     const startLine = line;
-    if (c === '\'' || c === '"') {
+    if (c === "'" || c === '"') {
       let j = i + 1;
       while (j < source.length && source[j] !== c && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
       push('string', source.slice(i + 1, j), startLine);
       advanceTo(j + 1);
       continue;
     }
-    if (c === '`') { i++; templateRest(startLine); continue; }
+    if (c === '`') {
+      i++;
+      templateRest(startLine);
+      continue;
+    }
     if (c === '}' && templateBraces.length > 0 && templateBraces[templateBraces.length - 1] === 0) {
       templateBraces.pop();
       i++;
@@ -76,7 +91,11 @@ export function tokenize(source: string): Token[] {
     }
     WORD.lastIndex = i;
     const word = WORD.exec(source);
-    if (word) { push('word', word[0], startLine); advanceTo(i + word[0].length); continue; }
+    if (word) {
+      push('word', word[0], startLine);
+      advanceTo(i + word[0].length);
+      continue;
+    }
     if (templateBraces.length > 0 && c === '{') templateBraces[templateBraces.length - 1]!++;
     if (templateBraces.length > 0 && c === '}') templateBraces[templateBraces.length - 1]!--;
     push('punct', c, startLine);

@@ -70,7 +70,11 @@ export class ParseArrayPipe implements PipeTransform {
   /** One item: read as JSON where it parses (`'1'` → 1, `'true'` → true), then checked against `items`. */
   private convert(item: unknown, index?: number): unknown {
     if (typeof item === 'string') {
-      try { item = JSON.parse(item); } catch { /* not JSON: keep the string */ }
+      try {
+        item = JSON.parse(item);
+      } catch {
+        /* not JSON: keep the string */
+      }
     }
     if (this.isExpectedTypePrimitive()) return this.validatePrimitive(item, index);
     return this.validationPipe.transform(item, { type: 'query', metatype: this.options.items });

@@ -26,6 +26,10 @@ export class ParseBoolPipe implements PipeTransform<string | boolean, Promise<bo
     throw this.exceptionFactory('Validation failed (boolean string is expected)');
   }
 
-  protected isTrue(value: string | boolean): boolean { return value === true || value === 'true'; }
-  protected isFalse(value: string | boolean): boolean { return value === false || value === 'false'; }
+  protected isTrue(value: string | boolean): boolean {
+    return value === true || value === 'true';
+  }
+  protected isFalse(value: string | boolean): boolean {
+    return value === false || value === 'false';
+  }
 }

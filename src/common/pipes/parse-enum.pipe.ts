@@ -16,7 +16,10 @@ export interface ParseEnumPipeOptions extends PipeErrorOptions {
 export class ParseEnumPipe<T = any> implements PipeTransform<T, Promise<T>> {
   protected exceptionFactory: (error: string) => any;
 
-  constructor(protected readonly enumType: T, @Optional() protected readonly options?: ParseEnumPipeOptions) {
+  constructor(
+    protected readonly enumType: T,
+    @Optional() protected readonly options?: ParseEnumPipeOptions,
+  ) {
     if (!enumType) throw Errors.INVALID_PIPE_OPTION('ParseEnumPipe', 'give the enum to check against: new ParseEnumPipe(MyEnum)');
     this.exceptionFactory = pipeExceptionFactory(options);
   }

@@ -67,7 +67,15 @@ function loadLibraries(): Promise<ValidatorLibs> {
 const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object, Buffer, Date]);
 
 /** Options that belong to the pipe, not to class-validator. */
-const OWN_OPTIONS = new Set(['transform', 'transformOptions', 'disableErrorMessages', 'errorHttpStatusCode', 'exceptionFactory', 'validateCustomDecorators', 'expectedType']);
+const OWN_OPTIONS = new Set([
+  'transform',
+  'transformOptions',
+  'disableErrorMessages',
+  'errorHttpStatusCode',
+  'exceptionFactory',
+  'validateCustomDecorators',
+  'expectedType',
+]);
 
 /** Validates a parameter against its class's class-validator decorators; failures are a 400 listing each, as in NestJS. */
 export class ValidationPipe implements PipeTransform {
@@ -110,7 +118,7 @@ export class ValidationPipe implements PipeTransform {
 
 /** With `transform`, path and query strings become the declared primitive type, as NestJS converts them. */
 function convertPrimitive(value: unknown, metadata: ArgumentMetadata, metatype: unknown): unknown {
-  if (metadata.type !== 'param' && metadata.type !== 'query' || typeof value !== 'string' || metadata.data === undefined) return value;
+  if ((metadata.type !== 'param' && metadata.type !== 'query') || typeof value !== 'string' || metadata.data === undefined) return value;
   if (metatype === Boolean) return value === 'true' ? true : value === 'false' ? false : value;
   if (metatype === Number) return value.trim() === '' ? value : +value;
   return value;

@@ -60,7 +60,10 @@ function loadTransformer(given: TransformerPackage | undefined): Transformer {
 export class ClassSerializerInterceptor implements NestInterceptor {
   private readonly transformer: Transformer;
 
-  constructor(protected readonly reflector: Reflector, @Optional() protected readonly defaultOptions: ClassSerializerInterceptorOptions = {}) {
+  constructor(
+    protected readonly reflector: Reflector,
+    @Optional() protected readonly defaultOptions: ClassSerializerInterceptorOptions = {},
+  ) {
     this.defaultOptions = defaultOptions ?? {};
     this.transformer = loadTransformer(this.defaultOptions.transformerPackage);
   }
@@ -74,9 +77,7 @@ export class ClassSerializerInterceptor implements NestInterceptor {
   /** Serialises an object or each item of an array; anything else (and streamed results) as it is. */
   serialize(response: PlainLiteralObject | PlainLiteralObject[], options: ClassSerializerContextOptions): PlainLiteralObject | PlainLiteralObject[] {
     if (typeof response !== 'object' || response === null || isStreamed(response)) return response;
-    return Array.isArray(response)
-      ? response.map((item) => this.transformToPlain(item, options))
-      : this.transformToPlain(response, options);
+    return Array.isArray(response) ? response.map((item) => this.transformToPlain(item, options)) : this.transformToPlain(response, options);
   }
 
   transformToPlain(plainOrClass: unknown, options: ClassSerializerContextOptions): PlainLiteralObject {
@@ -91,8 +92,16 @@ export class ClassSerializerInterceptor implements NestInterceptor {
 }
 
 function isStreamed(value: object): boolean {
-  return value instanceof StreamableFile || value instanceof Uint8Array || isNodeReadable(value) || isWebReadable(value)
-    || isObservableLike(value) || isAsyncIterable(value) || isAttachable(value) || isPromiseLike(value);
+  return (
+    value instanceof StreamableFile ||
+    value instanceof Uint8Array ||
+    isNodeReadable(value) ||
+    isWebReadable(value) ||
+    isObservableLike(value) ||
+    isAsyncIterable(value) ||
+    isAttachable(value) ||
+    isPromiseLike(value)
+  );
 }
 
 interface RxLike {

@@ -4,7 +4,10 @@ import { Logger } from '../../common/logger.js';
 import { describeThrown } from '../../common/describe.js';
 import type { HubEvent } from './transport.js';
 
-export interface Outgoing { event: HubEvent; bytes: EncodedEvent }
+export interface Outgoing {
+  event: HubEvent;
+  bytes: EncodedEvent;
+}
 
 const logger = new Logger('SseHub');
 

@@ -12,14 +12,22 @@ export class ChannelHistory {
   /** The highest sequence number no longer retained (0: nothing lost yet). */
   evictedUpTo = 0;
 
-  constructor(private readonly maxEvents: number, private readonly maxAgeMs: number) {
+  constructor(
+    private readonly maxEvents: number,
+    private readonly maxAgeMs: number,
+  ) {
     this.ring = new Array(maxEvents);
   }
 
-  get length(): number { return this.size; }
+  get length(): number {
+    return this.size;
+  }
 
   push(seq: number, event: HubEvent, now: number): void {
-    if (this.maxEvents === 0) { this.evictedUpTo = seq; return; }
+    if (this.maxEvents === 0) {
+      this.evictedUpTo = seq;
+      return;
+    }
     if (this.size === this.maxEvents) this.shift();
     this.ring[(this.start + this.size) % this.maxEvents] = { seq, at: now, event };
     this.size++;

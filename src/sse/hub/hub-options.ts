@@ -43,7 +43,8 @@ export function resolveHubOptions(options: HubOptions): HubLimits {
   const replay = { ...REPLAY_DEFAULTS };
   for (const [key, value] of Object.entries(options.replay ?? {})) {
     if (value === undefined) continue;
-    if (!(key in REPLAY_DEFAULTS)) throw Errors.INVALID_HUB_OPTION(`replay.${key}`, `is not a replay option; known ones are ${Object.keys(REPLAY_DEFAULTS).join(', ')}`);
+    if (!(key in REPLAY_DEFAULTS))
+      throw Errors.INVALID_HUB_OPTION(`replay.${key}`, `is not a replay option; known ones are ${Object.keys(REPLAY_DEFAULTS).join(', ')}`);
     replay[key as keyof ReplayOptions] = integerOption(value, key === 'maxWaiting' ? 0 : 1, (rule) => Errors.INVALID_HUB_OPTION(`replay.${key}`, rule));
   }
   const publishTimeout = integerOption(options.publishTimeout ?? 5_000, 1, (rule) => Errors.INVALID_HUB_OPTION('publishTimeout', rule));

@@ -52,7 +52,7 @@ export class HubSubscription implements SseAttachable {
 
   [SSE_ATTACH](): SseSession {
     if (this.session) throw Errors.SSE_ATTACHED('this hub subscription');
-    const session = this.session = new SseSession();
+    const session = (this.session = new SseSession());
     this.floor = this.lastEventId;
     session.onClose((reason) => {
       this.held = null;
@@ -62,10 +62,14 @@ export class HubSubscription implements SseAttachable {
     return session;
   }
 
-  get isOpen(): boolean { return this.session?.isOpen === true; }
+  get isOpen(): boolean {
+    return this.session?.isOpen === true;
+  }
 
   /** True until replay is over (or was never needed). */
-  get replaying(): boolean { return this.held !== null; }
+  get replaying(): boolean {
+    return this.held !== null;
+  }
 
   /**
    * Live events from a channel's fan-out: held during replay, else sent, and
@@ -114,10 +118,14 @@ export class HubSubscription implements SseAttachable {
   }
 
   /** Resolves once the client has taken what it was sent (or left). */
-  drained(): Promise<void> { return this.session!.drained(); }
+  drained(): Promise<void> {
+    return this.session!.drained();
+  }
 
   /** Asks the client to come back later, and ends its stream. */
-  retryLater(): void { this.session!.retryLater(); }
+  retryLater(): void {
+    this.session!.retryLater();
+  }
 
   /**
    * Keeps a live event until replay is done. A subscriber whose backlog passes

@@ -67,7 +67,9 @@ function encoded(event: HubEvent): EncodedEvent {
  */
 export class SseHub {
   private readonly channels = new Map<string, ChannelFanout<HubSubscription>>();
-  private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => { this.counters.delivered += subscription.receive(group); };
+  private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => {
+    this.counters.delivered += subscription.receive(group);
+  };
   /** How subscriptions reach this hub: not part of its public face. */
   private readonly link: HubLink = {
     attach: (subscription) => this.attach(subscription),
@@ -81,7 +83,10 @@ export class SseHub {
   private readonly gate: ReplayGate;
   private readonly replayEncodings = new ReplayEncodings(REPLAY_ENCODINGS_BYTES);
 
-  constructor(readonly transport: SseTransport, options: HubOptions = {}) {
+  constructor(
+    readonly transport: SseTransport,
+    options: HubOptions = {},
+  ) {
     this.limits = resolveHubOptions(options);
     this.gate = new ReplayGate(this.limits.replay.concurrency, this.limits.replay.maxWaiting);
   }
@@ -149,17 +154,19 @@ export class SseHub {
     this.subscribers++;
     for (const channel of subscription.channels) {
       let fanout = this.channels.get(channel);
-      if (!fanout) this.channels.set(channel, fanout = new ChannelFanout(this.sendGroup));
+      if (!fanout) this.channels.set(channel, (fanout = new ChannelFanout(this.sendGroup)));
       fanout.subscribers.add(subscription);
     }
     if (subscription.lastEventId === undefined) {
       this.counters.delivered += subscription.goLive();
       return;
     }
-    void this.start().then(() => this.replay(subscription)).catch((error) => {
-      logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, describeThrown(error).stack);
-      this.reset(subscription, 'history-unavailable');
-    });
+    void this.start()
+      .then(() => this.replay(subscription))
+      .catch((error) => {
+        logger.error(`replay failed for channels ${subscription.channels.join(', ')}`, describeThrown(error).stack);
+        this.reset(subscription, 'history-unavailable');
+      });
   }
 
   /**

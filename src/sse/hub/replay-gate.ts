@@ -5,13 +5,19 @@
  * client that never reads cannot hold a turn. Past `maxWaiting`, a new replay is
  * turned away at once (the hub then asks the client to retry later).
  */
-interface Waiter { go(): void; wanted(): boolean }
+interface Waiter {
+  go(): void;
+  wanted(): boolean;
+}
 
 export class ReplayGate {
   private running = 0;
   private waiting: Waiter[] = [];
 
-  constructor(private readonly concurrency: number, private readonly maxWaiting: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxWaiting: number,
+  ) {}
 
   /**
    * Resolves when it is the caller's turn; `leave()` must follow. A first page

@@ -45,7 +45,9 @@ function statsController(path: string): Type {
     constructor(@Inject(SseHub) private readonly hub: SseHub) {}
 
     @Get(path)
-    stats() { return this.hub.stats(); }
+    stats() {
+      return this.hub.stats();
+    }
   }
   return SseStatsController;
 }

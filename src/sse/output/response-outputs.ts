@@ -31,23 +31,37 @@ abstract class ResponseOutput implements SseOutput {
     target.uncork();
   }
 
-  get backlog(): number { return this.target.writableLength; }
+  get backlog(): number {
+    return this.target.writableLength;
+  }
 
-  get willDrain(): boolean { return this.target.writableNeedDrain; }
+  get willDrain(): boolean {
+    return this.target.writableNeedDrain;
+  }
 
   onDrain(callback: () => void): () => void {
     const target = this.target;
     const response = this.response as Writable;
-    const done = () => { stop(); callback(); };
-    const stop = () => { target.off('drain', done); response.off('close', done); };
+    const done = () => {
+      stop();
+      callback();
+    };
+    const stop = () => {
+      target.off('drain', done);
+      response.off('close', done);
+    };
     target.on('drain', done);
     response.on('close', done);
     return stop;
   }
 
-  end(): void { this.response.end(); }
+  end(): void {
+    this.response.end();
+  }
 
-  destroy(error: Error): void { this.response.destroy(error); }
+  destroy(error: Error): void {
+    this.response.destroy(error);
+  }
 }
 
 /**
@@ -57,17 +71,27 @@ abstract class ResponseOutput implements SseOutput {
  * the response, which writes the final chunk, so the framing stays whole.
  */
 export class ChunkedSocketOutput extends ResponseOutput {
-  protected bytesOf(event: EncodedEvent): Buffer { return event.framed; }
+  protected bytesOf(event: EncodedEvent): Buffer {
+    return event.framed;
+  }
 }
 
 /** Any other HTTP/1.x response (HTTP/1.0 has no chunks): Node frames, or the connection's end delimits. */
 export class PlainResponseOutput extends ResponseOutput {
-  constructor(response: ServerResponse) { super(response, response); }
-  protected bytesOf(event: EncodedEvent): Buffer { return event.bytes; }
+  constructor(response: ServerResponse) {
+    super(response, response);
+  }
+  protected bytesOf(event: EncodedEvent): Buffer {
+    return event.bytes;
+  }
 }
 
 /** HTTP/2: the bytes go to the response's stream, which frames them as DATA frames. */
 export class Http2StreamOutput extends ResponseOutput {
-  constructor(response: Http2ServerResponse) { super(response, response.stream); }
-  protected bytesOf(event: EncodedEvent): Buffer { return event.bytes; }
+  constructor(response: Http2ServerResponse) {
+    super(response, response.stream);
+  }
+  protected bytesOf(event: EncodedEvent): Buffer {
+    return event.bytes;
+  }
 }

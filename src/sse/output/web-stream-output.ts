@@ -18,11 +18,15 @@ export class WebStreamOutput implements SseOutput {
     for (const event of events) this.controller.enqueue(new Uint8Array(event.bytes));
   }
 
-  get backlog(): number { return Math.max(0, -(this.controller.desiredSize ?? 0)); }
+  get backlog(): number {
+    return Math.max(0, -(this.controller.desiredSize ?? 0));
+  }
 
   readonly willDrain = false;
 
-  onDrain(): () => void { return () => undefined; }
+  onDrain(): () => void {
+    return () => undefined;
+  }
 
   end(): void {
     if (this.ended) return;

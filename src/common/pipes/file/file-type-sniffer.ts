@@ -14,8 +14,21 @@ const OOXML: ReadonlyArray<readonly [string, string]> = [
 
 /** The MIME types this sniffer can recognise. */
 export const SNIFFED_TYPES: ReadonlySet<string> = new Set([
-  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff', 'image/avif', 'image/heic',
-  'application/pdf', 'application/zip', 'application/gzip', 'video/mp4', 'video/quicktime', 'audio/mpeg', 'audio/wav',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/bmp',
+  'image/tiff',
+  'image/avif',
+  'image/heic',
+  'application/pdf',
+  'application/zip',
+  'application/gzip',
+  'video/mp4',
+  'video/quicktime',
+  'audio/mpeg',
+  'audio/wav',
   ...OOXML.map(([, mime]) => mime),
 ]);
 

@@ -41,7 +41,12 @@ export class ParseFilePipe implements PipeTransform<any, Promise<any>> {
 
   private async validateFilesOrFile(value: any): Promise<void> {
     if (Array.isArray(value)) await Promise.all(value.map((file) => this.validate(file)));
-    else if (isFieldRecord(value)) await Promise.all(Object.values(value).flat().map((file) => this.validate(file)));
+    else if (isFieldRecord(value))
+      await Promise.all(
+        Object.values(value)
+          .flat()
+          .map((file) => this.validate(file)),
+      );
     else await this.validate(value);
   }
 
