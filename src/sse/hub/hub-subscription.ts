@@ -1,11 +1,13 @@
 import { SSE_ATTACH, type SseAttachable } from '../attachable.js';
 import { SseSession, type CloseReason } from '../session.js';
-import type { EncodedEvent } from '../encoded-event.js';
+import { EncodedEvent } from '../encoded-event.js';
 import { Logger } from '../../common/logger.js';
 import { describeThrown } from '../../common/describe.js';
 import { Errors } from '../../errors.js';
 import type { Outgoing } from './channel-fanout.js';
 import type { HubEvent } from './transport.js';
+import { watchExpiry } from './expiry-timer.js';
+import { encodeEvent } from '../encode.js';
 
 export type HubFilter = (event: HubEvent) => boolean;
 
@@ -23,6 +25,7 @@ export interface HubLink {
 export type Delivery = 'skipped' | 'sent' | 'behind';
 
 const logger = new Logger('SseHub');
+const EXPIRED = EncodedEvent.of(encodeEvent({ event: 'expired', data: { reason: 'authorization-expired' } }));
 
 /**
  * One client's interest in some channels, and its state: its session, the
@@ -48,17 +51,23 @@ export class HubSubscription implements SseAttachable {
     readonly lastEventId: string | undefined,
     readonly filter: HubFilter | undefined,
     private readonly hub: HubLink,
+    /** When the client's authorization ends, in ms since the epoch. */
+    private readonly expiresAt?: number,
   ) {}
 
   [SSE_ATTACH](): SseSession {
     if (this.session) throw Errors.SSE_ATTACHED('this hub subscription');
     const session = (this.session = new SseSession());
     this.floor = this.lastEventId;
+    let stopWatch: (() => void) | undefined;
     session.onClose((reason) => {
+      stopWatch?.();
       this.held = null;
       this.hub.detach(this, reason);
     });
     this.hub.attach(this);
+    // Last: an expiry already reached ends the session at once, after the hub has it, so the detach undoes the attach.
+    if (this.expiresAt !== undefined && session.isOpen) stopWatch = watchExpiry(this.expiresAt, () => this.expire());
     return session;
   }
 
@@ -115,6 +124,12 @@ export class HubSubscription implements SseAttachable {
     let sent = 0;
     for (const { event, bytes } of held) if (this.offer(event, bytes) !== 'skipped') sent++;
     return sent;
+  }
+
+  /** The authorization ran out while the stream was open: the client hears `expired` (to fetch a new one), then the stream ends. */
+  private expire(): void {
+    this.session!.send(EXPIRED);
+    this.session!.close('end');
   }
 
   /** Resolves once the client has taken what it was sent (or left). */

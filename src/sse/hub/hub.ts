@@ -8,6 +8,8 @@ import type { CloseReason } from '../session.js';
 import { HubSubscription, type HubFilter, type HubLink } from './hub-subscription.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import { ReplayGate } from './replay-gate.js';
+import { compileGrant } from './channel-grant.js';
+import { ForbiddenException, UnauthorizedException } from '../../common/exceptions.js';
 import { ReplayEncodings } from './replay-encodings.js';
 import { resolveHubOptions, type HubOptions, type HubLimits } from './hub-options.js';
 import type { HubEvent, Replay, SseTransport } from './transport.js';
@@ -24,6 +26,19 @@ export interface SubscribeOptions {
   lastEventId?: string;
   /** Delivers only the events for which this returns true. */
   filter?: HubFilter;
+  /**
+   * The channels this client may read, from its authorization: names, or
+   * prefixes ending in `*`. A requested channel outside them is refused with
+   * 403 before the stream starts; replay and live events come only from the
+   * channels subscribed, so nothing of another channel ever reaches the client.
+   */
+  allow?: readonly string[];
+  /**
+   * When the client's authorization ends (a Date, or ms since the epoch, as a
+   * token's `exp * 1000`). Already past: 401. Reached while the stream is open:
+   * the client gets an `expired` event, then the stream ends.
+   */
+  expiresAt?: Date | number;
 }
 
 export interface HubStats {
@@ -127,8 +142,10 @@ export class SseHub {
     const list = typeof channels === 'string' ? [channels] : Array.isArray(channels) ? [...new Set(channels)] : [];
     if (list.length === 0) throw Errors.NO_CHANNEL(printable(channels));
     list.forEach(checkChannel);
+    if (options.allow !== undefined) checkGrant(list, compileGrant(options.allow));
+    const expiresAt = expiryOf(options.expiresAt);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
-    return new HubSubscription(list, lastEventId, options.filter, this.link);
+    return new HubSubscription(list, lastEventId, options.filter, this.link, expiresAt);
   }
 
   /** Stops the transport: called by the container on shutdown, after every stream has ended. */
@@ -232,6 +249,22 @@ export class SseHub {
       if (fanout.subscribers.size === 0) this.channels.delete(channel);
     }
   }
+}
+
+function checkGrant(channels: readonly string[], granted: (channel: string) => boolean): void {
+  const refused = channels.filter((channel) => !granted(channel));
+  if (refused.length > 0) throw new ForbiddenException(`Not allowed to read ${refused.length === 1 ? 'this channel' : 'these channels'}`);
+}
+
+/** The expiry as ms since the epoch; one already past is a 401 before the stream starts. */
+function expiryOf(expiresAt: Date | number | undefined): number | undefined {
+  if (expiresAt === undefined) return undefined;
+  const at = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
+  if (typeof at !== 'number' || Number.isNaN(at)) {
+    throw Errors.INVALID_ARGUMENT('SseHub.subscribe({ expiresAt })', 'expiresAt must be a Date or a number of ms since the epoch', printable(expiresAt));
+  }
+  if (at <= Date.now()) throw new UnauthorizedException('The authorization for this stream has expired');
+  return at;
 }
 
 function checkChannel(channel: unknown): void {
