@@ -310,4 +310,9 @@ export const Errors = {
     (ms: number, what: string, received: number) =>
       `SseTestClient: timed out after ${ms} ms waiting for ${what}; got ${received} events. Check that the stream sends them, or give a longer timeout.`,
   ),
+  INVALID_ALIAS: defineTypeError(
+    'SN_ERR_INVALID_ALIAS',
+    (where: string, rule: string, got: string) =>
+      `${where}: ${rule}, got ${got}. Write { alias: '/v1/users' } or { alias: ['\${prefix}/people'], isAliasOnly: true } (see README: Route aliases).`,
+  ),
 } as const;

@@ -69,6 +69,7 @@ export {
 } from './di/discovery.js';
 export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
+export type { AliasOptions } from './common/route-alias.js';
 export {
   Get,
   Post,

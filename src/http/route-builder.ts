@@ -180,11 +180,12 @@ function registerRoute(
       hostname === undefined ? target : { ...target, host: hostname.match, handler: withHostParams(target.handler, hostname) },
     ),
   );
-  for (const { path, version, host, handler } of placed) {
+  for (const { path, version, host, handler, alias } of placed) {
     for (const method of methods) {
-      router.add(method, path, handler, owner, version, host);
+      // An alias names itself in a conflict: the same handler may collide with its own alias.
+      router.add(method, path, handler, alias ? `${owner} (alias)` : owner, version, host);
       logger.log(
-        `Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''} route`,
+        `Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''}${alias ? ' (alias)' : ''} route`,
       );
     }
   }
