@@ -310,4 +310,38 @@ export const Errors = {
     (ms: number, what: string, received: number) =>
       `SseTestClient: timed out after ${ms} ms waiting for ${what}; got ${received} events. Check that the stream sends them, or give a longer timeout.`,
   ),
+  INVALID_ALIAS: defineTypeError(
+    'SN_ERR_INVALID_ALIAS',
+    (where: string, rule: string, got: string) =>
+      `${where}: ${rule}, got ${got}. Write { alias: '/v1/users' } or { alias: ['\${prefix}/people'], isAliasOnly: true } (see README: Route aliases).`,
+  ),
+  VIEWS_NOT_CONFIGURED: define(
+    'SN_ERR_VIEWS_NOT_CONFIGURED',
+    (what: string) =>
+      `${what} needs a view engine, and the app has none. Call app.setViewEngine('ejs') (or 'hbs', or an engine object) and app.setBaseViewsDir(dir) before listen().`,
+  ),
+  VIEW_ENGINE_MISSING: define(
+    'SN_ERR_VIEW_ENGINE_MISSING',
+    (engine: string, pkg: string, reason: string) =>
+      `app.setViewEngine(${JSON.stringify(engine)}) needs the package ${pkg}, which could not be loaded (${reason}). Install it: npm install ${pkg}.`,
+  ),
+  INVALID_VIEW_ENGINE: defineTypeError(
+    'SN_ERR_INVALID_VIEW_ENGINE',
+    (detail: string, got: string) =>
+      `app.setViewEngine(): ${detail}, got ${got}. Give 'ejs', 'hbs', a package name, an object with compile(source, options) or render(source, data), or an Express engine (path, options, callback).`,
+  ),
+  VIEW_NOT_FOUND: define(
+    'SN_ERR_VIEW_NOT_FOUND',
+    (name: string, tried: readonly string[]) =>
+      `template ${JSON.stringify(name)} not found: looked for ${tried.join(', ')}. Check the name and app.setBaseViewsDir().`,
+  ),
+  VIEW_OUTSIDE_DIR: define(
+    'SN_ERR_VIEW_OUTSIDE_DIR',
+    (name: string) =>
+      `template name ${JSON.stringify(name)} is refused: it leads outside the views directory (or holds a NUL). Never pass a name from the request to res.render() unchecked.`,
+  ),
+  VIEW_RENDER_FAILED: define(
+    'SN_ERR_VIEW_RENDER_FAILED',
+    (name: string, file: string, reason: string) => `template ${JSON.stringify(name)} (${file}) failed to render: ${reason}. Fix the template or its data.`,
+  ),
 } as const;

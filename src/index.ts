@@ -69,6 +69,7 @@ export {
 } from './di/discovery.js';
 export { LazyModuleLoader } from './di/lazy-module-loader.js';
 export { Controller, type ControllerOptions } from './common/controller.decorator.js';
+export type { AliasOptions } from './common/route-alias.js';
 export {
   Get,
   Post,
@@ -95,6 +96,8 @@ export {
   type RequestMappingMetadata,
   type HttpRedirectResponse,
 } from './common/route.decorators.js';
+export { Render } from './common/render.decorator.js';
+export type { ViewEngine, ViewEngineOptions, CompiledTemplate } from './http/view-renderer.js';
 export {
   Param,
   Query,
@@ -217,7 +220,15 @@ export type { ListenOptions, TlsOptions } from './platform/http-server.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
 export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';
-export type { ExpressResponse, ExpressResponseMethods, CookieOptions, HeaderValue, SendFileOptions, SendFileCallback } from './http/express-response.js';
+export type {
+  ExpressResponse,
+  ExpressResponseMethods,
+  CookieOptions,
+  HeaderValue,
+  SendFileOptions,
+  SendFileCallback,
+  RenderCallback,
+} from './http/express-response.js';
 export type { GlobalPrefixOptions } from './http/global-prefix.js';
 export { RouterModule, ROUTES, type RouteTree, type Routes } from './http/router-module.js';
 

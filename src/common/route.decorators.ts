@@ -3,25 +3,35 @@ import { Errors } from '../errors.js';
 import type { HttpMethod } from './types.js';
 import { RequestMethod } from './request-method.js';
 import { printable } from './describe.js';
+import { checkAliasOptions, type AliasOptions } from './route-alias.js';
 
 /** One route declared on a controller method. `ALL` answers every method. */
 export interface RouteDefinition {
   method: HttpMethod | 'ALL';
   path: string;
   handlerName: string | symbol;
+  /** Extra full paths this route is also served at (see AliasOptions). */
+  alias?: string[];
+  /** Only the aliases are served (or the route's path, taken as a full path, when it has none). */
+  aliasOnly?: boolean;
 }
 
-/** A route decorator; several paths (`@Get(['a', 'b'])`) declare one route each, as in NestJS. */
+/**
+ * A route decorator; several paths (`@Get(['a', 'b'])`) declare one route each, as in NestJS.
+ * `aliases` (deno_nest's second argument) serves the route at extra full paths too.
+ */
 function route(method: RouteDefinition['method']) {
-  return (path: string | string[] = ''): MethodDecorator =>
-    (target, handlerName) => {
+  return (path: string | string[] = '', aliases?: AliasOptions): MethodDecorator => {
+    const { alias, aliasOnly } = checkAliasOptions(aliases ?? {}, `@${method[0]}${method.slice(1).toLowerCase()}()`, true);
+    return (target, handlerName) => {
       const paths = Array.isArray(path) ? path : [path];
       appendMetadata<RouteDefinition>(
         META.routes,
-        paths.map((p) => ({ method, path: p, handlerName })),
+        paths.map((p) => ({ method, path: p, handlerName, ...(alias === undefined ? {} : { alias }), ...(aliasOnly ? { aliasOnly } : {}) })),
         target.constructor,
       );
     };
+  };
 }
 
 export const Get = route('GET');

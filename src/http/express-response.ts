@@ -14,10 +14,15 @@ import { Errors } from '../errors.js';
 import type { ExpressRequest, Http1Request, Http2Request } from './express-request.js';
 import { installPrototypeMethods } from './prototype-methods.js';
 import { streamFile, type SendFileCallback, type SendFileOptions } from './send-file.js';
+import { rendererOf } from './view-renderer.js';
+import { sendError } from './exception-handler.js';
 
 export type { SendFileCallback, SendFileOptions } from './send-file.js';
 
 export type HeaderValue = string | number | readonly string[];
+
+/** What `res.render(view, locals, callback)` calls back with: the error, or the HTML (then nothing is sent). */
+export type RenderCallback = (error: Error | null, html?: string) => void;
 
 /** `res.cookie` options, as Express takes them: `maxAge` in milliseconds. */
 export interface CookieOptions {
@@ -88,6 +93,15 @@ export interface ExpressResponseMethods {
   vary(field: string | string[]): this;
   /** Adds to the Link header: `{ next: 'https://…', last: '…' }`. */
   links(links: Record<string, string | string[]>): this;
+  /**
+   * Renders template `view` (under the views directory) with `locals` over
+   * `res.locals`, through the app's view engine (`app.setViewEngine()`), and
+   * sends it as text/html; with a `callback`, hands it the HTML instead. A
+   * missing template, a name outside the views directory, or a template that
+   * throws: the callback's error, or else a 500 and a log line naming the template.
+   */
+  render(view: string, callback?: RenderCallback): void;
+  render(view: string, locals?: object, callback?: RenderCallback): void;
 }
 
 /** The response a handler gets from `@Res()`: Node's own, plus the Express API. */
@@ -290,6 +304,24 @@ abstract class ResponseMethods implements ExpressResponseMethods {
   vary(field: string | string[]): this {
     vary(asResponse(this) as ServerResponse, field);
     return this;
+  }
+
+  render(view: string, localsOrCallback?: object | RenderCallback, callback?: RenderCallback): void {
+    if (typeof view !== 'string') throw Errors.INVALID_ARGUMENT('res.render(view)', 'view must be a template name', printable(view));
+    const done = typeof localsOrCallback === 'function' ? (localsOrCallback as RenderCallback) : callback;
+    const given = typeof localsOrCallback === 'object' && localsOrCallback !== null ? localsOrCallback : {};
+    // res.locals is made on first use: read only if something made it.
+    const data = Object.hasOwn(this, 'locals') ? { ...this.locals, ...given } : given;
+    const res = asResponse(this);
+    const views = rendererOf(res);
+    const rendered = views === undefined ? Promise.reject(Errors.VIEWS_NOT_CONFIGURED('res.render()')) : views.render(view, data);
+    // Runs from a settled Promise, where a throw would be an unhandled rejection: every failure is answered here.
+    rendered
+      .then(
+        (html) => (done === undefined ? this.send(html) : done(null, html)),
+        (error: Error) => (done === undefined ? sendError(res, error) : done(error)),
+      )
+      .catch((error: unknown) => sendError(res, error));
   }
 
   links(links: Record<string, string | string[]>): this {

@@ -23,6 +23,7 @@ import { compileRoute, type RouteHandler, type Sender } from './route-pipeline.j
 import type { StreamRoutes } from './stream-routes.js';
 import { joinPath, ROUTABLE_METHODS, type Router } from './router.js';
 import type { RoutePaths, RouteTarget } from './route-paths.js';
+import type { ViewRenderer } from './view-renderer.js';
 
 export interface GlobalEnhancers {
   guards: Enhancer<CanActivate>[];
@@ -43,6 +44,8 @@ export interface BuildOptions {
   body: BodyLimits | false;
   /** Answer as NestJS does where streamnest differs (see ApplicationOptions.nestCompatible). */
   nestCompatible?: boolean;
+  /** The app's views (app.setViewEngine()), for @Render() routes. */
+  views?: ViewRenderer;
 }
 
 const logger = new Logger('RoutesResolver');
@@ -127,7 +130,14 @@ async function buildRoute(
   const passthrough = !streaming && params.defs.some((p) => p.kind === 'res' && p.passthrough);
   const status = routeStatus(route.method, proto, key);
 
-  const send: Sender = streamSender ?? plainSender(passthrough ? 'as set' : status, proto, key, options.nestCompatible === true ? NEST_TEXT_TYPE : undefined);
+  const template: string | undefined = streaming ? undefined : Reflect.getMetadata(META.render, proto, key);
+  if (template !== undefined && options.views === undefined) throw Errors.VIEWS_NOT_CONFIGURED(`@Render(${JSON.stringify(template)}) on ${owner}`);
+  const textType = options.nestCompatible === true ? NEST_TEXT_TYPE : undefined;
+  const send: Sender =
+    streamSender ??
+    (template === undefined
+      ? plainSender(passthrough ? 'as set' : status, proto, key, textType)
+      : renderSender(template, options.views!, passthrough ? 'as set' : status, proto, key));
   // A request-scoped controller is made per request, in the request's context (see di/request-context.ts).
   const instanceFor = instance === undefined ? (req: object) => container.controllerFor(controller, contextOfRequest(req)) as Promise<object> : undefined;
   const compiled = compileRoute({
@@ -180,11 +190,12 @@ function registerRoute(
       hostname === undefined ? target : { ...target, host: hostname.match, handler: withHostParams(target.handler, hostname) },
     ),
   );
-  for (const { path, version, host, handler } of placed) {
+  for (const { path, version, host, handler, alias } of placed) {
     for (const method of methods) {
-      router.add(method, path, handler, owner, version, host);
+      // An alias names itself in a conflict: the same handler may collide with its own alias.
+      router.add(method, path, handler, alias ? `${owner} (alias)` : owner, version, host);
       logger.log(
-        `Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''} route`,
+        `Mapped {${path}, ${method}}${version === undefined ? '' : ` (version: ${String(version)})`}${host === undefined ? '' : ` (host: ${String(host)})`}${streaming ? ' (SSE)' : ''}${alias ? ' (alias)' : ''} route`,
       );
     }
   }
@@ -247,5 +258,22 @@ function plainSender(statusOrAsSet: number | 'as set', proto: object, key: strin
   return (ctx, result, asSet) => {
     for (const [name, value] of headers) ctx.response.setHeader(name, value);
     return respond(ctx.response, result, asSet ?? status, textType);
+  };
+}
+
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+/**
+ * The sender of a @Render() route: the handler's result is the template's
+ * data; the HTML goes out with the route's status and @Header()s. A template
+ * that is missing or fails rejects, and the route's filters answer (a 500).
+ */
+function renderSender(template: string, views: ViewRenderer, statusOrAsSet: number | 'as set', proto: object, key: string | symbol): Sender {
+  const headers: Array<readonly [string, string]> = Reflect.getMetadata(META.headers, proto, key) ?? [];
+  return async (ctx, result) => {
+    const html = await views.render(template, typeof result === 'object' && result !== null ? result : {});
+    const res = ctx.response;
+    for (const [name, value] of headers) res.setHeader(name, value);
+    return respond(res, html, statusOrAsSet === 'as set' ? res.statusCode : statusOrAsSet, HTML_TYPE);
   };
 }

@@ -8,11 +8,14 @@ import type { GlobalPrefix, RouteMethod } from './global-prefix.js';
 import { joinPath } from './router.js';
 import { routePathAsPattern } from './route-pattern.js';
 import { versionKeys, type Versioning, type VersionKey } from './versioning.js';
+import { expandAlias, type AliasPath } from '../common/route-alias.js';
 
 /** One path a route is registered at, with the version the router tells it apart by (header, media type, custom versioning). */
 export interface RouteTarget {
   path: string;
   version?: VersionKey;
+  /** Registered for an alias (@Controller or route option `alias`), not the route's own path. */
+  alias?: boolean;
 }
 
 /** A route as middleware sees it: a path in Nest's syntax, a method (-1: every one, as a bare path), a version. */
@@ -20,6 +23,8 @@ export interface MiddlewareRoute {
   path: string;
   method: RouteMethod;
   version?: VersionValue;
+  /** A full path already (an alias: its prefix and version decided), taken as it is. */
+  complete?: boolean;
 }
 
 /**
@@ -43,14 +48,25 @@ export class RoutePaths {
     return modulePath === undefined ? own : own.map((prefix) => joinPath(modulePath, prefix));
   }
 
-  /** The paths of one controller route: global prefix (unless excluded), URI version, controller path, route path. */
+  /**
+   * The paths of one controller route: global prefix (unless excluded), URI
+   * version, controller path, route path; then its aliases (see common/route-alias.ts).
+   */
   forRoute(controller: Type, route: RouteDefinition): RouteTarget[] {
-    return this.controllerPaths(controller).flatMap((prefix) => this.forRouteUnder(prefix, controller, route));
+    const own = this.servesOwnPaths(controller, route)
+      ? this.controllerPaths(controller).flatMap((prefix) => {
+          const path = joinPath(prefix, route.path);
+          return this.placed(path, this.prefix.excludes(path, RequestMethod[route.method]) ? '' : this.prefix.path, controller, route);
+        })
+      : [];
+    const aliases = this.aliasesOf(controller, route).flatMap(({ path, prefixed }) =>
+      this.placed(path, prefixed ? this.prefix.path : '', controller, route).map((target) => ({ ...target, alias: true })),
+    );
+    return [...own, ...aliases];
   }
 
-  private forRouteUnder(prefix: string, controller: Type, route: RouteDefinition): RouteTarget[] {
-    const path = joinPath(prefix, route.path);
-    const base = this.prefix.excludes(path, RequestMethod[route.method]) ? '' : this.prefix.path;
+  /** One path (without prefix or version) under `base`, with the route's version: in the path (URI), or as the router's constraint. */
+  private placed(path: string, base: string, controller: Type, route: RouteDefinition): RouteTarget[] {
     const version = this.versioning?.versionOf(controller, route.handlerName);
     if (version === undefined || this.versioning === undefined) return [{ path: joinPath(base, path) }];
     if (this.versioning.isUri) {
@@ -61,19 +77,59 @@ export class RoutePaths {
     return keys.length === 0 ? [{ path: joinPath(base, path) }] : keys.map((key) => ({ path: joinPath(base, path), version: key }));
   }
 
-  /** Every route of a controller as a middleware route, with its version (`forRoutes(CatsController)`). */
+  /** False when `isAliasOnly` (on the route or its controller) leaves only the aliases. */
+  private servesOwnPaths(controller: Type, route: RouteDefinition): boolean {
+    return route.aliasOnly !== true && this.controllerMeta(controller)?.aliasOnly !== true;
+  }
+
+  /**
+   * A route's aliases, templates filled in, each once: its own (or, with
+   * `isAliasOnly` and none, its path as a full path); unless the route is
+   * alias-only, also its controller's aliases (or the controller's path, as a
+   * full path, when the controller is alias-only without any) with the route's path.
+   */
+  private aliasesOf(controller: Type, route: RouteDefinition): AliasPath[] {
+    const paths = this.controllerPaths(controller);
+    const own = route.alias ?? (route.aliasOnly ? [route.path] : []);
+    const found = own.flatMap((alias) => expandAlias(alias, paths, route.path));
+    if (route.aliasOnly !== true) {
+      const meta = this.controllerMeta(controller);
+      const ofController = meta?.alias ?? (meta?.aliasOnly ? paths : []);
+      found.push(...ofController.flatMap((alias) => expandAlias(alias, paths).map((a) => ({ ...a, path: joinPath(a.path, route.path) }))));
+    }
+    const seen = new Set<string>();
+    return found.filter(({ path, prefixed }) => {
+      const key = `${prefixed} ${joinPath(path)}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  private controllerMeta(controller: Type): ControllerMetadata | undefined {
+    return Reflect.getOwnMetadata(META.controller, controller) as ControllerMetadata | undefined;
+  }
+
+  /** Every route of a controller as a middleware route, with its version (`forRoutes(CatsController)`), aliases included. */
   controllerRoutes(controller: Type): MiddlewareRoute[] {
     const routes: RouteDefinition[] = Reflect.getMetadata(META.routes, controller) ?? [];
-    return routes.flatMap((route) =>
-      this.controllerPaths(controller).flatMap((prefix) => {
-        const info = { path: routePathAsPattern(joinPath(prefix, route.path)), method: RequestMethod[route.method] };
+    return routes.flatMap((route) => {
+      const method = RequestMethod[route.method];
+      // An alias's full paths, as the router has them: prefix and version already in place.
+      const aliases = this.forRoute(controller, route)
+        .filter((target) => target.alias)
+        .map((target) => ({ path: routePathAsPattern(target.path), method, complete: true }));
+      if (!this.servesOwnPaths(controller, route)) return aliases;
+      const own = this.controllerPaths(controller).flatMap((prefix) => {
+        const info = { path: routePathAsPattern(joinPath(prefix, route.path)), method };
         const version = this.versioning?.versionOf(controller, route.handlerName);
         if (version === undefined) return [info];
         // As NestJS: one route per version, VERSION_NEUTRAL meaning no version in the path.
         const list = Array.isArray(version) ? version : [version];
         return list.map((v) => (v === VERSION_NEUTRAL ? info : { ...info, version: v }));
-      }),
-    );
+      });
+      return [...own, ...aliases];
+    });
   }
 
   /**
@@ -83,6 +139,7 @@ export class RoutePaths {
    * with URI versioning, the version(s) it names.
    */
   forMiddleware(route: MiddlewareRoute): string[] {
+    if (route.complete) return [route.path];
     const versions = this.versionPaths(route.version);
     const prefix = this.prefix.path;
     if (isWildcard(route.path)) {

@@ -26,6 +26,8 @@ import { modulePaths } from '../http/router-module.js';
 import { Versioning } from '../http/versioning.js';
 import { VersioningType, type VersioningOptions } from '../common/versioning-options.js';
 import type { LoggerService, LogLevel } from '../common/logger.js';
+import { VIEW_RENDERER, type ViewEngine, type ViewEngineOptions, type ViewRenderer } from '../http/view-renderer.js';
+import { printable } from '../common/describe.js';
 
 export interface ApplicationOptions {
   /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
@@ -94,6 +96,9 @@ export class NestApplication extends NestApplicationContext {
   private readonly body: BodyLimits | false;
   private routePrefix: GlobalPrefix | undefined;
   private versioning: Versioning | undefined;
+  /** What setViewEngine() and setBaseViewsDir() were given; the views module is loaded at init only if an engine is set. */
+  private readonly viewSettings: { engine?: string | ViewEngine; options?: ViewEngineOptions; dirs?: string[] } = {};
+  private views: ViewRenderer | undefined;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
@@ -137,6 +142,38 @@ export class NestApplication extends NestApplicationContext {
     return this;
   }
 
+  /**
+   * The directory (or directories, searched in order) templates are read
+   * from, for @Render() and res.render(), as NestExpressApplication's. Default: `views`.
+   */
+  setBaseViewsDir(path: string | string[]): this {
+    const dirs = Array.isArray(path) ? path : [path];
+    if (dirs.length === 0 || dirs.some((dir) => typeof dir !== 'string' || dir === '')) {
+      throw Errors.INVALID_ARGUMENT('app.setBaseViewsDir(path)', 'path must be a directory, or a list of them', printable(path));
+    }
+    this.viewSettings.dirs = dirs;
+    return this;
+  }
+
+  /**
+   * The template engine, as NestExpressApplication's: 'ejs' or 'hbs' (the
+   * optional peers ejs and handlebars), another package's name, or an engine
+   * of your own (see ViewEngine). It is loaded at start-up; a package that is
+   * not installed fails it with SN_ERR_VIEW_ENGINE_MISSING.
+   */
+  setViewEngine(engine: string | ViewEngine, options: ViewEngineOptions = {}): this {
+    const shape = typeof engine;
+    if (!(shape === 'function' || (shape === 'string' && engine !== '') || (shape === 'object' && engine !== null))) {
+      throw Errors.INVALID_VIEW_ENGINE('the engine must be a name, an object or a function', printable(engine));
+    }
+    if (options.extension !== undefined && !/^\.[^/\\\0]+$/.test(options.extension)) {
+      throw Errors.INVALID_VIEW_ENGINE("extension must start with a dot, as '.html'", printable(options.extension));
+    }
+    this.viewSettings.engine = engine;
+    this.viewSettings.options = options;
+    return this;
+  }
+
   /** Routes answer by version (@Version(), @Controller({ version })): in the URI (the default), a header, the Accept header, or your extractor. */
   enableVersioning(options: VersioningOptions = { type: VersioningType.URI }): this {
     this.versioning = new Versioning(options);
@@ -173,6 +210,7 @@ export class NestApplication extends NestApplicationContext {
     const paths = new RoutePaths(this.routePrefix ?? new GlobalPrefix(''), this.versioning, modulePaths(this.container));
     await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
+    this.views = await this.loadViews();
     await buildRoutes({
       paths,
       container: this.container,
@@ -182,8 +220,17 @@ export class NestApplication extends NestApplicationContext {
       globalPrefix: this.globalPrefix,
       body: this.body,
       nestCompatible: this.nestCompatible,
+      views: this.views,
     });
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
+  }
+
+  /** The views module (streamnest/views), loaded only by apps that set a view engine, and the engine with it. */
+  private async loadViews(): Promise<ViewRenderer | undefined> {
+    const { engine, options = {}, dirs } = this.viewSettings;
+    if (engine === undefined) return undefined;
+    const { Views } = await import('../views/index.js');
+    return Views.create({ engine, dirs, extension: options.extension, cache: options.cache });
   }
 
   /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
@@ -216,6 +263,8 @@ export class NestApplication extends NestApplicationContext {
       req.originalUrl = raw;
       req.url = url;
     }
+    // res.render() finds the app's views here; an app without views pays one test.
+    if (this.views !== undefined) (res as { [VIEW_RENDERER]?: ViewRenderer })[VIEW_RENDERER] = this.views;
     if (this.middleware.size === 0) {
       this.dispatch(req, res);
       return;

@@ -20,12 +20,15 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   http: { uses: upTo('http') },
   sse: { uses: upTo('sse') },
   // The application's enableCors() and `cors` option use the cors subpath, which sits on common alone.
-  platform: { uses: [...upTo('platform'), 'cors'] },
+  // …and the views subpath, by a lazy import() only when the app sets a view engine (application.ts: loadViews).
+  platform: { uses: [...upTo('platform'), 'cors', 'views'] },
   // The subpaths: streamnest/cors, streamnest/redis, streamnest/sse-protocol, streamnest/testing.
   cors: { uses: ['common', 'cors'], typesFrom: ['http'] },
   redis: { uses: ['common', 'sse', 'redis'] },
   'sse-protocol': { uses: ['common', 'sse', 'sse-protocol'] },
   testing: { uses: [...CORE, 'testing'] },
+  // streamnest/views: the template engines and their cache, behind http's ViewRenderer.
+  views: { uses: ['common', 'http', 'views'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
 };
