@@ -26,6 +26,9 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   redis: { uses: ['common', 'sse', 'redis'] },
   'sse-protocol': { uses: ['common', 'sse', 'sse-protocol'] },
   testing: { uses: [...CORE, 'testing'] },
+  // streamnest/cache and streamnest/schedule: the machinery of their modules, on common and di only.
+  cache: { uses: ['common', 'di', 'cache'] },
+  schedule: { uses: ['common', 'di', 'schedule'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
 };
