@@ -246,7 +246,7 @@ export const Errors = {
   INVALID_OPTION: defineTypeError('SN_ERR_INVALID_OPTION', (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
   REDIS_UNREACHABLE: define(
     'SN_ERR_REDIS_UNREACHABLE',
-    (cause: string) => `could not connect to Redis for the SSE hub: ${cause}. Check the url, or start Redis (redis-server).`,
+    (cause: string, who = 'the SSE hub') => `could not connect to Redis for ${who}: ${cause}. Check the url, or start Redis (redis-server).`,
   ),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY', (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
   UNKNOWN_MODULE: define(
@@ -343,5 +343,36 @@ export const Errors = {
   VIEW_RENDER_FAILED: define(
     'SN_ERR_VIEW_RENDER_FAILED',
     (name: string, file: string, reason: string) => `template ${JSON.stringify(name)} (${file}) failed to render: ${reason}. Fix the template or its data.`,
+  ),
+  INVALID_CACHE_OPTION: defineTypeError('SN_ERR_INVALID_CACHE_OPTION', (what: string, detail: string) => `${what}: ${detail}`),
+  CACHE_VALUE: defineTypeError(
+    'SN_ERR_CACHE_VALUE',
+    (key: string, cause: string) =>
+      `the cache cannot store ${key}: a Redis store keeps JSON, and this value is not (${cause}). ` +
+      `Store plain data: turn a BigInt into a string, break cycles, or keep it in a MemoryStore.`,
+  ),
+  CACHE_UNAVAILABLE: define(
+    'SN_ERR_CACHE_UNAVAILABLE',
+    (operation: string, key: string, cause: string) => `cache ${operation} of ${key} failed: ${cause}. Check that Redis is up and reachable.`,
+  ),
+  INVALID_CRON_EXPRESSION: defineTypeError(
+    'SN_ERR_INVALID_CRON_EXPRESSION',
+    (where: string, expression: string, cause: string) =>
+      `${where}: ${expression} is not a valid cron expression or time zone (${cause}). ` +
+      `Give 5 fields (minute hour day month weekday), 6 with seconds first, a CronExpression value, and an IANA time zone such as 'Europe/Paris'.`,
+  ),
+  SCHEDULER_DUPLICATE: define(
+    'SN_ERR_SCHEDULER_DUPLICATE',
+    (kind: string, name: string) => `a ${kind} named ${JSON.stringify(name)} is already registered: give each job its own name, or delete the old one first.`,
+  ),
+  SCHEDULER_NOT_FOUND: define(
+    'SN_ERR_SCHEDULER_NOT_FOUND',
+    (kind: string, name: string) => `no ${kind} named ${JSON.stringify(name)} is registered: check the name, or its doesExist() first.`,
+  ),
+  SCHEDULE_NO_LOCKER: define(
+    'SN_ERR_SCHEDULE_NO_LOCKER',
+    (where: string) =>
+      `${where} is distributed, but ScheduleModule.forRoot() was given no distributed.locker: ` +
+      `pass { distributed: { locker: new RedisCronLocker({ url }) } }, or remove distributed: true.`,
   ),
 } as const;

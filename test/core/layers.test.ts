@@ -29,6 +29,9 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   testing: { uses: [...CORE, 'testing'] },
   // streamnest/views: the template engines and their cache, behind http's ViewRenderer.
   views: { uses: ['common', 'http', 'views'] },
+  // streamnest/cache and streamnest/schedule: the machinery of their modules, on common and di only.
+  cache: { uses: ['common', 'di', 'cache'] },
+  schedule: { uses: ['common', 'di', 'schedule'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
 };
