@@ -29,6 +29,7 @@ export const META = {
   redirect: 'streamnest:redirect',
   sse: 'streamnest:sse',
   version: 'streamnest:version',
+  bodyConsumer: 'streamnest:body-consumer',
   paramTypes: 'design:paramtypes',
   designType: 'design:type',
 } as const;
