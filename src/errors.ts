@@ -375,4 +375,11 @@ export const Errors = {
       `${where} is distributed, but ScheduleModule.forRoot() was given no distributed.locker: ` +
       `pass { distributed: { locker: new RedisCronLocker({ url }) } }, or remove distributed: true.`,
   ),
+  UPLOAD_FILE_NAME: define(
+    'SN_ERR_UPLOAD_FILE_NAME',
+    (name: unknown) =>
+      `diskStorage's filename gave ${JSON.stringify(String(name))}, which is not a plain file name, so the upload was refused rather than stored outside its directory. ` +
+      `Return a name without / or \\, not "." or "..": leave filename out for a random one, and keep the client's name as metadata (file.originalname).`,
+    { status: 400, publicMessage: 'The uploaded file cannot be stored under that name.' },
+  ),
 } as const;

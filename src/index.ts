@@ -173,6 +173,7 @@ export { MaxFileSizeValidator, type MaxFileSizeValidatorOptions } from './common
 export { FileTypeValidator, type FileTypeValidatorOptions } from './common/pipes/file/file-type.validator.js';
 export { ParseFilePipe, type ParseFileOptions } from './common/pipes/file/parse-file.pipe.js';
 export { ParseFilePipeBuilder } from './common/pipes/file/parse-file-pipe.builder.js';
+export { UploadedFile, UploadedFiles } from './common/upload.decorators.js';
 export { StreamableFile, type StreamableFileOptions, type StreamableHandlerResponse } from './common/streamable-file.js';
 export {
   ClassSerializerInterceptor,

@@ -30,6 +30,7 @@ export const META = {
   sse: 'streamnest:sse',
   version: 'streamnest:version',
   render: 'streamnest:render',
+  bodyConsumer: 'streamnest:body-consumer',
   paramTypes: 'design:paramtypes',
   designType: 'design:type',
 } as const;

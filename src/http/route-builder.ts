@@ -1,4 +1,5 @@
 import { META } from '../common/metadata-keys.js';
+import { consumesOwnBody } from '../common/body-consumer.js';
 import { Logger } from '../common/logger.js';
 import { Errors } from '../errors.js';
 import type { Enhancer } from '../common/enhancer.decorators.js';
@@ -116,6 +117,8 @@ async function buildRoute(
   };
   const guards = await enhancers(META.guards, globals.guards);
   const interceptors = await enhancers(META.interceptors, globals.interceptors);
+  // An interceptor that reads the body itself (the upload interceptors stream multipart) gets it unread.
+  const ownBody = interceptors.some(consumesOwnBody);
   const routePipes = await enhancers(META.pipes, globals.pipes);
   const scopedPipe = routePipes.find(isRequestScopedStandIn);
   if (scopedPipe) throw Errors.SCOPED_OUTSIDE_REQUEST(`${(scopedPipe as object).constructor.name}, a pipe of ${owner},`);
@@ -153,7 +156,7 @@ async function buildRoute(
     initialStatus: passthrough ? status : undefined,
     usesNext,
     params: params.compiled,
-    body: streaming ? false : options.body,
+    body: streaming || ownBody ? false : options.body,
   });
 
   return registerRoute(router, controller, route, owner, targets, compiled, streaming);

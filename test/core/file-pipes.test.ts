@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import {
   BadRequestException,
@@ -25,11 +28,18 @@ interface SentFile {
   onDisk?: boolean;
 }
 
+const DISK = mkdtempSync(join(tmpdir(), 'sn-file-pipes-'));
+process.on('exit', () => rmSync(DISK, { recursive: true, force: true }));
+let stored = 0;
+
 function toFile(sent: SentFile, fieldname = 'file'): IFile {
   const bytes = Buffer.from(sent.base64, 'base64');
   const file: IFile = { fieldname, originalname: sent.originalname, mimetype: sent.mimetype, size: bytes.length };
-  if (sent.onDisk) file.path = `/tmp/uploads/${sent.originalname}`;
-  else file.buffer = bytes;
+  if (sent.onDisk) {
+    // As disk storage leaves it: the bytes in a file, under a name of its own.
+    file.path = join(DISK, `${++stored}-${sent.originalname}`);
+    writeFileSync(file.path, bytes);
+  } else file.buffer = bytes;
   return file;
 }
 
@@ -239,9 +249,15 @@ test('FileTypeValidator: unknown bytes fail unless fallbackToMimetype; skipMagic
   // Known bytes are never overridden by the fallback.
   assert.equal((await upload(url, 'csv-fallback', { file: sent('a.csv', 'text/csv', PDF) })).status, 400);
   assert.equal((await upload(url, 'skip-magic', { file: sent('a.png', 'image/png', EXE) })).status, 201);
-  // Disk storage: no buffer, so the declared type is what there is to check.
-  assert.equal((await upload(url, 'image', { file: sent('cat.png', 'image/png', EXE, true) })).status, 201);
+  // Disk storage: no buffer, so the first bytes of the stored file are read.
+  assert.equal((await upload(url, 'image', { file: sent('cat.png', 'image/png', EXE, true) })).status, 400);
+  assert.equal((await upload(url, 'image', { file: sent('cat.png', 'image/png', PNG, true) })).status, 201);
   assert.equal((await upload(url, 'image', { file: sent('doc.pdf', 'application/pdf', PDF, true) })).status, 400);
+  // A path that cannot be read has no bytes to check: it fails, unless fallbackToMimetype.
+  const gone = new FileTypeValidator({ fileType: 'image/png' });
+  assert.equal(await gone.isValid({ mimetype: 'image/png', size: 1, path: join(DISK, 'missing.png') }), false);
+  const fallback = new FileTypeValidator({ fileType: 'image/png', fallbackToMimetype: true });
+  assert.equal(await fallback.isValid({ mimetype: 'image/png', size: 1, path: join(DISK, 'missing.png') }), true);
   const validator = new FileTypeValidator({ fileType: 'image/png' });
   assert.equal(validator.isValid(undefined), false);
   assert.equal(validator.buildErrorMessage(), 'Validation failed (expected type is image/png)');

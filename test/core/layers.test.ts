@@ -32,8 +32,10 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   // streamnest/cache and streamnest/schedule: the machinery of their modules, on common and di only.
   cache: { uses: ['common', 'di', 'cache'] },
   schedule: { uses: ['common', 'di', 'schedule'] },
+  // streamnest/upload: the interceptors and MulterModule, on common alone (http learns of them through common/body-consumer.ts).
+  upload: { uses: ['common', 'upload'] },
   // The package's entry point gathers everything; nothing imports it.
-  index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
+  index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'upload', 'index'] },
 };
 
 /** `src/<layer>/…`; the two files at the top are the errors (part of common) and the entry point. */

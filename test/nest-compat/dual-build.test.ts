@@ -25,6 +25,7 @@ const subpaths = [
   'streamnest/cache',
   'streamnest/schedule',
   'streamnest/views',
+  'streamnest/upload',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
@@ -76,7 +77,17 @@ test('a default import means the same in both builds: module.exports, never an u
 });
 
 test('each build carries its own declarations, both referencing the node types', () => {
-  for (const entry of ['index', 'testing/index', 'cors/index', 'redis/index', 'sse-protocol/index', 'cache/index', 'schedule/index', 'views/index']) {
+  for (const entry of [
+    'index',
+    'testing/index',
+    'cors/index',
+    'redis/index',
+    'sse-protocol/index',
+    'cache/index',
+    'schedule/index',
+    'views/index',
+    'upload/index',
+  ]) {
     for (const root of [join(cjsRoot, '..'), cjsRoot]) {
       const dts = readFileSync(join(root, `${entry}.d.ts`), 'utf8');
       assert.match(dts, /^\/\/\/ <reference types="node" preserve="true" \/>/, `${root}/${entry}.d.ts`);
@@ -86,6 +97,9 @@ test('each build carries its own declarations, both referencing the node types',
   // The cache and schedule types name no ioredis type, so they compile without the optional peer.
   for (const file of ['common/redis-client.d.ts', 'cache/redis-store.d.ts', 'schedule/cron-locker.d.ts']) {
     assert.doesNotMatch(readFileSync(join(cjsRoot, file), 'utf8'), /from ['"]ioredis['"]/, file);
+  }
+  for (const file of ['upload/index.d.ts', 'upload/multipart-reader.d.ts', 'upload/upload-interceptor.d.ts']) {
+    assert.doesNotMatch(readFileSync(join(cjsRoot, file), 'utf8'), /from ['"]busboy['"]/, 'the upload types must not need @types/busboy');
   }
 });
 

@@ -1,5 +1,6 @@
 import { FileValidator, type FileValidatorContext } from './file-validator.js';
 import { sniffFileType } from './file-type-sniffer.js';
+import { readFileHead } from './file-head.js';
 import type { IFile } from './uploaded-file.js';
 
 export interface FileTypeValidatorOptions {
@@ -18,13 +19,14 @@ export interface FileTypeValidatorOptions {
  * (its magic number), so a `malware.exe` renamed `cat.png` and sent as
  * `image/png` fails.
  *
- * - With a `buffer` (memory storage), the type is read from the bytes by a
- *   small built-in sniffer (png, jpeg, gif, webp, bmp, tiff, avif, heic, pdf,
- *   zip and Office/OpenDocument files, gzip, mp4, mov, mp3, wav). Bytes it does
+ * - The type is read from the bytes by a small built-in sniffer (png, jpeg,
+ *   gif, webp, bmp, tiff, avif, heic, pdf, zip and Office/OpenDocument files,
+ *   gzip, mp4, mov, mp3, wav): the `buffer` with memory storage, else the
+ *   first 64 KiB of the stored file at `path` (disk storage). Bytes it does
  *   not recognise fail, unless `fallbackToMimetype` is set, as in NestJS.
- * - Without a `buffer` (disk storage: only `path`), there are no bytes to read,
- *   so the declared `mimetype` is checked. Here streamnest differs from NestJS,
- *   which fails such a file unless `fallbackToMimetype` is set.
+ * - A file with neither a `buffer` nor a readable `path` has no bytes to
+ *   check, and fails unless `fallbackToMimetype` is set (NestJS fails one
+ *   without a `buffer`, since it never reads `path`).
  * - `skipMagicNumbersValidation` checks the declared `mimetype` only.
  */
 export class FileTypeValidator extends FileValidator<FileTypeValidatorOptions, IFile> {
@@ -38,13 +40,20 @@ export class FileTypeValidator extends FileValidator<FileTypeValidatorOptions, I
     return `Validation failed (expected type is ${this.validationOptions.fileType})`;
   }
 
-  isValid(file?: IFile): boolean {
+  isValid(file?: IFile): boolean | Promise<boolean> {
     if (!this.validationOptions) return true;
     if (!file || typeof file !== 'object' || !('mimetype' in file)) return false;
-    if (this.validationOptions.skipMagicNumbersValidation || !file.buffer) return this.matches(file.mimetype);
-    const detected = sniffFileType(file.buffer);
+    if (this.validationOptions.skipMagicNumbersValidation) return this.matches(file.mimetype);
+    if (file.buffer) return this.matchesBytes(file.buffer, file.mimetype);
+    if (typeof file.path !== 'string') return this.matchesBytes(undefined, file.mimetype);
+    return readFileHead(file.path).then((head) => this.matchesBytes(head, file.mimetype));
+  }
+
+  /** The sniffed type must match; bytes it cannot tell (or none) pass only through `fallbackToMimetype`. */
+  private matchesBytes(bytes: Uint8Array | undefined, declared: unknown): boolean {
+    const detected = bytes === undefined ? undefined : sniffFileType(bytes);
     if (detected) return this.matches(detected);
-    return this.validationOptions.fallbackToMimetype === true && this.matches(file.mimetype);
+    return this.validationOptions.fallbackToMimetype === true && this.matches(declared);
   }
 
   /** A string is a pattern (as `String#match` reads it), but an exact MIME type always matches itself (`image/svg+xml`). */
