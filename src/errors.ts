@@ -284,7 +284,14 @@ export const Errors = {
     'SN_ERR_COOKIE_SECRET',
     (name: string) =>
       `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
-      `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`,
+      `Mount a cookie parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)) (from streamnest/cookies or cookie-parser), ` +
+      `or import CookiesModule.forRoot({ secret }).`,
+  ),
+  COOKIE_PARSER_MISSING: define(
+    'SN_ERR_COOKIE_PARSER_MISSING',
+    (decorator: string) =>
+      `${decorator} reads req.signedCookies, and no cookie parser has set it. ` +
+      `Import CookiesModule.forRoot({ secret }) or mount app.use(cookieParser(secret)) from streamnest/cookies.`,
   ),
   INVALID_PIPE_OPTION: defineTypeError('SN_ERR_INVALID_PIPE_OPTION', (pipe: string, detail: string) => `${pipe}: ${detail}`),
   UNKNOWN_MODULE_PROPERTY: defineTypeError(

@@ -26,6 +26,9 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   redis: { uses: ['common', 'sse', 'redis'] },
   'sse-protocol': { uses: ['common', 'sse', 'sse-protocol'] },
   testing: { uses: [...CORE, 'testing'] },
+  // streamnest/cookies and streamnest/jwt: modules on the DI and HTTP layers, which nothing below imports.
+  cookies: { uses: ['common', 'di', 'http', 'cookies'] },
+  jwt: { uses: ['common', 'di', 'http', 'jwt'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'index'] },
 };

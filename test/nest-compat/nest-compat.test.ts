@@ -294,6 +294,7 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
       "export { Test } from 'streamnest/testing';",
       "export type { CorsOptions } from 'streamnest/cors';",
       "export { encodeEvent, type SseTransport } from 'streamnest/sse-protocol';",
+      "export { CookiesModule, type CookieParserOptions } from 'streamnest/cookies';",
       '',
     ].join('\n'),
   );
