@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 const cjs = require('streamnest') as typeof import('streamnest');
 const { CORS } = require('streamnest/cors') as typeof import('streamnest/cors');
 const { Body, Controller, Module, NestFactory, Post, ValidationPipe } = cjs;
-const subpaths = ['streamnest', 'streamnest/testing', 'streamnest/cors', 'streamnest/redis', 'streamnest/sse-protocol', 'streamnest/cookies'];
+const subpaths = ['streamnest', 'streamnest/testing', 'streamnest/cors', 'streamnest/redis', 'streamnest/sse-protocol', 'streamnest/cookies', 'streamnest/jwt'];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
 for (const subpath of subpaths) {
@@ -67,13 +67,16 @@ test('a default import means the same in both builds: module.exports, never an u
 });
 
 test('each build carries its own declarations, both referencing the node types', () => {
-  for (const entry of ['index', 'testing/index', 'cors/index', 'redis/index', 'sse-protocol/index', 'cookies/index']) {
+  for (const entry of ['index', 'testing/index', 'cors/index', 'redis/index', 'sse-protocol/index', 'cookies/index', 'jwt/index']) {
     for (const root of [join(cjsRoot, '..'), cjsRoot]) {
       const dts = readFileSync(join(root, `${entry}.d.ts`), 'utf8');
       assert.match(dts, /^\/\/\/ <reference types="node" preserve="true" \/>/, `${root}/${entry}.d.ts`);
     }
   }
   assert.doesNotMatch(readFileSync(join(cjsRoot, 'cors/index.d.ts'), 'utf8'), /from ['"]cors['"]/, 'the cors types must not need @types/cors');
+  for (const file of readdirSync(join(cjsRoot, 'jwt')).filter((f) => f.endsWith('.d.ts'))) {
+    assert.doesNotMatch(readFileSync(join(cjsRoot, 'jwt', file), 'utf8'), /['"]jsonwebtoken['"]/, `jwt/${file}: the jwt types must not need jsonwebtoken's`);
+  }
 });
 
 class EchoDto {
