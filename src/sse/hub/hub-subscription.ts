@@ -1,6 +1,7 @@
 import { SSE_ATTACH, type SseAttachable } from '../attachable.js';
 import { SseSession, type CloseReason } from '../session.js';
-import type { EncodedEvent } from '../encoded-event.js';
+import { EncodedEvent } from '../encoded-event.js';
+import { encodeEvent } from '../encode.js';
 import { Logger } from '../../common/logger.js';
 import { describeThrown } from '../../common/describe.js';
 import { Errors } from '../../errors.js';
@@ -23,6 +24,10 @@ export interface HubLink {
 export type Delivery = 'skipped' | 'sent' | 'behind';
 
 const logger = new Logger('SseHub');
+/** What a stream gets when its authorization ends, before it ends. */
+const EXPIRED = EncodedEvent.of(encodeEvent({ event: 'expired', data: { reason: 'token-expired' } }));
+/** setTimeout's longest delay; a later expiry is reached in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * One client's interest in some channels, and its state: its session, the
@@ -42,6 +47,9 @@ export class HubSubscription implements SseAttachable {
    * are skipped, so replay and live never overlap; cleared at the first newer event.
    */
   private floor: string | undefined;
+  /** When the client's authorization ends (ms since the epoch), and the timer that ends the stream then. */
+  private expiresAt: number | undefined;
+  private expiry: NodeJS.Timeout | undefined;
 
   constructor(
     readonly channels: readonly string[],
@@ -56,10 +64,35 @@ export class HubSubscription implements SseAttachable {
     this.floor = this.lastEventId;
     session.onClose((reason) => {
       this.held = null;
+      clearTimeout(this.expiry);
       this.hub.detach(this, reason);
     });
     this.hub.attach(this);
+    if (this.expiresAt !== undefined) this.scheduleExpiry();
     return session;
+  }
+
+  /** Ends the stream at `time` with an `expired` event (see SubscribeOptions.expiresAt). Set before the stream starts. */
+  expireAt(time: number): void {
+    this.expiresAt = time;
+  }
+
+  private scheduleExpiry(): void {
+    const wait = this.expiresAt! - Date.now();
+    if (wait <= 0) {
+      this.expire();
+      return;
+    }
+    // Cleared when the session closes, whatever closes it (see [SSE_ATTACH]).
+    this.expiry = setTimeout(() => this.scheduleExpiry(), Math.min(wait, MAX_TIMER_MS));
+  }
+
+  /** Whatever was queued goes out, then `expired`, then the end: the client is told why, and can reconnect with a new token. */
+  private expire(): void {
+    const session = this.session!;
+    if (!session.isOpen) return;
+    session.send(EXPIRED);
+    session.close('end');
   }
 
   get isOpen(): boolean {

@@ -24,6 +24,12 @@ export interface SubscribeOptions {
   lastEventId?: string;
   /** Delivers only the events for which this returns true. */
   filter?: HubFilter;
+  /**
+   * When the client's authorization ends (a token's `exp` in ms, or a Date):
+   * the stream then gets an event named `expired` (`data: {"reason":"token-expired"}`)
+   * and ends, so the client can fetch a new token and reconnect.
+   */
+  expiresAt?: number | Date;
 }
 
 export interface HubStats {
@@ -55,6 +61,15 @@ const RESETS: Record<ResetReason, EncodedEvent> = {
   'history-unavailable': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } })),
   'replay-limit': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'replay-limit' } })),
 };
+
+/** `expiresAt` as milliseconds since the epoch: a finite number, or a valid Date. */
+function expiryTime(expiresAt: number | Date): number {
+  const time = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
+  if (typeof time !== 'number' || !Number.isFinite(time)) {
+    throw Errors.INVALID_ARGUMENT('hub.subscribe(channels, { expiresAt })', 'expiresAt must be a time in milliseconds or a valid Date', printable(expiresAt));
+  }
+  return time;
+}
 
 function encoded(event: HubEvent): EncodedEvent {
   return EncodedEvent.of(encodeEvent({ id: event.id, event: event.event, data: event.data }));
@@ -128,7 +143,9 @@ export class SseHub {
     if (list.length === 0) throw Errors.NO_CHANNEL(printable(channels));
     list.forEach(checkChannel);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
-    return new HubSubscription(list, lastEventId, options.filter, this.link);
+    const subscription = new HubSubscription(list, lastEventId, options.filter, this.link);
+    if (options.expiresAt !== undefined) subscription.expireAt(expiryTime(options.expiresAt));
+    return subscription;
   }
 
   /** Stops the transport: called by the container on shutdown, after every stream has ended. */
