@@ -69,6 +69,44 @@ export class SseFieldError extends StreamnestTypeError {
   }
 }
 
+/** How a token that did not verify reads over HTTP when nothing catches it: 401, as a guard would answer. */
+const UNAUTHORIZED: HttpMeaning = { status: 401, publicMessage: 'Unauthorized' };
+
+/**
+ * A JSON Web Token that did not verify (a bad signature, a malformed token, an
+ * algorithm or audience not allowed…), by jsonwebtoken's name, so code that
+ * checks `error.name` or `instanceof JsonWebTokenError` ports from @nestjs/jwt.
+ * Escaping a handler, it answers 401.
+ */
+export class JsonWebTokenError extends StreamnestError {
+  constructor(message: string, code = 'SN_ERR_JWT_INVALID') {
+    super(code, `${code}: ${message}`, UNAUTHORIZED);
+    this.name = 'JsonWebTokenError';
+  }
+}
+
+/** A token past its `exp` (with the clock tolerance): `expiredAt` says when. */
+export class TokenExpiredError extends JsonWebTokenError {
+  constructor(
+    message: string,
+    readonly expiredAt: Date,
+  ) {
+    super(message, 'SN_ERR_JWT_EXPIRED');
+    this.name = 'TokenExpiredError';
+  }
+}
+
+/** A token used before its `nbf` (with the clock tolerance): `date` says from when it is valid. */
+export class NotBeforeError extends JsonWebTokenError {
+  constructor(
+    message: string,
+    readonly date: Date,
+  ) {
+    super(message, 'SN_ERR_JWT_NOT_BEFORE');
+    this.name = 'NotBeforeError';
+  }
+}
+
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance];
 
 function isOrdinaryInstance(type: Function, value: unknown): boolean {
@@ -284,7 +322,14 @@ export const Errors = {
     'SN_ERR_COOKIE_SECRET',
     (name: string) =>
       `res.cookie(${JSON.stringify(name)}, …, { signed: true }) needs a secret to sign with, and req.secret is not set. ` +
-      `Mount cookie-parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)).`,
+      `Mount a cookie parser with one first: app.use(cookieParser(process.env.COOKIE_SECRET)) (from streamnest/cookies or cookie-parser), ` +
+      `or import CookiesModule.forRoot({ secret }).`,
+  ),
+  COOKIE_PARSER_MISSING: define(
+    'SN_ERR_COOKIE_PARSER_MISSING',
+    (decorator: string) =>
+      `${decorator} reads req.signedCookies, and no cookie parser has set it. ` +
+      `Import CookiesModule.forRoot({ secret }) or mount app.use(cookieParser(secret)) from streamnest/cookies.`,
   ),
   INVALID_PIPE_OPTION: defineTypeError('SN_ERR_INVALID_PIPE_OPTION', (pipe: string, detail: string) => `${pipe}: ${detail}`),
   UNKNOWN_MODULE_PROPERTY: defineTypeError(
@@ -304,6 +349,24 @@ export const Errors = {
   NOT_A_STREAM: defineTypeError(
     'SN_ERR_NOT_A_STREAM',
     (got: string) => `new StreamableFile(): give a Buffer, a Uint8Array or a Node Readable stream, got ${got}`,
+  ),
+  JWT_INVALID: entry('SN_ERR_JWT_INVALID', 'Error', (reason: string) => new JsonWebTokenError(reason)),
+  JWT_EXPIRED: entry('SN_ERR_JWT_EXPIRED', 'Error', (reason: string, expiredAt: Date) => new TokenExpiredError(reason, expiredAt)),
+  JWT_NOT_BEFORE: entry('SN_ERR_JWT_NOT_BEFORE', 'Error', (reason: string, date: Date) => new NotBeforeError(reason, date)),
+  JWT_NO_KEY: define(
+    'SN_ERR_JWT_NO_KEY',
+    (call: string, which: string) =>
+      `${call} has no key to use: give JwtModule.register() a ${which}, or pass one in the call's options (or a secretOrKeyProvider).`,
+  ),
+  JWT_KEY: defineTypeError(
+    'SN_ERR_JWT_KEY',
+    (where: string, rule: string) => `${where}: ${rule}. Give a string or Buffer secret for HMAC, or a PEM key (or KeyObject) for RSA or EC.`,
+  ),
+  JWT_ALGORITHM: defineTypeError(
+    'SN_ERR_JWT_ALGORITHM',
+    (where: string, algorithm: string, family: string, allowed: readonly string[]) =>
+      `${where}: the algorithm ${algorithm} cannot be used with ${family}; use one of ${allowed.join(', ')}. ` +
+      `Algorithms are pinned to the kind of key, so a token of one kind never verifies with a key of another.`,
   ),
   TEST_CLIENT_TIMEOUT: define(
     'SN_ERR_TEST_CLIENT_TIMEOUT',

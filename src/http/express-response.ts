@@ -13,6 +13,7 @@ import { printable } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { ExpressRequest, Http1Request, Http2Request } from './express-request.js';
 import { installPrototypeMethods } from './prototype-methods.js';
+import { COOKIE_DEFAULTS, type CookieDefaultsCarrier } from './cookie-defaults.js';
 import { streamFile, type SendFileCallback, type SendFileOptions } from './send-file.js';
 import { rendererOf } from './view-renderer.js';
 import { sendError } from './exception-handler.js';
@@ -29,7 +30,7 @@ export interface CookieOptions {
   /** Milliseconds from now; sets both `Max-Age` and `Expires`. */
   maxAge?: number;
   expires?: Date;
-  /** Sign the value with `req.secret` (set by cookie-parser), as cookie-parser's `signedCookies` reads it. */
+  /** Sign the value with `req.secret` (set by a cookie parser: the first of its secrets), as its `signedCookies` reads it. */
   signed?: boolean;
   httpOnly?: boolean;
   secure?: boolean;
@@ -255,7 +256,9 @@ abstract class ResponseMethods implements ExpressResponseMethods {
   }
 
   cookie(name: string, value: unknown, options: CookieOptions = {}): this {
-    const opts: CookieOptions & { maxAge?: number } = { ...options };
+    // The defaults of a cookie parser of streamnest/cookies, if one saw the request; the caller's options win.
+    const defaults = (this.req as CookieDefaultsCarrier)[COOKIE_DEFAULTS];
+    const opts: CookieOptions & { maxAge?: number } = defaults === undefined ? { ...options } : withDefaults(defaults, options);
     const secret = this.req.secret;
     if (opts.signed && !secret) throw Errors.COOKIE_SECRET(name);
     let text = typeof value === 'object' ? `j:${JSON.stringify(value)}` : String(value);
@@ -389,6 +392,13 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
+
+/** `options` over `defaults`; a key given as `undefined` keeps its default, so `{ httpOnly: flag }` never drops HttpOnly by accident. */
+function withDefaults(defaults: Readonly<Record<string, unknown>>, options: CookieOptions): CookieOptions {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) merged[key] = value;
+  return merged as CookieOptions;
 }
 
 /** The HTTP/1 response class the server is created with. */

@@ -34,6 +34,9 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   schedule: { uses: ['common', 'di', 'schedule'] },
   // streamnest/upload: the interceptors and MulterModule, on common alone (http learns of them through common/body-consumer.ts).
   upload: { uses: ['common', 'upload'] },
+  // streamnest/cookies and streamnest/jwt: modules on the DI and HTTP layers, which nothing below imports.
+  cookies: { uses: ['common', 'di', 'http', 'cookies'] },
+  jwt: { uses: ['common', 'di', 'http', 'jwt'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'upload', 'index'] },
 };

@@ -26,6 +26,8 @@ const subpaths = [
   'streamnest/schedule',
   'streamnest/views',
   'streamnest/upload',
+  'streamnest/cookies',
+  'streamnest/jwt',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
@@ -87,6 +89,8 @@ test('each build carries its own declarations, both referencing the node types',
     'schedule/index',
     'views/index',
     'upload/index',
+    'cookies/index',
+    'jwt/index',
   ]) {
     for (const root of [join(cjsRoot, '..'), cjsRoot]) {
       const dts = readFileSync(join(root, `${entry}.d.ts`), 'utf8');
@@ -100,6 +104,9 @@ test('each build carries its own declarations, both referencing the node types',
   }
   for (const file of ['upload/index.d.ts', 'upload/multipart-reader.d.ts', 'upload/upload-interceptor.d.ts']) {
     assert.doesNotMatch(readFileSync(join(cjsRoot, file), 'utf8'), /from ['"]busboy['"]/, 'the upload types must not need @types/busboy');
+  }
+  for (const file of readdirSync(join(cjsRoot, 'jwt')).filter((f) => f.endsWith('.d.ts'))) {
+    assert.doesNotMatch(readFileSync(join(cjsRoot, 'jwt', file), 'utf8'), /['"]jsonwebtoken['"]/, `jwt/${file}: the jwt types must not need jsonwebtoken's`);
   }
 });
 

@@ -9,7 +9,7 @@ import { HubSubscription, type HubFilter, type HubLink } from './hub-subscriptio
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import { ReplayGate } from './replay-gate.js';
 import { compileGrant } from './channel-grant.js';
-import { ForbiddenException, UnauthorizedException } from '../../common/exceptions.js';
+import { ForbiddenException } from '../../common/exceptions.js';
 import { ReplayEncodings } from './replay-encodings.js';
 import { resolveHubOptions, type HubOptions, type HubLimits } from './hub-options.js';
 import type { HubEvent, Replay, SseTransport } from './transport.js';
@@ -35,8 +35,8 @@ export interface SubscribeOptions {
   allow?: readonly string[];
   /**
    * When the client's authorization ends (a Date, or ms since the epoch, as a
-   * token's `exp * 1000`). Already past: 401. Reached while the stream is open:
-   * the client gets an `expired` event, then the stream ends.
+   * token's `exp * 1000`). Reached while the stream is open, or already past
+   * when it starts: the client gets an `expired` event, then the stream ends.
    */
   expiresAt?: Date | number;
 }
@@ -256,14 +256,17 @@ function checkGrant(channels: readonly string[], granted: (channel: string) => b
   if (refused.length > 0) throw new ForbiddenException(`Not allowed to read ${refused.length === 1 ? 'this channel' : 'these channels'}`);
 }
 
-/** The expiry as ms since the epoch; one already past is a 401 before the stream starts. */
+/**
+ * The expiry as ms since the epoch. One already past (a token still inside its
+ * verifier's clock tolerance) opens the stream and ends it at once with
+ * `expired`, so the client learns to fetch a new one rather than stop on a 401.
+ */
 function expiryOf(expiresAt: Date | number | undefined): number | undefined {
   if (expiresAt === undefined) return undefined;
   const at = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt;
   if (typeof at !== 'number' || Number.isNaN(at)) {
     throw Errors.INVALID_ARGUMENT('SseHub.subscribe({ expiresAt })', 'expiresAt must be a Date or a number of ms since the epoch', printable(expiresAt));
   }
-  if (at <= Date.now()) throw new UnauthorizedException('The authorization for this stream has expired');
   return at;
 }
 
