@@ -3,8 +3,9 @@ const MAX_DELAY = 2 ** 31 - 1;
 
 /**
  * Calls `expired` at `at` (ms since the epoch), unless cancelled first by the
- * function it returns. The timer is unref'd: an open stream's authorization
- * never keeps the process alive.
+ * function it returns. The stream's end (whatever ends it) cancels it, so it
+ * never outlives its stream; it is not unref'd, so a leak would show in
+ * `process.getActiveResourcesInfo()`.
  */
 export function watchExpiry(at: number, expired: () => void): () => void {
   let timer: NodeJS.Timeout;
@@ -12,7 +13,6 @@ export function watchExpiry(at: number, expired: () => void): () => void {
     const delay = at - Date.now();
     if (delay <= 0) return expired();
     timer = setTimeout(arm, Math.min(delay, MAX_DELAY));
-    timer.unref();
   };
   arm();
   return () => clearTimeout(timer);
