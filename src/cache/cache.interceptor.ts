@@ -2,9 +2,7 @@ import { Inject, Injectable } from '../common/injectable.decorator.js';
 import { Reflector } from '../common/reflector.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
-import { StreamableFile } from '../common/streamable-file.js';
-import { isAttachable } from '../common/sse-attach.js';
-import { isAsyncIterable, isNodeReadable, isObservableLike, isPromiseLike, isWebReadable } from '../common/stream-detection.js';
+import { isStreamedResult } from '../common/streamed-result.js';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '../common/interfaces.js';
 import { Cache } from './cache.js';
 import { CACHE_KEY_METADATA, CACHE_MANAGER, CACHE_TTL_METADATA } from './cache.constants.js';
@@ -108,19 +106,5 @@ function cacheable(res: ResponseView, value: unknown): boolean {
   if (value === undefined || res.headersSent || res.writableEnded) return false;
   if (res.statusCode < 200 || res.statusCode > 299) return false;
   if (res.getHeader('set-cookie') !== undefined) return false;
-  return !isStreamed(value);
-}
-
-function isStreamed(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  return (
-    value instanceof StreamableFile ||
-    value instanceof Uint8Array ||
-    isNodeReadable(value) ||
-    isWebReadable(value) ||
-    isObservableLike(value) ||
-    isAsyncIterable(value) ||
-    isAttachable(value) ||
-    isPromiseLike(value)
-  );
+  return !isStreamedResult(value);
 }

@@ -1,5 +1,5 @@
 import { describeThrown, printable } from '../common/describe.js';
-import { connectRedis, type RedisClientLike } from '../common/redis-client.js';
+import { LazyRedis, type RedisClientLike } from '../common/redis-client.js';
 import { Errors } from '../errors.js';
 import type { CacheStore } from './cache-store.js';
 import { checkPositive } from './cache-options.js';
@@ -30,8 +30,7 @@ const CLEAR_BATCH = 500;
  */
 export class RedisStore implements CacheStore {
   readonly keyPrefix: string;
-  private readonly options: RedisStoreOptions;
-  private connecting: Promise<RedisClientLike> | undefined;
+  private readonly redis: LazyRedis;
 
   constructor(options: RedisStoreOptions = {}) {
     const what = 'new RedisStore()';
@@ -41,8 +40,7 @@ export class RedisStore implements CacheStore {
       throw Errors.INVALID_CACHE_OPTION(what, `keyPrefix must be a non-empty string, got ${printable(options.keyPrefix)}`);
     checkPositive(what, 'connectTimeoutMs', options.connectTimeoutMs ?? 5_000);
     checkPositive(what, 'commandTimeoutMs', options.commandTimeoutMs ?? 1_000);
-    this.options = options;
-    if (options.client) this.connecting = Promise.resolve(options.client);
+    this.redis = new LazyRedis(options, 'the cache (RedisStore)');
   }
 
   /** Connects now (CacheModule calls it at start-up); otherwise the first command does. */
@@ -84,26 +82,11 @@ export class RedisStore implements CacheStore {
   }
 
   async disconnect(): Promise<void> {
-    if (this.options.client || !this.connecting) return;
-    const pending = this.connecting;
-    this.connecting = undefined;
-    try {
-      (await pending).disconnect();
-    } catch {
-      // It never connected: there is nothing to close.
-    }
+    await this.redis.disconnect();
   }
 
   private client(): Promise<RedisClientLike> {
-    if (!this.connecting) {
-      const timeouts = { connectTimeoutMs: this.options.connectTimeoutMs ?? 5_000, commandTimeoutMs: this.options.commandTimeoutMs ?? 1_000 };
-      this.connecting = connectRedis(this.options.url ?? 'redis://127.0.0.1:6379', timeouts, 'the cache (RedisStore)');
-      // A failed connection is not kept: the next call tries again.
-      this.connecting.catch(() => {
-        this.connecting = undefined;
-      });
-    }
-    return this.connecting;
+    return this.redis.get();
   }
 
   private async command(operation: string, key: string, command: string, ...args: Array<string | number>): Promise<unknown> {

@@ -59,3 +59,50 @@ async function loadIoredis(who: string): Promise<RedisClass> {
     throw Errors.OPTIONAL_DEPENDENCY(who, 'ioredis');
   }
 }
+
+/** Where a lazily connected client comes from: your own, or a URL with its timeouts. */
+export interface LazyRedisOptions {
+  url?: string;
+  client?: RedisClientLike;
+  connectTimeoutMs?: number;
+  commandTimeoutMs?: number;
+}
+
+/**
+ * One Redis client, connected on first use (or given), shared by the cache
+ * store and the cron locker. A failed connection is not kept: the next call
+ * tries again. A client given by the app is never disconnected by us.
+ */
+export class LazyRedis {
+  private connecting: Promise<RedisClientLike> | undefined;
+
+  constructor(
+    private readonly options: LazyRedisOptions,
+    /** Names the user of the connection in errors, e.g. 'the cache (RedisStore)'. */
+    private readonly who: string,
+  ) {
+    if (options.client) this.connecting = Promise.resolve(options.client);
+  }
+
+  get(): Promise<RedisClientLike> {
+    if (!this.connecting) {
+      const timeouts = { connectTimeoutMs: this.options.connectTimeoutMs ?? 5_000, commandTimeoutMs: this.options.commandTimeoutMs ?? 1_000 };
+      this.connecting = connectRedis(this.options.url ?? 'redis://127.0.0.1:6379', timeouts, this.who);
+      this.connecting.catch(() => {
+        this.connecting = undefined;
+      });
+    }
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.options.client || !this.connecting) return;
+    const pending = this.connecting;
+    this.connecting = undefined;
+    try {
+      (await pending).disconnect();
+    } catch {
+      // It never connected: there is nothing to close.
+    }
+  }
+}

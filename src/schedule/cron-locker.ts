@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { printable } from '../common/describe.js';
-import { connectRedis, type RedisClientLike } from '../common/redis-client.js';
+import { LazyRedis, type RedisClientLike } from '../common/redis-client.js';
 import { Errors } from '../errors.js';
 
 /**
@@ -40,12 +40,12 @@ export interface RedisCronLockerOptions {
 export class RedisCronLocker implements CronLocker {
   private readonly keyPrefix: string;
   private readonly token = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private connecting: Promise<RedisClientLike> | undefined;
+  private readonly redis: LazyRedis;
 
-  constructor(private readonly options: RedisCronLockerOptions = {}) {
+  constructor(options: RedisCronLockerOptions = {}) {
     this.keyPrefix = options.keyPrefix ?? 'streamnest:cron:';
     if (typeof this.keyPrefix !== 'string') throw Errors.INVALID_ARGUMENT('new RedisCronLocker()', 'keyPrefix must be a string', printable(options.keyPrefix));
-    if (options.client) this.connecting = Promise.resolve(options.client);
+    this.redis = new LazyRedis(options, 'the cron locker (RedisCronLocker)');
   }
 
   async connect(): Promise<void> {
@@ -58,24 +58,10 @@ export class RedisCronLocker implements CronLocker {
   }
 
   async disconnect(): Promise<void> {
-    if (this.options.client || !this.connecting) return;
-    const pending = this.connecting;
-    this.connecting = undefined;
-    try {
-      (await pending).disconnect();
-    } catch {
-      // It never connected: there is nothing to close.
-    }
+    await this.redis.disconnect();
   }
 
   private client(): Promise<RedisClientLike> {
-    if (!this.connecting) {
-      const timeouts = { connectTimeoutMs: this.options.connectTimeoutMs ?? 5_000, commandTimeoutMs: this.options.commandTimeoutMs ?? 1_000 };
-      this.connecting = connectRedis(this.options.url ?? 'redis://127.0.0.1:6379', timeouts, 'the cron locker (RedisCronLocker)');
-      this.connecting.catch(() => {
-        this.connecting = undefined;
-      });
-    }
-    return this.connecting;
+    return this.redis.get();
   }
 }

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
 import { Injectable, Optional } from '../injectable.decorator.js';
 import { Reflector } from '../reflector.js';
-import { StreamableFile } from '../streamable-file.js';
 import { Errors } from '../../errors.js';
-import { isAsyncIterable, isNodeReadable, isObservableLike, isPromiseLike, isWebReadable } from '../stream-detection.js';
-import { isAttachable } from '../sse-attach.js';
+import { isStreamedResult } from '../streamed-result.js';
+import { isPromiseLike } from '../stream-detection.js';
 import { CLASS_SERIALIZER_OPTIONS, type ClassSerializerContextOptions, type ClassTransformOptions } from './serialize-options.decorator.js';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '../interfaces.js';
 import type { Type } from '../types.js';
@@ -76,7 +75,7 @@ export class ClassSerializerInterceptor implements NestInterceptor {
 
   /** Serialises an object or each item of an array; anything else (and streamed results) as it is. */
   serialize(response: PlainLiteralObject | PlainLiteralObject[], options: ClassSerializerContextOptions): PlainLiteralObject | PlainLiteralObject[] {
-    if (typeof response !== 'object' || response === null || isStreamed(response)) return response;
+    if (typeof response !== 'object' || response === null || isStreamedResult(response)) return response;
     return Array.isArray(response) ? response.map((item) => this.transformToPlain(item, options)) : this.transformToPlain(response, options);
   }
 
@@ -89,19 +88,6 @@ export class ClassSerializerInterceptor implements NestInterceptor {
   protected getContextOptions(context: ExecutionContext): ClassSerializerContextOptions | undefined {
     return this.reflector.getAllAndOverride<ClassSerializerContextOptions>(CLASS_SERIALIZER_OPTIONS, [context.getHandler(), context.getClass()]);
   }
-}
-
-function isStreamed(value: object): boolean {
-  return (
-    value instanceof StreamableFile ||
-    value instanceof Uint8Array ||
-    isNodeReadable(value) ||
-    isWebReadable(value) ||
-    isObservableLike(value) ||
-    isAsyncIterable(value) ||
-    isAttachable(value) ||
-    isPromiseLike(value)
-  );
 }
 
 interface RxLike {
