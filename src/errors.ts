@@ -286,6 +286,15 @@ export const Errors = {
     'SN_ERR_REDIS_UNREACHABLE',
     (cause: string, who = 'the SSE hub') => `could not connect to Redis for ${who}: ${cause}. Check the url, or start Redis (redis-server).`,
   ),
+  NATS_UNREACHABLE: define(
+    'SN_ERR_NATS_UNREACHABLE',
+    (cause: string) => `could not connect to NATS for the SSE hub: ${cause}. Check the servers option, or start nats-server with JetStream (nats-server -js).`,
+  ),
+  NATS_STREAM: define(
+    'SN_ERR_NATS_STREAM',
+    (stream: string, cause: string) =>
+      `the JetStream stream "${stream}" for the SSE hub cannot be used: ${cause}. Check that the server runs JetStream (nats-server -js) and that the account may create streams.`,
+  ),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY', (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
   UNKNOWN_MODULE: define(
     'SN_ERR_UNKNOWN_MODULE',

@@ -37,6 +37,8 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   // streamnest/cookies and streamnest/jwt: modules on the DI and HTTP layers, which nothing below imports.
   cookies: { uses: ['common', 'di', 'http', 'cookies'] },
   jwt: { uses: ['common', 'di', 'http', 'jwt'] },
+  // streamnest/nats: the NATS JetStream transport, beside redis on common and the hub's contract.
+  nats: { uses: ['common', 'sse', 'nats'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'upload', 'index'] },
 };

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import type { TestContext } from 'node:test';
-import type { SseTransport } from 'streamnest';
+import { test, type TestContext } from 'node:test';
+import type { HubEvent, SseTransport } from 'streamnest/sse-protocol';
 import { connectEvents } from '../support/event-client.js';
 import { eventually } from '../support/sse-reader.js';
 import { publishMany, range, startHubApp } from './hub-app.js';
 
-/** Hub behaviour every transport must show; run by the memory and the Redis test files. */
+/** Hub behaviour every transport must show, through an app over HTTP; `transportContract` below runs it for each transport. */
 export function hubBehaviour(makeTransport: (options?: { historySize?: number }) => SseTransport) {
   return {
     async publishesInOrderAndResumesExactlyOnce(t: TestContext) {
@@ -150,4 +150,120 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       assert.equal(a.hub.stats().published, 0, 'nothing was published');
     },
   };
+}
+
+type MakeTransport = (options?: { historySize?: number }) => SseTransport;
+
+/** A transport started with a recorder of what it delivers, closed when the test ends. */
+async function started(t: TestContext, makeTransport: MakeTransport, options?: { historySize?: number }) {
+  const transport = makeTransport(options);
+  const delivered: HubEvent[] = [];
+  await transport.start((event) => delivered.push(event));
+  t.after(() => transport.close());
+  return { transport, delivered };
+}
+
+/** Every event on `channels` after `after`, paging `limit` at a time as the hub does; fails on an incomplete page. */
+async function replayAll(transport: SseTransport, channels: string[], after: string, limit: number): Promise<HubEvent[]> {
+  const all: HubEvent[] = [];
+  for (let from = after; ; ) {
+    const page = await transport.replay(channels, from, limit);
+    assert.equal(page.complete, true, `replay after ${from} is complete`);
+    assert.ok(page.events.length <= limit, 'a page holds at most `limit` events');
+    all.push(...page.events);
+    if (page.events.length < limit) return all;
+    from = page.events[page.events.length - 1]!.id;
+  }
+}
+
+const plain = (e: HubEvent) => ({ channel: e.channel, event: e.event, data: e.data });
+
+/**
+ * The SseTransport contract, one suite for every transport (memory, Redis,
+ * NATS…): on the transport itself, then the hub behaviour over HTTP. Each
+ * `makeTransport()` must give a transport on a history of its own (a fresh key,
+ * stream…), except that it is the same backend.
+ */
+export function transportContract(label: string, makeTransport: MakeTransport, options: { fanOutSubscribers?: number } = {}) {
+  test(`${label} transport: append returns ordered ids; every event is delivered once, in order, as stored`, async (t) => {
+    const { transport, delivered } = await started(t, makeTransport);
+    const ids: string[] = [];
+    for (let i = 1; i <= 30; i++) ids.push(await transport.append(i % 3 === 0 ? 'b' : 'a', { data: `d${i}`, event: i % 2 === 0 ? 'even' : undefined }));
+    for (let i = 1; i < ids.length; i++) assert.ok(transport.compare(ids[i - 1]!, ids[i]!) < 0, `${ids[i - 1]} < ${ids[i]}`);
+    assert.equal(transport.compare(ids[4]!, ids[4]!), 0);
+    await eventually(() => delivered.length >= 30, 10_000, 'all delivered');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(
+      delivered.map((e) => e.id),
+      ids,
+      'delivered once each, in id order',
+    );
+    assert.deepEqual(delivered[1], { id: ids[1], channel: 'a', event: 'even', data: 'd2' });
+    assert.equal(delivered[0]!.event, undefined, 'no event name stays absent');
+  });
+
+  test(`${label} transport: replay pages through the events of the given channels after an id, exactly`, async (t) => {
+    const { transport } = await started(t, makeTransport);
+    const ids: string[] = [];
+    for (let i = 1; i <= 25; i++) ids.push(await transport.append(i % 3 === 0 ? 'c' : i % 3 === 1 ? 'a' : 'b', { data: String(i) }));
+    const wanted = (from: number) => range(from + 1, 25).filter((d) => Number(d) % 3 !== 0); // channels a (i%3=1) and b (i%3=2)
+    assert.deepEqual(
+      (await replayAll(transport, ['a', 'b'], ids[0]!, 4)).map((e) => e.data),
+      wanted(1),
+    );
+    assert.deepEqual(
+      (await replayAll(transport, ['b', 'a'], ids[9]!, 100)).map((e) => e.data),
+      wanted(10),
+      'the order of the channels does not matter',
+    );
+    const c = await replayAll(transport, ['c'], ids[0]!, 3);
+    assert.deepEqual(
+      c.map((e) => [e.channel, e.data]),
+      ['3', '6', '9', '12', '15', '18', '21', '24'].map((d) => ['c', d]),
+    );
+    assert.deepEqual(await transport.replay(['a', 'b', 'c'], ids[24]!, 10), { events: [], complete: true }, 'nothing after the newest');
+    assert.deepEqual(await transport.replay(['nobody'], ids[3]!, 10), { events: [], complete: true }, 'a channel without events');
+  });
+
+  test(`${label} transport: replay is incomplete for an unknown id, an id of another history, or one older than the history`, async (t) => {
+    const { transport } = await started(t, makeTransport, { historySize: 5 });
+    const ids: string[] = [];
+    for (let i = 1; i <= 300; i++) ids.push(await transport.append('a', { data: String(i) }));
+    for (const bad of ['not-an-id', '', '-1', '1-', `${ids[0]}x`])
+      assert.equal((await transport.replay(['a'], bad, 10)).complete, false, `id ${JSON.stringify(bad)}`);
+    assert.equal((await transport.replay(['a'], ids[0]!, 10)).complete, false, 'the history no longer reaches the first id');
+    await new Promise((r) => setTimeout(r, 5));
+    const other = await started(t, makeTransport);
+    const otherId = await other.transport.append('a', { data: 'x' });
+    await other.transport.append('a', { data: 'y' });
+    assert.equal((await transport.replay(['a'], otherId, 10)).complete, false, 'an id of another history is unknown here');
+    const last = await transport.replay(['a'], ids[298]!, 10);
+    assert.deepEqual(last.events.map(plain), [{ channel: 'a', event: undefined, data: '300' }], 'a recent id still replays');
+  });
+
+  test(`${label} transport: channel names with '.', '*', '>', spaces and unicode round-trip through delivery and replay`, async (t) => {
+    const { transport, delivered } = await started(t, makeTransport);
+    const names = ['a.b.c', '*', '>', 'orders.*.>', ' spaced name ', 'tab\there', 'ünï→😀', 'x:y/z?q=1#f', 'a'.repeat(200)];
+    const first = await transport.append('before', { data: '0' });
+    for (const [i, channel] of names.entries()) await transport.append(channel, { data: String(i), event: 'e' });
+    await eventually(() => delivered.length >= names.length + 1, 10_000, 'all delivered');
+    assert.deepEqual(
+      delivered.slice(1).map((e) => e.channel),
+      names,
+    );
+    for (const [i, channel] of names.entries()) {
+      const { events, complete } = await transport.replay([channel], first, 10);
+      assert.equal(complete, true);
+      assert.deepEqual(events.map(plain), [{ channel, event: 'e', data: String(i) }], `replay of ${JSON.stringify(channel)} has only its own event`);
+    }
+  });
+
+  const behaviour = hubBehaviour(makeTransport);
+  test(`${label} hub: publishes in order and resumes exactly once`, (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
+  test(`${label} hub: a client older than the history gets reset`, (t) => behaviour.resetsWhenHistoryIsGone(t));
+  test(`${label} hub: ${options.fanOutSubscribers ?? 1000} subscribers each get every one of 100 events exactly once`, (t) =>
+    behaviour.fansOutToManySubscribersExactlyOnce(t, options.fanOutSubscribers ?? 1000));
+  test(`${label} hub: a slow subscriber is dropped without delaying the others`, (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t));
+  test(`${label} hub: filters and several channels with one Last-Event-ID`, (t) => behaviour.filtersAndMultipleChannels(t));
+  test(`${label} hub: bad input is refused with clear errors`, (t) => behaviour.refusesBadInput(t));
 }

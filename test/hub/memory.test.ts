@@ -4,17 +4,11 @@ import { Controller, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest'
 import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';
 import { eventually } from '../support/sse-reader.js';
-import { hubBehaviour } from './hub-behaviour.js';
+import { transportContract } from './hub-behaviour.js';
 import { startHubApp } from './hub-app.js';
 
-const behaviour = hubBehaviour((options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
-
-test('memory hub: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
-test('memory hub: a client older than the history gets reset', (t) => behaviour.resetsWhenHistoryIsGone(t));
-test('memory hub: 1,000 subscribers each get every one of 100 events exactly once', (t) => behaviour.fansOutToManySubscribersExactlyOnce(t));
-test('memory hub: a slow subscriber is dropped without delaying the others', (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t));
-test('memory hub: filters and several channels with one Last-Event-ID', (t) => behaviour.filtersAndMultipleChannels(t));
-test('memory hub: bad input is refused with clear errors', (t) => behaviour.refusesBadInput(t));
+// The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
+transportContract('memory', (options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
 
 test('memory hub: history is also bounded by age', async (t) => {
   const a = await startHubApp(new MemoryTransport({ maxAgeMs: 50 }));

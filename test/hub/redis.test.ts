@@ -5,19 +5,13 @@ import { RedisStreamsTransport } from 'streamnest/redis';
 import { connectEvents } from '../support/event-client.js';
 import { PrivateRedis, redisUrl, freePort } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
-import { hubBehaviour } from './hub-behaviour.js';
+import { transportContract } from './hub-behaviour.js';
 import { publishMany, range, startHubApp } from './hub-app.js';
 
 const url = await redisUrl();
 const key = () => `streamnest:test:${randomUUID()}`;
-const behaviour = hubBehaviour((options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }));
-
-test('redis hub: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
-test('redis hub: a client older than the retained stream gets reset', (t) => behaviour.resetsWhenHistoryIsGone(t));
-test('redis hub: 1,000 subscribers each get every one of 100 events exactly once', (t) => behaviour.fansOutToManySubscribersExactlyOnce(t));
-test('redis hub: a slow subscriber is dropped without delaying the others', (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t));
-test('redis hub: filters and several channels with one Last-Event-ID', (t) => behaviour.filtersAndMultipleChannels(t));
-test('redis hub: bad input is refused with clear errors', (t) => behaviour.refusesBadInput(t));
+// The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
+transportContract('redis', (options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }));
 
 test('redis hub: two instances; 200 events published on A arrive at a client on B in order, and a client resumes across instances', async (t) => {
   const shared = key();

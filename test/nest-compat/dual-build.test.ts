@@ -28,6 +28,7 @@ const subpaths = [
   'streamnest/upload',
   'streamnest/cookies',
   'streamnest/jwt',
+  'streamnest/nats',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
@@ -91,6 +92,7 @@ test('each build carries its own declarations, both referencing the node types',
     'upload/index',
     'cookies/index',
     'jwt/index',
+    'nats/index',
   ]) {
     for (const root of [join(cjsRoot, '..'), cjsRoot]) {
       const dts = readFileSync(join(root, `${entry}.d.ts`), 'utf8');
@@ -104,6 +106,9 @@ test('each build carries its own declarations, both referencing the node types',
   }
   for (const file of ['upload/index.d.ts', 'upload/multipart-reader.d.ts', 'upload/upload-interceptor.d.ts']) {
     assert.doesNotMatch(readFileSync(join(cjsRoot, file), 'utf8'), /from ['"]busboy['"]/, 'the upload types must not need @types/busboy');
+  }
+  for (const file of readdirSync(join(cjsRoot, 'nats')).filter((f) => f.endsWith('.d.ts'))) {
+    assert.doesNotMatch(readFileSync(join(cjsRoot, 'nats', file), 'utf8'), /['"]@nats-io\//, `nats/${file}: the nats types must not need the NATS packages`);
   }
   for (const file of readdirSync(join(cjsRoot, 'jwt')).filter((f) => f.endsWith('.d.ts'))) {
     assert.doesNotMatch(readFileSync(join(cjsRoot, 'jwt', file), 'utf8'), /['"]jsonwebtoken['"]/, `jwt/${file}: the jwt types must not need jsonwebtoken's`);

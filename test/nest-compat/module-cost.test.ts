@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 // (cookie and cookie-signature are not here: the core's Express-style `res.cookie(name, value, { signed })` uses them.)
-const LIBRARIES = ['busboy', 'lru-cache', 'croner', 'jsonwebtoken', 'ejs', 'handlebars'];
+const LIBRARIES = ['busboy', 'lru-cache', 'croner', 'jsonwebtoken', 'ejs', 'handlebars', '@nats-io'];
 
 function script(extra: string): string {
   return `
