@@ -286,6 +286,12 @@ export const Errors = {
     'SN_ERR_REDIS_UNREACHABLE',
     (cause: string, who = 'the SSE hub') => `could not connect to Redis for ${who}: ${cause}. Check the url, or start Redis (redis-server).`,
   ),
+  REDIS_SHARDS_MISMATCH: define(
+    'SN_ERR_REDIS_SHARDS_MISMATCH',
+    (key: string, recorded: string, shards: number) =>
+      `RedisStreamsTransport: the streams under "${key}" are split into ${recorded} shards, but this process has shards: ${shards}. ` +
+      `Every process on a key must use the same count, or channels land in different shards; to change it, use a new key.`,
+  ),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY', (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
   UNKNOWN_MODULE: define(
     'SN_ERR_UNKNOWN_MODULE',
