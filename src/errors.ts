@@ -295,6 +295,12 @@ export const Errors = {
     (stream: string, cause: string) =>
       `the JetStream stream "${stream}" for the SSE hub cannot be used: ${cause}. Check that the server runs JetStream (nats-server -js) and that the account may create streams.`,
   ),
+  REDIS_SHARDS_MISMATCH: define(
+    'SN_ERR_REDIS_SHARDS_MISMATCH',
+    (key: string, recorded: string, shards: number) =>
+      `RedisStreamsTransport: the streams under "${key}" are split into ${recorded} shards, but this process has shards: ${shards}. ` +
+      `Every process on a key must use the same count, or channels land in different shards; to change it, use a new key.`,
+  ),
   OPTIONAL_DEPENDENCY: define('SN_ERR_OPTIONAL_DEPENDENCY', (feature: string, packages: string) => `${feature} needs ${packages}: run npm install ${packages}`),
   UNKNOWN_MODULE: define(
     'SN_ERR_UNKNOWN_MODULE',

@@ -5,15 +5,29 @@ import { DEADLINE_PASSED, withDeadline } from '../common/deadline.js';
 import { Errors } from '../errors.js';
 import type { HubEvent, Replay, SseTransport } from '../sse/hub/transport.js';
 import { compareStreamIds, isStreamId } from './stream-id.js';
+import { shardKey, shardOf } from './shard-map.js';
+import { compareShardedIds, floorAfter, formatShardedId, parseShardedId } from './shard-id.js';
+import { ShardInterest } from './shard-interest.js';
+import { replayShards, type ShardReads, type ShardStart } from './shard-replay.js';
+import { toEvent, type StreamEntry } from './stream-entry.js';
 
 export interface RedisStreamsTransportOptions {
   /** A Redis URL such as redis://127.0.0.1:6379. Ignored when `client` is given. */
   url?: string;
   /** Your own ioredis client, for publishing and replay; the blocking reader is its duplicate. */
   client?: Redis;
-  /** The stream key that holds every channel's events. Default `streamnest:events`. */
+  /** The stream key that holds every channel's events; with `shards`, the prefix of the shards' keys. Default `streamnest:events`. */
   key?: string;
-  /** Approximate number of events retained (XADD MAXLEN ~). Default 10 000. */
+  /**
+   * How many streams the channels are spread over, by a hash of the channel
+   * name: `key:{0}` … `key:{n-1}`, each whole on one Redis Cluster node. A
+   * process reads only the shards its local subscribers need. Default 1: one
+   * stream, `key` itself, and plain stream ids, as before sharding. Every
+   * process on a `key` must use the same count (start-up checks it); to change
+   * it, use a new `key`. At most 1 024.
+   */
+  shards?: number;
+  /** Approximate number of events retained per shard (XADD MAXLEN ~). Default 10 000. */
   maxLen?: number;
   /** How long one blocking XREAD waits, in ms. Default 5 000. */
   blockMs?: number;
@@ -29,29 +43,71 @@ export interface RedisStreamsTransportOptions {
   commandTimeoutMs?: number;
 }
 
+/** What the transport is doing, for tests and dashboards. */
+export interface RedisStreamsStats {
+  shards: number;
+  /** The shards this process reads now: those its local subscribers need (with one shard, always shard 0). */
+  reading: number[];
+  /** Shards just needed, whose start position is being taken. */
+  starting: number[];
+}
+
 const logger = new Logger('RedisStreamsTransport');
+const MAX_SHARDS = 1024;
+const INCOMPLETE: Replay = { events: [], complete: false };
 
 /**
- * Shares hub events between processes and machines through one Redis stream.
- * All channels share the stream, so ids are ordered across channels too and a
- * client subscribed to several channels resumes exactly with one Last-Event-ID.
- * - publish: XADD with approximate MAXLEN trimming;
- * - delivery: one blocking XREAD loop per process, whatever the client count;
- * - replay: XRANGE from the client's last id, exact only if that id is still retained.
+ * Shares hub events between processes and machines through Redis streams.
+ * - publish: XADD to the channel's shard, with approximate MAXLEN trimming;
+ * - delivery: one blocking XREAD loop per process over the shards it needs,
+ *   whatever the client count;
+ * - replay: XRANGE of each shard from the client's position there, exact
+ *   only if that position is still retained.
+ *
+ * With one shard (the default), all channels share one stream, ids are plain
+ * stream ids, ordered across channels, and the process reads the stream
+ * whether or not it has subscribers. With several, an id carries the client's
+ * position in each shard it reads (see shard-id.ts), so one Last-Event-ID
+ * still resumes every channel exactly.
  */
 export class RedisStreamsTransport implements SseTransport {
   private readonly key: string;
+  private readonly shards: number;
+  private readonly keys: string[];
+  private readonly shardOfKey: Map<string, number>;
   private readonly maxLen: number;
   private readonly blockMs: number;
   private readonly count: number;
   private readonly commandTimeoutMs: number;
+  private readonly interest: ShardInterest;
   private client: Redis | undefined;
   private reader: Redis | undefined;
-  private lastSeen = '0-0';
+  /** Shard → the last stream id delivered from it: the shards read now. */
+  private readonly positions = new Map<number, string>();
+  /** Shards needed whose start is not taken yet; replays of them wait for it. */
+  private readonly starting = new Map<number, { done: Promise<void>; resolve: () => void }>();
+  /** The reader's CLIENT ID, to wake its XREAD when a shard is added; taken again after each reconnect. */
+  private readerId: string | undefined;
+  private readerIdStale = true;
+  /** Which XREAD is waiting now (0: none), so a wake-up retries only while that one waits. */
+  private xreadInFlight = 0;
+  private xreads = 0;
+  /** Wakes the reader when it has no shard to read. */
+  private idle: (() => void) | undefined;
   private closed = false;
+  private readonly reads: ShardReads = {
+    range: (key, start, count) => this.client!.xrange(key, start, '+', 'COUNT', count) as Promise<StreamEntry[]>,
+    untrimmed: (key) => this.untrimmed(key),
+    idOf: (shard, id, others) => (this.shards === 1 ? id : formatShardedId(shard, id, others)),
+  };
 
   constructor(private readonly options: RedisStreamsTransportOptions = {}) {
     this.key = options.key ?? 'streamnest:events';
+    this.shards = positive('shards', options.shards ?? 1);
+    if (this.shards > MAX_SHARDS) throw Errors.INVALID_HUB_OPTION('shards', `must be at most ${MAX_SHARDS}, got ${this.shards}`);
+    this.keys = Array.from({ length: this.shards }, (_, shard) => shardKey(this.key, shard, this.shards));
+    this.shardOfKey = new Map(this.keys.map((key, shard) => [key, shard]));
+    this.interest = new ShardInterest((channel) => shardOf(channel, this.shards));
     this.maxLen = positive('maxLen', options.maxLen ?? 10_000);
     this.blockMs = positive('blockMs', options.blockMs ?? 5_000);
     this.count = positive('count', options.count ?? 1_000);
@@ -69,63 +125,93 @@ export class RedisStreamsTransport implements SseTransport {
     this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
     this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
     this.reader.on('error', () => undefined);
+    this.reader.on('ready', () => {
+      this.readerIdStale = true;
+    });
     const timeout = this.options.connectTimeoutMs ?? 5_000;
     try {
       await Promise.all([connect(this.client, timeout), connect(this.reader, timeout)]);
+      if (this.shards === 1) {
+        // Deliver from the current end of the stream: history is for replay, not for re-broadcast.
+        const newest = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
+        this.positions.set(0, newest[0]?.[0] ?? '0-0');
+      } else {
+        await this.checkShardCount(this.client);
+      }
     } catch (error) {
       this.reader.disconnect();
       if (!this.options.client) this.client.disconnect();
       throw error;
     }
-    // Deliver from the current end of the stream: history is for replay, not for re-broadcast.
-    const newest = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
-    this.lastSeen = newest[0]?.[0] ?? '0-0';
     void this.readForever(deliver);
   }
 
   async append(channel: string, message: { event?: string; data: string }): Promise<string> {
     const client = this.client;
     if (!client) throw Errors.TRANSPORT_NOT_STARTED('RedisStreamsTransport');
+    const shard = shardOf(channel, this.shards);
     let id: string | null;
     try {
-      id = await client.xadd(this.key, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
+      id = await client.xadd(this.keys[shard]!, 'MAXLEN', '~', this.maxLen, '*', 'c', channel, 'e', message.event ?? '', 'd', message.data);
     } catch (error) {
       throw publishFailure(channel, error);
     }
     if (id === null) throw Errors.TRANSPORT_UNAVAILABLE(channel, 'XADD returned no id');
-    return id;
+    // The publisher's id: its position in its own shard, which is all it says.
+    return this.shards === 1 ? id : formatShardedId(shard, id, []);
   }
 
   async replay(channels: readonly string[], after: string, limit: number): Promise<Replay> {
-    if (!isStreamId(after) || !this.client) return { events: [], complete: false };
-    const wanted = new Set(channels);
-    const events: HubEvent[] = [];
-    let from = after;
-    // The first read asks for just enough for a busy channel; a sparse one reads on in larger pages.
-    let count = limit + 1;
-    for (;;) {
-      const page = await this.client.xrange(this.key, from, '+', 'COUNT', count);
-      // The first entry must be `after` itself, or the history no longer reaches it (or never had it).
-      if (from === after && page[0]?.[0] !== after) return { events: [], complete: false };
-      for (const [id, fields] of page) {
-        if (id === from) continue;
-        const event = toEvent(id, fields);
-        if (!wanted.has(event.channel)) continue;
-        events.push(event);
-        if (events.length === limit) return { events, complete: true };
-      }
-      if (page.length < count) return { events, complete: true };
-      from = page[page.length - 1]![0];
-      count = this.count;
-    }
+    const starts = this.startsOf(channels, after);
+    if (!starts || !this.client) return INCOMPLETE;
+    // A shard just needed: its live reading must start no later than this replay reads, so the two meet.
+    await Promise.all(starts.map(({ shard }) => this.starting.get(shard)?.done));
+    return replayShards(starts, channels, limit, this.count, this.reads);
   }
 
   compare(a: string, b: string): number {
-    return compareStreamIds(a, b);
+    return this.shards === 1 ? compareStreamIds(a, b) : compareShardedIds(a, b, this.shards);
+  }
+
+  /** Ids of one shard are ordered; of several, not: a catch-up floor ends shard by shard. */
+  floorAfter(floor: string, sent: string): string | undefined {
+    return this.shards === 1 ? undefined : floorAfter(floor, sent, this.shards);
+  }
+
+  /** A local subscription attached: the shards of its channels are read from now on. */
+  watch(channels: readonly string[]): void {
+    if (this.shards === 1) return;
+    const added = this.interest.watch(channels);
+    for (const shard of added) {
+      if (this.positions.has(shard) || this.starting.has(shard)) continue;
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.starting.set(shard, { done, resolve });
+    }
+    if (added.length > 0) this.wake();
+  }
+
+  /** A local subscription detached: a shard nobody here needs any more is no longer read (from the reader's next XREAD). */
+  unwatch(channels: readonly string[]): void {
+    if (this.shards === 1) return;
+    for (const shard of this.interest.unwatch(channels)) {
+      this.positions.delete(shard);
+      this.starting.get(shard)?.resolve();
+      this.starting.delete(shard);
+    }
+  }
+
+  stats(): RedisStreamsStats {
+    const sorted = (shards: Iterable<number>) => [...shards].sort((a, b) => a - b);
+    return { shards: this.shards, reading: sorted(this.positions.keys()), starting: sorted(this.starting.keys()) };
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.idle?.();
+    for (const { resolve } of this.starting.values()) resolve();
     // The reader checks `closed` after every XREAD, so nothing is delivered from
     // here on; no need to wait for a blocked XREAD, which with Redis down may
     // never end.
@@ -133,39 +219,179 @@ export class RedisStreamsTransport implements SseTransport {
     if (!this.options.client) this.client?.disconnect();
   }
 
-  /** The one blocking reader of this process. It resumes from the last id it saw after any error, so nothing is skipped or repeated. */
+  /** Where the client stands in each shard of `channels`, or undefined when its id says nothing of one of them. */
+  private startsOf(channels: readonly string[], after: string): ShardStart[] | undefined {
+    if (this.shards === 1) return isStreamId(after) ? [{ shard: 0, key: this.key, from: after }] : undefined;
+    const id = parseShardedId(after, this.shards);
+    if (!id) return undefined;
+    const starts: ShardStart[] = [];
+    for (const shard of new Set(channels.map((channel) => shardOf(channel, this.shards)))) {
+      const from = id.positions.get(shard);
+      if (from === undefined) return undefined;
+      starts.push({ shard, key: this.keys[shard]!, from });
+    }
+    return starts;
+  }
+
+  /**
+   * The one blocking reader of this process, over the shards it needs. It
+   * resumes from the last id it saw in each after any error, so nothing is
+   * skipped or repeated.
+   */
   private async readForever(deliver: (event: HubEvent) => void): Promise<void> {
     let backoff = 50;
     while (!this.closed) {
       try {
-        const reply = await this.reader!.xread('COUNT', this.count, 'BLOCK', this.blockMs, 'STREAMS', this.key, this.lastSeen);
+        const reply = await this.readOnce();
         if (this.closed) return;
         backoff = 50;
-        for (const [, entries] of reply ?? []) {
-          for (const [id, fields] of entries) {
-            this.lastSeen = id;
-            deliver(toEvent(id, fields));
-          }
-        }
+        // Subscribers who came during the XREAD: their shards' positions go into the ids of this batch.
+        await this.startShards();
+        this.deliverAll(reply, deliver);
       } catch (error) {
         if (this.closed) return;
-        logger.warn(`XREAD failed (${(error as Error).message}); retrying from ${this.lastSeen}`);
+        logger.warn(`XREAD failed (${(error as Error).message}); retrying from ${this.describePositions()}`);
         await new Promise((r) => setTimeout(r, backoff).unref());
         backoff = Math.min(backoff * 2, 1_000);
       }
     }
   }
-}
 
-function toEvent(id: string, fields: string[]): HubEvent {
-  const event: HubEvent = { id, channel: '', data: '' };
-  for (let i = 0; i < fields.length; i += 2) {
-    const value = fields[i + 1] ?? '';
-    if (fields[i] === 'c') event.channel = value;
-    else if (fields[i] === 'd') event.data = value;
-    else if (fields[i] === 'e' && value !== '') event.event = value;
+  /** One XREAD over the shards read now; with none, waits until one is needed. */
+  private async readOnce(): Promise<[string, StreamEntry[]][] | null> {
+    const reader = this.reader!;
+    if (this.readerIdStale && this.shards > 1) {
+      this.readerIdStale = false;
+      this.readerId = await reader.call('CLIENT', 'ID').then(String, () => undefined);
+    }
+    await this.startShards();
+    if (this.positions.size === 0) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+      });
+      this.idle = undefined;
+      return null;
+    }
+    const shards = [...this.positions.keys()];
+    const generation = ++this.xreads;
+    this.xreadInFlight = generation;
+    try {
+      return (await reader.xread(
+        'COUNT',
+        this.count,
+        'BLOCK',
+        this.blockMs,
+        'STREAMS',
+        ...shards.map((shard) => this.keys[shard]!),
+        ...shards.map((shard) => this.positions.get(shard)!),
+      )) as [string, StreamEntry[]][] | null;
+    } finally {
+      if (this.xreadInFlight === generation) this.xreadInFlight = 0;
+    }
   }
-  return event;
+
+  /**
+   * Takes the start of each shard just needed: its newest entry, so its live
+   * reading begins now (history is for replay). Until then nothing more is
+   * delivered, so every event a new subscriber gets carries its position in
+   * each of its shards.
+   */
+  private async startShards(): Promise<void> {
+    while (this.starting.size > 0) {
+      const shards = [...this.starting.keys()];
+      const pipeline = this.reader!.pipeline();
+      for (const shard of shards) pipeline.xrevrange(this.keys[shard]!, '+', '-', 'COUNT', 1);
+      const results = (await pipeline.exec()) ?? [];
+      shards.forEach((shard, i) => {
+        const [error, newest] = results[i] ?? [Errors.REDIS_UNREACHABLE('no reply to XREVRANGE')];
+        // The reader loop logs it and tries again.
+        if (error) throw error;
+        const waiting = this.starting.get(shard);
+        if (!waiting) return;
+        this.positions.set(shard, (newest as StreamEntry[])[0]?.[0] ?? '0-0');
+        this.starting.delete(shard);
+        waiting.resolve();
+      });
+    }
+  }
+
+  private deliverAll(reply: [string, StreamEntry[]][] | null, deliver: (event: HubEvent) => void): void {
+    for (const [key, entries] of reply ?? []) {
+      const shard = this.shardOfKey.get(key)!;
+      for (const [id, fields] of entries) {
+        if (this.shards === 1) {
+          this.positions.set(0, id);
+          deliver(toEvent(id, fields));
+          continue;
+        }
+        // A shard dropped during the XREAD, or dropped and started again past these entries.
+        const at = this.positions.get(shard);
+        if (at === undefined || compareStreamIds(id, at) <= 0) continue;
+        this.positions.set(shard, id);
+        const event = toEvent(id, fields);
+        const along = this.interest.shardsWith(event.channel);
+        if (!along) continue;
+        event.id = formatShardedId(shard, id, this.positionsOf(along));
+        deliver(event);
+      }
+    }
+  }
+
+  private *positionsOf(shards: Iterable<number>): Iterable<readonly [number, string]> {
+    for (const shard of shards) {
+      const position = this.positions.get(shard);
+      if (position !== undefined) yield [shard, position];
+    }
+  }
+
+  /**
+   * Makes a waiting XREAD return, so the next one includes the shards just
+   * added, rather than after up to `blockMs`. CLIENT UNBLOCK from the other
+   * connection; it may arrive before the XREAD itself does, so it is tried
+   * again while that XREAD is still the one waiting.
+   */
+  private wake(): void {
+    if (this.idle) {
+      this.idle();
+      return;
+    }
+    const generation = this.xreadInFlight;
+    const id = this.readerId;
+    if (generation === 0 || id === undefined || !this.client) return;
+    void (async () => {
+      for (let tries = 0; tries < 50 && this.xreadInFlight === generation && !this.closed; tries++) {
+        const woken = await this.client!.call('CLIENT', 'UNBLOCK', id).catch(() => -1);
+        if (woken !== 0) return;
+        await new Promise((r) => setTimeout(r, 2).unref());
+      }
+    })();
+  }
+
+  /** Whether a stream has never lost an entry to trimming (a missing stream has none to lose). */
+  private async untrimmed(key: string): Promise<boolean> {
+    let info: unknown[];
+    try {
+      info = (await this.client!.xinfo('STREAM', key)) as unknown[];
+    } catch (error) {
+      if (/no such key/i.test(describeThrown(error).message)) return true;
+      throw error;
+    }
+    const at = info.indexOf('max-deleted-entry-id');
+    // Before Redis 7 nobody knows: the client gets `reset`, never a gap.
+    return at >= 0 && info[at + 1] === '0-0';
+  }
+
+  /** Every process on a key must hash channels to the same shards: the first to start records the count. */
+  private async checkShardCount(client: Redis): Promise<void> {
+    const countKey = `${this.key}:shards`;
+    await client.set(countKey, String(this.shards), 'NX');
+    const recorded = await client.get(countKey);
+    if (recorded !== String(this.shards)) throw Errors.REDIS_SHARDS_MISMATCH(this.key, String(recorded), this.shards);
+  }
+
+  private describePositions(): string {
+    return this.shards === 1 ? (this.positions.get(0) ?? '0-0') : [...this.positions].map(([shard, id]) => `${shard}:${id}`).join(', ') || 'no shard';
+  }
 }
 
 function positive(name: string, value: number): number {

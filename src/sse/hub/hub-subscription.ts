@@ -19,6 +19,8 @@ export interface HubLink {
   detach(subscription: HubSubscription, reason: CloseReason): void;
   /** The transport's order of ids. */
   compare(a: string, b: string): number;
+  /** What is left of a catch-up floor once a newer event was sent (see SseTransport.floorAfter). */
+  floorAfter(floor: string, sent: string): string | undefined;
 }
 
 /** What happened to one event offered to a subscriber. */
@@ -42,7 +44,8 @@ export class HubSubscription implements SseAttachable {
   /**
    * While catching up after a reconnect: the newest id the client already has
    * (its Last-Event-ID, then the last replayed event). Events at or below it
-   * are skipped, so replay and live never overlap; cleared at the first newer event.
+   * are skipped, so replay and live never overlap; cleared at the first newer
+   * event (with ids ordered per channel only, shard by shard: see floorAfter).
    */
   private floor: string | undefined;
 
@@ -161,7 +164,7 @@ export class HubSubscription implements SseAttachable {
     if (this.floor !== undefined) {
       // Catching up: this instance may still deliver events the client saw elsewhere or got in its replay.
       if (this.hub.compare(event.id, this.floor) <= 0) return 'skipped';
-      this.floor = undefined;
+      this.floor = this.hub.floorAfter(this.floor, event.id);
     }
     if (this.filter && !this.passes(event)) return 'skipped';
     return session.send(bytes) ? 'sent' : 'behind';

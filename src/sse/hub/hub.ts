@@ -90,6 +90,7 @@ export class SseHub {
     attach: (subscription) => this.attach(subscription),
     detach: (subscription, reason) => this.detach(subscription, reason),
     compare: (a, b) => this.transport.compare(a, b),
+    floorAfter: (floor, sent) => this.transport.floorAfter?.(floor, sent),
   };
   private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0, replaysRefused: 0 };
   private subscribers = 0;
@@ -169,6 +170,8 @@ export class SseHub {
   /** A subscription's session exists: it joins its channels, then replays what it missed or goes live. */
   private attach(subscription: HubSubscription): void {
     this.subscribers++;
+    // Before replay or live: a transport that reads only what is needed starts on these channels.
+    this.transport.watch?.(subscription.channels);
     for (const channel of subscription.channels) {
       let fanout = this.channels.get(channel);
       if (!fanout) this.channels.set(channel, (fanout = new ChannelFanout(this.sendGroup)));
@@ -242,6 +245,7 @@ export class SseHub {
   private detach(subscription: HubSubscription, reason: CloseReason): void {
     if (reason === 'slow') this.counters.droppedSlow++;
     this.subscribers--;
+    this.transport.unwatch?.(subscription.channels);
     for (const channel of subscription.channels) {
       const fanout = this.channels.get(channel);
       if (!fanout) continue;

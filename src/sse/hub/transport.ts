@@ -31,7 +31,26 @@ export interface SseTransport {
    * got, so no replay is ever held in memory whole.
    */
   replay(channels: readonly string[], after: string, limit: number): Promise<Replay>;
-  /** Orders two ids of this transport: negative, zero or positive. */
+  /**
+   * Orders two ids of this transport: negative, zero or positive. The hub
+   * asks it of a live event and a client's catch-up floor (the newest id it
+   * has): zero or negative, the client has that event already.
+   */
   compare(a: string, b: string): number;
   close(): Promise<void>;
+  /**
+   * Optional: a local subscription attached, with all its channels. A
+   * transport that reads only what local subscribers need (Redis with
+   * `shards`) starts reading their channels; the others ignore it.
+   */
+  watch?(channels: readonly string[]): void;
+  /** Optional: that subscription detached; called once for each `watch`. */
+  unwatch?(channels: readonly string[]): void;
+  /**
+   * Optional, for ids ordered per channel only (Redis with `shards`): what is
+   * left of a client's catch-up floor once `sent`, newer than it, was sent;
+   * undefined when nothing is. Without it, the floor ends at the first newer
+   * event, which is right when ids are ordered across channels.
+   */
+  floorAfter?(floor: string, sent: string): string | undefined;
 }
