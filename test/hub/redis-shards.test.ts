@@ -247,7 +247,8 @@ test('redis transport: every process on a key must use the same shard count', as
 });
 
 test('redis hub, 4 shards: Redis restarts while two shards are published to; a client on both gets every acknowledged event once, in order per channel', async (t) => {
-  const redis = await PrivateRedis.start();
+  // Durable: an event acknowledged just before the kill, not yet read, must still be in Redis after it.
+  const redis = await PrivateRedis.start({ durable: true });
   t.after(() => redis.stop());
   const a = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: key(), shards: SHARDS, blockMs: 200 }));
   t.after(a.close);

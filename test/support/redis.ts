@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 
@@ -29,10 +32,21 @@ export function freePort(): Promise<number> {
 /** A redis-server of our own on a free port: for tests that stop and restart it. */
 export class PrivateRedis {
   private process: ChildProcess | undefined;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** With a directory: every write is on disk before Redis acknowledges it (appendfsync always), so a kill loses nothing acknowledged. */
+    private readonly durableDir?: string,
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /**
+   * `durable`: Redis without persistence forgets, on a kill, writes it has
+   * already acknowledged; a test that says "nothing acknowledged is lost"
+   * across a kill needs the writes to be durable first.
+   */
+  static async start(options: { durable?: boolean } = {}): Promise<PrivateRedis> {
+    const dir = options.durable ? mkdtempSync(join(tmpdir(), 'streamnest-redis-')) : undefined;
+    if (dir) process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const redis = new PrivateRedis(await freePort(), dir);
     await redis.restart();
     return redis;
   }
@@ -42,7 +56,8 @@ export class PrivateRedis {
   }
 
   async restart(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const persistence = this.durableDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.durableDir] : ['--appendonly', 'no'];
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     let failure: Error | undefined;
     this.process.on('error', (error) => {
       failure = error;
