@@ -43,7 +43,7 @@ test('redis hub: two instances; 200 events published on A arrive at a client on 
 });
 
 test('redis hub: Redis restarts while events are published; nothing acknowledged is lost or duplicated, nothing said unstored arrives', async (t) => {
-  const redis = await PrivateRedis.start();
+  const redis = await PrivateRedis.start({ durable: true });
   t.after(() => redis.stop());
   const a = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: key(), blockMs: 200 }));
   t.after(a.close);
