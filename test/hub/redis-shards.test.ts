@@ -278,7 +278,15 @@ test('redis hub, 4 shards: Redis restarts while two shards are published to; a c
   await redis.restart();
   await both;
   const total = acknowledged[NEWS]!.length + acknowledged[SPORT]!.length;
-  await client.waitForCount(total, 20_000);
+  await client.waitForCount(total, 20_000).catch((error) => {
+    const got = new Set(client.events.map((e) => e.data));
+    const missing = [...acknowledged[NEWS]!, ...acknowledged[SPORT]!].filter((d) => !got.has(d));
+    // Says which acknowledged events never came, should this ever fail again.
+    t.diagnostic(
+      `missing ${JSON.stringify(missing)}; unconfirmed ${JSON.stringify(unconfirmed)}; refused ${refused}; last ${JSON.stringify(client.events.slice(-4).map((e) => [e.id, e.data]))}`,
+    );
+    throw error;
+  });
   await new Promise((r) => setTimeout(r, 300));
   const delivered = client.events.map((e) => e.data);
   assert.equal(new Set(delivered).size, delivered.length, 'no event twice');
