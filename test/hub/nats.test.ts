@@ -61,9 +61,15 @@ test('nats hub: two instances on one stream; 200 events published on A arrive at
 
 test('nats hub: the NATS server is killed and restarted while events are published; nothing acknowledged is lost or duplicated, clients resume', async (t) => {
   const nats = await PrivateNats.start();
-  t.after(() => nats.destroy());
-  const a = await startHubApp(new NatsJetStreamTransport({ servers: nats.url, commandTimeoutMs: 1_000 }));
-  t.after(a.close);
+  const a = await startHubApp(new NatsJetStreamTransport({ servers: nats.url, commandTimeoutMs: 1_000 })).catch(async (error) => {
+    await nats.destroy();
+    throw error;
+  });
+  // The app first, while its server still answers; then the server.
+  t.after(async () => {
+    await a.close();
+    await nats.destroy();
+  });
   const client = await connectEvents(`${a.url}/feed`);
   await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscriber');
 
