@@ -267,3 +267,39 @@ export function transportContract(label: string, makeTransport: MakeTransport, o
   test(`${label} hub: filters and several channels with one Last-Event-ID`, (t) => behaviour.filtersAndMultipleChannels(t));
   test(`${label} hub: bad input is refused with clear errors`, (t) => behaviour.refusesBadInput(t));
 }
+
+/**
+ * Two instances on one shared history (a Redis key, a NATS stream): 200 events
+ * published on A reach a client on B in order, and a client that left B resumes
+ * on A with Last-Event-ID, exactly.
+ */
+export function twoInstancesShareChannels(label: string, makePair: () => [SseTransport, SseTransport]): void {
+  test(`${label}; 200 events published on A arrive at a client on B in order, and a client resumes across instances`, async (t) => {
+    const [first, second] = makePair();
+    const a = await startHubApp(first);
+    t.after(a.close);
+    const b = await startHubApp(second);
+    t.after(b.close);
+    const onB = await connectEvents(`${b.url}/feed`);
+    await eventually(() => b.hub.stats().subscribers === 1, 3000, 'subscriber on B');
+    await publishMany(a.hub, 'news', 1, 200);
+    const got = await onB.waitForCount(200);
+    assert.deepEqual(
+      got.map((e) => e.data),
+      range(1, 200),
+    );
+    // Disconnect from B, miss 50 events, resume on A with Last-Event-ID.
+    onB.close();
+    await publishMany(b.hub, 'news', 201, 250);
+    const onA = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[199]!.id! });
+    await publishMany(a.hub, 'news', 251, 260);
+    const resumed = await onA.waitForCount(60);
+    assert.deepEqual(
+      resumed.map((e) => e.data),
+      range(201, 260),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(onA.events.length, 60, 'none twice');
+    onA.close();
+  });
+}

@@ -8,8 +8,8 @@ import { connectEvents } from '../support/event-client.js';
 import { PrivateNats, natsUrl } from '../support/nats.js';
 import { freePort } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
-import { transportContract } from './hub-behaviour.js';
-import { publishMany, range, startHubApp } from './hub-app.js';
+import { transportContract, twoInstancesShareChannels } from './hub-behaviour.js';
+import { publishMany, startHubApp } from './hub-app.js';
 
 const url = await natsUrl();
 /** Streams these tests made on the shared server, deleted when the file ends. */
@@ -31,32 +31,9 @@ after(async () => {
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
 transportContract('nats', (options) => new NatsJetStreamTransport(fresh({ maxMessages: options?.historySize ?? 10_000 })));
 
-test('nats hub: two instances on one stream; 200 events published on A arrive at a client on B in order, and a client resumes across instances', async (t) => {
+twoInstancesShareChannels('nats hub: two instances on one stream', () => {
   const shared = fresh();
-  const a = await startHubApp(new NatsJetStreamTransport(shared));
-  t.after(a.close);
-  const b = await startHubApp(new NatsJetStreamTransport(shared));
-  t.after(b.close);
-  const onB = await connectEvents(`${b.url}/feed`);
-  await eventually(() => b.hub.stats().subscribers === 1, 3000, 'subscriber on B');
-  await publishMany(a.hub, 'news', 1, 200);
-  const got = await onB.waitForCount(200);
-  assert.deepEqual(
-    got.map((e) => e.data),
-    range(1, 200),
-  );
-  onB.close();
-  await publishMany(b.hub, 'news', 201, 250);
-  const onA = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[199]!.id! });
-  await publishMany(a.hub, 'news', 251, 260);
-  const resumed = await onA.waitForCount(60);
-  assert.deepEqual(
-    resumed.map((e) => e.data),
-    range(201, 260),
-  );
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(onA.events.length, 60, 'none twice');
-  onA.close();
+  return [new NatsJetStreamTransport(shared), new NatsJetStreamTransport(shared)];
 });
 
 test('nats hub: the NATS server is killed and restarted while events are published; nothing acknowledged is lost or duplicated, clients resume', async (t) => {

@@ -5,41 +5,18 @@ import { RedisStreamsTransport } from 'streamnest/redis';
 import { connectEvents } from '../support/event-client.js';
 import { PrivateRedis, redisUrl, freePort } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
-import { transportContract } from './hub-behaviour.js';
-import { publishMany, range, startHubApp } from './hub-app.js';
+import { transportContract, twoInstancesShareChannels } from './hub-behaviour.js';
+import { publishMany, startHubApp } from './hub-app.js';
 
 const url = await redisUrl();
 const key = () => `streamnest:test:${randomUUID()}`;
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
 transportContract('redis', (options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }));
 
-test('redis hub: two instances; 200 events published on A arrive at a client on B in order, and a client resumes across instances', async (t) => {
+// Two instances on one key: publish on A, hear on B, resume on A (test/hub/hub-behaviour.ts).
+twoInstancesShareChannels('redis hub: two instances', () => {
   const shared = key();
-  const a = await startHubApp(new RedisStreamsTransport({ url, key: shared }));
-  t.after(a.close);
-  const b = await startHubApp(new RedisStreamsTransport({ url, key: shared }));
-  t.after(b.close);
-  const onB = await connectEvents(`${b.url}/feed`);
-  await eventually(() => b.hub.stats().subscribers === 1, 3000, 'subscriber on B');
-  await publishMany(a.hub, 'news', 1, 200);
-  const got = await onB.waitForCount(200);
-  assert.deepEqual(
-    got.map((e) => e.data),
-    range(1, 200),
-  );
-  // Disconnect from B, miss 50 events, resume on A with Last-Event-ID.
-  onB.close();
-  await publishMany(b.hub, 'news', 201, 250);
-  const onA = await connectEvents(`${a.url}/feed`, { 'last-event-id': got[199]!.id! });
-  await publishMany(a.hub, 'news', 251, 260);
-  const resumed = await onA.waitForCount(60);
-  assert.deepEqual(
-    resumed.map((e) => e.data),
-    range(201, 260),
-  );
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(onA.events.length, 60, 'none twice');
-  onA.close();
+  return [new RedisStreamsTransport({ url, key: shared }), new RedisStreamsTransport({ url, key: shared })];
 });
 
 test('redis hub: Redis restarts while events are published; nothing acknowledged is lost or duplicated, nothing said unstored arrives', async (t) => {
