@@ -303,3 +303,21 @@ export function twoInstancesShareChannels(label: string, makePair: () => [SseTra
     onA.close();
   });
 }
+
+/**
+ * After a fault: every acknowledged event arrived once, in order; nothing the
+ * publisher was told was not stored arrived (unconfirmed ones may or may not).
+ */
+export function assertDeliveredOnce(delivered: readonly string[], acknowledged: readonly string[], unconfirmed: readonly string[]): void {
+  assert.deepEqual(
+    delivered.filter((d) => acknowledged.includes(d)),
+    acknowledged,
+    'every acknowledged event, in order, once each',
+  );
+  assert.deepEqual(
+    delivered.filter((d) => !acknowledged.includes(d) && !unconfirmed.includes(d)),
+    [],
+    'nothing said unstored arrives',
+  );
+  assert.equal(new Set(delivered).size, delivered.length, 'no event twice');
+}

@@ -1,3 +1,4 @@
+import { killProcess } from './kill-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -55,18 +56,9 @@ export class PrivateNats {
     }
   }
 
-  private get running(): boolean {
-    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
-  }
-
   /** SIGKILL: no goodbye to clients, as with a crash. */
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await killProcess(this.process);
   }
 
   async destroy(): Promise<void> {

@@ -1,3 +1,4 @@
+import { isRunning, killProcess } from './kill-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,16 +88,11 @@ export class PrivateRedis {
   }
 
   private get running(): boolean {
-    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+    return isRunning(this.process);
   }
 
   async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || !this.running) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    await killProcess(this.process);
   }
 }
 
