@@ -178,9 +178,14 @@ export class RedisStreamsTransport implements SseTransport {
     return this.shards === 1 ? undefined : floorAfter(floor, sent, this.shards);
   }
 
-  /** A local subscription attached: the shards of its channels are read from now on. */
-  watch(channels: readonly string[]): void {
-    if (this.shards === 1) return;
+  /**
+   * A local subscription attached: the shards of its channels are read from
+   * now on. Resolves once each has its start position (its newest entry), so
+   * that every event appended afterwards is delivered; the hub opens the
+   * client's stream only then.
+   */
+  watch(channels: readonly string[]): Promise<void> | undefined {
+    if (this.shards === 1) return undefined;
     const added = this.interest.watch(channels);
     for (const shard of added) {
       if (this.positions.has(shard) || this.starting.has(shard)) continue;
@@ -191,6 +196,9 @@ export class RedisStreamsTransport implements SseTransport {
       this.starting.set(shard, { done, resolve });
     }
     if (added.length > 0) this.wake();
+    // Also a shard another subscriber just asked for, still starting.
+    const pending = [...new Set(channels.map((channel) => this.starting.get(shardOf(channel, this.shards))?.done))].filter((done) => done !== undefined);
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }
 
   /** A local subscription detached: a shard nobody here needs any more is no longer read (from the reader's next XREAD). */

@@ -75,6 +75,7 @@ export class SseSession implements SlicedTask {
   private watchingDrain = false;
   private teardown: ((reason: CloseReason) => void) | undefined;
   private reason: CloseReason = 'client';
+  private openAfter: Promise<void> | undefined;
 
   /**
    * Starts writing to `output`, once: what was queued goes out first. A
@@ -96,6 +97,20 @@ export class SseSession implements SlicedTask {
     this.report(this.queuedBytes);
     // Written before it was returned, past what this route lets a client hold.
     if (this.queuedBytes > limits.maxBufferedBytes) this.close('slow');
+  }
+
+  /**
+   * Asks that the response open only once `ready` settles (a hub transport
+   * still starting to read the session's channels). Events sent meanwhile
+   * wait in the queue as usual.
+   */
+  holdOpen(ready: Promise<void>): void {
+    this.openAfter = ready;
+  }
+
+  /** What the response must wait for before it opens, if anything. */
+  get opening(): Promise<void> | undefined {
+    return this.openAfter;
   }
 
   get attached(): boolean {

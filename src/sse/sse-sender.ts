@@ -2,6 +2,7 @@ import { HttpException } from '../common/exceptions.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown, isInstance } from '../common/describe.js';
 import { Errors } from '../errors.js';
+import type { Response } from '../common/interfaces.js';
 import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
 import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../common/stream-detection.js';
@@ -24,7 +25,9 @@ const logger = new Logger('SSE');
 export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerName: string, options: { numberIds?: boolean } = {}): Sender {
   return (ctx: HttpExecutionContext, result: unknown) => {
     if (isAttachable(result)) {
-      runtime.attach(result[SSE_ATTACH](), ctx.response, limits);
+      const session = result[SSE_ATTACH]();
+      if (session.opening) return openWhenReady(runtime, session, session.opening, ctx.response, limits);
+      runtime.attach(session, ctx.response, limits);
       return;
     }
     const pump = pumpFor(result, options.numberIds === true);
@@ -38,6 +41,22 @@ export function createSseSender(runtime: SseRuntime, limits: SseLimits, handlerN
       failStream(session, error);
     }
   };
+}
+
+/**
+ * A hub subscription whose channels are not read yet opens once they are. A
+ * client that leaves meanwhile ends the session at once, so its subscription
+ * lets go of the channels without waiting for them.
+ */
+async function openWhenReady(runtime: SseRuntime, session: SseSession, ready: Promise<void>, response: Response, limits: SseLimits): Promise<void> {
+  const left = () => session.disconnected();
+  response.once('close', left);
+  try {
+    await ready;
+  } finally {
+    response.off('close', left);
+  }
+  runtime.attach(session, response, limits);
 }
 
 type Pump = (session: SseSession) => void;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisStreamsTransport } from 'streamnest/redis';
+import { SseHub, SseModule } from 'streamnest';
 import { shardOf } from '#internal/redis/shard-map.js';
 import { HubSubscription, type HubLink } from '#internal/sse/hub/hub-subscription.js';
 import type { Outgoing } from '#internal/sse/hub/channel-fanout.js';
@@ -12,7 +13,8 @@ import { connectEvents, type EventClient } from '../support/event-client.js';
 import { PrivateRedis, redisUrl } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
 import { hubBehaviour } from './hub-behaviour.js';
-import { publishMany, range, startHubApp } from './hub-app.js';
+import { FeedController, publishMany, range, startHubApp } from './hub-app.js';
+import { startApp } from '../support/app.js';
 
 const url = await redisUrl();
 const key = () => `streamnest:test:${randomUUID()}`;
@@ -184,6 +186,78 @@ test('redis hub, 4 shards: a subscriber on a new shard gets its events at once, 
   assert.ok(Date.now() - started < 2000);
   onNews.close();
   onSport.close();
+});
+
+test('redis hub, 4 shards: an event published from another instance as soon as a stream opens reaches it, though its shard starts late', async (t) => {
+  // A Redis where the transport may not CLIENT UNBLOCK: a new shard then starts only when the
+  // blocked XREAD ends, up to blockMs later. The stream must not open before it has.
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.stop());
+  const admin = new Redis(redis.url);
+  await admin.call('ACL', 'SETUSER', 'default', '-client|unblock');
+  admin.disconnect();
+  const shared = key();
+  const a = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: shared, shards: SHARDS, blockMs: 1_000 }));
+  t.after(a.close);
+  const b = await startHubApp(new RedisStreamsTransport({ url: redis.url, key: shared, shards: SHARDS }));
+  t.after(b.close);
+  const onWeather = await connectEvents(`${a.url}/feed?channels=${WEATHER}`);
+  await new Promise((r) => setTimeout(r, 100)); // the reader now waits in XREAD on the weather shard alone
+  const opening = Date.now();
+  const onNews = await connectEvents(`${a.url}/feed?channels=${NEWS}`);
+  t.diagnostic(`the news stream opened after ${Date.now() - opening} ms`);
+  await b.hub.publish(NEWS, { data: 'first' });
+  assert.deepEqual(
+    (await onNews.waitForCount(1, 3000)).map((e) => e.data),
+    ['first'],
+  );
+  onWeather.close();
+  onNews.close();
+});
+
+test('redis hub, 4 shards: with Redis down a new stream still opens, after replay.readTimeout, and hears events once Redis is back', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.stop());
+  const transport = new RedisStreamsTransport({ url: redis.url, key: key(), shards: SHARDS, blockMs: 200 });
+  const running = await startApp({ imports: [SseModule.forRoot({ transport, replay: { readTimeout: 400 } })], controllers: [FeedController] });
+  t.after(running.close);
+  const hub = running.app.get(SseHub);
+  await redis.stop();
+  const opening = Date.now();
+  const onNews = await connectEvents(`${running.url}/feed?channels=${NEWS}`);
+  const waited = Date.now() - opening;
+  assert.ok(waited >= 350 && waited < 3000, `opened after ${waited} ms`);
+  await redis.restart();
+  await eventually(() => transport.stats().reading.length === 1, 10_000, 'news shard read once Redis is back');
+  await eventually(
+    async () =>
+      hub.publish(NEWS, { data: 'back' }).then(
+        () => true,
+        () => false,
+      ),
+    10_000,
+    'publish accepted',
+  );
+  assert.equal((await onNews.waitForCount(1, 5000))[0]!.data, 'back');
+  onNews.close();
+});
+
+test('redis hub, 4 shards: a client that leaves while its shard is starting lets go of it at once', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => redis.stop());
+  const transport = new RedisStreamsTransport({ url: redis.url, key: key(), shards: SHARDS, blockMs: 200 });
+  const a = await startHubApp(transport);
+  t.after(a.close);
+  await redis.stop();
+  const leaving = new AbortController();
+  const request = fetch(`${a.url}/feed?channels=${NEWS}`, { signal: leaving.signal }).catch(() => undefined);
+  await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscriber waiting for its shard');
+  assert.deepEqual(transport.stats().starting, [shardOf(NEWS, SHARDS)]);
+  leaving.abort();
+  await request;
+  // Well before the hub's 5 s bound on the wait.
+  await eventually(() => a.hub.stats().subscribers === 0 && transport.stats().starting.length === 0, 1000, 'subscription gone');
+  await redis.restart();
 });
 
 test('redis hub, 4 shards: a client whose position in one of its shards was trimmed gets reset, then live events', async (t) => {

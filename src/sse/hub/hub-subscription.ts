@@ -13,8 +13,12 @@ export type HubFilter = (event: HubEvent) => boolean;
 
 /** What a subscription needs of its hub. */
 export interface HubLink {
-  /** The subscription's session exists: put it in its channels, start replay or go live. */
-  attach(subscription: HubSubscription): void;
+  /**
+   * The subscription's session exists: put it in its channels, start replay or
+   * go live. Returns a promise when the transport is still starting to read
+   * these channels: the response must not open before it settles.
+   */
+  attach(subscription: HubSubscription): void | Promise<void>;
   /** Its session ended: take it out of its channels. */
   detach(subscription: HubSubscription, reason: CloseReason): void;
   /** The transport's order of ids. */
@@ -68,7 +72,8 @@ export class HubSubscription implements SseAttachable {
       this.held = null;
       this.hub.detach(this, reason);
     });
-    this.hub.attach(this);
+    const reading = this.hub.attach(this);
+    if (reading) session.holdOpen(reading);
     // Last: an expiry already reached ends the session at once, after the hub has it, so the detach undoes the attach.
     if (this.expiresAt !== undefined && session.isOpen) stopWatch = watchExpiry(this.expiresAt, () => this.expire());
     return session;

@@ -167,11 +167,26 @@ export class SseHub {
     fanout.push({ event, bytes: encoded(event) });
   }
 
-  /** A subscription's session exists: it joins its channels, then replays what it missed or goes live. */
-  private attach(subscription: HubSubscription): void {
+  /**
+   * A subscription's session exists: it joins its channels, then replays what
+   * it missed or goes live. Returns when the transport still has to start
+   * reading its channels, bounded so a Redis that is down cannot hold the
+   * response: then the stream opens anyway and hears events once it is back.
+   */
+  private attach(subscription: HubSubscription): Promise<void> | undefined {
     this.subscribers++;
     // Before replay or live: a transport that reads only what is needed starts on these channels.
-    this.transport.watch?.(subscription.channels);
+    const reading = this.transport.watch?.(subscription.channels);
+    this.join(subscription);
+    if (!reading) return undefined;
+    const channels = subscription.channels.join(', ');
+    return withDeadline(reading, this.limits.replay.readTimeout).catch((error) => {
+      const why = error === DEADLINE_PASSED ? `not confirmed within ${this.limits.replay.readTimeout} ms` : describeThrown(error).message;
+      logger.warn(`opening a stream on ${channels} before the transport reads them (${why})`);
+    });
+  }
+
+  private join(subscription: HubSubscription): void {
     for (const channel of subscription.channels) {
       let fanout = this.channels.get(channel);
       if (!fanout) this.channels.set(channel, (fanout = new ChannelFanout(this.sendGroup)));

@@ -41,9 +41,13 @@ export interface SseTransport {
   /**
    * Optional: a local subscription attached, with all its channels. A
    * transport that reads only what local subscribers need (Redis with
-   * `shards`) starts reading their channels; the others ignore it.
+   * `shards`) starts reading their channels; the others ignore it. When that
+   * start takes a round trip, it returns a promise that settles once every
+   * event appended from then on to these channels will be delivered: the hub
+   * opens the client's response only then, so an event published after the
+   * client saw its stream open is never missed.
    */
-  watch?(channels: readonly string[]): void;
+  watch?(channels: readonly string[]): void | Promise<void>;
   /** Optional: that subscription detached; called once for each `watch`. */
   unwatch?(channels: readonly string[]): void;
   /**
