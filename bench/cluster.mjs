@@ -4,17 +4,13 @@
 // publishes through the first, and checks that every client gets every event.
 // Writes results/cluster.json and refreshes RESULTS.md.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator } from './gen/generator.mjs';
 import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
 import { refreshResults } from './lib/report.mjs';
+import { probeBroadcast } from './lib/broadcast-probe.mjs';
+import { parseArgs } from './lib/args.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v = 'true'] = a.replace(/^--/, '').split('=');
-    return [k, v];
-  }),
-);
+const args = parseArgs(process.argv.slice(2));
 const processes = Number(args.processes ?? 3);
 const clients = Number(args.clients ?? 40_500);
 const probes = Number(args.probes ?? 5);
@@ -27,7 +23,6 @@ const budget = setTimeout(() => {
   process.exit(3);
 }, 20 * 60_000);
 budget.unref();
-const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
 async function main() {
   const started = new Date();
@@ -63,17 +58,8 @@ async function main() {
     log(`  held ${out.held} of ${clients}; per process ${out.perProcess.map((p) => p.clients).join(', ')}`);
 
     const publish = (b, count) => servers[0].rpc({ cmd: 'publish', batch: b, count }, 120_000);
-    const perProbe = [];
-    let exact = true;
-    for (let i = 0; i < probes; i++) {
-      const r = await gen.measure(1, (b) => publish(b, 1), 30_000);
-      const lats = [...r.lats].sort((a, b) => a - b);
-      perProbe.push({ p50: pct(lats, 0.5) / 1e3, p99: pct(lats, 0.99) / 1e3, max: lats.at(-1) / 1e3 });
-      exact &&= r.exact;
-      await sleep(200);
-    }
-    const med = (k) => perProbe.map((p) => p[k]).sort((a, b) => a - b)[(perProbe.length - 1) >> 1];
-    out.latency = { p50: med('p50'), p99: med('p99'), max: med('max'), probes: perProbe, exact };
+    out.latency = await probeBroadcast(gen, servers[0], probes);
+    const exact = out.latency.exact;
     log(
       `  one broadcast: p50/p99/max ${out.latency.p50.toFixed(1)}/${out.latency.p99.toFixed(1)}/${out.latency.max.toFixed(1)} ms, ${exact ? 'every client got it' : 'NOT EXACT'}`,
     );

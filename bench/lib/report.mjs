@@ -3,6 +3,7 @@
 // in results/<mode>.json; RESULTS.md is rebuilt from every mode present, so a
 // quick run does not erase the figures of a full run and vice versa.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { moonshotSection } from './moonshot-report.mjs';
 
 const MODES = ['full', 'quick', 'smoke'];
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
@@ -248,6 +249,7 @@ export function rebuildMarkdown() {
     parts.push(section(JSON.parse(readFileSync(f, 'utf8'))));
   }
   if (existsSync('results/cluster.json')) parts.push(clusterSection(JSON.parse(readFileSync('results/cluster.json', 'utf8'))));
+  if (existsSync('results/moonshot.json')) parts.push(moonshotSection(JSON.parse(readFileSync('results/moonshot.json', 'utf8'))));
   if (existsSync('NOTES.md')) parts.push(readFileSync('NOTES.md', 'utf8'));
   writeFileSync('RESULTS.md', parts.join('\n'));
 }
