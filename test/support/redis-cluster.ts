@@ -242,6 +242,13 @@ export class PrivateRedisCluster {
     await killProcess(this.processes.get(port));
   }
 
+  /** Starts a killed node again: from its nodes file it rejoins, as a replica of whoever took over its slots. */
+  async restart(port: number): Promise<void> {
+    this.spawnNode(port);
+    await waitFor(`node ${port} to answer`, async () => (await ask(port, 'PING')) === 'PONG', 10_000);
+    await this.settled();
+  }
+
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((child) => killProcess(child)));
     process.removeListener('exit', this.cleanUp);
