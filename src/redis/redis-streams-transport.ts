@@ -256,14 +256,19 @@ export class RedisStreamsTransport implements SseTransport {
       });
       this.starting.set(shard, { done, resolve });
     }
-    if (this.perShardReaders) for (const shard of added) this.startShardReader(shard);
-    else if (added.length > 0) this.wake();
+    if (this.perShardReaders) {
+      if (!this.closed) for (const shard of added) this.startShardReader(shard);
+    } else if (added.length > 0) this.wake();
     // Also a shard another subscriber just asked for, still starting.
     const pending = [...new Set(channels.map((channel) => this.starting.get(shardOf(channel, this.shards))?.done))].filter((done) => done !== undefined);
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }
 
-  /** A local subscription detached: a shard nobody here needs any more is no longer read (from the reader's next XREAD). */
+  /**
+   * A local subscription detached: a shard nobody here needs any more is no
+   * longer read (by the single reader from its next XREAD; on a cluster, its
+   * own reader stops and disconnects at once).
+   */
   unwatch(channels: readonly string[]): void {
     if (this.shards === 1) return;
     for (const shard of this.interest.unwatch(channels)) {
