@@ -76,6 +76,7 @@ function parseNodes(text: string): NodeLine[] {
  */
 export class PrivateRedisCluster {
   private readonly processes = new Map<number, ChildProcess>();
+  private spawnFailure: Error | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'streamnest-cluster-'));
   private readonly cleanUp = () => {
     for (const child of this.processes.values()) child.kill('SIGKILL');
@@ -109,7 +110,7 @@ export class PrivateRedisCluster {
 
   private async create(): Promise<void> {
     for (const port of this.ports) this.spawnNode(port);
-    for (const port of this.ports) await waitFor(`node ${port} to answer`, async () => (await ask(port, 'PING')) === 'PONG', 10_000);
+    for (const port of this.ports) await this.answering(port);
     const create = spawn('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -117,7 +118,9 @@ export class PrivateRedisCluster {
     create.stdout.on('data', (chunk) => (output += chunk));
     create.stderr.on('data', (chunk) => (output += chunk));
     const code = await new Promise<number | null>((resolve, reject) => {
-      create.on('error', reject);
+      create.on('error', (error) =>
+        reject(new Error(`could not run redis-cli (${error.message}): it comes with redis-server (apt-get install -y redis-server)`)),
+      );
       create.on('exit', resolve);
     });
     if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}): ${output}`);
@@ -147,8 +150,19 @@ export class PrivateRedisCluster {
       '',
     ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
-    child.on('error', () => undefined);
+    child.on('error', (error) => {
+      this.spawnFailure = error;
+    });
     this.processes.set(port, child);
+  }
+
+  private async answering(port: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!(await ask(port, 'PING').catch(() => undefined))) {
+      if (this.spawnFailure) throw new Error(`could not run redis-server (${this.spawnFailure.message}): install it with apt-get install -y redis-server`);
+      if (Date.now() > deadline) throw new Error(`redis cluster: node ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /**
@@ -245,7 +259,7 @@ export class PrivateRedisCluster {
   /** Starts a killed node again: from its nodes file it rejoins, as a replica of whoever took over its slots. */
   async restart(port: number): Promise<void> {
     this.spawnNode(port);
-    await waitFor(`node ${port} to answer`, async () => (await ask(port, 'PING')) === 'PONG', 10_000);
+    await this.answering(port);
     await this.settled();
   }
 
