@@ -1,5 +1,5 @@
 /// <reference types="node" preserve="true" />
 /** streamnest/redis: the Redis Streams transport for the SSE hub. Needs the optional peer dependency `ioredis`. */
-export { RedisStreamsTransport, type RedisStreamsTransportOptions } from './redis-streams-transport.js';
+export { RedisStreamsTransport, type RedisClusterConnection, type RedisStreamsTransportOptions } from './redis-streams-transport.js';
 export { compareStreamIds } from './stream-id.js';
 export type { RedisStreamsStats } from './redis-streams-transport.js';

@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { Logger } from '../common/logger.js';
 import { describeThrown, printable } from '../common/describe.js';
 import { DEADLINE_PASSED, withDeadline } from '../common/deadline.js';
@@ -10,12 +10,38 @@ import { compareShardedIds, floorAfter, formatShardedId, parseShardedId } from '
 import { ShardInterest } from './shard-interest.js';
 import { replayShards, type ShardReads, type ShardStart } from './shard-replay.js';
 import { toEvent, type StreamEntry } from './stream-entry.js';
+import { ShardReader, type ShardReaderHost, type StreamsReply } from './shard-reader.js';
+
+/** A Redis Cluster the transport connects to itself. */
+export interface RedisClusterConnection {
+  /** Startup nodes, as for ioredis's `new Cluster(nodes)`: any few of the cluster's nodes; it learns the rest. */
+  nodes: ClusterNode[];
+  /**
+   * ioredis Cluster options, over the transport's own: `lazyConnect`,
+   * `retryDelayOnFailover: 0` (an XADD in flight on a master that dies is not
+   * sent again to its successor, which could store it twice), and in
+   * `redisOptions` the transport's `connectTimeoutMs` and `commandTimeoutMs`.
+   */
+  options?: ClusterOptions;
+}
 
 export interface RedisStreamsTransportOptions {
-  /** A Redis URL such as redis://127.0.0.1:6379. Ignored when `client` is given. */
+  /** A Redis URL such as redis://127.0.0.1:6379. Ignored when `client` or `cluster` is given. */
   url?: string;
-  /** Your own ioredis client, for publishing and replay; the blocking reader is its duplicate. */
-  client?: Redis;
+  /**
+   * A Redis Cluster (three masters or more), which the transport connects to
+   * itself, as `new Cluster(nodes, options)`. Use `shards` of at least the
+   * number of masters, so the shards, and the load, spread over them. Ignored
+   * when `client` is given.
+   */
+  cluster?: RedisClusterConnection;
+  /**
+   * Your own ioredis client, for publishing and replay: a `Redis`, or a
+   * `Cluster` (known by its `isCluster`). The blocking readers are its
+   * duplicates. Give a Cluster `retryDelayOnFailover: 0` for the guarantees
+   * of `cluster` (see RedisClusterConnection.options).
+   */
+  client?: Redis | Cluster;
   /** The stream key that holds every channel's events; with `shards`, the prefix of the shards' keys. Default `streamnest:events`. */
   key?: string;
   /**
@@ -25,6 +51,10 @@ export interface RedisStreamsTransportOptions {
    * stream, `key` itself, and plain stream ids, as before sharding. Every
    * process on a `key` must use the same count (start-up checks it); to change
    * it, use a new `key`. At most 1 024.
+   *
+   * On a Redis Cluster, each shard is read over a connection of its own (one
+   * XREAD may not name two slots): a process holds one blocking connection
+   * per shard its subscribers need.
    */
   shards?: number;
   /** Approximate number of events retained per shard (XADD MAXLEN ~). Default 10 000. */
@@ -80,8 +110,13 @@ export class RedisStreamsTransport implements SseTransport {
   private readonly count: number;
   private readonly commandTimeoutMs: number;
   private readonly interest: ShardInterest;
-  private client: Redis | undefined;
-  private reader: Redis | undefined;
+  private client: Redis | Cluster | undefined;
+  /** The one blocking reader: on a single node, or a cluster with one shard. */
+  private reader: Redis | Cluster | undefined;
+  /** On a cluster with shards: a reader per shard read (shard-reader.ts). */
+  private readonly shardReaders = new Map<number, ShardReader>();
+  private perShardReaders = false;
+  private deliver: (event: HubEvent) => void = () => undefined;
   /** Shard → the last stream id delivered from it: the shards read now. */
   private readonly positions = new Map<number, string>();
   /** Shards needed whose start is not taken yet; replays of them wait for it. */
@@ -112,43 +147,69 @@ export class RedisStreamsTransport implements SseTransport {
     this.blockMs = positive('blockMs', options.blockMs ?? 5_000);
     this.count = positive('count', options.count ?? 1_000);
     this.commandTimeoutMs = positive('commandTimeoutMs', options.commandTimeoutMs ?? 5_000);
-    if (options.url === undefined && options.client === undefined) options.url = 'redis://127.0.0.1:6379';
+    if (options.cluster && options.cluster.nodes.length === 0) throw Errors.INVALID_HUB_OPTION('cluster.nodes', 'must name at least one node');
+    if (options.url === undefined && options.client === undefined && options.cluster === undefined) options.url = 'redis://127.0.0.1:6379';
   }
 
   async start(deliver: (event: HubEvent) => void): Promise<void> {
-    const { Redis } = await loadIoredis();
-    const common: RedisOptions = { connectTimeout: this.options.connectTimeoutMs ?? 5_000, lazyConnect: true };
-    // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
-    this.client =
-      this.options.client ??
-      new Redis(this.options.url!, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: this.commandTimeoutMs });
-    this.reader = this.client.duplicate({ ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
-    this.client.on('error', (error) => logger.warn(`redis: ${error.message}`));
-    this.reader.on('error', () => undefined);
-    this.reader.on('ready', () => {
+    const client = (this.client = this.options.client ?? this.ownClient(await loadIoredis()));
+    // On a cluster, one XREAD cannot name shards of several slots: each shard is read on its own (shard-reader.ts).
+    this.perShardReaders = client.isCluster && this.shards > 1;
+    const reader = (this.reader = this.perShardReaders ? undefined : this.readerOf(client));
+    client.on('error', (error) => logger.warn(`redis: ${error.message}`));
+    reader?.on('error', () => undefined);
+    reader?.on('ready', () => {
       this.readerIdStale = true;
     });
-    const timeout = this.options.connectTimeoutMs ?? 5_000;
+    const timeout = this.connectTimeoutMs;
     try {
-      await Promise.all([connect(this.client, timeout), connect(this.reader, timeout)]);
+      await Promise.all([connect(client, timeout), reader && connect(reader, timeout)]);
       if (this.shards === 1) {
         // Deliver from the current end of the stream: history is for replay, not for re-broadcast.
-        const newest = await this.client.xrevrange(this.key, '+', '-', 'COUNT', 1);
+        const newest = await client.xrevrange(this.key, '+', '-', 'COUNT', 1);
         this.positions.set(0, newest[0]?.[0] ?? '0-0');
       } else {
-        await this.checkShardCount(this.client);
+        await this.checkShardCount(client);
       }
     } catch (error) {
-      this.reader.disconnect();
-      if (!this.options.client) this.client.disconnect();
+      reader?.disconnect();
+      if (!this.options.client) client.disconnect();
       throw error;
     }
-    void this.readForever(deliver);
+    this.deliver = deliver;
+    if (!this.perShardReaders) void this.readForever(deliver);
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 5_000;
+  }
+
+  /** The client the transport makes itself, from `cluster` or `url`. */
+  private ownClient({ Redis, Cluster }: Ioredis): Redis | Cluster {
+    const cluster = this.options.cluster;
+    if (cluster) return new Cluster(cluster.nodes, ownClusterOptions(cluster.options, this.connectTimeoutMs, this.commandTimeoutMs));
+    // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
+    return new Redis(this.options.url!, {
+      connectTimeout: this.connectTimeoutMs,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: this.commandTimeoutMs,
+    });
+  }
+
+  /** The single blocking reader: a duplicate of the client that waits while Redis is down, and whose XREAD no timeout ends. */
+  private readerOf(client: Redis | Cluster): Redis | Cluster {
+    if (client.isCluster) return (client as Cluster).duplicate([], CLUSTER_READER);
+    const options: RedisOptions = { connectTimeout: this.connectTimeoutMs, lazyConnect: true };
+    return (client as Redis).duplicate({ ...options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
   }
 
   async append(channel: string, message: { event?: string; data: string }): Promise<string> {
     const client = this.client;
     if (!client) throw Errors.TRANSPORT_NOT_STARTED('RedisStreamsTransport');
+    // A Cluster queues commands while it reconnects (its nodes need the queue while they connect): refuse now rather than queue.
+    if (client.isCluster && client.status !== 'ready') throw Errors.TRANSPORT_UNAVAILABLE(channel, `the Redis Cluster connection is ${client.status}`);
     const shard = shardOf(channel, this.shards);
     let id: string | null;
     try {
@@ -195,16 +256,24 @@ export class RedisStreamsTransport implements SseTransport {
       });
       this.starting.set(shard, { done, resolve });
     }
-    if (added.length > 0) this.wake();
+    if (this.perShardReaders) {
+      if (!this.closed) for (const shard of added) this.startShardReader(shard);
+    } else if (added.length > 0) this.wake();
     // Also a shard another subscriber just asked for, still starting.
     const pending = [...new Set(channels.map((channel) => this.starting.get(shardOf(channel, this.shards))?.done))].filter((done) => done !== undefined);
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }
 
-  /** A local subscription detached: a shard nobody here needs any more is no longer read (from the reader's next XREAD). */
+  /**
+   * A local subscription detached: a shard nobody here needs any more is no
+   * longer read (by the single reader from its next XREAD; on a cluster, its
+   * own reader stops and disconnects at once).
+   */
   unwatch(channels: readonly string[]): void {
     if (this.shards === 1) return;
     for (const shard of this.interest.unwatch(channels)) {
+      this.shardReaders.get(shard)?.stop();
+      this.shardReaders.delete(shard);
       this.positions.delete(shard);
       this.starting.get(shard)?.resolve();
       this.starting.delete(shard);
@@ -220,6 +289,8 @@ export class RedisStreamsTransport implements SseTransport {
     this.closed = true;
     this.idle?.();
     for (const { resolve } of this.starting.values()) resolve();
+    for (const reader of this.shardReaders.values()) reader.stop();
+    this.shardReaders.clear();
     // The reader checks `closed` after every XREAD, so nothing is delivered from
     // here on; no need to wait for a blocked XREAD, which with Redis down may
     // never end.
@@ -345,6 +416,51 @@ export class RedisStreamsTransport implements SseTransport {
     }
   }
 
+  /** A cluster shard's own reader, from its start (taken by the reader) on. */
+  private startShardReader(shard: number): void {
+    const open = () => {
+      const connection = (this.client as Cluster).duplicate([], CLUSTER_READER);
+      connection.on('error', () => undefined);
+      return connection;
+    };
+    this.shardReaders.set(shard, new ShardReader(shard, this.keys[shard]!, open, this.shardReaderHost, { blockMs: this.blockMs, count: this.count }));
+  }
+
+  private readonly shardReaderHost: ShardReaderHost = {
+    positionOf: (shard) => this.positions.get(shard),
+    started: (shard, newest) => {
+      const waiting = this.starting.get(shard);
+      if (!waiting) return;
+      this.positions.set(shard, newest);
+      this.starting.delete(shard);
+      waiting.resolve();
+    },
+    ready: (reply) => this.alongStarted(reply),
+    deliver: (reply) => this.deliverAll(reply, this.deliver),
+  };
+
+  /**
+   * Shard readers deliver on their own, so a batch waits for the shards still
+   * starting that are read along with its channels (a new subscriber's other
+   * shards): its events' ids then carry their positions, as the single reader
+   * ensures by starting every new shard before each batch.
+   */
+  private async alongStarted(reply: StreamsReply): Promise<void> {
+    for (;;) {
+      const waits = new Set<Promise<void>>();
+      for (const [, entries] of reply) {
+        for (const [, fields] of entries) {
+          for (const shard of this.interest.shardsWith(toEvent('', fields).channel) ?? []) {
+            const starting = this.starting.get(shard);
+            if (starting) waits.add(starting.done);
+          }
+        }
+      }
+      if (waits.size === 0) return;
+      await Promise.all(waits);
+    }
+  }
+
   private *positionsOf(shards: Iterable<number>): Iterable<readonly [number, string]> {
     for (const shard of shards) {
       const position = this.positions.get(shard);
@@ -390,7 +506,7 @@ export class RedisStreamsTransport implements SseTransport {
   }
 
   /** Every process on a key must hash channels to the same shards: the first to start records the count. */
-  private async checkShardCount(client: Redis): Promise<void> {
+  private async checkShardCount(client: Redis | Cluster): Promise<void> {
     const countKey = `${this.key}:shards`;
     await client.set(countKey, String(this.shards), 'NX');
     const recorded = await client.get(countKey);
@@ -407,8 +523,35 @@ function positive(name: string, value: number): number {
   return value;
 }
 
+/**
+ * A reader's duplicate of a Cluster: it may wait (offline queue) while its
+ * node reconnects or fails over, and no command timeout ends its blocking
+ * XREAD. Named, so CLIENT LIST shows the readers.
+ */
+const CLUSTER_READER: ClusterOptions = {
+  lazyConnect: true,
+  enableOfflineQueue: true,
+  redisOptions: { commandTimeout: undefined, connectionName: 'streamnest-reader' },
+};
+
+/**
+ * The transport's own Cluster. Its offline queue stays on: ioredis refuses a
+ * command to a node still connecting without it, which after a failover
+ * would refuse publishes for nothing; `append` refuses while the cluster as a
+ * whole is down instead.
+ */
+function ownClusterOptions(options: ClusterOptions | undefined, connectTimeout: number, commandTimeout: number): ClusterOptions {
+  return {
+    lazyConnect: true,
+    // An XADD in flight on a master that dies may have been stored: sent again to its successor, the event could be stored twice.
+    retryDelayOnFailover: 0,
+    ...options,
+    redisOptions: { connectTimeout, commandTimeout, ...options?.redisOptions },
+  };
+}
+
 /** Connects (or waits for the connection) within `timeoutMs`, or fails with a clear error. */
-async function connect(redis: Redis, timeoutMs: number): Promise<void> {
+async function connect(redis: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   const ready = redis.status === 'wait' ? redis.connect() : new Promise<void>((resolve) => redis.once('ready', () => resolve()));
   try {
@@ -419,12 +562,18 @@ async function connect(redis: Redis, timeoutMs: number): Promise<void> {
 }
 
 type RedisClass = typeof import('ioredis').Redis;
+type ClusterClass = typeof import('ioredis').Cluster;
+interface Ioredis {
+  Redis: RedisClass;
+  Cluster: ClusterClass;
+}
 
-async function loadIoredis(): Promise<{ Redis: RedisClass }> {
+async function loadIoredis(): Promise<Ioredis> {
   try {
-    const mod: { Redis?: RedisClass; default?: RedisClass | { Redis?: RedisClass } } = await import('ioredis');
+    const mod: { Redis?: RedisClass; Cluster?: ClusterClass; default?: RedisClass | { Redis?: RedisClass } } = await import('ioredis');
     const Redis = mod.Redis ?? (mod.default as { Redis?: RedisClass })?.Redis ?? (mod.default as RedisClass);
-    return { Redis };
+    const Cluster = mod.Cluster ?? (mod.default as unknown as { Cluster: ClusterClass }).Cluster;
+    return { Redis, Cluster };
   } catch {
     throw Errors.OPTIONAL_DEPENDENCY('RedisStreamsTransport', 'ioredis');
   }
