@@ -28,12 +28,7 @@ export class Generator {
       firstError = '';
     const start = Date.now();
     while (this.size < total) {
-      let w = this.workers.find((x) => x.count < PER_WORKER);
-      if (!w) {
-        const idx = this.workers.length;
-        w = { h: spawnChild(WORKER, { cpu: this.cpu, label: `generator worker ${idx}` }), count: 0, addr: `127.0.0.${2 + idx}` };
-        this.workers.push(w);
-      }
+      const w = this.workerWithRoom();
       const n = Math.min(PER_WORKER - w.count, total - this.size);
       w.count += n;
       const r = await w.h.rpc(
@@ -45,6 +40,72 @@ export class Generator {
     }
     const held = await this.held();
     return { attempted: this.size, held, errors, firstError, ms: Date.now() - start };
+  }
+
+  /**
+   * Opens one stream per user in `users` on `port`, each on its own path
+   * (`path` with `{user}` replaced), filling workers as rampTo does. Later
+   * calls may name another port: clients placed on several servers.
+   */
+  async connectUsers(port, users, timeoutMs = 10_000) {
+    let errors = 0,
+      firstError = '';
+    for (let at = 0; at < users.length; ) {
+      const w = this.workerWithRoom();
+      const n = Math.min(PER_WORKER - w.count, users.length - at);
+      w.count += n;
+      const r = await w.h.rpc(
+        { cmd: 'connect', port, path: this.path, users: users.slice(at, at + n), localAddress: w.addr, batch: this.batch, timeoutMs },
+        60_000 + n * 20,
+      );
+      at += n;
+      errors += r.errors;
+      if (r.firstError && !firstError) firstError = r.firstError;
+    }
+    return { errors, firstError };
+  }
+
+  /** Starts counting, in every worker, the private-channel events of a new batch; returns its number. */
+  async flowStart() {
+    const batch = ++this.batchNo;
+    await Promise.all(this.workers.map((w) => w.h.rpc({ cmd: 'flow-start', batch })));
+    return batch;
+  }
+
+  /** Private-channel events received so far, over every worker. */
+  async flowCount() {
+    const rs = await Promise.all(this.workers.map((w) => w.h.rpc({ cmd: 'flow-count' })));
+    return rs.reduce((n, r) => n + r.received, 0);
+  }
+
+  /** Stops counting; per user, how many of its events came; every latency; the workers' CPU. */
+  async flowEnd() {
+    const rs = await Promise.all(this.workers.map((w) => w.h.rpc({ cmd: 'flow-end' }, 30_000)));
+    const got = new Map();
+    const out = { got, dead: 0, received: 0, outOfOrder: 0, lats: [], first: 0n, last: 0n, cpuMs: 0, wallMs: 0 };
+    for (const r of rs) {
+      for (let i = 0; i < r.users.length; i++) got.set(r.users[i], r.got[i]);
+      out.dead += r.dead;
+      out.received += r.received;
+      out.outOfOrder += r.outOfOrder;
+      for (const x of r.lats) out.lats.push(x);
+      const first = BigInt(r.first);
+      if (first > 0n && (out.first === 0n || first < out.first)) out.first = first;
+      if (BigInt(r.last) > out.last) out.last = BigInt(r.last);
+      out.cpuMs += r.cpuMs;
+      out.wallMs = Math.max(out.wallMs, r.wallMs);
+    }
+    return out;
+  }
+
+  workerWithRoom() {
+    let w = this.workers.find((x) => x.count < PER_WORKER);
+    if (!w) {
+      const idx = this.workers.length;
+      w = { h: spawnChild(WORKER, { cpu: this.cpu, label: `generator worker ${idx}` }), count: 0, addr: `127.0.0.${2 + idx}` };
+      this.workers.push(w);
+    }
+    return w;
   }
 
   async held() {

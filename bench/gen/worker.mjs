@@ -9,6 +9,17 @@
 //        events of that batch (or on timeout), with per-stream latencies
 //   { id, cmd: 'close' }                          -> destroys every socket, exits
 //
+// Private channels (channels.mjs): `connect` may carry `users`, one id per
+// stream to open (`count` is then their number), and a `path` with `{user}` in
+// it, e.g. `/sse?user={user}`. Each stream then expects only its own user's
+// events, numbered by that user (s=0, 1, …), at an unknown pace:
+//
+//   { id, cmd: 'flow-start', batch }   -> starts counting events of `batch`, per stream
+//   { id, cmd: 'flow-count' }          -> { received } so far
+//   { id, cmd: 'flow-end' }            -> { users, got, dead, outOfOrder, lats, first, last, cpuMs, wallMs }:
+//                                         per stream its user and how many it got; the
+//                                         publish-to-receive time of every event (µs)
+//
 // Every event the servers publish has data `t=<hrtime ns> b=<batch> s=<seq>`
 // (possibly wrapped in quotes by a serializer). The receive time is taken once
 // per socket read, on the same monotonic clock (process.hrtime.bigint()).
@@ -19,6 +30,7 @@ let open = 0; // streams with a 200 text/event-stream response and no close yet
 let errors = 0;
 let firstError = '';
 let armed = null; // { id, batch, expect, done, started, cpu, timer }
+let flow = null; // { batch, received, outOfOrder, lats, first, last, started, cpu }
 
 const RE = /t=(\d+) b=(\d+) s=(\d+)/;
 
@@ -38,6 +50,7 @@ function onEvent(c, block, now) {
   const m = RE.exec(block);
   if (m === null) return; // comments, heartbeats, greetings
   c.events++;
+  if (flow !== null && Number(m[2]) === flow.batch) return onFlowEvent(c, m, now);
   if (armed === null || Number(m[2]) !== armed.batch) return;
   const seq = Number(m[3]);
   if (seq !== c.got) c.outOfOrder++;
@@ -48,6 +61,16 @@ function onEvent(c, block, now) {
     armed.done++;
     if (armed.done >= open) checkDone();
   } else if (c.got > armed.expect) armed.extra++;
+}
+
+/** One event of a private channel: its own sequence, so a gap, a repeat or a reorder shows. */
+function onFlowEvent(c, m, now) {
+  if (Number(m[3]) !== c.flowGot) flow.outOfOrder++;
+  c.flowGot++;
+  flow.received++;
+  flow.lats.push(Math.round(Number(now - BigInt(m[1])) / 1e3));
+  if (flow.first === 0n) flow.first = now;
+  flow.last = now;
 }
 
 function feed(c, s, now) {
@@ -112,9 +135,11 @@ function onData(c, s) {
   else feed(c, s, now);
 }
 
-function openOne(port, path, localAddress, timeoutMs) {
+function openOne(port, path, localAddress, timeoutMs, user) {
   return new Promise((resolve) => {
     const c = {
+      user,
+      flowGot: 0,
       sock: null,
       ok: false,
       dead: false,
@@ -152,10 +177,15 @@ function openOne(port, path, localAddress, timeoutMs) {
 async function connect(m) {
   const before = errors;
   const start = Date.now();
-  for (let done = 0; done < m.count; ) {
-    const n = Math.min(m.batch, m.count - done);
+  const count = m.users ? m.users.length : m.count;
+  for (let done = 0; done < count; ) {
+    const n = Math.min(m.batch, count - done);
     const batch = [];
-    for (let i = 0; i < n; i++) batch.push(openOne(m.port, m.path, m.localAddress, m.timeoutMs));
+    for (let i = 0; i < n; i++) {
+      const user = m.users?.[done + i];
+      const path = user === undefined ? m.path : m.path.replace('{user}', String(user));
+      batch.push(openOne(m.port, path, m.localAddress, m.timeoutMs, user));
+    }
     await Promise.all(batch);
     done += n;
   }
@@ -226,6 +256,30 @@ process.on('message', async (m) => {
       armed.timer = setTimeout(() => finish(true), m.timeoutMs);
       process.send({ id: m.id, armed: true });
       if (open === 0) finish(false);
+    } else if (m.cmd === 'flow-start') {
+      for (const c of conns) c.flowGot = 0;
+      flow = { batch: m.batch, received: 0, outOfOrder: 0, lats: [], first: 0n, last: 0n, started: process.hrtime.bigint(), cpu: process.cpuUsage() };
+      process.send({ id: m.id, started: true });
+    } else if (m.cmd === 'flow-count') {
+      process.send({ id: m.id, received: flow?.received ?? 0 });
+    } else if (m.cmd === 'flow-end') {
+      const f = flow;
+      flow = null;
+      const mine = conns.filter((c) => c.user !== undefined);
+      const cpu = process.cpuUsage(f.cpu);
+      process.send({
+        id: m.id,
+        users: mine.map((c) => c.user),
+        got: mine.map((c) => c.flowGot),
+        dead: mine.filter((c) => c.dead).length,
+        received: f.received,
+        outOfOrder: f.outOfOrder,
+        lats: f.lats,
+        first: String(f.first),
+        last: String(f.last),
+        cpuMs: (cpu.user + cpu.system) / 1e3,
+        wallMs: Number(process.hrtime.bigint() - f.started) / 1e6,
+      });
     } else if (m.cmd === 'stats') {
       process.send({ id: m.id, open, errors, firstError, events: conns.reduce((n, c) => n + c.events, 0) });
     } else if (m.cmd === 'close') {

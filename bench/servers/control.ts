@@ -9,6 +9,9 @@
  *                                              event-loop turn (setImmediate), each
  *                                              carrying process.hrtime.bigint()
  *   { id, cmd: 'clients' }                  -> the server's own subscriber count
+ *
+ * A server may add commands of its own (`commands`), each answering with an
+ * object (or a promise of one); a throw or rejection is replied as `error`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -26,14 +29,27 @@ function reply(id: unknown, body: Record<string, unknown>): void {
   process.send?.({ id, ...body });
 }
 
+/** A server's own command: takes the message, answers with the reply's fields. */
+export type Command = (message: any) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
 /** Wires the IPC control channel to the server's broadcaster and announces `ready`. */
-export function control(name: string, server: { address(): unknown }, b: Broadcaster): void {
+export function control(name: string, server: { address(): unknown }, b: Broadcaster, commands: Record<string, Command> = {}): void {
   const port = (server.address() as { port: number }).port;
   if (!process.send) {
     console.log(`${name} listening on ${port} (no IPC channel: control disabled)`);
     return;
   }
   process.on('message', (m: any) => {
+    const own = Object.hasOwn(commands, m?.cmd) ? commands[m.cmd] : undefined;
+    if (own) {
+      Promise.resolve()
+        .then(() => own(m))
+        .then(
+          (body) => reply(m.id, body),
+          (error) => reply(m.id, { error: String((error as Error)?.stack ?? error) }),
+        );
+      return;
+    }
     switch (m?.cmd) {
       case 'mem': {
         const gc = (globalThis as any).gc as undefined | (() => void);
