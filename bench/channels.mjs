@@ -164,6 +164,8 @@ async function runDesign(name, redis) {
     );
     const after = await Promise.all(all.map((h) => h.rpc({ cmd: 'usage' })));
     const redisAfter = await redisCpuMs(redis);
+    // Other load on the machine shows here: the 1-minute load average at the window's end.
+    out.loadAverage = os.loadavg()[0];
     const windowMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const lags = await Promise.all(servers.map((h) => h.rpc({ cmd: 'lag' })));
 
@@ -220,7 +222,7 @@ async function runDesign(name, redis) {
       `  per process: CPU ${out.perProcess.map((x) => `${x.cpuPct.toFixed(1)}%`).join(', ')}; read/s ${out.perProcess.map((x) => Math.round(x.readPerSec)).join(', ')}; delivered/s ${out.perProcess.map((x) => Math.round(x.deliveredPerSec)).join(', ')}`,
     );
     log(
-      `  Redis CPU ${out.redisCpuPct.toFixed(1)}%, publisher CPU ${out.publisherCpuPct.toFixed(1)}%, generator ${Math.round(out.generatorCpuPct)}% over ${out.generatorWorkers} worker(s)${out.shardsAsPlaced ? '' : '; a process reads other shards than placed on it'}`,
+      `  Redis CPU ${out.redisCpuPct.toFixed(1)}%, publisher CPU ${out.publisherCpuPct.toFixed(1)}%, generator ${Math.round(out.generatorCpuPct)}% over ${out.generatorWorkers} worker(s), load average ${out.loadAverage.toFixed(1)}${out.shardsAsPlaced ? '' : '; a process reads other shards than placed on it'}`,
     );
   } finally {
     await gen.close();

@@ -297,7 +297,7 @@ export function channelsSection(run) {
   }
   lines.push(
     '',
-    `The generator used ${run.designs.map((r) => `${Math.round(r.generatorCpuPct)}%`).join(', ')} of one core (summed over its workers) in the designs above, in that order.`,
+    `The generator used ${run.designs.map((r) => `${Math.round(r.generatorCpuPct)}%`).join(', ')} of one core (summed over its workers) in the designs above, in that order; the machine's 1-minute load average at the end of each window was ${run.designs.map((r) => f1(r.loadAverage)).join(', ')}${run.designs.some((r) => r.loadAverage > run.machine.cpus * 1.5) ? ': other work shared the machine, so compare the designs with care' : ''}.`,
     '',
   );
   return lines.join('\n');
