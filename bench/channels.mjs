@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator } from './gen/generator.mjs';
+import { parseArgs } from './lib/args.mjs';
 import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
 import { refreshResults } from './lib/report.mjs';
@@ -37,12 +38,7 @@ const DESIGNS = {
   affinity: { label: 'sharded, users placed by shard', sharded: true, affinity: true },
 };
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v = 'true'] = a.replace(/^--/, '').split('=');
-    return [k, v];
-  }),
-);
+const args = parseArgs(process.argv.slice(2));
 const modeName = args.mode ?? 'full';
 if (!MODES[modeName]) {
   console.error(`unknown mode ${modeName}; use full or smoke`);
