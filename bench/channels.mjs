@@ -28,6 +28,7 @@ import { parseArgs } from './lib/args.mjs';
 import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
 import { refreshResults } from './lib/report.mjs';
+import { shardOf } from 'streamnest/redis';
 
 const MODES = {
   smoke: { clients: 600, processes: 2, rate: 300, seconds: 2, shards: 8, budgetMin: 3 },
@@ -71,21 +72,6 @@ const budget = setTimeout(
 );
 budget.unref();
 const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : Number.NaN);
-
-/**
- * The shard of a channel, as src/redis/shard-map.ts computes it (FNV-1a of the
- * UTF-8 name, modulo the count). The package does not export it; each run
- * checks that every process reads exactly the shards this placed on it.
- */
-function shardOf(channel, shards) {
-  if (shards === 1) return 0;
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(channel, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % shards;
-}
 
 /** Which process each user connects to: by its shard's owner, or spread evenly (user mod processes). */
 function placeUsers(design, shards) {
