@@ -52,7 +52,7 @@ pin(process.pid, CLIENT_CPU);
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // Anchors (nginx + nchan, the Go hub) are looked for, and the Go hub built,
-// before the budget starts: a first Go build takes about a minute.
+// before the budget starts: a first Go build compiles part of the standard library.
 const anchors = new Map();
 for (const s of servers.filter((x) => x.anchor)) {
   try {

@@ -35,6 +35,12 @@ function findBinary(name, extraDirs) {
   return dirs.map((d) => path.join(d, name)).find(executable);
 }
 
+/** nchan does not say its version; the Debian package that installed the module does. */
+function nchanVersion(module) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'libnginx-mod-nchan'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout ? r.stdout.replace(/^\d+:/, '') : `(${module})`;
+}
+
 function nchanEnv() {
   const nginx = process.env.NGINX ?? findBinary('nginx', ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin']);
   if (!nginx || !executable(nginx)) throw new AnchorMissing(`nginx was not found (Debian: apt-get install -y nginx libnginx-mod-nchan; or set NGINX; ${HOW})`);
@@ -46,7 +52,7 @@ function nchanEnv() {
   const version = spawnSync(nginx, ['-v'], { encoding: 'utf8' })
     .stderr.trim()
     .replace(/^nginx version: /, '');
-  return { env: { NGINX_BIN: nginx, NCHAN_MODULE: module }, version: `${version}, ${path.basename(module)}` };
+  return { env: { NGINX_BIN: nginx, NCHAN_MODULE: module }, version: `${version} + nchan ${nchanVersion(module)}` };
 }
 
 function goHubEnv() {
@@ -56,11 +62,13 @@ function goHubEnv() {
   mkdirSync(path.dirname(out), { recursive: true });
   // Standard library only, nothing to download: GOPROXY=off makes sure of it.
   // CGO_ENABLED=0: no C compiler needed (the first build then compiles part of
-  // the standard library, about a minute; later ones come from the cache).
+  // the standard library, about 20 s; later ones come from the cache).
   const env = { ...process.env, CGO_ENABLED: '0', GOPROXY: 'off', GOFLAGS: '' };
   if (!env.GOCACHE && !env.HOME && !env.XDG_CACHE_HOME) env.GOCACHE = path.join(BENCH, 'build', 'anchors', 'gocache');
   execFileSync(go, ['build', '-o', out, '.'], { cwd: path.join(BENCH, 'anchors', 'go-hub'), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-  const version = execFileSync(go, ['version'], { encoding: 'utf8' }).trim();
+  const version = execFileSync(go, ['version'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^go version /, '');
   return { env: { GO_HUB_BIN: out }, version };
 }
 
