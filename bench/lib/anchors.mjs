@@ -37,6 +37,7 @@ function findBinary(name, extraDirs) {
 
 /** nchan does not say its version; the Debian package that installed the module does. */
 function nchanVersion(module) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not JavaScript's
   const r = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'libnginx-mod-nchan'], { encoding: 'utf8' });
   return r.status === 0 && r.stdout ? r.stdout.replace(/^\d+:/, '') : `(${module})`;
 }
