@@ -15,6 +15,10 @@ if (!s) {
   console.error(`unknown server ${name}`);
   process.exit(2);
 }
+if (s.anchor) {
+  console.error(`${name} is an anchor (not Node): nothing here to profile`);
+  process.exit(2);
+}
 const dir = path.resolve('build/prof', name);
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });

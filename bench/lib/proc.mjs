@@ -2,8 +2,14 @@
 // request/response over IPC with timeouts, and a registry so that every child
 // is killed on exit, on a signal or on a crash of the runner.
 import { fork, execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 
 const children = new Set();
+// Processes a child started and handed over (an anchor's nginx or Go hub):
+// pid -> start time, so that a pid reused after they exit is never killed;
+// and the temporary directories they use.
+const adopted = new Map();
+const adoptedDirs = new Set();
 let nextId = 1;
 let hasTaskset = null;
 
@@ -17,6 +23,31 @@ export function tasksetAvailable() {
     }
   }
   return hasTaskset;
+}
+
+/** The start time of a process (field 22 of /proc/<pid>/stat), or undefined once it is gone. */
+function startTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function killAdopted(pids, dirs) {
+  for (const pid of pids) {
+    const start = adopted.get(pid);
+    adopted.delete(pid);
+    if (start === undefined || startTime(pid) !== start) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  for (const dir of dirs) {
+    adoptedDirs.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Pins a process (by pid) to one CPU; a no-op where taskset is missing or there is one CPU. */
@@ -36,6 +67,8 @@ export function spawnChild(file, { args = [], execArgv = [], env = {}, cpu, labe
   children.add(child);
   const pending = new Map();
   const listeners = new Set();
+  const ownPids = [];
+  const ownDirs = [];
   let stderr = '';
   child.stdout.on('data', () => {});
   child.stderr.on('data', (d) => {
@@ -91,16 +124,35 @@ export function spawnChild(file, { args = [], execArgv = [], env = {}, cpu, labe
       }
       return promise;
     },
+    /**
+     * Takes responsibility for processes the child started (an anchor) and
+     * their temporary directories: they are killed and removed with it, if
+     * it has not done so itself.
+     */
+    adopt(pids, dirs = []) {
+      for (const pid of pids) {
+        const start = startTime(pid);
+        if (start === undefined) continue;
+        adopted.set(pid, start);
+        ownPids.push(pid);
+      }
+      for (const dir of dirs) {
+        adoptedDirs.add(dir);
+        ownDirs.push(dir);
+      }
+    },
     async kill() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => {
-        try {
-          child.kill('SIGKILL');
-        } catch {}
-      }, 2000);
-      await exited;
-      clearTimeout(t);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => {
+          try {
+            child.kill('SIGKILL');
+          } catch {}
+        }, 2000);
+        await exited;
+        clearTimeout(t);
+      }
+      killAdopted(ownPids, ownDirs);
     },
   };
   return handle;
@@ -135,6 +187,7 @@ export function killAllSync() {
     } catch {}
   }
   children.clear();
+  killAdopted([...adopted.keys()], [...adoptedDirs]);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

@@ -148,6 +148,12 @@ export function renderSvg(run) {
   return out.join('\n');
 }
 
+/** Which nginx/nchan and Go the anchors ran on (see README.md, "Anchors"). */
+function anchorLines(run) {
+  const versions = run.results.filter((r) => r.anchorVersion).map((r) => `${r.name} on ${r.anchorVersion}`);
+  return versions.length ? [`- Anchors, one core each like the Node servers: ${versions.join('; ')}`] : [];
+}
+
 function section(run) {
   const m = run.machine;
   const lines = [
@@ -157,6 +163,7 @@ function section(run) {
     `- Date: ${run.date} (finished ${run.finished}); Node ${run.node}; ${m.cpus} cores (${m.model}), ${m.memGiB} GiB; ${m.os}`,
     `- Servers pinned to CPU 0 and load generators to CPU 1 with taskset: ${m.pinned ? 'yes' : 'no'}`,
     `- SSE client levels: ${run.levels.join(', ')}`,
+    ...anchorLines(run),
     '',
     renderTable(run),
     '',

@@ -14,6 +14,7 @@
  * object (or a promise of one); a throw or rejection is replied as `error`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { eventData } from './event-data.js';
 
 export interface Broadcaster {
   /** Sends one event whose `data` is exactly `data` (a plain ASCII string) to every subscriber. */
@@ -78,7 +79,7 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
         const started = process.hrtime.bigint();
         const step = () => {
           try {
-            b.publish(`t=${process.hrtime.bigint()} b=${batch} s=${seq}`);
+            b.publish(eventData(batch, seq));
           } catch (error) {
             reply(m.id, { error: String((error as Error)?.stack ?? error) });
             return;

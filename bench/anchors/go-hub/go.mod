@@ -1,0 +1,3 @@
+module streamnest.bench/go-hub
+
+go 1.19
