@@ -21,6 +21,7 @@ import {
   SseModule,
   type ExpressResponse,
   type NestApplication,
+  type Type,
 } from 'streamnest';
 import { Test } from 'streamnest/testing';
 
@@ -32,6 +33,7 @@ export interface TypedEvents {
 }
 
 export interface ServerLog {
+  /** `lastEventId`: the Last-Event-ID header, or the `lastEventId` query parameter (EventSource can send only that). */
   requests: Array<{ method: string; path: string; lastEventId?: string; authorization?: string; at: number }>;
   /** The path of each stream whose `cancel` ran (the client went away). */
   cancels: string[];
@@ -166,18 +168,19 @@ export interface ClientTestApp {
  */
 export async function startClientApp(
   log: ServerLog,
-  options: { port?: number; transport?: MemoryTransport; shutdownRetry?: number } = {},
+  options: { port?: number; transport?: MemoryTransport; shutdownRetry?: number; controllers?: Type[] } = {},
 ): Promise<ClientTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [SseModule.forRoot({ transport: options.transport ?? new MemoryTransport() })],
-    controllers: controllers(log),
+    controllers: [...controllers(log), ...(options.controllers ?? [])],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false, sse: { shutdownRetry: options.shutdownRetry ?? 200 } });
   app.use((req, _res, next) => {
+    const [path, query] = (req.url ?? '').split('?');
     log.requests.push({
       method: req.method ?? '',
-      path: (req.url ?? '').split('?')[0]!,
-      lastEventId: req.headers['last-event-id'] as string | undefined,
+      path: path!,
+      lastEventId: (req.headers['last-event-id'] as string | undefined) ?? new URLSearchParams(query).get('lastEventId') ?? undefined,
       authorization: req.headers.authorization,
       at: Date.now(),
     });
