@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import { Controller, Get, Header, MemoryTransport } from 'streamnest';
+import { Controller, Get, Header, MemoryTransport, type NestApplication } from 'streamnest';
+import { CORS } from 'streamnest/cors';
 import { llmStreamModule } from '../../examples/llm-stream/app.module.js';
 import { ChatLog } from '../../examples/llm-stream/chat-log.js';
 import { count, newLog, startClientApp, type ClientTestApp, type ServerLog } from '../client/client-app.js';
-import { BLANK_PATH, BlankPageController, eventually, launchChromium, newPage, startApp } from './browser.js';
+import { BLANK_PATH, BlankPageController, eventually, launchChromium, newPage, serveHtml, startApp } from './browser.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const sizeScript = (await import(pathToFileURL(join(root, 'scripts/client-size.mjs')).href)) as { bundleClient(options: { root: string }): Promise<string> };
@@ -31,7 +32,11 @@ class ClientScriptController {
 
 const EXTRA = [BlankPageController, ClientScriptController];
 
-async function start(t: import('node:test').TestContext, log: ServerLog, options: { port?: number; transport?: MemoryTransport } = {}): Promise<ClientTestApp> {
+async function start(
+  t: import('node:test').TestContext,
+  log: ServerLog,
+  options: { port?: number; transport?: MemoryTransport; configure?: (app: NestApplication) => void } = {},
+): Promise<ClientTestApp> {
   const started = await startClientApp(log, { ...options, controllers: EXTRA });
   t.after(started.close);
   return started;
@@ -213,6 +218,38 @@ test('Chromium: the EventSource fallback hears named events, reconnects by the c
   assert.equal(result.refusedState, 2);
   await page.waitForTimeout(300);
   assert.equal(count(log, '/status/401'), 1);
+});
+
+test('Chromium: cross-origin, with CORS(): a POST with Authorization, and a resume with Last-Event-ID, pass their preflights', async (t) => {
+  const log = newLog();
+  const { url } = await start(t, log, { configure: (app) => app.use(CORS()) });
+  const otherOrigin = await serveHtml(t, '<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+  const browser = await launchChromium(t);
+  const { page } = await newPage(t, browser);
+  await page.goto(otherOrigin);
+  const result = await page.evaluate(async (appUrl) => {
+    const { createClient } = await import(`${appUrl}/client.js`);
+    const echo = createClient(`${appUrl}/echo`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer cross', 'Content-Type': 'application/json' },
+      body: '{"prompt":"cross"}',
+      retry: false,
+    });
+    const echoed = await new Promise((resolve) => echo.on('echo', resolve));
+    const ticks = createClient(`${appUrl}/ticks`, { lastEventId: '10' });
+    const first = await new Promise((resolve) => ticks.on('tick', (data: { n: number }) => resolve(data.n)));
+    ticks.close();
+    return { echoed, first };
+  }, url);
+  assert.deepEqual(result, { echoed: { method: 'POST', body: { prompt: 'cross' }, authorization: 'Bearer cross' }, first: 11 });
+  assert.ok(
+    log.requests.some((r) => r.method === 'OPTIONS' && r.path === '/echo'),
+    'the POST was preflighted',
+  );
+  assert.ok(
+    log.requests.some((r) => r.method === 'OPTIONS' && r.path === '/ticks'),
+    'the resume was preflighted',
+  );
 });
 
 test('Chromium: examples/llm-stream streams an answer into the page, and Stop cancels it on the server', async (t) => {

@@ -168,7 +168,7 @@ export interface ClientTestApp {
  */
 export async function startClientApp(
   log: ServerLog,
-  options: { port?: number; transport?: MemoryTransport; shutdownRetry?: number; controllers?: Type[] } = {},
+  options: { port?: number; transport?: MemoryTransport; shutdownRetry?: number; controllers?: Type[]; configure?: (app: NestApplication) => void } = {},
 ): Promise<ClientTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [SseModule.forRoot({ transport: options.transport ?? new MemoryTransport() })],
@@ -186,6 +186,7 @@ export async function startClientApp(
     });
     next();
   });
+  options.configure?.(app);
   await app.listen({ port: options.port ?? 0, hostname: '127.0.0.1' });
   const url = app.getUrl();
   let closed: Promise<void> | undefined;
