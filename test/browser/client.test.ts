@@ -132,6 +132,43 @@ test('Chromium: after a server stop and a restart on the same port, the client r
   await page.evaluate(() => (window as any).client.close());
 });
 
+test("Chromium: the hub's reset reaches onReset and the iterator, then live events follow", async (t) => {
+  const log = newLog();
+  const started = await start(t, log);
+  const page = await clientPage(t, started.url);
+  const pending = page.evaluate(async () => {
+    const client = (window as any).sn.createClient('/news', { lastEventId: 'from-another-life-3' });
+    const viaCallback = new Promise((resolve) => client.onReset(resolve));
+    const seen: Array<[string, unknown]> = [];
+    for await (const event of client) {
+      seen.push([event.event, event.data]);
+      if (event.event === 'headline') break;
+    }
+    return { viaCallback: await viaCallback, seen };
+  });
+  await eventually(() => count(log, '/news') === 1, 8000, 'the page to connect');
+  // The reset comes first, then live events: publish until the page has taken one (an event published
+  // before the subscription is in place would not reach it).
+  let finished = false;
+  pending.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  await eventually(
+    async () => {
+      if (!finished) await started.hub.publish('news', { event: 'headline', data: { n: 1 } });
+      return finished;
+    },
+    8000,
+    'a live event after the reset',
+  );
+  const result = await pending;
+  assert.deepEqual(result.viaCallback, { reason: 'history-unavailable' });
+  assert.deepEqual(result.seen[0], ['reset', { reason: 'history-unavailable' }]);
+  assert.deepEqual(result.seen.at(-1), ['headline', { n: 1 }]);
+  assert.equal(log.requests.find((r) => r.path === '/news')!.lastEventId, 'from-another-life-3');
+});
+
 test('Chromium: an abort from the page ends the request, the server sees the cancel, and nothing is sent again', async (t) => {
   const log = newLog();
   const { url } = await start(t, log);
