@@ -17,22 +17,28 @@ export function createReader<T>(taken: () => void, stop: () => void): Reader<T> 
   const queue: T[] = [];
   let ended = false;
   let failure: unknown;
+  // One promise every waiting next() shares (a caller may call next() again before the last settled).
+  let arrival: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    arrival = wake = undefined;
+  };
   const finished = { done: true, value: undefined } as const;
   return {
     push(event) {
       queue.push(event);
-      wake?.();
+      notify();
     },
     end(error) {
       ended = true;
       failure = error;
-      wake?.();
+      notify();
     },
     size: () => queue.length,
     iterator: {
       async next() {
-        while (!queue.length && !ended) await new Promise<void>((resolve) => (wake = resolve));
+        while (!queue.length && !ended) await (arrival ??= new Promise<void>((resolve) => (wake = resolve)));
         if (queue.length) {
           const value = queue.shift()!;
           taken();
@@ -48,6 +54,7 @@ export function createReader<T>(taken: () => void, stop: () => void): Reader<T> 
       async return() {
         ended = true;
         queue.length = 0;
+        notify();
         stop();
         return finished;
       },

@@ -308,6 +308,24 @@ test('the async iterator yields typed events in order; break closes the stream',
   assert.equal(count(log, '/ticks'), 1);
 });
 
+test('the async iterator: next() called again before the last settled gets the following events, in order; return() ends a waiting next()', async (t) => {
+  const { url } = await app(t);
+  const client = createClient<{ tick: { n: number } }>(`${url}/ticks`);
+  const iterator = client[Symbol.asyncIterator]();
+  const results = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+  assert.deepEqual(
+    results.map((r) => (r.value?.event === 'tick' ? r.value.data.n : r.value)),
+    [1, 2, 3],
+  );
+  const waiting = iterator.next();
+  const stopped = iterator.return!();
+  assert.deepEqual(await stopped, { done: true, value: undefined });
+  const last = await waiting;
+  // Either the tick that was already on its way, or the end: never a hang.
+  assert.ok(last.done || last.value?.event === 'tick');
+  assert.equal(client.readyState, 2);
+});
+
 test('the async iterator throws the error the client gives up on', async (t) => {
   const { url } = await app(t);
   const client = createClient(`${url}/status/401`);
