@@ -39,6 +39,8 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   jwt: { uses: ['common', 'di', 'http', 'jwt'] },
   // streamnest/nats: the NATS JetStream transport, beside redis on common and the hub's contract.
   nats: { uses: ['common', 'sse', 'nats'] },
+  // streamnest/client: bundled alone for browsers, so it imports nothing of the server, not even errors.ts.
+  client: { uses: ['client'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'upload', 'index'] },
 };

@@ -29,6 +29,7 @@ const subpaths = [
   'streamnest/cookies',
   'streamnest/jwt',
   'streamnest/nats',
+  'streamnest/client',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
