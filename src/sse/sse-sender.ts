@@ -6,7 +6,7 @@ import type { Response } from '../common/interfaces.js';
 import type { HttpExecutionContext } from '../http/execution-context.js';
 import type { Sender } from '../http/route-pipeline.js';
 import { isAsyncIterable, isObservableLike, isWebReadable, type ObservableLike } from '../common/stream-detection.js';
-import { isAttachable, SSE_ATTACH } from './attachable.js';
+import { isAttachable, SSE_ATTACH, type SseAttachable } from './attachable.js';
 import { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';
 import type { SseLimits } from './options.js';
@@ -58,16 +58,25 @@ export function createSseSender(
 /**
  * On a validating route, a `getSSEStream()` stream must already check its
  * writes against the route's contract: those written before the handler
- * returned are encoded and queued, past checking here. A hub subscription
- * carries events checked (or not) where they were published.
+ * returned are encoded and queued, past checking here. One that does not is
+ * refused (a 500) and ended, so its `cancel` stops whatever feeds it. A hub
+ * subscription carries events checked (or not) where they were published.
  */
-function requireCheckedStream(result: object, check: EventCheck, handlerName: string): void {
+function requireCheckedStream(result: SseAttachable, check: EventCheck, handlerName: string): void {
   if (!declaresCheck(result)) return;
   const own = result[SSE_EVENT_CHECK]();
-  if (own === undefined) throw Errors.SSE_CONTRACT_MISMATCH(handlerName, 'a getSSEStream() stream made without validating a contract');
-  if (own.contract !== check.contract) throw Errors.SSE_CONTRACT_MISMATCH(handlerName, 'a getSSEStream() stream checked against another contract');
-  // Its later errors name the route, as the route's own do.
-  own.where = check.where;
+  if (own !== undefined && own.contract === check.contract) {
+    // Its later errors name the route, as the route's own do.
+    own.where = check.where;
+    return;
+  }
+  const session = result[SSE_ATTACH]();
+  // One that already answers another request is left alone (it is refused as such anyway).
+  if (!session.attached) session.close('error');
+  throw Errors.SSE_CONTRACT_MISMATCH(
+    handlerName,
+    own === undefined ? 'a getSSEStream() stream made without validating a contract' : 'a getSSEStream() stream checked against another contract',
+  );
 }
 
 /**

@@ -241,6 +241,7 @@ test('a write after the client left is a no-op that never throws, even a wrong o
 });
 
 const thrown: unknown[] = [];
+const cancelled: unknown[] = [];
 
 /** An Observable-like source of these events, with no rxjs. */
 function observableOf(events: unknown[]) {
@@ -282,7 +283,7 @@ class ContractController {
 
   @Sse('plain-stream', { events: Progress, validate: true })
   plainStream() {
-    return getSSEStream().body;
+    return getSSEStream({ cancel: (reason) => cancelled.push(reason) }).body;
   }
 
   @Sse('other-contract', { events: Progress, validate: true })
@@ -396,6 +397,8 @@ test('over HTTP: a validating route and its stream, with the npm eventsource cli
       assert.equal(res.status, 500, path);
       assert.deepEqual(await res.json(), { statusCode: 500, message: 'Internal server error' });
     }
+    // The refused stream is ended, so its producer stops.
+    assert.deepEqual(cancelled, ['error']);
     const log = logger.text();
     assert.match(log, /SN_ERR_SSE_CONTRACT_MISMATCH: ContractController\.plainStream .*made without validating a contract/);
     assert.match(log, /SN_ERR_SSE_CONTRACT_MISMATCH: ContractController\.otherContract .*another contract/);
