@@ -37,6 +37,11 @@ async function publishing(): Promise<string> {
   // @ts-expect-error a typed view's events are named
   await jobs.publish('jobs:1', { data: { pct: 10 } });
   const message: PublishEvent<JobEvents> = { event: 'done', data: { ok: false } };
+  // An event typed as a stream writes it (ContractEvent, with its optional id and retry) publishes too.
+  const written: JobEvent = { event: 'progress', data: { pct: 3 } };
+  await jobs.publish('jobs:1', written);
+  // @ts-expect-error the hub assigns ids: a literal with one is refused
+  await jobs.publish('jobs:1', { event: 'done', data: { ok: true }, id: 4 });
   // The untyped hub is as it was.
   await hub.publish('news', { data: { anything: true }, event: 'whatever' });
   return jobs.publish('jobs:2', message);
