@@ -207,6 +207,25 @@ export const Errors = {
     (what: string) =>
       `${what} already answers a request: a stream belongs to one client. Make a new one in each handler call (getSSEStream(), hub.subscribe()).`,
   ),
+  INVALID_EVENT_CONTRACT: defineTypeError('SN_ERR_INVALID_EVENT_CONTRACT', (where: string, rule: string, got: string) => `${where}: ${rule}, got ${got}`),
+  SSE_EVENT_INVALID: defineTypeError(
+    'SN_ERR_SSE_EVENT_INVALID',
+    (where: string, event: string | undefined, problem: string) =>
+      `${where}: ${event === undefined ? 'an event' : `event ${JSON.stringify(event)}`} does not match its contract: ${problem}. ` +
+      `Nothing was sent; fix the event (or the contract's schema).`,
+  ),
+  SSE_SCHEMA_ASYNC: define(
+    'SN_ERR_SSE_SCHEMA_ASYNC',
+    (where: string, event: string, vendor: string) =>
+      `${where}: the ${vendor} schema of event ${JSON.stringify(event)} validated asynchronously (it returned a Promise). ` +
+      `Event contracts are checked synchronously, so that write() answers at once: drop the async refinement from that schema, or turn validation off (validate: false).`,
+  ),
+  SSE_CONTRACT_MISMATCH: define(
+    'SN_ERR_SSE_CONTRACT_MISMATCH',
+    (handler: string, got: string) =>
+      `${handler} checks its events against its contract (@Sse({ events, validate })), but returned ${got}, whose writes are not checked against it. ` +
+      `Make the stream with getSSEStream({ events: <the route's contract> }) (validating, as the contract or { validate: true } says), so every event is checked.`,
+  ),
   INVALID_SSE_OPTION: defineTypeError('SN_ERR_INVALID_SSE_OPTION', (where: string, key: string, rule: string) => `${where}: "${key}" ${rule}`),
   INVALID_HUB_OPTION: defineTypeError('SN_ERR_INVALID_HUB_OPTION', (option: string, rule: string) => `SseModule / transport option "${option}" ${rule}`),
   INVALID_CHANNEL: defineTypeError(
@@ -319,6 +338,10 @@ export const Errors = {
   NOT_LISTENING: define(
     'SN_ERR_NOT_LISTENING',
     (call: string) => `${call}: the application is not listening. Call it once await app.listen() has resolved, and before app.close().`,
+  ),
+  NOT_INITIALIZED: define(
+    'SN_ERR_NOT_INITIALIZED',
+    (call: string) => `${call}: the application has not built its routes yet. Call it once await app.init() (or app.listen()) has resolved.`,
   ),
   PROVIDER_NOT_EXPORTED: define(
     'SN_ERR_PROVIDER_NOT_EXPORTED',

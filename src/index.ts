@@ -233,9 +233,24 @@ export type {
 export type { GlobalPrefixOptions } from './http/global-prefix.js';
 export { RouterModule, ROUTES, type RouteTree, type Routes } from './http/router-module.js';
 
-export { Sse } from './sse/sse.decorator.js';
+export { Sse, type SseRouteOptions } from './sse/sse.decorator.js';
 export { SseSignal, SSE_ABORT_CONTROLLER } from './sse/sse-signal.js';
-export { getSSEStream, type SSEStream, type SSEStreamOptions } from './sse/stream.js';
+export { getSSEStream, type SSEStream, type SSEStreamOptions, type TypedSSEStreamOptions } from './sse/stream.js';
+export {
+  defineEvents,
+  typed,
+  type EventContract,
+  type EventMap,
+  type EventsOf,
+  type ContractEvent,
+  type TypeOnly,
+  type EventSchema,
+  type DataOf,
+  type DefineEventsOptions,
+} from './sse/contract/define-events.js';
+export type { StandardSchemaV1, StandardResult, StandardIssue } from './sse/contract/standard-schema.js';
+export type { AsyncApiDocument, AsyncApiOptions, AsyncApiServer } from './sse/asyncapi/asyncapi-document.js';
+export type { JsonSchema, JsonSchemaConverter } from './sse/asyncapi/payload-schema.js';
 export type { SSEMessageEvent, MessageEvent } from './sse/message-event.js';
 export { LastEventId, readLastEventId } from './sse/last-event-id.js';
 export { SseFieldError } from './sse/encode.js';
@@ -244,6 +259,7 @@ export type { SseStats } from './sse/runtime.js';
 
 export { SseHub, type PublishMessage, type SubscribeOptions, type HubStats } from './sse/hub/hub.js';
 export { HubSubscription, type HubFilter } from './sse/hub/hub-subscription.js';
+export { TypedHub, type PublishEvent, type TypedHubOptions } from './sse/hub/typed-hub.js';
 export { SseModule, type SseModuleOptions } from './sse/hub/sse.module.js';
 export type { HubOptions, ReplayOptions } from './sse/hub/hub-options.js';
 export { MemoryTransport, type MemoryTransportOptions } from './sse/hub/memory-transport.js';

@@ -8,6 +8,8 @@ export interface RouteHandlerRef {
   /** `Controller.handler`, for messages. */
   owner: string;
   method: string;
+  /** The full paths it is registered at (global prefix, version, aliases), as written, for documents such as AsyncAPI. */
+  paths: readonly string[];
 }
 
 /**

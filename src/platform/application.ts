@@ -17,6 +17,10 @@ import { Router } from '../http/router.js';
 import { HttpAdapter, HttpAdapterHost } from '../http/http-adapter.js';
 import { SseRuntime, type SseStats } from '../sse/runtime.js';
 import { SseRoutes } from '../sse/sse-routes.js';
+import { SseHub } from '../sse/hub/hub.js';
+import type { EventContract } from '../sse/contract/define-events.js';
+import { asyncApiDocument, type AsyncApiDocument, type AsyncApiOptions } from '../sse/asyncapi/asyncapi-document.js';
+import { respond } from '../http/respond.js';
 import type { SseOptions } from '../sse/options.js';
 import { HttpServer, type AnyServer, type ListenOptions, type TlsOptions } from './http-server.js';
 import { GlobalPrefix, type GlobalPrefixOptions } from '../http/global-prefix.js';
@@ -99,6 +103,10 @@ export class NestApplication extends NestApplicationContext {
   /** What setViewEngine() and setBaseViewsDir() were given; the views module is loaded at init only if an engine is set. */
   private readonly viewSettings: { engine?: string | ViewEngine; options?: ViewEngineOptions; dirs?: string[] } = {};
   private views: ViewRenderer | undefined;
+  /** The app's `@Sse` routes, once built: what the AsyncAPI document describes. */
+  private sseRoutes: SseRoutes | undefined;
+  /** Where `enableAsyncApi()` serves the document, if it was called. */
+  private asyncApi: { path: string; options: AsyncApiOptions } | undefined;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
@@ -211,17 +219,20 @@ export class NestApplication extends NestApplicationContext {
     await applyModuleMiddleware(this.container, this.middleware, paths);
     if (this.versioning?.constraint) this.router.useVersionConstraint(this.versioning.constraint);
     this.views = await this.loadViews();
+    const sseRoutes = new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible });
     await buildRoutes({
       paths,
       container: this.container,
       router: this.router,
-      streams: new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible }),
+      streams: sseRoutes,
       globals,
       globalPrefix: this.globalPrefix,
       body: this.body,
       nestCompatible: this.nestCompatible,
       views: this.views,
     });
+    this.sseRoutes = sseRoutes;
+    if (this.asyncApi) this.serveAsyncApi(this.asyncApi.path, this.asyncApi.options);
     this.router.setFallbackFilters(await bindGlobalFilters(this.container, globals.filters));
   }
 
@@ -315,6 +326,47 @@ export class NestApplication extends NestApplicationContext {
   private urlOf(address: AddressInfo): string {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return `${this.secure ? 'https' : 'http'}://${host}:${address.port}`;
+  }
+
+  /**
+   * The AsyncAPI 3.0.0 document of this app: every `@Sse` route and every hub
+   * channel declared with a contract (`SseModule.forRoot({ channels })`), with
+   * their events and the JSON Schema of each one's data. Once the app is
+   * initialised (`await app.init()` or `app.listen()`).
+   */
+  getAsyncApiDocument(options: AsyncApiOptions = {}): AsyncApiDocument {
+    if (this.sseRoutes === undefined) throw Errors.NOT_INITIALIZED('app.getAsyncApiDocument()');
+    const hubChannels = new Map<string, EventContract>();
+    for (const hub of this.container.getEach(SseHub)) for (const [pattern, contract] of hub.declaredChannels) hubChannels.set(pattern, contract);
+    return asyncApiDocument({ routes: this.sseRoutes.routes, hubChannels, url: this.server?.listening ? this.getUrl() : undefined }, options);
+  }
+
+  /**
+   * Serves the AsyncAPI document as JSON at `path` (opt-in; public, as any
+   * route without guards: mount it only where the API may be read). Built on
+   * the first request, then kept: routes do not change once the app runs.
+   */
+  enableAsyncApi(path = '/asyncapi.json', options: AsyncApiOptions = {}): this {
+    if (typeof path !== 'string' || !path.startsWith('/'))
+      throw Errors.INVALID_ARGUMENT('app.enableAsyncApi(path)', "path must start with '/'", printable(path));
+    if (this.asyncApi) throw Errors.INVALID_ARGUMENT('app.enableAsyncApi(path)', 'the document is already served; call it once', printable(path));
+    this.asyncApi = { path, options };
+    // Called after start-up: the routes are built, so it is mounted now.
+    if (this.sseRoutes) this.serveAsyncApi(path, options);
+    return this;
+  }
+
+  private serveAsyncApi(path: string, options: AsyncApiOptions): void {
+    let document: string | undefined;
+    this.router.add(
+      'GET',
+      path,
+      (_req, res) => {
+        document ??= JSON.stringify(this.getAsyncApiDocument(options));
+        void respond(res, document, 200, 'application/json; charset=utf-8');
+      },
+      'app.enableAsyncApi()',
+    );
   }
 
   /** SSE counters: open sessions, sessions dropped for slowness, heartbeat registrations. */

@@ -5,15 +5,25 @@ import type { SSEMessageEvent } from './message-event.js';
 import { SSE_DEFAULTS, type SseLimits } from './options.js';
 import { WebStreamOutput } from './output/web-stream-output.js';
 import { SseSession, type CloseReason } from './session.js';
+import { checkContract, type ContractEvent, type EventContract, type EventsOf } from './contract/define-events.js';
+import { EventCheck, SSE_EVENT_CHECK, validates } from './contract/event-check.js';
 
 export interface SSEStreamOptions {
   /** Runs exactly once when the client goes away (or the server shuts down): stop producing here. */
   cancel?(reason?: CloseReason | unknown): void;
 }
 
-export interface SSEStream {
+/** The options of a typed stream: its contract, and whether its writes are checked against it. */
+export interface TypedSSEStreamOptions<C extends EventContract> extends SSEStreamOptions {
+  /** The contract made by `defineEvents()`: `write` takes only its events, each with its own type of data. */
+  events: C;
+  /** Check each write against the contract (SN_ERR_SSE_EVENT_INVALID, nothing sent). Default: the contract's own `validate`, else false. */
+  validate?: boolean;
+}
+
+export interface SSEStream<Event = SSEMessageEvent> {
   /** Writes one event. Returns false once the client is gone, or when it is behind and you should slow down. */
-  write(event: SSEMessageEvent): boolean;
+  write(event: Event): boolean;
   /** Ends the stream. The client's EventSource will reconnect unless it closes itself. */
   end(): void;
   /** Return this from an `@Sse` handler. A standard web ReadableStream of the encoded bytes. */
@@ -31,8 +41,20 @@ const WEB_LIMITS: SseLimits = { ...SSE_DEFAULTS, heartbeat: false };
  * `@Sse` handler, the session is attached to the connection; read any other
  * way, `body` is an ordinary ReadableStream fed by the same session.
  */
-export function getSSEStream(options: SSEStreamOptions = {}): SSEStream {
-  return new ClientStream(options);
+export function getSSEStream<C extends EventContract>(options: TypedSSEStreamOptions<C>): SSEStream<ContractEvent<EventsOf<C>>>;
+export function getSSEStream(options?: SSEStreamOptions): SSEStream;
+export function getSSEStream(options: SSEStreamOptions | TypedSSEStreamOptions<EventContract> = {}): SSEStream {
+  return new ClientStream(options, checkFor(options));
+}
+
+/**
+ * The check of a stream made with a contract that validates, or none: chosen
+ * here, once, so a stream without one writes exactly as before.
+ */
+function checkFor(options: SSEStreamOptions | TypedSSEStreamOptions<EventContract>): EventCheck | undefined {
+  if (!('events' in options) || options.events === undefined) return undefined;
+  const contract = checkContract(options.events, 'getSSEStream({ events })');
+  return validates(contract, options.validate, 'getSSEStream({ validate })') ? new EventCheck(contract, 'getSSEStream({ events })') : undefined;
 }
 
 /**
@@ -43,13 +65,26 @@ export function getSSEStream(options: SSEStreamOptions = {}): SSEStream {
  * 2.5 KiB a client), and an app often keeps this handle for the stream's life.
  */
 class ClientStream implements SSEStream {
-  readonly write = (event: SSEMessageEvent): boolean => this.session.write(event);
+  readonly write: (event: SSEMessageEvent) => boolean;
   readonly end = (): void => this.session.close('end');
   private readonly session = new SseSession();
   private web: ClientBody | undefined;
   private cancelled = false;
 
-  constructor(private readonly options: SSEStreamOptions) {
+  constructor(
+    private readonly options: SSEStreamOptions,
+    /** What this stream's writes are checked against, if anything. */
+    readonly check: EventCheck | undefined,
+  ) {
+    // Like an invalid field, a write that breaks the contract throws, unless the client is gone (then every write is a no-op).
+    this.write =
+      check === undefined
+        ? (event) => this.session.write(event)
+        : (event) => {
+            if (!this.session.isOpen) return false;
+            check.check(event);
+            return this.session.write(event);
+          };
     this.session.onClose((reason) => {
       if (reason !== 'end') this.cancel(reason);
     });
@@ -102,5 +137,9 @@ class ClientBody extends ReadableStream<Uint8Array> {
 
   [SSE_ATTACH](): SseSession {
     return this.stream.handOver();
+  }
+
+  [SSE_EVENT_CHECK](): EventCheck | undefined {
+    return this.stream.check;
   }
 }

@@ -1,5 +1,6 @@
 import { Errors } from '../../errors.js';
 import { integerOption } from '../../common/integer-option.js';
+import { checkContract, type EventContract } from '../contract/define-events.js';
 
 /** How replays after a reconnect are bounded. */
 export interface ReplayOptions {
@@ -22,11 +23,18 @@ export interface HubOptions {
   /** How long `publish` waits for the transport before it rejects with `SN_ERR_PUBLISH_TIMEOUT`, in ms. Default 5 000. */
   publishTimeout?: number;
   replay?: ReplayOptions;
+  /**
+   * The channels the app publishes to, each with the contract of its events,
+   * for the AsyncAPI document: a name, or a pattern with `{parameters}`
+   * (`'jobs:{id}'`). Documentation only: `hub.typed(contract)` types and checks what is published.
+   */
+  channels?: Record<string, EventContract>;
 }
 
 export interface HubLimits {
   publishTimeout: number;
   replay: Required<ReplayOptions>;
+  channels: ReadonlyMap<string, EventContract>;
 }
 
 const REPLAY_DEFAULTS: Required<ReplayOptions> = {
@@ -48,5 +56,18 @@ export function resolveHubOptions(options: HubOptions): HubLimits {
     replay[key as keyof ReplayOptions] = integerOption(value, key === 'maxWaiting' ? 0 : 1, (rule) => Errors.INVALID_HUB_OPTION(`replay.${key}`, rule));
   }
   const publishTimeout = integerOption(options.publishTimeout ?? 5_000, 1, (rule) => Errors.INVALID_HUB_OPTION('publishTimeout', rule));
-  return { publishTimeout, replay };
+  return { publishTimeout, replay, channels: declaredChannels(options.channels) };
+}
+
+function declaredChannels(channels: Record<string, EventContract> | undefined): ReadonlyMap<string, EventContract> {
+  if (channels === undefined) return new Map();
+  if (typeof channels !== 'object' || channels === null || Array.isArray(channels))
+    throw Errors.INVALID_HUB_OPTION('channels', "must be an object of channel pattern -> contract, as { 'jobs:{id}': Progress }");
+  const declared = new Map<string, EventContract>();
+  for (const [pattern, contract] of Object.entries(channels)) {
+    if (pattern === '' || /[\r\n\0]/.test(pattern))
+      throw Errors.INVALID_HUB_OPTION(`channels[${JSON.stringify(pattern)}]`, 'is not a channel name: empty, or with CR, LF or NUL');
+    declared.set(pattern, checkContract(contract, `SseModule / hub option channels[${JSON.stringify(pattern)}]`));
+  }
+  return declared;
 }

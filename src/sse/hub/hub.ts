@@ -5,7 +5,9 @@ import { Errors, StreamnestError } from '../../errors.js';
 import { encodeEvent, checkEvent, dataText } from '../encode.js';
 import { EncodedEvent } from '../encoded-event.js';
 import type { CloseReason } from '../session.js';
-import { HubSubscription, type HubFilter, type HubLink } from './hub-subscription.js';
+import { HubSubscription, type HubLink } from './hub-subscription.js';
+import type { PublishMessage } from './publish-message.js';
+import type { SubscribeOptions } from './subscribe-options.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
 import { ReplayGate } from './replay-gate.js';
 import { compileGrant } from './channel-grant.js';
@@ -13,33 +15,12 @@ import { ForbiddenException } from '../../common/exceptions.js';
 import { ReplayEncodings } from './replay-encodings.js';
 import { resolveHubOptions, type HubOptions, type HubLimits } from './hub-options.js';
 import type { HubEvent, Replay, SseTransport } from './transport.js';
+import { TypedHub, type TypedHubOptions } from './typed-hub.js';
+import { checkContract, type EventContract, type EventMap } from '../contract/define-events.js';
+import { EventCheck, validates } from '../contract/event-check.js';
 
-export interface PublishMessage {
-  /** The payload: a string as is, anything else as JSON. */
-  data: unknown;
-  /** The event name; without one, clients hear it on `onmessage`. */
-  event?: string;
-}
-
-export interface SubscribeOptions {
-  /** The client's `Last-Event-ID` (see `@LastEventId()`): missed events are replayed first. */
-  lastEventId?: string;
-  /** Delivers only the events for which this returns true. */
-  filter?: HubFilter;
-  /**
-   * The channels this client may read, from its authorization: names, or
-   * prefixes ending in `*`. A requested channel outside them is refused with
-   * 403 before the stream starts; replay and live events come only from the
-   * channels subscribed, so nothing of another channel ever reaches the client.
-   */
-  allow?: readonly string[];
-  /**
-   * When the client's authorization ends (a Date, or ms since the epoch, as a
-   * token's `exp * 1000`). Reached while the stream is open, or already past
-   * when it starts: the client gets an `expired` event, then the stream ends.
-   */
-  expiresAt?: Date | number;
-}
+export type { PublishMessage } from './publish-message.js';
+export type { SubscribeOptions } from './subscribe-options.js';
 
 export interface HubStats {
   /** Local subscribers per channel. */
@@ -147,6 +128,22 @@ export class SseHub {
     const expiresAt = expiryOf(options.expiresAt);
     const lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
     return new HubSubscription(list, lastEventId, options.filter, this.link, expiresAt);
+  }
+
+  /**
+   * The hub seen through a contract: `publish` takes only its events, each
+   * with its own type of data, and checks them when the contract (or
+   * `validate` here) says so. Make it once and keep it: `this.jobs = hub.typed(Progress)`.
+   */
+  typed<E extends EventMap>(contract: EventContract<E>, options: TypedHubOptions = {}): TypedHub<E> {
+    const checked = checkContract(contract, 'hub.typed(contract)') as EventContract<E>;
+    const check = validates(checked, options.validate, 'hub.typed(contract, { validate })') ? new EventCheck(checked, 'hub.publish to channel') : undefined;
+    return new TypedHub(this, checked, check);
+  }
+
+  /** The channels declared with their contracts (`SseModule.forRoot({ channels })`), by pattern: what the AsyncAPI document lists. */
+  get declaredChannels(): ReadonlyMap<string, EventContract> {
+    return this.limits.channels;
   }
 
   /** Stops the transport: called by the container on shutdown, after every stream has ended. */
