@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const OPTIONAL = /^import type \{[^}]*\} from '(rxjs)';$/m;
+const OPTIONAL = /^import type \{[^}]*\} from '(rxjs|prom-client)';$/m;
 
 function walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

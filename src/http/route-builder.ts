@@ -108,7 +108,7 @@ async function buildRoute(
   const key = route.handlerName;
   const owner = `${controller.name}.${String(key)}`;
   const handler = proto[key] as Function;
-  const streamSender = options.streams?.senderFor({ proto, key, owner, method: route.method });
+  const streamSender = options.streams?.senderFor({ proto, key, owner, method: route.method, paths: targets.filter((t) => !t.alias).map((t) => t.path) });
   const streaming = streamSender !== undefined;
 
   const enhancers = async <T>(metaKey: string, global: Enhancer<T>[]) => {

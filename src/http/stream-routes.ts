@@ -8,6 +8,8 @@ export interface RouteHandlerRef {
   /** `Controller.handler`, for messages. */
   owner: string;
   method: string;
+  /** The paths it is registered at (global prefix and URI version included), before any alias. */
+  paths: readonly string[];
 }
 
 /**

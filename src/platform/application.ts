@@ -28,6 +28,8 @@ import { VersioningType, type VersioningOptions } from '../common/versioning-opt
 import type { LoggerService, LogLevel } from '../common/logger.js';
 import { VIEW_RENDERER, type ViewEngine, type ViewEngineOptions, type ViewRenderer } from '../http/view-renderer.js';
 import { printable } from '../common/describe.js';
+import { SseInsights } from '../sse/monitor/sse-insights.js';
+import { SseDoctor, type DoctorOptions } from './sse-doctor.js';
 
 export interface ApplicationOptions {
   /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
@@ -38,6 +40,13 @@ export interface ApplicationOptions {
   http?: ServerLimitsOptions;
   /** App-wide SSE settings: heartbeat, backpressure limits, shutdown retry hint. */
   sse?: SseOptions;
+  /**
+   * The SSE doctor: at listen(), it warns (through the logger, each once) about
+   * what breaks event streams in production, each warning with a code
+   * (docs/ERRORS.md, "Warnings"). `false` turns it off; `{ silence: ['SN_WARN_…'] }`
+   * silences those. Default: on.
+   */
+  doctor?: DoctorOptions;
   /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
   shutdownTimeout?: number;
   /** CORS for every route, as `app.enableCors()` would: `true` for the defaults, or its options. */
@@ -99,12 +108,17 @@ export class NestApplication extends NestApplicationContext {
   /** What setViewEngine() and setBaseViewsDir() were given; the views module is loaded at init only if an engine is set. */
   private readonly viewSettings: { engine?: string | ViewEngine; options?: ViewEngineOptions; dirs?: string[] } = {};
   private views: ViewRenderer | undefined;
+  private sseRoutes: SseRoutes | undefined;
+  private readonly doctor: SseDoctor;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
     this.router = new Router({ methodNotAllowed: options.nestCompatible !== true });
     this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
+    this.doctor = new SseDoctor(options.doctor);
+    // Metrics and the dashboard reach the app's streams through its insights.
+    this.insights().bind(this.sseRuntime);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
     this.httpsOptions = options.httpsOptions;
@@ -215,7 +229,7 @@ export class NestApplication extends NestApplicationContext {
       paths,
       container: this.container,
       router: this.router,
-      streams: new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible }),
+      streams: (this.sseRoutes = new SseRoutes(this.sseRuntime, { numberIds: this.nestCompatible })),
       globals,
       globalPrefix: this.globalPrefix,
       body: this.body,
@@ -245,7 +259,24 @@ export class NestApplication extends NestApplicationContext {
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
     this.adapterHost().listening = true;
     this.logger.log(`listening on ${this.urlOf(address)}`);
+    await this.examineSse(options.http2 ? 'http2' : options.https ? 'https' : 'http');
     return this.server.server;
+  }
+
+  /** The SSE doctor's start-up checks; what it finds is logged, and listed on the dashboard. */
+  private async examineSse(server: 'http' | 'https' | 'http2'): Promise<void> {
+    const insights = this.insights();
+    insights.warnings = await this.doctor.examine({
+      routes: this.sseRoutes?.routes ?? [],
+      defaults: this.sseRuntime.defaults,
+      middleware: this.middleware,
+      server,
+      dashboards: insights.dashboards,
+    });
+  }
+
+  private insights(): SseInsights {
+    return this.container.get(SseInsights);
   }
 
   /**
