@@ -252,6 +252,7 @@ export type { SseTransport } from './sse/hub/transport.js';
 
 // What the app knows of its own streams (metrics and the dashboard read it), and the SSE doctor's warnings.
 export { SseInsights, type DashboardMount } from './sse/monitor/sse-insights.js';
-export type { SseMonitor, RouteCounters, ClientView } from './sse/monitor/sse-monitor.js';
+export type { SseMonitor, ClientView } from './sse/monitor/sse-monitor.js';
+export type { RouteCounters } from './sse/monitor/route-counters.js';
 export { Warnings, WARNING_CODES, type WarningCode, type SseWarning } from './warnings.js';
 export type { DoctorOptions } from './platform/sse-doctor.js';

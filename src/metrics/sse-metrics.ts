@@ -1,7 +1,8 @@
 import type { Histogram, Registry } from 'prom-client';
 import type { SseHub, HubStats } from '../sse/hub/hub.js';
 import type { SseInsights } from '../sse/monitor/sse-insights.js';
-import type { RouteCounters, SseMonitor } from '../sse/monitor/sse-monitor.js';
+import type { SseMonitor } from '../sse/monitor/sse-monitor.js';
+import type { RouteCounters } from '../sse/monitor/route-counters.js';
 import { channelLabels } from './channel-labels.js';
 import type { PromClient } from './prom-client.js';
 

@@ -1,7 +1,7 @@
 import type { EncodedEvent } from '../encoded-event.js';
 import { HEARTBEAT } from '../heartbeat.js';
 import type { SseOutput } from '../output/sse-output.js';
-import type { RouteCounters } from './sse-monitor.js';
+import type { RouteCounters } from './route-counters.js';
 
 /**
  * An output that counts what its session writes (events, heartbeats, bytes)

@@ -1,23 +1,9 @@
 import type { Response } from '../../common/interfaces.js';
 import type { SseOutput } from '../output/sse-output.js';
-import type { CloseReason, SseSession } from '../session.js';
+import type { SseSession } from '../session.js';
 import type { SseHub } from '../hub/hub.js';
 import { MeteredOutput } from './metered-output.js';
-
-/** What one SSE route has done since start, counted by its sessions' metered outputs. */
-export interface RouteCounters {
-  /** The route's path pattern (such as /rooms/:id), or `Controller.method`. */
-  readonly route: string;
-  /** Streams open now, and opened since start. */
-  open: number;
-  opened: number;
-  /** Events written (everything but heartbeats: `retry:` hints included), heartbeats, and their bytes together. */
-  events: number;
-  heartbeats: number;
-  bytes: number;
-  /** Streams ended, by why. */
-  closed: Record<CloseReason, number>;
-}
+import { newRouteCounters, type RouteCounters } from './route-counters.js';
 
 /** One open stream, as the dashboard lists the slowest. */
 export interface ClientView {
@@ -34,8 +20,6 @@ interface OpenClient {
   remoteAddress: string;
   since: number;
 }
-
-const CLOSE_REASONS: readonly CloseReason[] = ['client', 'end', 'slow', 'shutdown', 'error', 'busy'];
 
 /**
  * What the app's SSE streams and hubs did, for metrics and the dashboard.
@@ -135,11 +119,7 @@ export class SseMonitor {
 
   private countersOf(route: string): RouteCounters {
     let counters = this.routeCounters.get(route);
-    if (!counters) {
-      const closed = Object.fromEntries(CLOSE_REASONS.map((reason) => [reason, 0])) as Record<CloseReason, number>;
-      counters = { route, open: 0, opened: 0, events: 0, heartbeats: 0, bytes: 0, closed };
-      this.routeCounters.set(route, counters);
-    }
+    if (!counters) this.routeCounters.set(route, (counters = newRouteCounters(route)));
     return counters;
   }
 }
