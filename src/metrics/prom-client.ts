@@ -1,6 +1,7 @@
 import { Errors } from '../errors.js';
+import type * as PromClientModule from 'prom-client';
 
-export type PromClient = typeof import('prom-client');
+export type PromClient = typeof PromClientModule;
 
 /** prom-client is an optional peer, loaded when the metrics module starts (a `require()` in the CommonJS build). */
 export async function loadPromClient(): Promise<PromClient> {

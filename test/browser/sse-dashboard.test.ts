@@ -92,7 +92,7 @@ test('the dashboard updates live in Chromium, lists the doctor warnings, and sta
   await context.addCookies([{ name: 'admin', value: '1', url }]);
   const page = await context.newPage();
   await page.goto(`${url}/_sse`);
-  const text = (id: string) => page.locator(`#${id}`).innerText();
+  const text = async (id: string) => (await page.locator(`#${id}`).textContent()) ?? '';
   await page.waitForFunction(() => document.getElementById('status')!.classList.contains('live'), undefined, { timeout: 8000 });
   await page.waitForFunction(() => document.getElementById('open')!.textContent === '1', undefined, { timeout: 8000 });
   assert.equal(await text('open'), '1', 'only the dashboard itself is streaming');
@@ -100,7 +100,7 @@ test('the dashboard updates live in Chromium, lists the doctor warnings, and sta
   // The doctor's warnings, as logged at listen().
   const codes = await page.locator('#warnings li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.code));
   assert.deepEqual(codes, ['SN_WARN_SSE_COMPRESSION', 'SN_WARN_SSE_HTTP1_ONLY']);
-  assert.match(await page.locator('#warnings').innerText(), /middleware gzip declares Content-Encoding on the event stream of GET \/legacy\/feed/);
+  assert.match((await page.locator('#warnings').textContent()) ?? '', /middleware gzip declares Content-Encoding on the event stream of GET \/legacy\/feed/);
 
   // What SN_WARN_SSE_COMPRESSION warns of: Chromium cannot read a stream labelled gzip, once events come.
   const ping = setInterval(() => void hub.publish('lobby', { data: 'ping' }), 100);
@@ -174,7 +174,7 @@ test('the dashboard updates live in Chromium, lists the doctor warnings, and sta
   await page.waitForFunction(() => document.querySelector('#channels tr td')?.textContent === 'lobby', undefined, { timeout: 10_000 });
   await page.waitForFunction(() => [...document.querySelectorAll('#slowest td')].some((td) => td.textContent === '/firehose'), undefined, { timeout: 15_000 });
   await page.waitForFunction(() => Number(document.getElementById('drops')!.textContent) >= 3, undefined, { timeout: 20_000 });
-  const routes = await page.locator('#routes').innerText();
+  const routes = (await page.locator('#routes').textContent()) ?? '';
   for (const route of ['/rooms/:room', '/firehose', '/_sse/stream']) assert.ok(routes.includes(route), `${route} in ${routes}`);
   // A few more samples, so the charts have a shape.
   await new Promise((resolve) => setTimeout(resolve, 3000));

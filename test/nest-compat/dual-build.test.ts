@@ -29,6 +29,8 @@ const subpaths = [
   'streamnest/cookies',
   'streamnest/jwt',
   'streamnest/nats',
+  'streamnest/metrics',
+  'streamnest/dashboard',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 
