@@ -80,6 +80,7 @@ export class SseMonitor {
    * keeping the few largest, so it costs no sort of them all.
    */
   slowest(count: number): ClientView[] {
+    if (count < 1) return [];
     const top: Array<{ session: SseSession; client: OpenClient; unsent: number }> = [];
     for (const [session, client] of this.clients) {
       const unsent = session.unsentBytes;
