@@ -130,7 +130,7 @@ export class RedisStreamsTransport implements SseTransport {
   /** Wakes the reader when it has no shard to read. */
   private idle: (() => void) | undefined;
   private closed = false;
-  /** Failed XREADs since start (each is retried from where it stopped): see SseTransport.readErrors. */
+  /** Failed XREADs since start, of the single reader or a shard's (each is retried from where it stopped): see SseTransport.readErrors. */
   readErrors = 0;
   private readonly reads: ShardReads = {
     range: (key, start, count) => this.client!.xrange(key, start, '+', 'COUNT', count) as Promise<StreamEntry[]>,
@@ -440,6 +440,9 @@ export class RedisStreamsTransport implements SseTransport {
     },
     ready: (reply) => this.alongStarted(reply),
     deliver: (reply) => this.deliverAll(reply, this.deliver),
+    failed: () => {
+      this.readErrors++;
+    },
   };
 
   /**
