@@ -1,11 +1,11 @@
-// rxjs is an optional peer, but the published types name its Observable (so
-// `next.handle().pipe(...)` is typed as in NestJS). tsc drops comments from
+// rxjs and prom-client are optional peers, but the published types name rxjs's Observable (so
+// `next.handle().pipe(...)` is typed as in NestJS) and prom-client's Registry. tsc drops comments from
 // declaration files, so this marks those imports `@ts-ignore` after the build:
-// an app without rxjs then compiles, with `Observable` as `any`.
+// an app without them then compiles, with those types as `any`.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const OPTIONAL = /^import type \{[^}]*\} from '(rxjs)';$/m;
+const OPTIONAL = /^import type (?:\{[^}]*\}|\* as \w+) from '(rxjs|prom-client)';$/m;
 
 function walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

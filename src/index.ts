@@ -265,3 +265,10 @@ export type { HubOptions, ReplayOptions } from './sse/hub/hub-options.js';
 export { MemoryTransport, type MemoryTransportOptions } from './sse/hub/memory-transport.js';
 // The type SseModule's `transport` option takes; implementing one needs streamnest/sse-protocol.
 export type { SseTransport } from './sse/hub/transport.js';
+
+// What the app knows of its own streams (metrics and the dashboard read it), and the SSE doctor's warnings.
+export { SseInsights, type DashboardMount } from './sse/monitor/sse-insights.js';
+export type { SseMonitor, ClientView } from './sse/monitor/sse-monitor.js';
+export type { RouteCounters } from './sse/monitor/route-counters.js';
+export { Warnings, WARNING_CODES, type WarningCode, type SseWarning } from './warnings.js';
+export type { DoctorOptions } from './platform/sse-doctor.js';

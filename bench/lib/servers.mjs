@@ -7,6 +7,8 @@ export const SERVERS = [
   { name: 'raw', file: 'raw', json: true, label: 'raw node:http' },
   { name: 'streamnest', file: 'streamnest-per-client', json: true, label: 'streamnest (per-client streams: getSSEStream + Set)' },
   { name: 'streamnest-hub', file: 'streamnest-hub', json: false, label: 'streamnest (SseHub)' },
+  // The same hub app with SseMetricsModule (prom-client): metrics on, for the cost of metering side by side.
+  { name: 'streamnest-hub-metrics', file: 'streamnest-hub-metrics', json: false, label: 'streamnest (SseHub, metrics on)' },
   { name: 'better-sse', file: 'better-sse', json: false, label: 'better-sse Channel' },
   { name: 'hono', file: 'hono', json: true, label: 'Hono streamSSE (@hono/node-server)' },
   { name: 'fastify', file: 'fastify', json: true, label: 'Fastify + @fastify/sse' },

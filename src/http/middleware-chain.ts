@@ -39,6 +39,17 @@ export class MiddlewareChain {
     this.entries.push({ prefix: '', fn, applies });
   }
 
+  /**
+   * The middleware a request for `url` (canonical) with `method` would pass
+   * through, in order: for the start-up checks of the SSE doctor, never per request.
+   */
+  covering(url: string, method: string): Middleware[] {
+    const mounted = mountView(url);
+    return this.entries
+      .filter(({ prefix, applies }) => (applies !== undefined ? applies(url, mounted, method) : prefix === '' || strip(mounted, prefix) !== undefined))
+      .map(({ fn }) => fn);
+  }
+
   run(req: Request, res: Response, done: (error?: unknown) => void): void {
     const entries = this.entries;
     const originalUrl = req.url ?? '/';

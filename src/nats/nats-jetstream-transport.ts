@@ -66,6 +66,8 @@ export class NatsJetStreamTransport implements SseTransport {
   private lastSeq = 0;
   private up = false;
   private closed = false;
+  /** Failures of the delivery loop since start (each resumes after the last sequence): see SseTransport.readErrors. */
+  readErrors = 0;
   private messages: ConsumerMessages | undefined;
 
   constructor(private readonly options: NatsJetStreamTransportOptions = {}) {
@@ -281,6 +283,7 @@ export class NatsJetStreamTransport implements SseTransport {
         }
       } catch (error) {
         if (this.closed) return;
+        this.readErrors++;
         logger.warn(`delivery from stream ${this.stream} failed (${describeThrown(error).message}); resuming after ${this.lastSeq}`);
       }
       if (this.closed) return;

@@ -32,6 +32,8 @@ import { VersioningType, type VersioningOptions } from '../common/versioning-opt
 import type { LoggerService, LogLevel } from '../common/logger.js';
 import { VIEW_RENDERER, type ViewEngine, type ViewEngineOptions, type ViewRenderer } from '../http/view-renderer.js';
 import { printable } from '../common/describe.js';
+import { SseInsights } from '../sse/monitor/sse-insights.js';
+import { SseDoctor, type DoctorOptions } from './sse-doctor.js';
 
 export interface ApplicationOptions {
   /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
@@ -42,6 +44,13 @@ export interface ApplicationOptions {
   http?: ServerLimitsOptions;
   /** App-wide SSE settings: heartbeat, backpressure limits, shutdown retry hint. */
   sse?: SseOptions;
+  /**
+   * The SSE doctor: at listen(), it warns (through the logger, each once) about
+   * what breaks event streams in production, each warning with a code
+   * (docs/ERRORS.md, "Warnings"). `false` turns it off; `{ silence: ['SN_WARN_…'] }`
+   * silences those. Default: on.
+   */
+  doctor?: DoctorOptions;
   /** How long `close()` lets requests in flight finish before cutting them, in ms. Default 10 000. */
   shutdownTimeout?: number;
   /** CORS for every route, as `app.enableCors()` would: `true` for the defaults, or its options. */
@@ -107,12 +116,16 @@ export class NestApplication extends NestApplicationContext {
   private sseRoutes: SseRoutes | undefined;
   /** Where `enableAsyncApi()` serves the document, if it was called. */
   private asyncApi: { path: string; options: AsyncApiOptions } | undefined;
+  private readonly doctor: SseDoctor;
 
   constructor(container: Container, options: ApplicationOptions = {}) {
     super(container, options.shutdownTimeout ?? 10_000);
     this.router = new Router({ methodNotAllowed: options.nestCompatible !== true });
     this.nestCompatible = options.nestCompatible === true;
     this.sseRuntime = new SseRuntime(options.sse);
+    this.doctor = new SseDoctor(options.doctor);
+    // Metrics and the dashboard reach the app's streams through its insights.
+    this.insights().bind(this.sseRuntime);
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
     this.httpsOptions = options.httpsOptions;
@@ -256,7 +269,24 @@ export class NestApplication extends NestApplicationContext {
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
     this.adapterHost().listening = true;
     this.logger.log(`listening on ${this.urlOf(address)}`);
+    await this.examineSse(options.http2 ? 'http2' : options.https ? 'https' : 'http');
     return this.server.server;
+  }
+
+  /** The SSE doctor's start-up checks; what it finds is logged, and listed on the dashboard. */
+  private async examineSse(server: 'http' | 'https' | 'http2'): Promise<void> {
+    const insights = this.insights();
+    insights.warnings = await this.doctor.examine({
+      routes: this.sseRoutes?.routes ?? [],
+      defaults: this.sseRuntime.defaults,
+      middleware: this.middleware,
+      server,
+      dashboards: insights.dashboards,
+    });
+  }
+
+  private insights(): SseInsights {
+    return this.container.get(SseInsights);
   }
 
   /**

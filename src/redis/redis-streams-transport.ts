@@ -130,6 +130,8 @@ export class RedisStreamsTransport implements SseTransport {
   /** Wakes the reader when it has no shard to read. */
   private idle: (() => void) | undefined;
   private closed = false;
+  /** Failed XREADs since start, of the single reader or a shard's (each is retried from where it stopped): see SseTransport.readErrors. */
+  readErrors = 0;
   private readonly reads: ShardReads = {
     range: (key, start, count) => this.client!.xrange(key, start, '+', 'COUNT', count) as Promise<StreamEntry[]>,
     untrimmed: (key) => this.untrimmed(key),
@@ -329,6 +331,7 @@ export class RedisStreamsTransport implements SseTransport {
         this.deliverAll(reply, deliver);
       } catch (error) {
         if (this.closed) return;
+        this.readErrors++;
         logger.warn(`XREAD failed (${(error as Error).message}); retrying from ${this.describePositions()}`);
         await new Promise((r) => setTimeout(r, backoff).unref());
         backoff = Math.min(backoff * 2, 1_000);
@@ -437,6 +440,9 @@ export class RedisStreamsTransport implements SseTransport {
     },
     ready: (reply) => this.alongStarted(reply),
     deliver: (reply) => this.deliverAll(reply, this.deliver),
+    failed: () => {
+      this.readErrors++;
+    },
   };
 
   /**

@@ -15,6 +15,8 @@ export interface ShardReaderHost {
   /** Resolves once the batch may be delivered (the shards read along with its channels have their start). */
   ready(reply: StreamsReply): Promise<void>;
   deliver(reply: StreamsReply): void;
+  /** A read failed (it is retried): counted in the transport's readErrors. */
+  failed(): void;
 }
 
 export interface ShardReaderOptions {
@@ -66,6 +68,7 @@ export class ShardReader {
         backoff = 50;
       } catch (error) {
         if (this.stopped) return;
+        this.host.failed();
         const from = this.host.positionOf(this.shard) ?? 'its start';
         logger.warn(`XREAD of ${this.key} failed (${describeThrown(error).message}); retrying from ${from}`);
         // A cluster connection that gave up for good (its retry strategy said so) is replaced.

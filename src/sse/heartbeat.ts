@@ -1,3 +1,9 @@
+import { encodeComment } from './encode.js';
+import { EncodedEvent } from './encoded-event.js';
+
+/** The keep-alive comment, encoded once; a metered output tells heartbeats from events by this identity. */
+export const HEARTBEAT = EncodedEvent.of(encodeComment());
+
 /** Something that can be kept alive by a periodic tick. */
 export interface Beating {
   beat(): void;

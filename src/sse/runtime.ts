@@ -5,6 +5,7 @@ import { openResponse } from './output/open-response.js';
 import type { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';
 import type { SessionHost, SseSession } from './session.js';
+import type { SseMonitor } from './monitor/sse-monitor.js';
 import type { Response } from '../common/interfaces.js';
 import { Errors } from '../errors.js';
 
@@ -36,20 +37,33 @@ export class SseRuntime implements SessionHost {
   private droppedSlow = 0;
   /** Unsent bytes held by every session together, as each last reported them. */
   private buffered = 0;
+  /** Set at start-up when metrics or the dashboard watch the app; until then streams are not metered at all. */
+  private monitor: SseMonitor | undefined;
 
   constructor(options: SseOptions = {}) {
     this.defaults = resolveSseOptions(SSE_DEFAULTS, options, "the app's sse options");
   }
 
-  /** Answers a request with a session: the headers go out at once, then whatever it queued. */
-  attach(session: SseSession, response: Response, limits: SseLimits): void {
+  /**
+   * Meters every stream opened from now on (metrics, the dashboard). Called
+   * at start-up, before the first stream; the choice is made per stream, when
+   * it opens, never per event.
+   */
+  monitorWith(monitor: SseMonitor): void {
+    this.monitor = monitor;
+  }
+
+  /**
+   * Answers a request with a session: the headers go out at once, then
+   * whatever it queued. `route` labels the stream in metrics.
+   */
+  attach(session: SseSession, response: Response, limits: SseLimits, route = '(unrouted)'): void {
     // Before anything is sent, so the request still gets a plain 500.
     if (session.attached) throw Errors.SSE_ATTACHED('this SSE stream');
-    session.attach(
-      openResponse(response, () => session.disconnected()),
-      limits,
-      this,
-    );
+    const output = openResponse(response, () => session.disconnected());
+    const monitor = this.monitor;
+    session.attach(monitor === undefined ? output : monitor.meter(output, route), limits, this);
+    if (monitor !== undefined && session.isOpen) monitor.opened(session, route, response);
     // The client may have left while an async handler was still working: its 'close' has already fired.
     if (response.destroyed) session.disconnected();
   }
@@ -62,6 +76,7 @@ export class SseRuntime implements SessionHost {
 
   closed(session: SseSession): void {
     this.sessions.delete(session);
+    this.monitor?.closed(session);
     if (session.heartbeat !== false) this.heartbeats.remove(session.heartbeat, session);
   }
 

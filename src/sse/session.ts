@@ -1,14 +1,13 @@
-import { encodeComment, encodeEvent } from './encode.js';
+import { encodeEvent } from './encode.js';
 import { EncodedEvent } from './encoded-event.js';
 import type { SSEMessageEvent } from './message-event.js';
 import { SSE_DEFAULTS, type SseLimits } from './options.js';
+import { HEARTBEAT } from './heartbeat.js';
 import type { SseOutput } from './output/sse-output.js';
 import { scheduler, type Slice, type SlicedTask } from './slice-scheduler.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
 import { Errors } from '../errors.js';
-
-const HEARTBEAT = EncodedEvent.of(encodeComment());
 
 /**
  * Why a slow client's connection is destroyed. One error, made once: Node fails
@@ -124,6 +123,16 @@ export class SseSession implements SlicedTask {
   /** Milliseconds between heartbeats on an idle stream, or false. */
   get heartbeat(): number | false {
     return this.limits.heartbeat;
+  }
+
+  /** Bytes queued or held by the output and not yet sent: what the dashboard ranks slow clients by. */
+  get unsentBytes(): number {
+    return this.unsent();
+  }
+
+  /** Why the session ended ('client' while it is open). */
+  get closeReason(): CloseReason {
+    return this.reason;
   }
 
   /** The unsent bytes past which this session is dropped as too slow. */

@@ -30,22 +30,23 @@ export function createSseSender(
   runtime: SseRuntime,
   limits: SseLimits,
   handlerName: string,
-  options: { numberIds?: boolean; check?: EventCheck } = {},
+  options: { numberIds?: boolean; check?: EventCheck; route?: string } = {},
 ): Sender {
   const check = options.check;
   const write = check === undefined ? writeItem : checkedWriter(check);
+  const route = options.route ?? handlerName;
   return (ctx: HttpExecutionContext, result: unknown) => {
     if (isAttachable(result)) {
       if (check !== undefined) requireCheckedStream(result, check, handlerName);
       const session = result[SSE_ATTACH]();
-      if (session.opening) return openWhenReady(runtime, session, session.opening, ctx.response, limits);
-      runtime.attach(session, ctx.response, limits);
+      if (session.opening) return openWhenReady(runtime, session, session.opening, ctx.response, limits, route);
+      runtime.attach(session, ctx.response, limits, route);
       return;
     }
     const pump = pumpFor(result, options.numberIds === true, write);
     if (!pump) throw Errors.SSE_RESULT(handlerName, describe(result));
     const session = new SseSession();
-    runtime.attach(session, ctx.response, limits);
+    runtime.attach(session, ctx.response, limits, route);
     try {
       pump(session);
     } catch (error) {
@@ -84,7 +85,14 @@ function requireCheckedStream(result: SseAttachable, check: EventCheck, handlerN
  * client that leaves meanwhile ends the session at once, so its subscription
  * lets go of the channels without waiting for them.
  */
-async function openWhenReady(runtime: SseRuntime, session: SseSession, ready: Promise<void>, response: Response, limits: SseLimits): Promise<void> {
+async function openWhenReady(
+  runtime: SseRuntime,
+  session: SseSession,
+  ready: Promise<void>,
+  response: Response,
+  limits: SseLimits,
+  route: string,
+): Promise<void> {
   const left = () => session.disconnected();
   response.once('close', left);
   try {
@@ -92,7 +100,7 @@ async function openWhenReady(runtime: SseRuntime, session: SseSession, ready: Pr
   } finally {
     response.off('close', left);
   }
-  runtime.attach(session, response, limits);
+  runtime.attach(session, response, limits, route);
 }
 
 type Pump = (session: SseSession) => void;

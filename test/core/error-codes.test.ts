@@ -21,6 +21,7 @@ import {
   StreamnestError,
   StreamnestTypeError,
   UseGuards,
+  Warnings,
   type ErrorKind,
 } from 'streamnest';
 import { encodeEvent } from 'streamnest/sse-protocol';
@@ -51,11 +52,12 @@ const sources = sourceFiles(join(root, 'src'))
   .filter((path) => path !== ERRORS_FILE)
   .map((path) => ({ path: relative(root, path), text: readFileSync(path, 'utf8') }));
 
-/** `### \`SN_ERR_…\`` headings of docs/ERRORS.md, each with the class on the first line under it. */
-function documented(): Map<string, string> {
+/** `### \`SN_ERR_…\`` (or `SN_WARN_…`) headings of docs/ERRORS.md, each with the class (or `Warning`) on the first line under it. */
+function documented(prefix = 'SN_ERR_'): Map<string, string> {
   const docs = readFileSync(join(root, 'docs', 'ERRORS.md'), 'utf8');
   const found = new Map<string, string>();
   for (const [, code, kind] of docs.matchAll(/^### `([^`]+)`\n\n`(\w+)`/gm)) {
+    if (!code!.startsWith(prefix)) continue;
     assert.ok(!found.has(code!), `${code} is documented twice`);
     found.set(code!, kind!);
   }
@@ -80,6 +82,23 @@ test('docs/ERRORS.md documents every code, with its class, and no code that does
     assert.equal(docs.get(code), kind, `${code} is a ${kind}, but docs/ERRORS.md says ${docs.get(code)}`);
   }
   for (const code of docs.keys()) assert.ok(codes.has(code), `docs/ERRORS.md documents ${code}, which Errors does not define`);
+});
+
+const warnings = Object.entries(Warnings);
+
+test('warnings: every code is unique, reads SN_WARN_ and capitals, is documented in docs/ERRORS.md as a Warning, and is given somewhere in src', () => {
+  const codes = new Set<string>();
+  for (const [name, { code }] of warnings) {
+    assert.match(code, /^SN_WARN_[A-Z0-9_]+$/, name);
+    assert.ok(!codes.has(code), `${code} is defined twice`);
+    codes.add(code);
+  }
+  const docs = documented('SN_WARN_');
+  for (const code of codes) assert.equal(docs.get(code), 'Warning', `${code} is not documented as a Warning in docs/ERRORS.md`);
+  for (const code of docs.keys()) assert.ok(codes.has(code), `docs/ERRORS.md documents ${code}, which Warnings does not define`);
+  const unused = warnings.filter(([name]) => !sources.some(({ text }) => new RegExp(`\\bWarnings\\.${name}\\b`).test(text))).map(([name]) => name);
+  assert.deepEqual(unused, [], 'warnings never given outside src/warnings.ts');
+  assert.ok(warnings.length >= 6);
 });
 
 test('every entry of Errors is thrown somewhere in src', () => {

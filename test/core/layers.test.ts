@@ -41,13 +41,16 @@ const RULES: Record<string, { uses: string[]; typesFrom?: string[] }> = {
   nats: { uses: ['common', 'sse', 'nats'] },
   // streamnest/client: bundled alone for browsers, so it imports nothing of the server, not even errors.ts.
   client: { uses: ['client'] },
+  // streamnest/metrics (on the optional peer prom-client) and streamnest/dashboard: modules that read the app's SSE insights.
+  metrics: { uses: ['common', 'di', 'http', 'sse', 'metrics'] },
+  dashboard: { uses: ['common', 'di', 'http', 'sse', 'dashboard'] },
   // The package's entry point gathers everything; nothing imports it.
   index: { uses: [...CORE, 'cors', 'redis', 'sse-protocol', 'testing', 'upload', 'index'] },
 };
 
-/** `src/<layer>/…`; the two files at the top are the errors (part of common) and the entry point. */
+/** `src/<layer>/…`; the three files at the top are the errors and the warnings (part of common) and the entry point. */
 function layerOf(file: string): string {
-  if (file === 'src/errors.ts') return 'common';
+  if (file === 'src/errors.ts' || file === 'src/warnings.ts') return 'common';
   if (file === 'src/index.ts') return 'index';
   const [, top, ...rest] = file.split('/');
   return rest.length > 0 ? top! : `(no layer: ${file})`;

@@ -40,6 +40,8 @@ test('memory hub: the opt-in stats endpoint and graceful shutdown with a retry h
     droppedSlow: 0,
     replays: 0,
     resets: 0,
+    resetReasons: { 'history-unavailable': 0, 'replay-limit': 0 },
+    publishFailures: 0,
     replaysRefused: 0,
     replaying: { reading: 0, waiting: 0 },
   });

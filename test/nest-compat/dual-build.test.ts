@@ -30,6 +30,8 @@ const subpaths = [
   'streamnest/jwt',
   'streamnest/nats',
   'streamnest/client',
+  'streamnest/metrics',
+  'streamnest/dashboard',
 ];
 const cjsRoot = join(fileURLToPath(new URL('../../../dist/cjs/', import.meta.url)));
 

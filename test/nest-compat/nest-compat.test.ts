@@ -287,7 +287,7 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
   writeFileSync(join(dir, 'package.json'), packageJson);
   writeFileSync(join(dir, 'tsconfig.json'), tsconfig);
   writeFileSync(join(dir, 'main.ts'), main);
-  // The other subpaths that need no optional peer, to prove their types too.
+  // The other subpaths whose types need no optional peer, to prove their types too.
   writeFileSync(
     join(dir, 'subpaths.ts'),
     [
@@ -296,6 +296,9 @@ async function prepareReadmeProject(dir: string, tarball: string): Promise<Outco
       "export { encodeEvent, type SseTransport } from 'streamnest/sse-protocol';",
       "export { CookiesModule, type CookieParserOptions } from 'streamnest/cookies';",
       "export type { JwtModuleOptions, JwtSignOptions } from 'streamnest/jwt';",
+      "export { SseDashboardModule, type SseDashboardOptions } from 'streamnest/dashboard';",
+      // prom-client is not installed here: its types in streamnest/metrics are marked optional, so they compile as `any`.
+      "export { SseMetricsModule, type SseMetricsOptions } from 'streamnest/metrics';",
       '',
     ].join('\n'),
   );

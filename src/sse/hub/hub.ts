@@ -9,6 +9,7 @@ import { HubSubscription, type HubLink } from './hub-subscription.js';
 import type { PublishMessage } from './publish-message.js';
 import type { SubscribeOptions } from './subscribe-options.js';
 import { ChannelFanout, type Outgoing } from './channel-fanout.js';
+import { TimedFanout } from './timed-fanout.js';
 import { ReplayGate } from './replay-gate.js';
 import { compileGrant } from './channel-grant.js';
 import { ForbiddenException } from '../../common/exceptions.js';
@@ -36,6 +37,10 @@ export interface HubStats {
   /** Reconnects served from history, and those that got `reset` instead (history gone, or the replay past its limits). */
   replays: number;
   resets: number;
+  /** The resets by reason: the history no longer reaches the client's id, or the replay passed its limits. */
+  resetReasons: Record<ResetReason, number>;
+  /** Publishes the transport failed or did not confirm in time (`SN_ERR_TRANSPORT_UNAVAILABLE`, `SN_ERR_PUBLISH_TIMEOUT`…). */
+  publishFailures: number;
   /** Reconnects asked to come back later (`retry:`) because too many replays were waiting. */
   replaysRefused: number;
   /** Replays reading from the transport now, and those waiting for a turn. */
@@ -46,7 +51,7 @@ const logger = new Logger('SseHub');
 /** Encoded replay events kept for clients resuming together. */
 const REPLAY_ENCODINGS_BYTES = 8 * 1024 * 1024;
 /** Why a client got `reset`: its id is not in the history, or replaying would pass the limits. */
-type ResetReason = 'history-unavailable' | 'replay-limit';
+export type ResetReason = 'history-unavailable' | 'replay-limit';
 const RESETS: Record<ResetReason, EncodedEvent> = {
   'history-unavailable': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'history-unavailable' } })),
   'replay-limit': EncodedEvent.of(encodeEvent({ event: 'reset', data: { reason: 'replay-limit' } })),
@@ -73,7 +78,10 @@ export class SseHub {
     compare: (a, b) => this.transport.compare(a, b),
     floorAfter: (floor, sent) => this.transport.floorAfter?.(floor, sent),
   };
-  private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0, replaysRefused: 0 };
+  private counters = { published: 0, delivered: 0, droppedSlow: 0, replays: 0, resets: 0, replaysRefused: 0, publishFailures: 0 };
+  private readonly resetReasons: Record<ResetReason, number> = { 'history-unavailable': 0, 'replay-limit': 0 };
+  /** How a channel's fan-out is made: plain, or timed once `timeDeliveries` was called. */
+  private newFanout = (): ChannelFanout<HubSubscription> => new ChannelFanout(this.sendGroup);
   private subscribers = 0;
   private started: Promise<void> | undefined;
   private readonly limits: HubLimits;
@@ -106,6 +114,7 @@ export class SseHub {
     try {
       id = await withDeadline(this.transport.append(channel, { event: message.event, data }), timeout);
     } catch (error) {
+      this.counters.publishFailures++;
       if (error === DEADLINE_PASSED) throw Errors.PUBLISH_TIMEOUT(channel, timeout);
       // A transport that knows more (Redis: sent or not) says it with an error of its own.
       if (isInstance(error, StreamnestError)) throw error;
@@ -154,7 +163,17 @@ export class SseHub {
   stats(): HubStats {
     const channels: Record<string, number> = {};
     for (const [channel, fanout] of this.channels) channels[channel] = fanout.subscribers.size;
-    return { channels, subscribers: this.subscribers, ...this.counters, replaying: this.gate.stats() };
+    return { channels, subscribers: this.subscribers, ...this.counters, resetReasons: { ...this.resetReasons }, replaying: this.gate.stats() };
+  }
+
+  /**
+   * Calls `listener` for every event with the seconds from its arrival at this
+   * hub (at publish, with the memory transport) to its write to the last local
+   * subscriber of its channel. For metrics, set once at start-up: channels
+   * made from then on are timed; until it is called, the fan-out does no timing at all.
+   */
+  timeDeliveries(listener: (seconds: number) => void): void {
+    this.newFanout = () => new TimedFanout(this.sendGroup, listener);
   }
 
   /** Encodes once; the channel's fan-out writes the same bytes to every local subscriber. */
@@ -186,7 +205,7 @@ export class SseHub {
   private join(subscription: HubSubscription): void {
     for (const channel of subscription.channels) {
       let fanout = this.channels.get(channel);
-      if (!fanout) this.channels.set(channel, (fanout = new ChannelFanout(this.sendGroup)));
+      if (!fanout) this.channels.set(channel, (fanout = this.newFanout()));
       fanout.subscribers.add(subscription);
     }
     if (subscription.lastEventId === undefined) {
@@ -251,6 +270,7 @@ export class SseHub {
   private reset(subscription: HubSubscription, reason: ResetReason): void {
     if (!subscription.isOpen) return;
     this.counters.resets++;
+    this.resetReasons[reason]++;
     this.counters.delivered += subscription.reset(RESETS[reason]);
   }
 

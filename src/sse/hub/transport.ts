@@ -57,4 +57,9 @@ export interface SseTransport {
    * event, which is right when ids are ordered across channels.
    */
   floorAfter?(floor: string, sent: string): string | undefined;
+  /**
+   * Optional: failures of the transport's delivery loop since start (a read
+   * that failed and was retried). Metrics read it when scraped.
+   */
+  readonly readErrors?: number;
 }
