@@ -9,6 +9,7 @@
  *                                              event-loop turn (setImmediate), each
  *                                              carrying process.hrtime.bigint()
  *   { id, cmd: 'clients' }                  -> the server's own subscriber count
+ *   { id, cmd: 'cpu' }                      -> its CPU time so far (user + system), in ms
  *
  * A server may add commands of its own (`commands`), each answering with an
  * object (or a promise of one); a throw or rejection is replied as `error`.
@@ -72,6 +73,11 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
       case 'clients':
         reply(m.id, { clients: b.clients() });
         break;
+      case 'cpu': {
+        const cpu = process.cpuUsage();
+        reply(m.id, { cpuMs: (cpu.user + cpu.system) / 1e3 });
+        break;
+      }
       case 'publish': {
         const count: number = m.count;
         const batch: number = m.batch;

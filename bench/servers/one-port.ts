@@ -9,7 +9,7 @@
  * Toward the harness it is one server with the usual control channel
  * (control.ts), answered by asking the workers:
  *   publish                 -> the first worker only (the hub's transport fans out)
- *   clients / mem           -> every worker: the sum, and each worker's figure
+ *   clients / mem / cpu     -> every worker: the sum, and each worker's figure
  *   lag-reset / lag         -> every worker: the worst p99 and max
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -84,6 +84,10 @@ async function answer(m: { id: number; cmd: string }): Promise<Reply> {
     case 'mem': {
       const replies = await all(m);
       return { rss: sum(replies, 'rss'), heapUsed: sum(replies, 'heapUsed'), perProcess: replies.map((r) => r.rss), primaryRss: process.memoryUsage().rss };
+    }
+    case 'cpu': {
+      const replies = await all(m);
+      return { cpuMs: sum(replies, 'cpuMs'), perProcess: replies.map((r) => r.cpuMs) };
     }
     case 'lag-reset':
       await all(m);
