@@ -36,6 +36,12 @@ export interface ClientOptions {
   transport?: 'auto' | 'fetch' | 'eventsource';
   /** Event names an EventSource should hear besides those with a listener (it must be told each name). */
   events?: readonly string[];
+  /**
+   * The most one event may hold, in characters, over fetch (default 16 Mi): past
+   * it the attempt fails (code `network`) instead of buffering without end, and
+   * the client reconnects with backoff.
+   */
+  maxEventLength?: number;
 }
 
 /** 0 connecting (or waiting to reconnect), 1 open, 2 closed for good: EventSource's values. */
@@ -94,6 +100,7 @@ export function createClient<C = Record<string, unknown>>(url: string | URL, opt
     headers: options.headers,
     body: options.body,
     withCredentials: !!options.withCredentials,
+    maxEventLength: options.maxEventLength,
   };
   const fetcher = options.fetch ?? globalThis.fetch;
   const useFetch = options.transport !== 'eventsource' && (options.transport === 'fetch' || typeof fetcher === 'function');

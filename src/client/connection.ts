@@ -36,4 +36,5 @@ export interface RequestSpec {
   headers?: HeadersOption;
   body?: RequestInit['body'];
   withCredentials: boolean;
+  maxEventLength?: number;
 }

@@ -16,8 +16,21 @@
  */
 export type BlockHandler = (id: string, type: string, data: string | undefined) => void;
 
+/** The default bound on one event, in characters: 16 Mi, far above any real event. */
+export const MAX_EVENT_LENGTH = 16 * 1024 * 1024;
+
 /** Returns a function to feed each chunk of the body to, in order. */
-export function createEventParser(lastEventId: string, onBlock: BlockHandler, onRetry: (ms: number) => void): (chunk: Uint8Array) => void {
+/**
+ * `maxLength` bounds what one event may hold, in characters (its data and the
+ * line being read): a server that never ends a line or an event would
+ * otherwise grow the buffer without end. Past it, the feed throws a RangeError.
+ */
+export function createEventParser(
+  lastEventId: string,
+  onBlock: BlockHandler,
+  onRetry: (ms: number) => void,
+  maxLength = MAX_EVENT_LENGTH,
+): (chunk: Uint8Array) => void {
   const decoder = new TextDecoder();
   let pending = '';
   let data = '';
@@ -55,5 +68,6 @@ export function createEventParser(lastEventId: string, onBlock: BlockHandler, on
     let start = 0;
     for (let end: RegExpExecArray | null; (end = ends.exec(pending)); start = ends.lastIndex) line(pending.slice(start, end.index));
     pending = pending.slice(start);
+    if (pending.length + data.length > maxLength) throw new RangeError(`an event longer than ${maxLength} characters`);
   };
 }

@@ -46,7 +46,7 @@ export function fetchConnection(spec: RequestSpec, lastEventId: string, fetcher:
     }
     on.open();
     const reader = body.getReader();
-    const parse = createEventParser(lastEventId, on.block, on.retry);
+    const parse = createEventParser(lastEventId, on.block, on.retry, spec.maxEventLength);
     try {
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
         if (signal.aborted) return;
@@ -54,7 +54,8 @@ export function fetchConnection(spec: RequestSpec, lastEventId: string, fetcher:
         await on.room();
       }
     } catch (error) {
-      return fail('the stream broke off', 'network', undefined, error);
+      reader.cancel().catch(() => {});
+      return fail(error instanceof RangeError ? error.message : 'the stream broke off', 'network', undefined, error);
     }
     if (!signal.aborted) on.end();
   })();

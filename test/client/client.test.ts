@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient, SseClientError, type ClientEvent, type SseClient } from 'streamnest/client';
 import { eventually } from '../support/sse-reader.js';
 import { count, newLog, startClientApp, type TypedEvents } from './client-app.js';
@@ -401,4 +403,29 @@ test('a custom fetch is used for every attempt', async (t) => {
   await eventually(() => seen.length >= 2, 5000, 'two attempts through the custom fetch');
   client.close();
   assert.ok(seen.every((u) => u === `${url}/ends`));
+});
+
+test('a server that never ends its event: past maxEventLength the attempt fails with code network, the buffer bounded, and the client reconnects', async (t) => {
+  // A hostile or broken server: one data line that never ends, sent in pieces.
+  const attempts: number[] = [];
+  const server = createServer((req, res) => {
+    attempts.push(Date.now());
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: ');
+    const timer = setInterval(() => res.write('x'.repeat(500)), 5);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const errors: SseClientError[] = [];
+  const client = createClient(`http://127.0.0.1:${port}/`, { maxEventLength: 4_000, retry: { initial: 20, max: 40 } });
+  t.after(() => client.close());
+  client.onError((error) => errors.push(error));
+  await eventually(() => errors.length >= 2, 5000, 'two attempts cut at the bound');
+  client.close();
+  server.closeAllConnections();
+  assert.equal(errors[0]!.code, 'network');
+  assert.match(errors[0]!.message, /an event longer than 4000 characters/);
+  assert.ok(attempts.length >= 2, 'the client reconnected after the bound');
 });
