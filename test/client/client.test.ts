@@ -408,7 +408,7 @@ test('a custom fetch is used for every attempt', async (t) => {
 test('a server that never ends its event: past maxEventLength the attempt fails with code network, the buffer bounded, and the client reconnects', async (t) => {
   // A hostile or broken server: one data line that never ends, sent in pieces.
   const attempts: number[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     attempts.push(Date.now());
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write('data: ');
