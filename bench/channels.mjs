@@ -25,7 +25,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator } from './gen/generator.mjs';
 import { parseArgs } from './lib/args.mjs';
-import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
+import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { shardOf } from 'streamnest/redis';
@@ -251,14 +251,4 @@ async function main() {
   return bad.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killAllSync();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e);
-    killAllSync();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -5,7 +5,7 @@
 // Writes results/cluster.json and refreshes RESULTS.md.
 import { randomUUID } from 'node:crypto';
 import { Generator } from './gen/generator.mjs';
-import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
+import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { probeBroadcast } from './lib/broadcast-probe.mjs';
 import { parseArgs } from './lib/args.mjs';
@@ -86,14 +86,4 @@ async function main() {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killAllSync();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e);
-    killAllSync();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator } from './gen/generator.mjs';
-import { spawnChild, waitFor, killAllSync } from './lib/proc.mjs';
+import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { probeBroadcast } from './lib/broadcast-probe.mjs';
 import { parseArgs } from './lib/args.mjs';
@@ -139,14 +139,4 @@ async function main() {
   return g.held && g.exact ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killAllSync();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e);
-    killAllSync();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { Generator } from './gen/generator.mjs';
 import { prepareAnchor } from './lib/anchors.mjs';
-import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync } from './lib/proc.mjs';
+import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync, runMain } from './lib/proc.mjs';
 import { renderTable, writeResults } from './lib/report.mjs';
 import { SERVERS } from './lib/servers.mjs';
 
@@ -357,14 +357,4 @@ async function main() {
   return modeName === 'smoke' && failures.length ? 1 : 0;
 }
 
-main().then(
-  (code) => {
-    killAllSync();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e);
-    killAllSync();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -207,3 +207,18 @@ process.on('unhandledRejection', (e) => {
   killAllSync();
   process.exit(1);
 });
+
+/** Runs a script's `main` (resolving to its exit code), then kills every child it left and exits with that code (1 on a throw). */
+export function runMain(main) {
+  main().then(
+    (code) => {
+      killAllSync();
+      process.exit(code);
+    },
+    (e) => {
+      console.error(e);
+      killAllSync();
+      process.exit(1);
+    },
+  );
+}
