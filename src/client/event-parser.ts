@@ -8,6 +8,8 @@
  * about HTTP: the transports feed it bytes.
  */
 
+import { SseClientError } from './client-error.js';
+
 /**
  * Called at each blank line: `id` is the last event id buffer, which carries
  * over between blocks (a block without an `id` field keeps the one before);
@@ -23,7 +25,8 @@ export const MAX_EVENT_LENGTH = 16 * 1024 * 1024;
 /**
  * `maxLength` bounds what one event may hold, in characters (its data and the
  * line being read): a server that never ends a line or an event would
- * otherwise grow the buffer without end. Past it, the feed throws a RangeError.
+ * otherwise grow the buffer without end. Past it, the feed throws an
+ * SseClientError (code `network`).
  */
 export function createEventParser(
   lastEventId: string,
@@ -68,6 +71,6 @@ export function createEventParser(
     let start = 0;
     for (let end: RegExpExecArray | null; (end = ends.exec(pending)); start = ends.lastIndex) line(pending.slice(start, end.index));
     pending = pending.slice(start);
-    if (pending.length + data.length > maxLength) throw new RangeError(`an event longer than ${maxLength} characters`);
+    if (pending.length + data.length > maxLength) throw new SseClientError(`an event longer than ${maxLength} characters`, 'network');
   };
 }

@@ -55,7 +55,7 @@ export function fetchConnection(spec: RequestSpec, lastEventId: string, fetcher:
       }
     } catch (error) {
       reader.cancel().catch(() => {});
-      return fail(error instanceof RangeError ? error.message : 'the stream broke off', 'network', undefined, error);
+      return fail(error instanceof SseClientError ? error.message : 'the stream broke off', 'network', undefined, error);
     }
     if (!signal.aborted) on.end();
   })();
