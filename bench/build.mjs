@@ -18,7 +18,7 @@ mkdirSync('build', { recursive: true });
 writeFileSync('build/build-errors.json', JSON.stringify(errors, null, 2));
 for (const [file, errs] of Object.entries(errors))
   console.log(`build: servers/${file}.ts does not compile (${errs.length} errors), it will be skipped: ${errs[0]}`);
-const shared = ['control', 'event-data', 'nest-app', 'anchor-control', 'anchor-http', 'anchor-process'].filter((f) => errors[f]);
+const shared = ['control', 'event-data', 'nest-app', 'hub-app', 'anchor-control', 'anchor-http', 'anchor-process'].filter((f) => errors[f]);
 if (shared.length || (r.status !== 0 && Object.keys(errors).length === 0)) {
   console.error(out);
   process.exit(1);

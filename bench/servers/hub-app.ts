@@ -1,0 +1,36 @@
+/**
+ * The hub bench app: `SseModule.forRoot()` + `SseHub`, whose handler returns
+ * `hub.subscribe(channel)` and whose broadcast is `hub.publish(channel, { data })`.
+ * streamnest-hub.ts runs it alone; streamnest-hub-metrics.ts with metrics on,
+ * so the two differ in that module only.
+ */
+import { Controller, Get, Module, NestFactory, Sse, SseHub, SseModule, type DynamicModule } from 'streamnest';
+import { control, HOST, PORT } from './control.js';
+
+const CHANNEL = 'bench';
+
+export async function startHubBench(name: string, extraImports: DynamicModule[] = []): Promise<void> {
+  @Controller()
+  class BenchController {
+    constructor(private readonly hub: SseHub) {}
+
+    @Get('/sse')
+    @Sse()
+    sse() {
+      return this.hub.subscribe(CHANNEL);
+    }
+  }
+
+  @Module({ imports: [SseModule.forRoot(), ...extraImports], controllers: [BenchController] })
+  class BenchModule {}
+
+  const app = await NestFactory.create(BenchModule, { logger: false });
+  const server = await app.listen(PORT, HOST);
+  const hub = app.get(SseHub);
+  control(name, server, {
+    publish(data) {
+      hub.publish(CHANNEL, { data }).catch((error) => process.send?.({ type: 'log', error: String(error) }));
+    },
+    clients: () => hub.stats().subscribers,
+  });
+}
