@@ -2,14 +2,14 @@
  * The hub bench app: `SseModule.forRoot()` + `SseHub`, whose handler returns
  * `hub.subscribe(channel)` and whose broadcast is `hub.publish(channel, { data })`.
  * streamnest-hub.ts runs it alone; streamnest-hub-metrics.ts with metrics on,
- * so the two differ in that module only.
+ * so the two differ in that module only; streamnest-cluster.ts on Redis.
  */
-import { Controller, Get, Module, NestFactory, Sse, SseHub, SseModule, type DynamicModule } from 'streamnest';
+import { Controller, Get, Module, NestFactory, Sse, SseHub, SseModule, type DynamicModule, type SseModuleOptions } from 'streamnest';
 import { control, HOST, PORT } from './control.js';
 
 const CHANNEL = 'bench';
 
-export async function startHubBench(name: string, extraImports: DynamicModule[] = []): Promise<void> {
+export async function startHubBench(name: string, extraImports: DynamicModule[] = [], hubOptions: SseModuleOptions = {}): Promise<void> {
   @Controller()
   class BenchController {
     constructor(private readonly hub: SseHub) {}
@@ -21,7 +21,7 @@ export async function startHubBench(name: string, extraImports: DynamicModule[] 
     }
   }
 
-  @Module({ imports: [SseModule.forRoot(), ...extraImports], controllers: [BenchController] })
+  @Module({ imports: [SseModule.forRoot(hubOptions), ...extraImports], controllers: [BenchController] })
   class BenchModule {}
 
   const app = await NestFactory.create(BenchModule, { logger: false });

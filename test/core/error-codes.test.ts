@@ -30,6 +30,7 @@ import { CORS } from 'streamnest/cors';
 import { RedisStreamsTransport } from 'streamnest/redis';
 import { startApp } from '../support/app.js';
 import { CaptureLogger, call } from './support.js';
+import { assertCoded, rejectionOf, thrownBy } from '../support/coded-error.js';
 
 /**
  * Every error has a code, a documented meaning and a class; these tests keep
@@ -153,32 +154,6 @@ test('an argument error is a TypeError, a StreamnestTypeError and a StreamnestEr
 // ---- Each error below is triggered through the public API, as an app would. ----
 
 /** Asserts a streamnest error with `code`, of `type` only (TypeError, or not), whose message matches every `says`. */
-function assertCoded(error: unknown, code: string, type: 'TypeError' | 'Error', ...says: RegExp[]): void {
-  assert.ok(error instanceof StreamnestError, `expected a StreamnestError, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.equal(error instanceof TypeError, type === 'TypeError', `${code} should ${type === 'TypeError' ? '' : 'not '}be a TypeError`);
-  assert.ok(error.message.startsWith(`${code}: `), error.message);
-  for (const pattern of says) assert.match(error.message, pattern);
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('expected a throw');
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('expected a rejection');
-}
-
 test('decorators: a misspelt @Module() property, a misplaced @Inject() or @Body(), a wrong @HttpCode() or @UseGuards()', () => {
   assertCoded(
     thrownBy(() => Module({ provider: [] } as never)),

@@ -3,23 +3,12 @@ import assert from 'node:assert/strict';
 import { EventSource } from 'eventsource';
 import { from } from 'rxjs';
 import { z } from 'zod';
-import {
-  Controller,
-  defineEvents,
-  getSSEStream,
-  Module,
-  NestFactory,
-  Sse,
-  StreamnestError,
-  typed,
-  type ContractEvent,
-  type EventsOf,
-  type StandardSchemaV1,
-} from 'streamnest';
+import { Controller, defineEvents, getSSEStream, Module, NestFactory, Sse, typed, type ContractEvent, type EventsOf, type StandardSchemaV1 } from 'streamnest';
 import { SseTestClient } from 'streamnest/testing';
 import { CaptureLogger } from '../core/support.js';
 import { startApp } from '../support/app.js';
 import { openSse } from '../support/sse-reader.js';
+import { assertCoded, thrownBy } from '../support/coded-error.js';
 
 /**
  * Typed event contracts at run time: what a validating stream, route or source
@@ -50,22 +39,6 @@ const asyncSchema: StandardSchemaV1<unknown, string> = {
   '~standard': { version: 1, vendor: 'async-lib', validate: (value) => Promise.resolve({ value: String(value) }) },
 };
 
-function coded(error: unknown, code: string, type: 'TypeError' | 'Error', ...says: RegExp[]): void {
-  assert.ok(error instanceof StreamnestError, `expected a StreamnestError, got ${String(error)}`);
-  assert.equal((error as StreamnestError).code, code);
-  assert.equal(error instanceof TypeError, type === 'TypeError');
-  for (const pattern of says) assert.match((error as Error).message, pattern);
-}
-
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return assert.fail('expected a throw');
-}
-
 /** Everything a stream's body carries once it ends, read as a plain web stream. */
 async function bodyText(body: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(body).text();
@@ -76,7 +49,7 @@ test('defineEvents keeps the names and schemas, and refuses what is not a contra
   assert.equal(Progress.validate, false);
   assert.equal(CheckedProgress.validate, true);
   assert.ok(Object.isFrozen(Progress) && Object.isFrozen(Progress.schemas));
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents({ progress: 42 } as never)),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
@@ -84,37 +57,37 @@ test('defineEvents keeps the names and schemas, and refuses what is not a contra
     /Standard Schema/,
     /number 42/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents({ progress: { parse() {} } } as never)),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
     /an object \(Object\)/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents({})),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
     /at least one event/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents({ 'two\nlines': typed<string>() })),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
     /CR or LF/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents(null as never)),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
     /event name -> schema/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => defineEvents({ a: typed<string>() }, { validate: 'yes' as never })),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
     /validate is a boolean/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => getSSEStream({ events: { progress: z.string() } as never })),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
@@ -126,7 +99,7 @@ test('defineEvents keeps the names and schemas, and refuses what is not a contra
 test('a validating stream refuses a wrong name or payload with a coded error, and sends nothing of it', async () => {
   const { write, end, body } = getSSEStream({ events: Progress, validate: true });
   write({ event: 'progress', data: { pct: 10 } });
-  coded(
+  assertCoded(
     thrownBy(() => write({ event: 'progress', data: { pct: 500 } })),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
@@ -135,7 +108,7 @@ test('a validating stream refuses a wrong name or payload with a coded error, an
     /at pct: Too big/,
     /Nothing was sent/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => write({ event: 'progres', data: { pct: 1 } } as never)),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
@@ -143,25 +116,25 @@ test('a validating stream refuses a wrong name or payload with a coded error, an
     /"progress", "log", "done"/,
   );
   // Names are looked up as the contract's own, never through Object.prototype.
-  coded(
+  assertCoded(
     thrownBy(() => write({ event: 'constructor', data: {} } as never)),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
     /"constructor"/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => write({ data: { pct: 1 } } as never)),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
     /no "event" name/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => write(null as never)),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
     /not an object/,
   );
-  coded(
+  assertCoded(
     thrownBy(() => write({ event: 'log', data: 7 } as never)),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
@@ -177,7 +150,7 @@ test('a validating stream refuses a wrong name or payload with a coded error, an
 
 test('validation follows the contract unless the stream says otherwise, and is off by default', async () => {
   // The contract's validate: true.
-  coded(
+  assertCoded(
     thrownBy(() => getSSEStream({ events: CheckedProgress }).write({ event: 'progress', data: { pct: -1 } })),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
@@ -192,7 +165,7 @@ test('validation follows the contract unless the stream says otherwise, and is o
   unchecked.write({ event: 'nope', data: 1 } as never);
   unchecked.end();
   assert.equal(await bodyText(unchecked.body), 'event: nope\ndata: 1\n\n');
-  coded(
+  assertCoded(
     thrownBy(() => getSSEStream({ events: Progress, validate: 'yes' as never })),
     'SN_ERR_INVALID_EVENT_CONTRACT',
     'TypeError',
@@ -204,7 +177,7 @@ test('any Standard Schema checks: one written by hand, with no library', async (
   const Counter = defineEvents({ tick: evenNumber }, { validate: true });
   const { write, end, body } = getSSEStream({ events: Counter });
   write({ event: 'tick', data: 2 });
-  coded(
+  assertCoded(
     thrownBy(() => write({ event: 'tick', data: 3 })),
     'SN_ERR_SSE_EVENT_INVALID',
     'TypeError',
@@ -217,7 +190,7 @@ test('any Standard Schema checks: one written by hand, with no library', async (
 
 test('a schema that validates asynchronously is an error at its first use, with its own code', () => {
   const Async = defineEvents({ name: asyncSchema }, { validate: true });
-  coded(
+  assertCoded(
     thrownBy(() => getSSEStream({ events: Async }).write({ event: 'name', data: 'x' })),
     'SN_ERR_SSE_SCHEMA_ASYNC',
     'Error',
@@ -226,7 +199,7 @@ test('a schema that validates asynchronously is an error at its first use, with 
   );
   // zod with an async refinement answers the same way.
   const ZodAsync = defineEvents({ name: z.string().refine(async () => true) }, { validate: true });
-  coded(
+  assertCoded(
     thrownBy(() => getSSEStream({ events: ZodAsync }).write({ event: 'name', data: 'x' })),
     'SN_ERR_SSE_SCHEMA_ASYNC',
     'Error',
@@ -369,7 +342,7 @@ test('over HTTP: a validating route and its stream, with the npm eventsource cli
       ['done', '{"ok":true}'],
     ]);
     assert.equal(thrown.length, 1);
-    coded(
+    assertCoded(
       thrown[0],
       'SN_ERR_SSE_EVENT_INVALID',
       'TypeError',
@@ -474,23 +447,23 @@ test('start-up: a route whose contract or validate option is wrong fails app.ini
     @Sse('a', { validate: true })
     a() {}
   }
-  coded(await initError(NoContract), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /NoContract\.a/, /"validate" needs a contract/);
+  assertCoded(await initError(NoContract), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /NoContract\.a/, /"validate" needs a contract/);
   @Controller()
   class NotAContract {
     @Sse('b', { events: { progress: 'number' } as never })
     b() {}
   }
-  coded(await initError(NotAContract), 'SN_ERR_INVALID_EVENT_CONTRACT', 'TypeError', /@Sse\(\) on NotAContract\.b, option "events"/, /defineEvents/);
+  assertCoded(await initError(NotAContract), 'SN_ERR_INVALID_EVENT_CONTRACT', 'TypeError', /@Sse\(\) on NotAContract\.b, option "events"/, /defineEvents/);
   @Controller()
   class BadValidate {
     @Sse('c', { events: Progress, validate: 1 as never })
     c() {}
   }
-  coded(await initError(BadValidate), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /"validate" must be a boolean/);
+  assertCoded(await initError(BadValidate), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /"validate" must be a boolean/);
   @Controller()
   class StillLimits {
     @Sse('d', { events: Progress, heartbeat: -1 })
     d() {}
   }
-  coded(await initError(StillLimits), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /"heartbeat"/);
+  assertCoded(await initError(StillLimits), 'SN_ERR_INVALID_SSE_OPTION', 'TypeError', /"heartbeat"/);
 });

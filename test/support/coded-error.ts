@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { StreamnestError } from 'streamnest';
+
+/** Asserts a coded streamnest error: its code, its class (TypeError or not), a message led by the code, and what it says. */
+export function assertCoded(error: unknown, code: string, type: 'TypeError' | 'Error', ...says: RegExp[]): void {
+  assert.ok(error instanceof StreamnestError, `expected a StreamnestError, got ${String(error)}`);
+  assert.equal(error.code, code);
+  assert.equal(error instanceof TypeError, type === 'TypeError', `${code} should ${type === 'TypeError' ? '' : 'not '}be a TypeError`);
+  assert.ok(error.message.startsWith(`${code}: `), error.message);
+  for (const pattern of says) assert.match(error.message, pattern);
+}
+
+/** What `fn` throws; fails the test if it throws nothing. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return assert.fail('expected a throw');
+}
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return assert.fail('expected a rejection');
+}
