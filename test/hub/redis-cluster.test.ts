@@ -202,10 +202,12 @@ test('redis cluster, 6 shards: a client on news and sport gets ids with its posi
   const onBoth = await opening;
   await a.hub.publish('sport', { data: 's1' });
   const got = await onBoth.waitForCount(4);
+  // Each shard has its own reader, and shards keep no order between them (documented): order per channel only.
   assert.deepEqual(
-    got.map((e) => e.data),
-    ['1', '2', '3', 's1'],
+    got.map((e) => e.data).filter((d) => d !== 's1'),
+    ['1', '2', '3'],
   );
+  assert.equal(got.filter((e) => e.data === 's1').length, 1);
   for (const event of got) assert.match(event.id!, /^(4:\d+-\d+,5:\d+-\d+|5:\d+-\d+,4:\d+-\d+)$/, `${event.data}: ${event.id}`);
   assert.equal((await onNews.waitForCount(3)).length, 3);
   onNews.close();
