@@ -191,11 +191,13 @@ export class RedisStreamsTransport implements SseTransport {
     const cluster = this.options.cluster;
     if (cluster) return new Cluster(cluster.nodes, ownClusterOptions(cluster.options, this.connectTimeoutMs, this.commandTimeoutMs));
     // Commands fail at once while Redis is down, so a publish is never silently queued and lost.
+    // And a command in flight when the connection drops is failed, never sent again on the next
+    // connection: Redis may have run it already, and an XADD run twice stores the event twice.
     return new Redis(this.options.url!, {
       connectTimeout: this.connectTimeoutMs,
       lazyConnect: true,
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
+      maxRetriesPerRequest: 0,
       commandTimeout: this.commandTimeoutMs,
     });
   }

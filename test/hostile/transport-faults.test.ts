@@ -4,6 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { Body, Controller, Post, SseHub, SseModule } from 'streamnest';
 import { RedisStreamsTransport } from 'streamnest/redis';
 import { startApp } from '../support/app.js';
@@ -90,6 +92,8 @@ test('Redis dies with an XADD in flight: publish says SN_ERR_PUBLISH_UNCONFIRMED
   redis.pause();
   // Sent while Redis is hung: the command is written, and waits for an answer that will never come.
   const inFlight = hub.publish('news', { data: 'in flight' });
+  // It fails as soon as the connection drops, which may be before the assertion below listens.
+  inFlight.catch(() => undefined);
   await new Promise((r) => setTimeout(r, 200));
   await redis.stop();
   await assert.rejects(inFlight, (error: Error & { code?: string }) => {
@@ -99,4 +103,74 @@ test('Redis dies with an XADD in flight: publish says SN_ERR_PUBLISH_UNCONFIRMED
   });
   // Once the connection is known to be down, a publish is refused before anything is sent.
   await assert.rejects(hub.publish('news', { data: 'after' }), (error: Error & { code?: string }) => error.code === 'SN_ERR_TRANSPORT_UNAVAILABLE');
+});
+
+/**
+ * A TCP relay to Redis whose client side can be cut while the Redis side
+ * still delivers what was already relayed: a connection that drops after a
+ * command reached Redis but before its answer came back.
+ */
+async function cuttableRelay(target: number): Promise<{ port: number; cut(): void; close(): void }> {
+  const pairs = new Set<[Socket, Socket]>();
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.end();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: () => {
+      for (const [client] of pairs) client.destroy();
+    },
+    close: () => {
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      server.close();
+    },
+  };
+}
+
+test('the connection drops with an XADD in flight and comes back at once: the XADD is not sent again, so the event is stored once, and publish says SN_ERR_PUBLISH_UNCONFIRMED', async (t) => {
+  const redis = await PrivateRedis.start();
+  t.after(() => {
+    redis.resume();
+    return redis.stop();
+  });
+  const relay = await cuttableRelay(Number(new URL(redis.url).port));
+  t.after(relay.close);
+  const key = `streamnest:test:${randomUUID()}`;
+  const transport = new RedisStreamsTransport({ url: `redis://127.0.0.1:${relay.port}`, key, commandTimeoutMs: 60_000 });
+  await transport.start(() => undefined);
+  t.after(() => transport.close());
+  redis.pause();
+  // Written through the relay into Redis's socket; Redis, frozen, has not read it yet.
+  const inFlight = transport.append('news', { data: 'once' });
+  const outcome = inFlight.then(
+    () => 'stored',
+    (error: Error & { code?: string }) => error.code,
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  // The client's side drops; ioredis reconnects within 50 ms, to a Redis that then wakes and runs the first XADD.
+  relay.cut();
+  await new Promise((r) => setTimeout(r, 150));
+  redis.resume();
+  assert.equal(await outcome, 'SN_ERR_PUBLISH_UNCONFIRMED');
+  // Give a re-sent XADD time to land, were there one.
+  await new Promise((r) => setTimeout(r, 500));
+  const check = new Redis(redis.url);
+  t.after(() => check.disconnect());
+  const entries = (await check.xrange(key, '-', '+')) as [string, string[]][];
+  assert.equal(entries.filter(([, fields]) => fields.includes('once')).length, 1, 'stored once, never twice');
 });
