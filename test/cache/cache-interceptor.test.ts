@@ -10,6 +10,8 @@ import {
   HostParam,
   HttpException,
   Inject,
+  Injectable,
+  Module,
   Param,
   Post,
   Query,
@@ -271,4 +273,42 @@ test('the Cache service: get, set with a ttl, del, clear; wrong arguments are co
   assert.throws(() => CacheKey(''), { code: 'SN_ERR_INVALID_CACHE_OPTION' });
   assert.throws(() => CacheModule.register({ max: 0 }) && new Cache({ max: 0 }), { code: 'SN_ERR_INVALID_CACHE_OPTION' });
   assert.throws(() => new Cache({ stores: [{} as never] }), { code: 'SN_ERR_INVALID_CACHE_OPTION' });
+});
+
+@Injectable()
+class CacheSettings {
+  readonly ttl = 40;
+}
+@Module({ providers: [CacheSettings], exports: [CacheSettings] })
+class SettingsModule {}
+
+test('CacheModule.registerAsync: options from a factory with inject and imports, and a failing factory stops start-up', async () => {
+  const ttls: number[] = [];
+  const asyncApp = await startApp({
+    imports: [
+      CacheModule.registerAsync({
+        imports: [SettingsModule],
+        inject: [CacheSettings],
+        useFactory: async (settings: CacheSettings) => {
+          ttls.push(settings.ttl);
+          return { ttl: settings.ttl, max: 2 };
+        },
+      }),
+    ],
+  });
+  try {
+    assert.deepEqual(ttls, [40], 'the factory ran once, with the injected settings');
+    const cache = asyncApp.app.get(Cache);
+    await cache.set('a', 1);
+    assert.equal(await cache.get('a'), 1);
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(await cache.get('a'), undefined, "the factory's ttl applies");
+    await cache.set('x', 1);
+    await cache.set('y', 2);
+    await cache.set('z', 3);
+    assert.equal(await cache.get('x'), undefined, 'and its max: the oldest of three went out');
+  } finally {
+    await asyncApp.close();
+  }
+  await assert.rejects(startApp({ imports: [CacheModule.registerAsync({ useFactory: async () => ({ max: 0 }) })] }), { code: 'SN_ERR_INVALID_CACHE_OPTION' });
 });
