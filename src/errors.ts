@@ -335,6 +335,15 @@ export const Errors = {
     'SN_ERR_ALREADY_LISTENING',
     () => `the application is already listening: call app.listen() once. To serve another port too, create a second application.`,
   ),
+  ENGINE_UNAVAILABLE: define(
+    'SN_ERR_ENGINE_UNAVAILABLE',
+    (engine: string, why: string) => `engine '${engine}' cannot serve here: ${why}.`,
+  ),
+  RESPONSE_ENDED: define('SN_ERR_RESPONSE_ENDED', () => 'write after end: the response was already ended; write before calling end().'),
+  RESPONSE_DESTROYED: define(
+    'SN_ERR_RESPONSE_DESTROYED',
+    () => 'the response was cut before it ended (res.destroy(), or a shutdown whose grace period ran out); the client saw the stream break.',
+  ),
   NOT_LISTENING: define(
     'SN_ERR_NOT_LISTENING',
     (call: string) => `${call}: the application is not listening. Call it once await app.listen() has resolved, and before app.close().`,

@@ -213,11 +213,13 @@ export {
   NestApplication,
   type ApplicationOptions,
   type NestApplicationOptions,
+  type ServerEngine,
   type INestApplication,
   type INestApplicationContext,
 } from './platform/application.js';
 export { NestApplicationContext } from './platform/application-context.js';
 export type { ListenOptions, TlsOptions } from './platform/http-server.js';
+export type { WebClient } from './http/web/web-request.js';
 export type { ServerLimitsOptions } from './platform/server-limits.js';
 export type { BodyParserOptions } from './http/body-parser.js';
 export type { ExpressRequest, ExpressRequestMethods, ParsedCookies } from './http/express-request.js';

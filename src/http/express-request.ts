@@ -6,6 +6,7 @@ import { matchMediaType } from './media-type-match.js';
 import { installPrototypeMethods } from './prototype-methods.js';
 import { Errors } from '../errors.js';
 import { printable } from '../common/describe.js';
+import { WebRequest } from './web/web-request.js';
 
 /**
  * What every request carries besides Node's own API, as Express has it, so
@@ -141,4 +142,8 @@ export class Http2Request extends Http2ServerRequest {}
 export interface Http1Request extends ExpressRequestMethods, ParsedCookies {}
 export interface Http2Request extends ExpressRequestMethods, ParsedCookies {}
 
-installPrototypeMethods(RequestMethods, [Http1Request, Http2Request]);
+declare module './web/web-request.js' {
+  interface WebRequest extends ExpressRequestMethods, ParsedCookies {}
+}
+
+installPrototypeMethods(RequestMethods, [Http1Request, Http2Request, WebRequest]);

@@ -17,6 +17,7 @@ import { COOKIE_DEFAULTS, type CookieDefaultsCarrier } from './cookie-defaults.j
 import { streamFile, type SendFileCallback, type SendFileOptions } from './send-file.js';
 import { rendererOf } from './view-renderer.js';
 import { sendError } from './exception-handler.js';
+import { WebResponse } from './web/web-response.js';
 
 export type { SendFileCallback, SendFileOptions } from './send-file.js';
 
@@ -410,4 +411,8 @@ export class Http2Response extends Http2ServerResponse<Http2Request> {}
 export interface Http1Response extends ExpressResponseMethods {}
 export interface Http2Response extends ExpressResponseMethods {}
 
-installPrototypeMethods(ResponseMethods, [Http1Response, Http2Response]);
+declare module './web/web-response.js' {
+  interface WebResponse extends ExpressResponseMethods {}
+}
+
+installPrototypeMethods(ResponseMethods, [Http1Response, Http2Response, WebResponse]);

@@ -34,6 +34,10 @@ import { VIEW_RENDERER, type ViewEngine, type ViewEngineOptions, type ViewRender
 import { printable } from '../common/describe.js';
 import { SseInsights } from '../sse/monitor/sse-insights.js';
 import { SseDoctor, type DoctorOptions } from './sse-doctor.js';
+import { FetchHandler } from './fetch-handler.js';
+import { NativeServer } from './native-server.js';
+import { currentRuntime } from './js-runtime.js';
+import type { WebClient } from '../http/web/web-request.js';
 
 export interface ApplicationOptions {
   /** `false` silences logging; a list enables those levels; or pass your own LoggerService. */
@@ -75,7 +79,19 @@ export interface ApplicationOptions {
   preview?: boolean;
   /** Accepted for NestJS compatibility: `close()` always ends open connections after `shutdownTimeout`. */
   forceCloseConnections?: boolean;
+  /**
+   * The server `listen()` starts. `'auto'` (the default): the runtime's own
+   * web-standard server on Deno (`Deno.serve`) and Bun (`Bun.serve`), Node's
+   * `node:http` on Node. `'node'`: Node's server on every runtime (through
+   * Deno's and Bun's Node layers; needed for HTTP/2 on Bun and for Connect
+   * middleware that reaches into Node's socket). `'web'`: the runtime's
+   * server, an error on Node, which has none. `app.fetch()` works with any.
+   */
+  engine?: ServerEngine;
 }
+
+/** Which server `listen()` starts: see `ApplicationOptions.engine`. */
+export type ServerEngine = 'auto' | 'node' | 'web';
 
 /**
  * ApplicationOptions rather than a NestJS HTTP adapter (an object with
@@ -103,6 +119,12 @@ export class NestApplication extends NestApplicationContext {
   private readonly nestCompatible: boolean;
   private readonly httpsOptions: TlsOptions | undefined;
   private server: HttpServer | undefined;
+  /** The runtime's own server (Deno.serve, Bun.serve), when listen() started one. */
+  private native: NativeServer | undefined;
+  private readonly engine: ServerEngine;
+  /** The web-standard engine, made on first use (app.fetch, or a native server). */
+  private fetcher: FetchHandler | undefined;
+  private starting: Promise<unknown> | undefined;
   private secure = false;
 
   private readonly limits: ServerLimits;
@@ -129,6 +151,7 @@ export class NestApplication extends NestApplicationContext {
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
     this.httpsOptions = options.httpsOptions;
+    this.engine = engineOf(options.engine);
     if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
@@ -257,13 +280,33 @@ export class NestApplication extends NestApplicationContext {
     return Views.create({ engine, dirs, extension: options.extension, cache: options.cache });
   }
 
-  /** Starts listening. `port` 0 picks a free port; see `getUrl()`. */
-  async listen(portOrOptions: number | string | ListenOptions = 0, hostname?: string): Promise<AnyServer> {
-    if (this.server?.listening) throw Errors.ALREADY_LISTENING();
+  /**
+   * The web-standard entry point, as Hono's `app.fetch`: a web `Request` in, a
+   * web `Response` out, through the same middleware, guards, pipes and routes
+   * as a request to the server, event streams included (the body is then a
+   * `ReadableStream`). No socket needed: call it from tests, mount it in another
+   * server, or hand it to `Deno.serve(app.fetch)`. Initialises the app on first
+   * use. `client` says who is asking (`req.ip`), when the caller knows.
+   */
+  readonly fetch = async (request: globalThis.Request, client?: WebClient): Promise<globalThis.Response> => {
+    if (this.sseRoutes === undefined) await (this.starting ??= this.init());
+    this.fetcher ??= new FetchHandler((req, res) => this.handle(req, res));
+    return this.fetcher.fetch(request, client);
+  };
+
+  /**
+   * Starts listening. `port` 0 picks a free port; see `getUrl()`. On Deno and
+   * Bun this is the runtime's own server unless `engine: 'node'` says otherwise;
+   * it resolves to the server: Node's, or the runtime's (`Deno.HttpServer`, Bun's `Server`).
+   */
+  async listen(portOrOptions: number | string | ListenOptions = 0, hostname?: string): Promise<any> {
+    if (this.server?.listening || this.native?.listening) throw Errors.ALREADY_LISTENING();
     const given: ListenOptions = typeof portOrOptions === 'object' ? portOrOptions : { port: Number(portOrOptions), hostname };
     const options: ListenOptions = given.https || given.http2 || !this.httpsOptions ? given : { ...given, https: this.httpsOptions };
     await this.init();
     this.secure = options.http2 !== undefined || options.https !== undefined;
+    const runtime = this.nativeRuntime(options);
+    if (runtime !== undefined) return this.listenNative(runtime, options, hostname);
     // A plain server made earlier by getHttpServer() is reused; TLS needs a server of its own.
     if (!this.server || this.secure) this.server = this.createServer(options);
     const address = await this.server.listen(options.port ?? 0, options.hostname ?? hostname);
@@ -271,6 +314,34 @@ export class NestApplication extends NestApplicationContext {
     this.logger.log(`listening on ${this.urlOf(address)}`);
     await this.examineSse(options.http2 ? 'http2' : options.https ? 'https' : 'http');
     return this.server.server;
+  }
+
+  /** The runtime whose own server listen() starts, or undefined for Node's server. */
+  private nativeRuntime(options: ListenOptions): 'deno' | 'bun' | undefined {
+    const runtime = currentRuntime();
+    if (this.engine === 'node') return undefined;
+    if (runtime === 'node') {
+      if (this.engine === 'web') throw Errors.ENGINE_UNAVAILABLE('web', 'Node has no web-standard server of its own: use the default engine, or app.fetch() in yours');
+      return undefined;
+    }
+    // Bun.serve speaks no HTTP/2: Node's HTTP/2 server, through Bun's Node layer, does.
+    if (options.http2 && runtime === 'bun') {
+      if (this.engine === 'web') throw Errors.ENGINE_UNAVAILABLE('web', "Bun.serve has no HTTP/2; leave engine 'auto' to serve HTTP/2 with Node's server on Bun");
+      return undefined;
+    }
+    return runtime;
+  }
+
+  private async listenNative(runtime: 'deno' | 'bun', options: ListenOptions, hostname: string | undefined): Promise<unknown> {
+    this.fetcher ??= new FetchHandler((req, res) => this.handle(req, res));
+    const native = new NativeServer(runtime, this.fetcher, options.https ?? options.http2, this.limits.keepAliveTimeout);
+    const address = await native.listen(options.port ?? 0, options.hostname ?? hostname);
+    this.native = native;
+    this.adapterHost().httpAdapter.setHttpServer(native.handle);
+    this.adapterHost().listening = true;
+    this.logger.log(`listening on ${this.urlOf(address)} (${runtime === 'deno' ? 'Deno.serve' : 'Bun.serve'})`);
+    await this.examineSse(options.http2 ? 'http2' : options.https ? 'https' : 'http');
+    return native.handle;
   }
 
   /** The SSE doctor's start-up checks; what it finds is logged, and listed on the dashboard. */
@@ -349,6 +420,7 @@ export class NestApplication extends NestApplicationContext {
 
   /** The base URL the app listens on, such as `http://127.0.0.1:41234`. */
   getUrl(): string {
+    if (this.native?.listening) return this.urlOf(this.native.address()!);
     if (!this.server?.listening) throw Errors.NOT_LISTENING('app.getUrl()');
     return this.urlOf(this.server.server.address() as AddressInfo);
   }
@@ -368,7 +440,7 @@ export class NestApplication extends NestApplicationContext {
     if (this.sseRoutes === undefined) throw Errors.NOT_INITIALIZED('app.getAsyncApiDocument()');
     const hubChannels = new Map<string, EventContract>();
     for (const hub of this.container.getEach(SseHub)) for (const [pattern, contract] of hub.declaredChannels) hubChannels.set(pattern, contract);
-    return asyncApiDocument({ routes: this.sseRoutes.routes, hubChannels, url: this.server?.listening ? this.getUrl() : undefined }, options);
+    return asyncApiDocument({ routes: this.sseRoutes.routes, hubChannels, url: this.server?.listening || this.native?.listening ? this.getUrl() : undefined }, options);
   }
 
   /**
@@ -411,6 +483,16 @@ export class NestApplication extends NestApplicationContext {
    */
   protected override async stopServing(): Promise<void> {
     this.sseRuntime.closeAll();
-    await this.server?.close(this.shutdownTimeout);
+    await Promise.all([this.server?.close(this.shutdownTimeout), this.native?.close(this.shutdownTimeout)]);
+    // Responses of app.fetch() called by another server: they too may finish within the grace period.
+    await this.fetcher?.close(this.shutdownTimeout);
   }
+}
+
+const ENGINES: readonly ServerEngine[] = ['auto', 'node', 'web'];
+
+function engineOf(engine: unknown): ServerEngine {
+  if (engine === undefined) return 'auto';
+  if (!ENGINES.includes(engine as ServerEngine)) throw Errors.INVALID_ARGUMENT('NestFactory.create(module, { engine })', "engine must be 'auto', 'node' or 'web'", printable(engine));
+  return engine as ServerEngine;
 }

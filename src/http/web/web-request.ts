@@ -1,0 +1,111 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** Who is on the other end, as a web server reports it (Deno's `info.remoteAddr`, Bun's `server.requestIP()`). */
+export interface WebClient {
+  address?: string;
+  port?: number;
+  /** True when the connection is TLS: `req.protocol` is then `https`. */
+  secure?: boolean;
+  /**
+   * Settles when the exchange is over, rejecting if the client went away
+   * first (Deno's `info.completed`). Without it, the request's `signal` says so.
+   */
+  closed?: Promise<unknown>;
+}
+
+/**
+ * The one part of a socket the pipeline reads: the client's address, and
+ * whether the connection is TLS. The runtime owns the real connection.
+ */
+interface WebSocketInfo {
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly encrypted: boolean;
+}
+
+/**
+ * A web `Request` in the shape of Node's `IncomingMessage`, so the compiled
+ * route pipeline (middleware, guards, pipes, the body parser, uploads, the
+ * Express methods) runs on it unchanged. The body is a Node `Readable` that
+ * pulls from the web body only when something reads it.
+ */
+export class WebRequest extends Readable {
+  readonly method: string;
+  url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersion = '1.1';
+  readonly httpVersionMajor = 1;
+  readonly httpVersionMinor = 1;
+  readonly socket: WebSocketInfo;
+  /** True once the whole body has been read, as Node's `req.complete`. */
+  complete = false;
+  /** The web request this one stands for (its `signal` aborts when the client goes away). */
+  readonly webRequest: Request;
+  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
+  constructor(request: Request, client: WebClient = {}) {
+    super();
+    this.webRequest = request;
+    this.method = request.method;
+    this.url = pathOf(request.url);
+    this.headers = headersOf(request);
+    this.socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? request.url.startsWith('https:') };
+  }
+
+  /** Node's old alias of `socket`, which some middleware still reads. */
+  get connection(): WebSocketInfo {
+    return this.socket;
+  }
+
+  override _read(): void {
+    const body = this.webRequest.body;
+    if (body === null) {
+      this.finishBody();
+      return;
+    }
+    this.reader ??= body.getReader();
+    this.reader.read().then(
+      ({ done, value }) => {
+        if (done) this.finishBody();
+        else this.push(value);
+      },
+      (error: Error) => this.destroy(error),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Stops the runtime reading a body nobody wants any more (an upload refused half way).
+    this.reader?.cancel().catch(() => undefined);
+    callback(error);
+  }
+
+  private finishBody(): void {
+    this.complete = true;
+    this.push(null);
+  }
+}
+
+/** The request target as a client sent it: the absolute URL's path and query. */
+function pathOf(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  return slash === -1 ? '/' : url.slice(slash);
+}
+
+/**
+ * Headers as Node gives them: lower-case names, repeated ones joined. A body
+ * with no length (a `Request` made in code, say) is marked chunked, so the body
+ * parser knows one comes, as it would over HTTP/1.1.
+ */
+function headersOf(request: Request): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const setCookie = request.headers.getSetCookie?.();
+  if (setCookie && setCookie.length > 0) headers['set-cookie'] = setCookie;
+  if (request.body !== null && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+    headers['transfer-encoding'] = 'chunked';
+  }
+  return headers;
+}

@@ -1,0 +1,263 @@
+import { EventEmitter } from 'node:events';
+import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
+import { Errors } from '../../errors.js';
+import type { WebRequest } from './web-request.js';
+
+type HeaderValue = string | number | readonly string[];
+
+/** Bytes the web body holds unread before `write` says wait, as Node's own `writableHighWaterMark`. */
+const HIGH_WATER_MARK = 16 * 1024;
+
+/** Headers about the connection, which the runtime's server sets itself and refuses from a handler. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
+
+/** Statuses whose response has no body, which `new Response()` refuses one for. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A response in the shape of Node's `ServerResponse`, whose output becomes a
+ * web `Response`: what the app writes before `end()` with nothing streamed
+ * goes out as one body of bytes; anything written before that turns the body
+ * into a `ReadableStream`, with backpressure through the stream's desired size
+ * (`write` returns false past 16 KiB unread, `drain` comes when the client has
+ * taken it). The client going away cancels the stream: `close` fires, as it
+ * does for a Node response whose socket closed.
+ */
+export class WebResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage = '';
+  headersSent = false;
+  writableEnded = false;
+  writableFinished = false;
+  destroyed = false;
+  writableNeedDrain = false;
+  readonly writableHighWaterMark = HIGH_WATER_MARK;
+  readonly sendDate = false;
+  /** The runtime owns the connection: there is no socket to write to. */
+  readonly socket = null;
+  /** Resolves with the web response once the head is decided (at the first write, `flushHeaders()` or `end()`). */
+  readonly response: Promise<Response>;
+  private resolve!: (response: Response) => void;
+  private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
+  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+
+  constructor(readonly req: WebRequest) {
+    super();
+    this.response = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  get finished(): boolean {
+    return this.writableEnded;
+  }
+
+  get writable(): boolean {
+    return !this.writableEnded && !this.destroyed;
+  }
+
+  /** Bytes written and not yet taken by the client. */
+  get writableLength(): number {
+    const desired = this.controller?.desiredSize;
+    return desired === undefined || desired === null ? 0 : Math.max(0, HIGH_WATER_MARK - desired);
+  }
+
+  setHeader(name: string, value: HeaderValue): this {
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+    this.headerTable.set(name.toLowerCase(), { name, value });
+    return this;
+  }
+
+  appendHeader(name: string, value: HeaderValue): this {
+    const current = this.getHeader(name);
+    if (current === undefined) return this.setHeader(name, value);
+    const list = (Array.isArray(current) ? current : [String(current)]).concat(Array.isArray(value) ? value : [String(value)]);
+    return this.setHeader(name, list);
+  }
+
+  getHeader(name: string): number | string | string[] | undefined {
+    return this.headerTable.get(name.toLowerCase())?.value as number | string | string[] | undefined;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.headerTable.has(name.toLowerCase());
+  }
+
+  removeHeader(name: string): void {
+    this.headerTable.delete(name.toLowerCase());
+  }
+
+  getHeaderNames(): string[] {
+    return [...this.headerTable.keys()];
+  }
+
+  getHeaders(): Record<string, number | string | string[]> {
+    const headers: Record<string, number | string | string[]> = Object.create(null);
+    for (const [key, { value }] of this.headerTable) headers[key] = value as number | string | string[];
+    return headers;
+  }
+
+  /** As Node's: `writeHead(status, [message], [headers])`, headers as an object or a flat list of names and values. */
+  writeHead(status: number, message?: string | Record<string, HeaderValue> | HeaderValue[], headers?: Record<string, HeaderValue> | HeaderValue[]): this {
+    if (typeof message !== 'string') {
+      headers = message;
+      message = undefined;
+    }
+    this.statusCode = status;
+    if (message !== undefined) this.statusMessage = message;
+    if (Array.isArray(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) this.setHeader(String(headers[i]), headers[i + 1]!);
+    } else if (headers) {
+      for (const name of Object.keys(headers)) this.setHeader(name, headers[name]!);
+    }
+    return this;
+  }
+
+  /** Sends the head now: the body becomes a stream the app writes to. */
+  flushHeaders(): void {
+    if (!this.headersSent && !this.destroyed) this.startStream();
+  }
+
+  write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+    if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (this.writableEnded || this.destroyed) {
+      callback?.(Errors.RESPONSE_ENDED());
+      return false;
+    }
+    if (!this.headersSent) this.startStream();
+    this.enqueue(bytesOf(chunk, encoding));
+    if (callback) queueMicrotask(() => callback());
+    const room = (this.controller?.desiredSize ?? 0) > 0;
+    if (!room) this.writableNeedDrain = true;
+    return room;
+  }
+
+  end(chunk?: string | Uint8Array | (() => void), encoding?: BufferEncoding | (() => void), callback?: () => void): this {
+    if (typeof chunk === 'function') {
+      callback = chunk;
+      chunk = undefined;
+    } else if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (this.writableEnded || this.destroyed) return this;
+    this.writableEnded = true;
+    const bytes = chunk === undefined || chunk === null ? undefined : bytesOf(chunk, encoding as BufferEncoding | undefined);
+    if (!this.headersSent) {
+      // Nothing streamed: the whole body in one piece, the common case.
+      this.headersSent = true;
+      this.answer(bytes ?? null);
+    } else {
+      if (bytes !== undefined) this.enqueue(bytes);
+      this.controller?.close();
+    }
+    queueMicrotask(() => this.finish(callback));
+    return this;
+  }
+
+  /** Cuts the response: before the head, the runtime gets an error response (it closes the connection); after, the stream errors. */
+  destroy(error?: Error): this {
+    if (this.destroyed || this.writableFinished) return this;
+    this.destroyed = true;
+    if (!this.headersSent) {
+      this.headersSent = true;
+      this.resolve(Response.error());
+    } else if (!this.writableEnded) {
+      this.controller?.error(error ?? Errors.RESPONSE_DESTROYED());
+    }
+    queueMicrotask(() => this.emit('close'));
+    return this;
+  }
+
+  /** Writes are never held back for batching: the web stream takes each at once. */
+  cork(): void {}
+  uncork(): void {}
+
+  /** Node's per-response socket timeout; the runtime's server owns connection timeouts. */
+  setTimeout(_ms: number, callback?: () => void): this {
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  private startStream(): void {
+    this.headersSent = true;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        pull: () => {
+          if (!this.writableNeedDrain) return;
+          this.writableNeedDrain = false;
+          this.emit('drain');
+        },
+        cancel: () => this.clientLeft(),
+      },
+      { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+    );
+    this.answer(body);
+  }
+
+  /**
+   * The web response, made once. A status `Response` refuses (outside
+   * 200–599; Node allows 100–999) answers 500 with no body: the handler's
+   * promise must settle whatever the app set.
+   */
+  private answer(body: Uint8Array | ReadableStream<Uint8Array> | null): void {
+    try {
+      this.resolve(new Response(this.bodyAllowed() ? (body as BodyInit | null) : null, this.head()));
+    } catch {
+      if (body instanceof ReadableStream) body.cancel().catch(() => undefined);
+      this.resolve(new Response(null, { status: 500 }));
+    }
+  }
+
+  /**
+   * Each write is copied: the framework shares one event's bytes between every
+   * subscriber, and a runtime may take ownership of what it is given.
+   */
+  private enqueue(bytes: Uint8Array): void {
+    if (bytes.byteLength === 0) return;
+    try {
+      this.controller?.enqueue(new Uint8Array(bytes));
+    } catch {
+      // The client left between the check and the write: its close is on its way.
+    }
+  }
+
+  private clientLeft(): void {
+    if (this.destroyed || this.writableFinished) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+
+  private finish(callback?: () => void): void {
+    if (this.destroyed) return;
+    this.writableFinished = true;
+    callback?.();
+    this.emit('finish');
+    this.emit('close');
+  }
+
+  private bodyAllowed(): boolean {
+    return this.req.method !== 'HEAD' && !NULL_BODY.has(this.statusCode);
+  }
+
+  private head(): ResponseInit {
+    const headers: [string, string][] = [];
+    for (const [key, { name, value }] of this.headerTable) {
+      if (HOP_BY_HOP.has(key)) continue;
+      if (Array.isArray(value)) for (const item of value) headers.push([name, String(item)]);
+      else headers.push([name, String(value)]);
+    }
+    return { status: this.statusCode, statusText: this.statusMessage || STATUS_CODES[this.statusCode] || '', headers };
+  }
+}
+
+function bytesOf(chunk: string | Uint8Array, encoding?: BufferEncoding): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
+}

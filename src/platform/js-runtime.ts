@@ -1,0 +1,13 @@
+/** The JavaScript runtime the app runs on. */
+export type JsRuntime = 'node' | 'deno' | 'bun';
+
+/**
+ * Told apart by their own globals: Deno and Bun both also provide `process`
+ * (their Node layers), so `process` alone says nothing.
+ */
+export function currentRuntime(): JsRuntime {
+  const scope = globalThis as { Deno?: unknown; Bun?: unknown };
+  if (scope.Bun !== undefined) return 'bun';
+  if (scope.Deno !== undefined) return 'deno';
+  return 'node';
+}
