@@ -335,10 +335,7 @@ export const Errors = {
     'SN_ERR_ALREADY_LISTENING',
     () => `the application is already listening: call app.listen() once. To serve another port too, create a second application.`,
   ),
-  ENGINE_UNAVAILABLE: define(
-    'SN_ERR_ENGINE_UNAVAILABLE',
-    (engine: string, why: string) => `engine '${engine}' cannot serve here: ${why}.`,
-  ),
+  ENGINE_UNAVAILABLE: define('SN_ERR_ENGINE_UNAVAILABLE', (engine: string, why: string) => `engine '${engine}' cannot serve here: ${why}.`),
   RESPONSE_ENDED: define('SN_ERR_RESPONSE_ENDED', () => 'write after end: the response was already ended; write before calling end().'),
   RESPONSE_DESTROYED: define(
     'SN_ERR_RESPONSE_DESTROYED',

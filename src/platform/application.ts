@@ -321,12 +321,14 @@ export class NestApplication extends NestApplicationContext {
     const runtime = currentRuntime();
     if (this.engine === 'node') return undefined;
     if (runtime === 'node') {
-      if (this.engine === 'web') throw Errors.ENGINE_UNAVAILABLE('web', 'Node has no web-standard server of its own: use the default engine, or app.fetch() in yours');
+      if (this.engine === 'web')
+        throw Errors.ENGINE_UNAVAILABLE('web', 'Node has no web-standard server of its own: use the default engine, or app.fetch() in yours');
       return undefined;
     }
     // Bun.serve speaks no HTTP/2: Node's HTTP/2 server, through Bun's Node layer, does.
     if (options.http2 && runtime === 'bun') {
-      if (this.engine === 'web') throw Errors.ENGINE_UNAVAILABLE('web', "Bun.serve has no HTTP/2; leave engine 'auto' to serve HTTP/2 with Node's server on Bun");
+      if (this.engine === 'web')
+        throw Errors.ENGINE_UNAVAILABLE('web', "Bun.serve has no HTTP/2; leave engine 'auto' to serve HTTP/2 with Node's server on Bun");
       return undefined;
     }
     return runtime;
@@ -440,7 +442,10 @@ export class NestApplication extends NestApplicationContext {
     if (this.sseRoutes === undefined) throw Errors.NOT_INITIALIZED('app.getAsyncApiDocument()');
     const hubChannels = new Map<string, EventContract>();
     for (const hub of this.container.getEach(SseHub)) for (const [pattern, contract] of hub.declaredChannels) hubChannels.set(pattern, contract);
-    return asyncApiDocument({ routes: this.sseRoutes.routes, hubChannels, url: this.server?.listening || this.native?.listening ? this.getUrl() : undefined }, options);
+    return asyncApiDocument(
+      { routes: this.sseRoutes.routes, hubChannels, url: this.server?.listening || this.native?.listening ? this.getUrl() : undefined },
+      options,
+    );
   }
 
   /**
@@ -493,6 +498,7 @@ const ENGINES: readonly ServerEngine[] = ['auto', 'node', 'web'];
 
 function engineOf(engine: unknown): ServerEngine {
   if (engine === undefined) return 'auto';
-  if (!ENGINES.includes(engine as ServerEngine)) throw Errors.INVALID_ARGUMENT('NestFactory.create(module, { engine })', "engine must be 'auto', 'node' or 'web'", printable(engine));
+  if (!ENGINES.includes(engine as ServerEngine))
+    throw Errors.INVALID_ARGUMENT('NestFactory.create(module, { engine })', "engine must be 'auto', 'node' or 'web'", printable(engine));
   return engine as ServerEngine;
 }

@@ -164,7 +164,13 @@ export class NativeServer {
 
 /** Whether `promise` settles within `ms`. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return withDeadline(promise.then(() => true, () => true), ms).catch(() => false);
+  return withDeadline(
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    ms,
+  ).catch(() => false);
 }
 
 function addressInfo(address: string, port: number): AddressInfo {
@@ -174,7 +180,8 @@ function addressInfo(address: string, port: number): AddressInfo {
 /** A failure of the runtime's server itself (the engine answers the app's own errors): logged, answered 500. */
 function internalError(error: unknown): Response {
   // A response the app cut on purpose: the client saw its stream break, nothing to report.
-  if ((error as { code?: string } | null)?.code !== 'SN_ERR_RESPONSE_DESTROYED') logger.error(`the runtime's server failed to answer: ${error instanceof Error ? error.message : String(error)}`);
+  if ((error as { code?: string } | null)?.code !== 'SN_ERR_RESPONSE_DESTROYED')
+    logger.error(`the runtime's server failed to answer: ${error instanceof Error ? error.message : String(error)}`);
   return new Response(JSON.stringify({ statusCode: 500, message: 'Internal server error' }), {
     status: 500,
     headers: { 'Content-Type': 'application/json; charset=utf-8' },
