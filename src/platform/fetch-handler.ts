@@ -16,26 +16,40 @@ export class FetchHandler {
   fetch(request: Request, client?: WebClient): Promise<Response> {
     const req = new WebRequest(request, client);
     const res = new WebResponse(req);
-    this.open.add(res);
-    // A client that leaves before the answer (a slow handler, a stream not opened yet): the app hears `close`, as on Node.
-    const left = () => res.destroy();
-    if (client?.closed) {
-      client.closed.catch(left);
-      res.once('close', () => this.open.delete(res));
-    } else {
-      request.signal.addEventListener('abort', left, { once: true });
-      res.once('close', () => {
-        this.open.delete(res);
-        request.signal.removeEventListener('abort', left);
-      });
-    }
+    // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
+    client?.closed?.catch(() => res.destroy());
     try {
       this.handle(req as unknown as NodeRequest, res as unknown as NodeResponse);
     } catch {
       // The entry point answers its own errors; this is the last guard, never reached by a working app.
       if (!res.headersSent) res.writeHead(500).end();
     }
+    // Most answers are whole by now (a JSON GET runs synchronously): nothing to watch. The rest are tracked until they close.
+    if (!res.writableEnded && !res.destroyed) this.track(request, res, client?.closed === undefined);
     return res.response;
+  }
+
+  /**
+   * A response still open (an event stream, a slow handler): a forced
+   * shutdown may cut it, and a client that leaves before the answer closes it,
+   * so the app hears `close` as on Node.
+   */
+  private track(request: Request, res: WebResponse, watchSignal: boolean): void {
+    this.open.add(res);
+    if (!watchSignal) {
+      res.once('close', () => this.open.delete(res));
+      return;
+    }
+    const left = () => res.destroy();
+    if (request.signal.aborted) {
+      left();
+      return;
+    }
+    request.signal.addEventListener('abort', left, { once: true });
+    res.once('close', () => {
+      this.open.delete(res);
+      request.signal.removeEventListener('abort', left);
+    });
   }
 
   /** Responses still open (event streams, slow answers). */

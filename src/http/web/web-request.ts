@@ -33,7 +33,6 @@ interface WebSocketInfo {
 export class WebRequest extends Readable {
   readonly method: string;
   url: string;
-  readonly headers: IncomingHttpHeaders;
   readonly httpVersion = '1.1';
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
@@ -49,8 +48,18 @@ export class WebRequest extends Readable {
     this.webRequest = request;
     this.method = request.method;
     this.url = pathOf(request.url);
-    this.headers = headersOf(request);
     this.socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? request.url.startsWith('https:') };
+  }
+
+  /** Lower-case names, as Node's; copied from the web request on first use (a plain GET may never look). */
+  get headers(): IncomingHttpHeaders {
+    const headers = headersOf(this.webRequest);
+    Object.defineProperty(this, 'headers', { value: headers, writable: true, enumerable: true, configurable: true });
+    return headers;
+  }
+
+  set headers(value: IncomingHttpHeaders) {
+    Object.defineProperty(this, 'headers', { value, writable: true, enumerable: true, configurable: true });
   }
 
   /** Node's old alias of `socket`, which some middleware still reads. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { STATUS_CODES, validateHeaderName, validateHeaderValue } from 'node:http';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Errors } from '../../errors.js';
 import type { WebRequest } from './web-request.js';
 
@@ -10,6 +10,10 @@ const HIGH_WATER_MARK = 16 * 1024;
 
 /** Headers about the connection, which the runtime's server sets itself and refuses from a handler. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
+
+/** Header names already checked, by their spelling: a handful repeat on every response. */
+const checkedNames = new Map<string, string>();
+const MAX_CHECKED_NAMES = 256;
 
 /** Statuses whose response has no body, which `new Response()` refuses one for. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -62,10 +66,16 @@ export class WebResponse extends EventEmitter {
     return desired === undefined || desired === null ? 0 : Math.max(0, HIGH_WATER_MARK - desired);
   }
 
+  /** Checked as Node checks (a CR or LF in a value throws), with the names already seen remembered. */
   setHeader(name: string, value: HeaderValue): this {
-    validateHeaderName(name);
-    validateHeaderValue(name, value as string);
-    this.headerTable.set(name.toLowerCase(), { name, value });
+    let key = checkedNames.get(name);
+    if (key === undefined) {
+      validateHeaderName(name);
+      key = name.toLowerCase();
+      if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(name, key);
+    }
+    if (typeof value !== 'number') validateHeaderValue(name, value as string);
+    this.headerTable.set(key, { name, value });
     return this;
   }
 
@@ -146,13 +156,13 @@ export class WebResponse extends EventEmitter {
     }
     if (this.writableEnded || this.destroyed) return this;
     this.writableEnded = true;
-    const bytes = chunk === undefined || chunk === null ? undefined : bytesOf(chunk, encoding as BufferEncoding | undefined);
     if (!this.headersSent) {
-      // Nothing streamed: the whole body in one piece, the common case.
+      // Nothing streamed: the whole body in one piece, the common case (a UTF-8 string goes as it is).
       this.headersSent = true;
-      this.answer(bytes ?? null);
+      const utf8 = typeof chunk === 'string' && (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8');
+      this.answer(chunk === undefined || chunk === null ? null : utf8 ? (chunk as string) : bytesOf(chunk, encoding as BufferEncoding | undefined));
     } else {
-      if (bytes !== undefined) this.enqueue(bytes);
+      if (chunk !== undefined && chunk !== null) this.enqueue(bytesOf(chunk, encoding as BufferEncoding | undefined));
       this.controller?.close();
     }
     queueMicrotask(() => this.finish(callback));
@@ -207,9 +217,11 @@ export class WebResponse extends EventEmitter {
    * 200–599; Node allows 100–999) answers 500 with no body: the handler's
    * promise must settle whatever the app set.
    */
-  private answer(body: Uint8Array | ReadableStream<Uint8Array> | null): void {
+  private answer(body: string | Uint8Array | ReadableStream<Uint8Array> | null): void {
     try {
-      this.resolve(new Response(this.bodyAllowed() ? (body as BodyInit | null) : null, this.head()));
+      const allowed = this.bodyAllowed();
+      const bytesBody = allowed && body !== null && !(body instanceof ReadableStream);
+      this.resolve(new Response(allowed ? (body as BodyInit | null) : null, this.head(bytesBody)));
     } catch {
       if (body instanceof ReadableStream) body.cancel().catch(() => undefined);
       this.resolve(new Response(null, { status: 500 }));
@@ -247,14 +259,26 @@ export class WebResponse extends EventEmitter {
     return this.req.method !== 'HEAD' && !NULL_BODY.has(this.statusCode);
   }
 
-  private head(): ResponseInit {
-    const headers: [string, string][] = [];
+  /**
+   * The status and headers for `new Response()`: a plain object (the quick
+   * form for the runtimes), or `Headers` when a header repeats (Set-Cookie).
+   * `Content-Length` is left to the runtime, which counts the body itself.
+   */
+  private head(bytesBody: boolean): ResponseInit {
+    let plain: Record<string, string> | undefined = {};
+    let list: Headers | undefined;
     for (const [key, { name, value }] of this.headerTable) {
-      if (HOP_BY_HOP.has(key)) continue;
-      if (Array.isArray(value)) for (const item of value) headers.push([name, String(item)]);
-      else headers.push([name, String(value)]);
+      if (HOP_BY_HOP.has(key) || (key === 'content-length' && bytesBody)) continue;
+      if (Array.isArray(value)) {
+        list ??= new Headers(plain);
+        plain = undefined;
+        for (const item of value) list.append(name, String(item));
+      } else if (plain) plain[name] = String(value);
+      else list!.append(name, String(value));
     }
-    return { status: this.statusCode, statusText: this.statusMessage || STATUS_CODES[this.statusCode] || '', headers };
+    const init: ResponseInit = { status: this.statusCode, headers: plain ?? list };
+    if (this.statusMessage) init.statusText = this.statusMessage;
+    return init;
   }
 }
 
