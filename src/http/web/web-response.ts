@@ -221,7 +221,7 @@ export class WebResponse extends EventEmitter {
     try {
       const allowed = this.bodyAllowed();
       const bytesBody = allowed && body !== null && !(body instanceof ReadableStream);
-      this.resolve(new Response(allowed ? (body as BodyInit | null) : null, this.head(bytesBody)));
+      this.resolve(this.made(allowed ? body : null, bytesBody));
     } catch {
       if (body instanceof ReadableStream) body.cancel().catch(() => undefined);
       this.resolve(new Response(null, { status: 500 }));
@@ -260,25 +260,25 @@ export class WebResponse extends EventEmitter {
   }
 
   /**
-   * The status and headers for `new Response()`: a plain object (the quick
-   * form for the runtimes), or `Headers` when a header repeats (Set-Cookie).
-   * `Content-Length` is left to the runtime, which counts the body itself.
+   * The web response with this status and these headers. Made bare and then
+   * given its headers one by one: in Deno that is several times quicker than
+   * an init object with headers (or a status other than 200).
+   * `Content-Length` is left to the runtime for a body of bytes, which it
+   * counts itself; a string body's default Content-Type is not the app's.
    */
-  private head(bytesBody: boolean): ResponseInit {
-    let plain: Record<string, string> | undefined = {};
-    let list: Headers | undefined;
+  private made(body: string | Uint8Array | ReadableStream<Uint8Array> | null, bytesBody: boolean): Response {
+    const response =
+      this.statusCode === 200 && !this.statusMessage
+        ? new Response(body as BodyInit | null)
+        : new Response(body as BodyInit | null, this.statusMessage ? { status: this.statusCode, statusText: this.statusMessage } : { status: this.statusCode });
+    const headers = response.headers;
+    if (typeof body === 'string' && !this.headerTable.has('content-type')) headers.delete('content-type');
     for (const [key, { name, value }] of this.headerTable) {
       if (HOP_BY_HOP.has(key) || (key === 'content-length' && bytesBody)) continue;
-      if (Array.isArray(value)) {
-        list ??= new Headers(plain);
-        plain = undefined;
-        for (const item of value) list.append(name, String(item));
-      } else if (plain) plain[name] = String(value);
-      else list!.append(name, String(value));
+      if (Array.isArray(value)) for (const item of value) headers.append(name, String(item));
+      else headers.set(name, String(value));
     }
-    const init: ResponseInit = { status: this.statusCode, headers: plain ?? list };
-    if (this.statusMessage) init.statusText = this.statusMessage;
-    return init;
+    return response;
   }
 }
 
