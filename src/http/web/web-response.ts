@@ -229,13 +229,15 @@ export class WebResponse extends EventEmitter {
   }
 
   /**
-   * Each write is copied: the framework shares one event's bytes between every
-   * subscriber, and a runtime may take ownership of what it is given.
+   * Enqueued as it is, not copied: the framework shares one event's bytes
+   * between every subscriber and never changes them, and neither Deno nor
+   * Bun takes ownership of what a body stream gives them (checked on both).
+   * Node's own response keeps a written Buffer by reference too.
    */
   private enqueue(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;
     try {
-      this.controller?.enqueue(new Uint8Array(bytes));
+      this.controller?.enqueue(bytes);
     } catch {
       // The client left between the check and the write: its close is on its way.
     }
