@@ -27,11 +27,14 @@ import {
   Sse,
   SseHub,
   SseModule,
+  UploadedFile,
   UseGuards,
+  UseInterceptors,
   type ExpressRequest,
   type ExpressResponse,
   type NestApplication,
 } from 'streamnest';
+import { FileInterceptor, type MulterFile } from 'streamnest/upload';
 
 @Injectable()
 class KeyGuard implements CanActivate {
@@ -56,6 +59,12 @@ class ThingsController {
   @HttpCode(201)
   create(@Body() body: unknown) {
     return { got: body };
+  }
+
+  @Post('avatar')
+  @UseInterceptors(FileInterceptor('avatar', { limits: { fileSize: 2048 } }))
+  avatar(@UploadedFile() file: MulterFile, @Body() body: Record<string, string>) {
+    return { name: file.originalname, size: file.size, bytes: file.buffer?.toString('utf8'), body };
   }
 
   @Get('guarded')
@@ -227,6 +236,18 @@ test('bodies: JSON in, a 201 out; over the limit 413; malformed 400; a body with
   assert.equal(big.status, 413);
   const broken = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
   assert.equal(broken.status, 400);
+});
+
+test('uploads: a multipart FormData body reaches FileInterceptor with its fields; a file past its limit is a 413', async () => {
+  const form = new FormData();
+  form.append('title', 'me');
+  form.append('avatar', new Blob(['pixels']), 'me.png');
+  const res = await call('/avatar', { method: 'POST', body: form });
+  assert.equal(res.status, 201);
+  assert.deepEqual(await res.json(), { name: 'me.png', size: 6, bytes: 'pixels', body: { title: 'me' } });
+  const big = new FormData();
+  big.append('avatar', new Blob(['x'.repeat(10_000)]), 'big.png');
+  assert.equal((await call('/avatar', { method: 'POST', body: big })).status, 413);
 });
 
 test('guards, 404 and 405 answer as on Node', async () => {
