@@ -395,9 +395,17 @@ test('app.close() ends open event streams with a retry hint, and the readers see
   assert.match(text, /retry: \d+/);
 });
 
-test("engine: 'web' on Node is refused at listen() with SN_ERR_ENGINE_UNAVAILABLE; an unknown engine at create()", async () => {
+const onNode = (globalThis as { Deno?: unknown; Bun?: unknown }).Deno === undefined && (globalThis as { Bun?: unknown }).Bun === undefined;
+
+test("engine: 'web' is the runtime's own server on Deno and Bun, and refused on Node with SN_ERR_ENGINE_UNAVAILABLE; an unknown engine at create()", async () => {
   const web = await NestFactory.create(AppModule, { logger: false, engine: 'web' });
-  await assert.rejects(web.listen(0, '127.0.0.1'), { code: 'SN_ERR_ENGINE_UNAVAILABLE' });
+  if (onNode) {
+    await assert.rejects(web.listen(0, '127.0.0.1'), { code: 'SN_ERR_ENGINE_UNAVAILABLE' });
+  } else {
+    await web.listen(0, '127.0.0.1');
+    const res = await fetch(`${web.getUrl()}/things/3`);
+    assert.equal((await res.json()).id, 3);
+  }
   await web.close();
   await assert.rejects(NestFactory.create(AppModule, { logger: false, engine: 'fast' as never }), { code: 'SN_ERR_INVALID_ARGUMENT' });
 });
