@@ -11,11 +11,15 @@ export class FetchHandler {
   /** Responses not finished yet, which a forced shutdown cuts. */
   private readonly open = new Set<WebResponse>();
 
-  constructor(private readonly handle: (req: NodeRequest, res: NodeResponse) => void) {}
+  constructor(
+    private readonly handle: (req: NodeRequest, res: NodeResponse) => void,
+    /** The server sends a streamed head only with its first bytes (Bun.serve): see WebResponse. */
+    private readonly headWaitsForBytes = false,
+  ) {}
 
   fetch(request: Request, client?: WebClient): Promise<Response> {
     const req = new WebRequest(request, client);
-    const res = new WebResponse(req);
+    const res = new WebResponse(req, this.headWaitsForBytes);
     // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
     client?.closed?.catch(() => res.destroy());
     try {

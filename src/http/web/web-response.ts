@@ -11,6 +11,9 @@ const HIGH_WATER_MARK = 16 * 1024;
 /** Headers about the connection, which the runtime's server sets itself and refuses from a handler. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
 
+/** An SSE comment line: the least a stream can send that every client ignores. */
+const OPENING_COMMENT = new Uint8Array([0x3a, 0x0a]);
+
 /** Header names already checked, by their spelling: a handful repeat on every response. */
 const checkedNames = new Map<string, string>();
 const MAX_CHECKED_NAMES = 256;
@@ -45,7 +48,15 @@ export class WebResponse extends EventEmitter {
   private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
 
-  constructor(readonly req: WebRequest) {
+  constructor(
+    readonly req: WebRequest,
+    /**
+     * The server sends a streamed response's head only with its first bytes
+     * (Bun.serve does): an event stream then starts with an SSE comment line,
+     * which clients ignore, so `open` fires at once rather than at the first event.
+     */
+    private readonly headWaitsForBytes = false,
+  ) {
     super();
     this.response = new Promise((resolve) => {
       this.resolve = resolve;
@@ -126,7 +137,9 @@ export class WebResponse extends EventEmitter {
 
   /** Sends the head now: the body becomes a stream the app writes to. */
   flushHeaders(): void {
-    if (!this.headersSent && !this.destroyed) this.startStream();
+    if (this.headersSent || this.destroyed) return;
+    this.startStream();
+    if (this.headWaitsForBytes && String(this.getHeader('content-type')).startsWith('text/event-stream')) this.enqueue(OPENING_COMMENT);
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
