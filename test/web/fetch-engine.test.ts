@@ -379,6 +379,27 @@ test('a client that leaves before a slow handler answers: the response closes at
   assert.deepEqual(closes, ['left', 'finished']);
 });
 
+test('Express middleware on the Node-shaped request and response: helmet, cookie-parser, morgan', async () => {
+  const { default: helmet } = await import('helmet');
+  const { default: cookieParser } = await import('cookie-parser');
+  const { default: morgan } = await import('morgan');
+  const logged: string[] = [];
+  const withMiddleware = await NestFactory.create(AppModule, { logger: false });
+  withMiddleware.use(helmet() as never);
+  withMiddleware.use(cookieParser('s3cret') as never);
+  withMiddleware.use(morgan(':method :url :status :remote-addr', { stream: { write: (line: string) => logged.push(line.trim()) } }) as never);
+  try {
+    const res = await withMiddleware.fetch(new Request(url('/things/4'), { headers: { cookie: 'a=1' } }), { address: '192.0.2.9' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN', 'helmet set its headers');
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(logged, ['GET /things/4 200 192.0.2.9'], 'morgan saw the finished response and the client address');
+  } finally {
+    await withMiddleware.close();
+  }
+});
+
 test('app.close() ends open event streams with a retry hint, and the readers see them end', async () => {
   const closing = await start();
   const res = await closing.fetch(new Request(url('/ticks')));
