@@ -18,7 +18,8 @@
 // Redis: REDIS_URL, else 127.0.0.1:6379, else a redis-server started for the run;
 // `--own-redis` starts one in any case, so that Redis's CPU is this run's alone.
 // Exits 1 if any event is missing, extra or out of order, or a client is not
-// held. Writes results/channels.json and refreshes RESULTS.md, except in smoke
+// held. Writes results/channels.json (and results/channels-<rate>.json, which
+// the chart compares across rates) and refreshes RESULTS.md, except in smoke
 // mode (600 clients, 2 processes, a few seconds: CI's check) unless --write.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -27,6 +28,7 @@ import { Generator } from './gen/generator.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
+import { saveRateRun } from './lib/channels-report.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { shardOf } from 'streamnest/redis';
 
@@ -241,7 +243,10 @@ async function main() {
     params: { clients: mode.clients, processes: mode.processes, rate: mode.rate, seconds: mode.seconds, shards: mode.shards },
     designs: results,
   };
-  if (modeName !== 'smoke' || args.write) refreshResults(run);
+  if (modeName !== 'smoke' || args.write) {
+    saveRateRun(run);
+    refreshResults(run);
+  }
   const bad = results.filter((r) => !r.exact);
   for (const r of bad)
     log(

@@ -3,8 +3,9 @@
 // in results/<mode>.json; RESULTS.md is rebuilt from every mode present, so a
 // quick run does not erase the figures of a full run and vice versa.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { channelsSection } from './channels-report.mjs';
-import { moonshotSection } from './moonshot-report.mjs';
+import { channelsSection, writeChannelsChart } from './channels-report.mjs';
+import { moonshotSection, writeMoonshotChart } from './moonshot-report.mjs';
+import { COLORS, axes, decades, legendItem, logTicks, scales, series, svgHead } from './svg.mjs';
 
 const MODES = ['full', 'quick', 'smoke'];
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
@@ -75,9 +76,7 @@ export function renderTable(run) {
   return md.join('\n');
 }
 
-const COLORS = ['#111111', '#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-
-/** A hand-written SVG line chart: p99 broadcast latency (log ms) against clients (log). */
+/** A line chart: p99 broadcast latency (log ms) against clients (log), one line per server. */
 export function renderSvg(run) {
   const W = 760,
     H = 440,
@@ -85,64 +84,36 @@ export function renderSvg(run) {
     R = 250,
     T = 40,
     B = 60;
-  const series = run.results
+  const all = run.results
     .filter((r) => r.sse.levels?.length)
     .map((r) => ({
       name: r.label ?? r.name,
       pts: r.sse.levels.map((l) => [l.held || l.clients, l.latency.p99]).filter(([, y]) => Number.isFinite(y) && y > 0),
     }));
-  const xs = series.flatMap((s) => s.pts.map((p) => p[0]));
-  const ys = series.flatMap((s) => s.pts.map((p) => p[1]));
-  const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${L}" y="22" font-size="14" font-weight="bold">p99 publish-to-receive latency of one broadcast (${esc(run.mode)} run, ${esc(run.date.slice(0, 10))}, Node ${esc(run.node)})</text>`,
-  ];
+  const xs = all.flatMap((s) => s.pts.map((p) => p[0]));
+  const ys = all.flatMap((s) => s.pts.map((p) => p[1]));
+  const out = svgHead(W, H, L, `p99 publish-to-receive latency of one broadcast (${run.mode} run, ${run.date.slice(0, 10)}, Node ${run.node})`);
   if (!xs.length) {
     out.push(`<text x="${L}" y="${H / 2}">no data</text></svg>`);
     return out.join('\n');
   }
-  const lx0 = Math.floor(Math.log10(Math.min(...xs))),
-    lx1 = Math.max(lx0 + 1, Math.ceil(Math.log10(Math.max(...xs))));
-  const ly0 = Math.floor(Math.log10(Math.min(...ys))),
-    ly1 = Math.max(ly0 + 1, Math.ceil(Math.log10(Math.max(...ys))));
-  const px = (x) => L + ((Math.log10(x) - lx0) / (lx1 - lx0)) * (W - L - R);
-  const py = (y) => H - B - ((Math.log10(y) - ly0) / (ly1 - ly0)) * (H - T - B);
-  for (let e = lx0; e <= lx1; e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v < 10 ** lx0 || v > 10 ** lx1) continue;
-      out.push(
-        `<line x1="${px(v)}" y1="${T}" x2="${px(v)}" y2="${H - B}" stroke="#ddd"/>`,
-        `<text x="${px(v)}" y="${H - B + 16}" text-anchor="middle">${v.toLocaleString('en-US')}</text>`,
-      );
-    }
-  }
-  for (let e = ly0; e <= ly1; e++) {
-    for (const m of [1, 2, 5]) {
-      const v = m * 10 ** e;
-      if (v < 10 ** ly0 || v > 10 ** ly1) continue;
-      out.push(
-        `<line x1="${L}" y1="${py(v)}" x2="${W - R}" y2="${py(v)}" stroke="#ddd"/>`,
-        `<text x="${L - 6}" y="${py(v) + 4}" text-anchor="end">${+v.toPrecision(3)}</text>`,
-      );
-    }
-  }
-  out.push(
-    `<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="none" stroke="#333"/>`,
-    `<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">clients held (log scale)</text>`,
-    `<text transform="translate(18 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">p99 latency, ms (log scale)</text>`,
-  );
-  series.forEach((s, i) => {
+  const [lx0, lx1] = decades(xs);
+  const [ly0, ly1] = decades(ys);
+  const box = { x0: L, y0: T, x1: W - R, y1: H - B };
+  const sc = scales(box, { lo: lx0, hi: lx1, log: true }, { lo: ly0, hi: ly1, log: true });
+  axes(out, box, {
+    ...sc,
+    xTicks: logTicks(lx0, lx1),
+    yTicks: logTicks(ly0, ly1),
+    xFmt: (v) => v.toLocaleString('en-US'),
+    yFmt: (v) => +v.toPrecision(3),
+    xTitle: 'clients held (log scale)',
+    yTitle: 'p99 latency, ms (log scale)',
+  });
+  all.forEach((s, i) => {
     const c = COLORS[i % COLORS.length];
-    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${s.pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
-    for (const [x, y] of s.pts) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${c}"/>`);
-    const ly = T + 10 + i * 20;
-    out.push(
-      `<line x1="${W - R + 15}" y1="${ly}" x2="${W - R + 35}" y2="${ly}" stroke="${c}" stroke-width="2"/>`,
-      `<text x="${W - R + 40}" y="${ly + 4}">${esc(s.name)}</text>`,
-    );
+    series(out, s.pts, c, sc);
+    legendItem(out, W - R + 15, T + 10 + i * 20, c, s.name);
   });
   out.push('</svg>');
   return out.join('\n');
@@ -249,6 +220,15 @@ export function refreshResults(run) {
   rebuildMarkdown();
 }
 
+/** Redraws every chart and RESULTS.md from the stored results/*.json alone (report-only.mjs): nothing is measured. */
+export function rebuildFromStored() {
+  for (const mode of MODES) {
+    const f = `results/${mode}.json`;
+    if (existsSync(f)) writeFileSync(`results/latency-${mode}.svg`, renderSvg(JSON.parse(readFileSync(f, 'utf8'))));
+  }
+  rebuildMarkdown();
+}
+
 export function rebuildMarkdown() {
   const parts = [PREAMBLE];
   for (const mode of MODES) {
@@ -257,8 +237,17 @@ export function rebuildMarkdown() {
     parts.push(section(JSON.parse(readFileSync(f, 'utf8'))));
   }
   if (existsSync('results/cluster.json')) parts.push(clusterSection(JSON.parse(readFileSync('results/cluster.json', 'utf8'))));
-  if (existsSync('results/moonshot.json')) parts.push(moonshotSection(JSON.parse(readFileSync('results/moonshot.json', 'utf8'))));
-  if (existsSync('results/channels.json')) parts.push(channelsSection(JSON.parse(readFileSync('results/channels.json', 'utf8'))));
+  // The moonshot and channels charts are drawn here, from the stored runs, so any rebuild keeps them current.
+  if (existsSync('results/moonshot.json')) {
+    const run = JSON.parse(readFileSync('results/moonshot.json', 'utf8'));
+    writeMoonshotChart(run);
+    parts.push(moonshotSection(run));
+  }
+  if (existsSync('results/channels.json')) {
+    const run = JSON.parse(readFileSync('results/channels.json', 'utf8'));
+    writeChannelsChart(run);
+    parts.push(channelsSection(run));
+  }
   if (existsSync('NOTES.md')) parts.push(readFileSync('NOTES.md', 'utf8'));
   writeFileSync('RESULTS.md', parts.join('\n'));
 }
