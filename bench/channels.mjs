@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator } from './gen/generator.mjs';
-import { parseArgs } from './lib/args.mjs';
+import { parseArgs, scriptName } from './lib/args.mjs';
 import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
 import { saveRateRun } from './lib/channels-report.mjs';
@@ -234,7 +234,7 @@ async function main() {
   }
   const run = {
     mode: 'channels',
-    command: `cd bench && npm run bench:channels${process.argv.length > 2 ? `  (node channels.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
+    command: `cd bench && npm run ${scriptName('bench:channels')}${process.argv.length > 2 ? `  (node channels.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
     date: started.toISOString(),
     finished: new Date().toISOString(),
     node: process.version,

@@ -15,7 +15,7 @@ import { Generator } from './gen/generator.mjs';
 import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { probeBroadcast } from './lib/broadcast-probe.mjs';
-import { parseArgs } from './lib/args.mjs';
+import { parseArgs, scriptName } from './lib/args.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const processes = Number(args.processes ?? 6);
@@ -123,7 +123,7 @@ async function main() {
   };
   const run = {
     mode: smoke ? 'moonshot-smoke' : 'moonshot',
-    command: `cd bench && npm run bench:moonshot${process.argv.length > 2 ? `  (node moonshot.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
+    command: `cd bench && npm run ${scriptName('bench:moonshot')}${process.argv.length > 2 ? `  (node moonshot.mjs ${process.argv.slice(2).join(' ')})` : ''}`,
     date: started.toISOString(),
     finished: new Date().toISOString(),
     node: process.version,

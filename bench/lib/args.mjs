@@ -7,3 +7,9 @@ export function parseArgs(argv) {
     }),
   );
 }
+
+/** The npm script that started this run (e.g. bench:scale-100k for bench:moonshot), for its recorded command. */
+export function scriptName(fallback) {
+  const name = process.env.npm_lifecycle_event;
+  return name?.startsWith('bench:') ? name : fallback;
+}
