@@ -1,8 +1,19 @@
-// Runs every compiled *.test.js under build/test with node's test runner.
-// (Node 20's runner takes no glob, and given a folder it would run helper files too.)
+// Runs the compiled tests: every *.test.js under build/test with Node's test runner,
+// then the files of test/core, test/sse and test/hub under Deno and under Bun
+// (scripts/runtime-tests.mjs), and ends with one count line per runtime.
+//
+//   node scripts/run-tests.mjs [filters…] [--runtimes=node,deno,bun] [--runtime-concurrency=2]
+//
+// Filters are substrings of test file paths, for every runtime. (Node 20's runner takes
+// no glob, and given a folder it would run helper files too.)
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { join, relative } from 'node:path';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { runOnRuntimes } from './runtime-tests.mjs';
+
+/** The folders whose tests also run under Deno and Bun (paths under build/test). */
+const RUNTIME_SUBSET = ['core/', 'sse/', 'hub/'];
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -12,13 +23,92 @@ function find(dir) {
   });
 }
 
-const filter = process.argv.slice(2);
+function parseArgs(argv) {
+  const options = { filter: [], runtimes: ['node', 'deno', 'bun'], concurrency: 2 };
+  for (const arg of argv) {
+    if (arg.startsWith('--runtimes=')) options.runtimes = arg.slice('--runtimes='.length).split(',').filter(Boolean);
+    else if (arg.startsWith('--runtime-concurrency=')) options.concurrency = Number(arg.slice('--runtime-concurrency='.length)) || 1;
+    else options.filter.push(arg);
+  }
+  return options;
+}
+
+/** Runs Node's runner over `files`, passing its output through and reading its closing counts. */
+function runNode(files) {
+  // Spec on a terminal (as before), TAP otherwise; both end with the counts read below.
+  const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
+  const args = ['--test', '--test-concurrency=2', '--test-timeout=300000', ...reporter, ...files];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ['inherit', 'pipe', 'inherit'],
+      env: process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env,
+    });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk).slice(-4000);
+    });
+    child.on('close', (code) => {
+      const read = (word) => Number(tail.match(new RegExp(`^(?:ℹ|#) ${word} (\\d+)$`, 'm'))?.[1] ?? 0);
+      const count = { passed: read('pass'), failed: read('fail') + read('cancelled'), skipped: read('skipped') + read('todo') };
+      if (code !== 0 && count.failed === 0) count.failed = 1;
+      resolve({ name: 'node', count, files: files.length, failedFiles: [] });
+    });
+  });
+}
+
+const options = parseArgs(process.argv.slice(2));
 const files = find('build/test')
-  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
+  .filter((f) => options.filter.length === 0 || options.filter.some((part) => f.includes(part)))
   .sort();
 if (files.length === 0) {
   console.error('no test files found under build/test');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+const summaries = [];
+if (options.runtimes.includes('node')) summaries.push(await runNode(files));
+
+const others = options.runtimes.filter((name) => name !== 'node');
+if (others.length > 0) {
+  const { FILE_SKIPS, TEST_SKIPS } = await import(pathToFileURL('build/test/runtimes/skips.js').href);
+  const testName = (file) => relative('build/test', file).replace(/\.test\.js$/, '');
+  const subset = files.filter((f) => RUNTIME_SUBSET.some((dir) => relative('build/test', f).startsWith(dir)));
+  console.log(`\n# ${others.join(' and ')}: ${subset.length} files of test/${RUNTIME_SUBSET.join(', test/')} (${options.concurrency} at a time)`);
+  const skippedFiles = (name, file) => FILE_SKIPS[testName(file)]?.[name];
+  summaries.push(...(await runOnRuntimes(others, subset, { concurrency: options.concurrency, skippedFiles })));
+  // Never silent: every entry of the skip list, with its reason.
+  for (const name of others) {
+    const lines = [
+      ...Object.entries(FILE_SKIPS)
+        .filter(([, reasons]) => reasons[name])
+        .map(([file, reasons]) => `  file ${file}: ${reasons[name]}`),
+      ...Object.entries(TEST_SKIPS)
+        .filter(([, reasons]) => reasons[name])
+        .map(([id, reasons]) => `  test "${id}": ${reasons[name]}`),
+    ];
+    if (lines.length > 0) console.log(`\n# skipped under ${name} (test/runtimes/skips.ts):\n${lines.join('\n')}`);
+  }
+}
+
+// In CI a runtime that could not run is a failure: the promise is that the suite passes there.
+let failed = false;
+console.log('');
+for (const summary of summaries) {
+  if (summary.missing) {
+    console.log(`# ${summary.name}: not run: ${summary.missing}`);
+    if (process.env.CI) failed = true;
+    continue;
+  }
+  if (summary.failedFiles.length > 0) console.log(`# ${summary.name}: failed in ${summary.failedFiles.join(', ')}`);
+  if (summary.version) console.log(`# ${summary.name} ${summary.version}: ${summary.files} files`);
+}
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const { name, count, missing } of summaries) {
+  if (missing) continue;
+  console.log(`${name}: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
+  for (const key of Object.keys(total)) total[key] += count[key];
+  if (count.failed > 0) failed = true;
+}
+if (summaries.length > 1) console.log(`all: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(failed ? 1 : 0);

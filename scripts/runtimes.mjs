@@ -58,7 +58,8 @@ function locate(runtime) {
       continue;
     }
     const run = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    if (run.status === 0) return { path, version: run.stdout.trim().split('\n')[0] };
+    // `deno 2.9.6 (stable, …)` or `1.4.5`: the version number alone.
+    if (run.status === 0) return { path, version: run.stdout.match(/\d+\.\d+\.\d+\S*/)?.[0] ?? run.stdout.trim() };
     tried.push(`${path} (--version failed: ${run.error?.message ?? run.stderr.trim().split('\n')[0] ?? `exit ${run.status}`})`);
   }
   const where = tried.length ? `tried ${tried.join('; ')}` : `the npm package "${runtime}" is not installed`;

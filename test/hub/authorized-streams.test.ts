@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Headers, LastEventId, MemoryTransport, Query, Sse, SseHub, SseModule, type SseTransport } from 'streamnest';
 import { RedisStreamsTransport } from 'streamnest/redis';
+import { runtimeSkip } from '../runtimes/skips.js';
 import { connectEvents } from '../support/event-client.js';
 import { redisUrl } from '../support/redis.js';
 import { eventually, openSse } from '../support/sse-reader.js';
@@ -128,20 +129,24 @@ test('an authorization that expires while the stream is open ends it with an `ex
   assert.equal(app.app.getSseStats().open, 0);
 });
 
-test('a stream that closes before its authorization expires leaves no timer behind', async (t) => {
-  const app = await privateApp(new MemoryTransport());
-  t.after(app.close);
-  const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  const streams = await Promise.all(
-    Array.from({ length: 20 }, () => openSse(`${app.url}/private`, { 'x-user': '1', 'x-expires-at': String(Date.now() + 60 * 60 * 1000) })),
-  );
-  await eventually(() => app.hub.stats().subscribers === 20, 3000, 'twenty subscribed');
-  const timersOpen = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  assert.ok(timersOpen >= timersBefore + 20, `each stream waits for its expiry: ${timersOpen} timers, ${timersBefore} before`);
-  for (const s of streams) s.close();
-  await eventually(() => app.hub.stats().subscribers === 0, 3000, 'all gone');
-  await eventually(() => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length <= timersBefore, 3000, 'the expiry timers cleared');
-});
+test(
+  'a stream that closes before its authorization expires leaves no timer behind',
+  runtimeSkip('hub: a stream that closes before its authorization expires leaves no timer'),
+  async (t) => {
+    const app = await privateApp(new MemoryTransport());
+    t.after(app.close);
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, () => openSse(`${app.url}/private`, { 'x-user': '1', 'x-expires-at': String(Date.now() + 60 * 60 * 1000) })),
+    );
+    await eventually(() => app.hub.stats().subscribers === 20, 3000, 'twenty subscribed');
+    const timersOpen = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    assert.ok(timersOpen >= timersBefore + 20, `each stream waits for its expiry: ${timersOpen} timers, ${timersBefore} before`);
+    for (const s of streams) s.close();
+    await eventually(() => app.hub.stats().subscribers === 0, 3000, 'all gone');
+    await eventually(() => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length <= timersBefore, 3000, 'the expiry timers cleared');
+  },
+);
 
 test('bad grants are refused with a code: not an array, an empty entry, an expiry that is not a time', async (t) => {
   const app = await privateApp(new MemoryTransport());

@@ -1,0 +1,135 @@
+// Runs compiled test files under Deno and under Bun, each file in a process of its own,
+// a few at a time, and counts what each runtime's runner reports. Deno runs node:test
+// files with `deno test` (its node:test layer maps each test to a Deno test, subtests to
+// steps); Bun with `bun test`. What a runtime leaves out is in test/runtimes/skips.ts.
+import { spawn } from 'node:child_process';
+import { runtime } from './runtimes.mjs';
+
+/** What one file's run reported. */
+function emptyCount() {
+  return { passed: 0, failed: 0, skipped: 0 };
+}
+
+/** A file may run this long before it is killed (as Node's --test-timeout for the Node run). */
+const FILE_TIMEOUT_MS = 300_000;
+
+const COMMANDS = {
+  // --no-check: the files are tsc's output already; --no-lock: no deno.lock in the repository.
+  deno: (file) => ['test', '--allow-all', '--no-check', '--no-lock', file],
+  // Bun's per-test timeout is 5 s by default; Node's runner has none, so the suite's tests assume none.
+  bun: (file) => ['test', '--timeout', String(FILE_TIMEOUT_MS), `./${file}`],
+};
+
+/** `ok | 8 passed (6 steps) | 1 failed | 2 ignored (1s)` → counts, steps included. */
+function denoCount(output) {
+  const count = emptyCount();
+  const line = output.split('\n').findLast((l) => /^(ok|FAILED) \|/.test(l));
+  if (!line) return undefined;
+  for (const [, n, word, steps] of line.matchAll(/(\d+) (passed|failed|ignored)(?: \((\d+) steps?\))?/g)) {
+    const key = word === 'passed' ? 'passed' : word === 'failed' ? 'failed' : 'skipped';
+    count[key] += Number(n) + Number(steps ?? 0);
+  }
+  return count;
+}
+
+/** ` 19 pass`, ` 1 skip`, ` 0 fail` lines → counts. */
+function bunCount(output) {
+  const count = emptyCount();
+  let seen = false;
+  for (const [, n, word] of output.matchAll(/^\s*(\d+) (pass|fail|skip|todo)$/gm)) {
+    seen = true;
+    if (word === 'pass') count.passed += Number(n);
+    else if (word === 'fail') count.failed += Number(n);
+    else count.skipped += Number(n);
+  }
+  return seen ? count : undefined;
+}
+
+const COUNTERS = { deno: denoCount, bun: bunCount };
+
+/** Runs one file; resolves with its output, exit code and counts, never rejects. */
+function runFile(name, binary, file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const env = { ...process.env, NO_COLOR: '1' };
+    delete env.FORCE_COLOR;
+    // Its own process group, so a timeout also ends what the tests started.
+    const child = spawn(binary, COMMANDS[name](file), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const count = COUNTERS[name](output) ?? emptyCount();
+      // A crash, a kill or a failure the counts missed still fails the file.
+      const ok = code === 0 && count.failed === 0;
+      if (!ok && count.failed === 0) count.failed = 1;
+      const why = timedOut ? `killed after ${FILE_TIMEOUT_MS / 1000} s` : signal ? `ended by ${signal}` : `exit ${code}`;
+      resolve({ name, file, ok, why, count, output, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** Runs `jobs` (functions returning promises) at most `limit` at a time, in order. */
+async function pool(jobs, limit) {
+  const results = [];
+  let next = 0;
+  async function worker() {
+    while (next < jobs.length) {
+      const index = next++;
+      results[index] = await jobs[index]();
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  return results;
+}
+
+/**
+ * Runs `files` (paths of compiled test files) under each named runtime, `concurrency`
+ * files at a time across all of them, printing one line per file (and a failing file's
+ * output). Resolves with a summary per runtime: `{ name, count, files, missing? }`.
+ */
+export async function runOnRuntimes(names, files, { concurrency = 2, skippedFiles = () => undefined } = {}) {
+  const summaries = new Map();
+  const perRuntime = [];
+  for (const name of names) {
+    const jobs = [];
+    perRuntime.push(jobs);
+    const found = runtime(name);
+    const summary = { name, count: emptyCount(), files: 0, failedFiles: [], version: found.version, missing: found.missing };
+    summaries.set(name, summary);
+    if (found.missing) continue;
+    for (const file of files) {
+      if (skippedFiles(name, file)) continue;
+      jobs.push(async () => {
+        const result = await runFile(name, found.path, file);
+        summary.files++;
+        for (const key of Object.keys(summary.count)) summary.count[key] += result.count[key];
+        const { passed, failed, skipped } = result.count;
+        const label = `${name.padEnd(4)} ${result.ok ? 'ok    ' : 'FAILED'} ${result.seconds.toFixed(1).padStart(5)} s  ${file.replace(/^build\/test\//, '')}`;
+        console.log(`${label}  (${passed} passed${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''})`);
+        if (!result.ok) {
+          summary.failedFiles.push(file);
+          console.log(`---- ${name} ${file}: ${result.why}; its output:\n${result.output.trimEnd()}\n---- end of ${name} ${file}`);
+        }
+        return result;
+      });
+    }
+  }
+  // Interleaved, so both runtimes make progress at once and each one's slow files are spread out.
+  const longest = Math.max(0, ...perRuntime.map((jobs) => jobs.length));
+  const interleaved = Array.from({ length: longest }, (_, i) => perRuntime.map((jobs) => jobs[i]).filter(Boolean)).flat();
+  await pool(interleaved, concurrency);
+  return [...summaries.values()];
+}
