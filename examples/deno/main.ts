@@ -1,0 +1,9 @@
+// The seed page's app on Deno, straight from TypeScript: `deno task start`.
+import { NestFactory } from 'streamnest';
+import { CORS } from 'streamnest/cors';
+import { AppModule } from '../sse/app.module.ts';
+
+const app = await NestFactory.create(AppModule);
+app.use(CORS());
+app.enableShutdownHooks();
+await app.listen(Number(process.env.PORT ?? 2000), process.env.HOST);

@@ -1,0 +1,93 @@
+// The seed page in Chromium against the app running under Deno and under Bun (the
+// binaries from the npm packages), straight from TypeScript: the live page's /sse and
+// /sse2 in real EventSources, a restart that the page comes back from with
+// Last-Event-ID, and close() running the stream's cancel on the server.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { findRuntime, freePort, ROOT, startRuntimeServer, type RuntimeName, type RuntimeServer } from '../support/runtime-process.js';
+import { eventually, launchChromium, newPage } from './browser.js';
+
+const FIXTURE = 'test/browser/fixtures/runtime-app.ts';
+
+/** How each runtime runs the fixture: Deno with examples/deno's config (import map, decorators), Bun with the root tsconfig. */
+const ARGS: Record<RuntimeName, string[]> = {
+  deno: ['run', '--allow-all', '--config', 'examples/deno/deno.json', FIXTURE],
+  bun: [FIXTURE],
+};
+
+interface Stats {
+  runtime: string;
+  open: number;
+  cancels: number;
+  seedLastEventIds: Array<string | null>;
+}
+
+async function stats(server: RuntimeServer): Promise<Stats> {
+  return (await fetch(`${server.url}/probe/stats`)).json() as Promise<Stats>;
+}
+
+/** The lines the live page logged for one stream (`sse` or `sse2`). */
+function logged(page: Page, name: 'sse' | 'sse2'): Promise<string[]> {
+  return page.$$eval(`#${name}-log li`, (items) => items.map((li) => li.textContent ?? ''));
+}
+
+async function seedPageOnRuntime(t: TestContext, name: RuntimeName) {
+  const found = await findRuntime(name);
+  if (!found.path) return t.skip(found.missing);
+  const port = await freePort();
+  const start = () => startRuntimeServer(found.path!, ARGS[name], { cwd: ROOT, port, probePath: '/probe/stats' });
+  let server = await start();
+  t.after(() => server.stop());
+  assert.equal((await stats(server)).runtime, name, 'the app runs under the runtime it was started with');
+
+  // The seed's live page: onmessage on /sse, addEventListener('myEvent') on /sse2.
+  const browser = await launchChromium(t);
+  const { page } = await newPage(t, browser);
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#sse-log li').length >= 2 && document.querySelectorAll('#sse2-log li').length >= 2, undefined, {
+    timeout: 15_000,
+  });
+  const plain = await logged(page, 'sse');
+  assert.deepEqual(plain.slice(0, 2), ['message {"hello":"world"}', 'message {"hello":"world"}']);
+  const named = await logged(page, 'sse2');
+  assert.deepEqual(named.slice(0, 2), ['myEvent id=1 {"hello":"world"}', 'myEvent id=2 {"hello":"world"}']);
+  assert.equal(await page.textContent('#sse2-state'), 'open');
+  assert.deepEqual((await stats(server)).seedLastEventIds, [null], 'a first connection carries no Last-Event-ID');
+
+  // Restart: SIGTERM lets the app end its streams with a short retry; a new process on
+  // the same port gets the page back, and /sse2 brings the last id it saw.
+  await server.stop('SIGTERM');
+  const before = await logged(page, 'sse2');
+  const lastId = before.at(-1)!.match(/id=(\d+)/)![1]!;
+  server = await start();
+  await page.waitForFunction((count) => document.querySelectorAll('#sse2-log li').length > count, before.length, { timeout: 20_000 });
+  assert.deepEqual((await stats(server)).seedLastEventIds, [lastId], `/sse2 came back with Last-Event-ID ${lastId}`);
+  await page.waitForFunction((count) => document.querySelectorAll('#sse-log li').length > count, plain.length, { timeout: 20_000 });
+  assert.equal((await stats(server)).open, 2, 'both seed streams are open again');
+
+  // close(): a stream whose cancel the server counts, then the page's own close buttons.
+  await page.evaluate(() => {
+    const w = window as any;
+    w.probeMessages = 0;
+    w.probe = new EventSource('/probe/stream');
+    w.probe.onmessage = () => {
+      w.probeMessages++;
+    };
+  });
+  await page.waitForFunction(() => (window as any).probeMessages >= 2, undefined, { timeout: 10_000 });
+  assert.equal((await stats(server)).open, 3);
+  assert.equal((await stats(server)).cancels, 0);
+  await page.evaluate(() => (window as any).probe.close());
+  await eventually(async () => (await stats(server)).cancels > 0, 5000, 'cancel to run after close()');
+  await page.click('#sse-close');
+  await page.click('#sse2-close');
+  await eventually(async () => (await stats(server)).open === 0, 5000, 'every session to end after close()');
+  assert.equal(await page.textContent('#sse2-state'), 'closed');
+  // Give a second cancel every chance to show up.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal((await stats(server)).cancels, 1, 'cancel runs exactly once');
+}
+
+test("Deno: the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel", (t) => seedPageOnRuntime(t, 'deno'));
+test("Bun: the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel", (t) => seedPageOnRuntime(t, 'bun'));
