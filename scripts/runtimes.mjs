@@ -1,10 +1,12 @@
 // Where the Deno and Bun binaries are, as installed by `npm ci` from the devDependencies
-// `deno` and `bun`. Their postinstall scripts move the platform binary into the wrapper
-// package (allowed by `allowScripts` in package.json); where install scripts did not run
-// (`--ignore-scripts`, or an npm that blocks them), the binary is still in the platform
-// package the wrapper depends on (`@deno/linux-x64-glibc`, `@oven/bun-linux-x64`, …),
-// so both places are tried. Each binary is asked for its version once, so a binary that
-// cannot run here (another libc, a CPU it was not built for) is reported, not used.
+// `deno` and `bun`. Bun's postinstall (allowed in `allowScripts` in package.json) moves the
+// platform binary into the wrapper package; Deno's is denied there, so that its `bin` stays
+// the JavaScript launcher, which `deno task` can run (it runs node_modules/.bin entries as
+// JavaScript), and the binary stays in the platform package (`@deno/linux-x64-glibc`, …),
+// where the launcher finds it. Where install scripts did not run at all (`--ignore-scripts`,
+// or an npm that blocks them), Bun's binary is in `@oven/bun-linux-x64` too. So every place
+// is tried, and each binary is asked for its version once: one that cannot run here
+// (another libc, a CPU it was not built for) is reported, not used.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
