@@ -86,6 +86,9 @@ export interface ApplicationOptions {
    * Deno's and Bun's Node layers; needed for HTTP/2 on Bun and for Connect
    * middleware that reaches into Node's socket). `'web'`: the runtime's
    * server, an error on Node, which has none. `app.fetch()` works with any.
+   * Without this option, the environment variable `STREAMNEST_ENGINE` (one of
+   * the same three) chooses, so a deployment or a test run can pick the server
+   * without changing the code.
    */
   engine?: ServerEngine;
 }
@@ -151,7 +154,7 @@ export class NestApplication extends NestApplicationContext {
     this.limits = resolveServerLimits(options.http);
     this.body = resolveBodyLimits(options.bodyParser, this.limits.bodyTimeout, options.rawBody === true);
     this.httpsOptions = options.httpsOptions;
-    this.engine = engineOf(options.engine);
+    this.engine = options.engine !== undefined ? engineOf(options.engine, 'NestFactory.create(module, { engine })') : engineFromEnv();
     if (options.cors) this.enableCors(options.cors === true ? {} : options.cors);
   }
 
@@ -497,9 +500,13 @@ export class NestApplication extends NestApplicationContext {
 
 const ENGINES: readonly ServerEngine[] = ['auto', 'node', 'web'];
 
-function engineOf(engine: unknown): ServerEngine {
-  if (engine === undefined) return 'auto';
-  if (!ENGINES.includes(engine as ServerEngine))
-    throw Errors.INVALID_ARGUMENT('NestFactory.create(module, { engine })', "engine must be 'auto', 'node' or 'web'", printable(engine));
+function engineOf(engine: unknown, where: string): ServerEngine {
+  if (!ENGINES.includes(engine as ServerEngine)) throw Errors.INVALID_ARGUMENT(where, "engine must be 'auto', 'node' or 'web'", printable(engine));
   return engine as ServerEngine;
+}
+
+/** The engine when the app's options name none: STREAMNEST_ENGINE, or 'auto'. An empty value counts as unset. */
+function engineFromEnv(): ServerEngine {
+  const value = process.env.STREAMNEST_ENGINE;
+  return value === undefined || value === '' ? 'auto' : engineOf(value, 'the environment variable STREAMNEST_ENGINE');
 }
