@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { runOnRuntimes } from './runtime-tests.mjs';
+import { engineFor, runOnRuntimes } from './runtime-tests.mjs';
 
 /** The folders whose tests also run under Deno and Bun (paths under build/test). */
 const RUNTIME_SUBSET = ['core/', 'sse/', 'hub/'];
@@ -74,7 +74,9 @@ if (others.length > 0) {
   const { FILE_SKIPS, TEST_SKIPS } = await import(pathToFileURL('build/test/runtimes/skips.js').href);
   const testName = (file) => relative('build/test', file).replace(/\.test\.js$/, '');
   const subset = files.filter((f) => RUNTIME_SUBSET.some((dir) => relative('build/test', f).startsWith(dir)));
-  console.log(`\n# ${others.join(' and ')}: ${subset.length} files of test/${RUNTIME_SUBSET.join(', test/')} (${options.concurrency} at a time)`);
+  console.log(
+    `\n# ${others.join(' and ')}: ${subset.length} files of test/${RUNTIME_SUBSET.join(', test/')}, engine '${engineFor()}' (STREAMNEST_ENGINE), ${options.concurrency} at a time`,
+  );
   const skippedFiles = (name, file) => FILE_SKIPS[testName(file)]?.[name];
   summaries.push(...(await runOnRuntimes(others, subset, { concurrency: options.concurrency, skippedFiles })));
   // Never silent: every entry of the skip list, with its reason.
@@ -101,7 +103,7 @@ for (const summary of summaries) {
     continue;
   }
   if (summary.failedFiles.length > 0) console.log(`# ${summary.name}: failed in ${summary.failedFiles.join(', ')}`);
-  if (summary.version) console.log(`# ${summary.name} ${summary.version}: ${summary.files} files`);
+  if (summary.version) console.log(`# ${summary.name} ${summary.version}, engine '${engineFor()}': ${summary.files} files`);
 }
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const { name, count, missing } of summaries) {

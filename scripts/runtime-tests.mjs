@@ -10,6 +10,11 @@ function emptyCount() {
   return { passed: 0, failed: 0, skipped: 0 };
 }
 
+/** The engine the runtimes' runs use: Node's server, or what STREAMNEST_ENGINE names. */
+export function engineFor() {
+  return process.env.STREAMNEST_ENGINE || 'node';
+}
+
 /** A file may run this long before it is killed (as Node's --test-timeout for the Node run). */
 const FILE_TIMEOUT_MS = 300_000;
 
@@ -51,7 +56,9 @@ const COUNTERS = { deno: denoCount, bun: bunCount };
 function runFile(name, binary, file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const env = { ...process.env, NO_COLOR: '1' };
+    // The suite's tests were written against Node's server (raw sockets, HTTP/2, getHttpServer()):
+    // they run on Node's server through the runtime's Node layer unless STREAMNEST_ENGINE says otherwise.
+    const env = { ...process.env, NO_COLOR: '1', STREAMNEST_ENGINE: engineFor() };
     delete env.FORCE_COLOR;
     // Its own process group, so a timeout also ends what the tests started.
     const child = spawn(binary, COMMANDS[name](file), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

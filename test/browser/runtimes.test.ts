@@ -1,6 +1,7 @@
 // The seed page in Chromium against the app running under Deno and under Bun (the
-// binaries from the npm packages), straight from TypeScript: the live page's /sse and
-// /sse2 in real EventSources, a restart that the page comes back from with
+// binaries from the npm packages), straight from TypeScript, on each engine: the
+// runtime's own server (the default) and Node's through its Node layer. The live page's
+// /sse and /sse2 in real EventSources, a restart that the page comes back from with
 // Last-Event-ID, and close() running the stream's cancel on the server.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,8 +17,11 @@ const ARGS: Record<RuntimeName, string[]> = {
   bun: [FIXTURE],
 };
 
+type Engine = 'web' | 'node';
+
 interface Stats {
   runtime: string;
+  engine: Engine;
   open: number;
   cancels: number;
   seedLastEventIds: Array<string | null>;
@@ -32,14 +36,18 @@ function logged(page: Page, name: 'sse' | 'sse2'): Promise<string[]> {
   return page.$$eval(`#${name}-log li`, (items) => items.map((li) => li.textContent ?? ''));
 }
 
-async function seedPageOnRuntime(t: TestContext, name: RuntimeName) {
+async function seedPageOnRuntime(t: TestContext, name: RuntimeName, engine: Engine) {
   const found = await findRuntime(name);
   if (!found.path) return t.skip(found.missing);
   const port = await freePort();
-  const start = () => startRuntimeServer(found.path!, ARGS[name], { cwd: ROOT, port, probePath: '/probe/stats' });
+  // 'web' is what listen() picks on Deno and Bun by default; 'node' is asked for with STREAMNEST_ENGINE.
+  const env = { STREAMNEST_ENGINE: engine === 'web' ? '' : 'node' };
+  const start = () => startRuntimeServer(found.path!, ARGS[name], { cwd: ROOT, port, probePath: '/probe/stats', env });
   let server = await start();
   t.after(() => server.stop());
-  assert.equal((await stats(server)).runtime, name, 'the app runs under the runtime it was started with');
+  const first = await stats(server);
+  assert.equal(first.runtime, name, 'the app runs under the runtime it was started with');
+  assert.equal(first.engine, engine, 'on the engine asked for');
 
   // The seed's live page: onmessage on /sse, addEventListener('myEvent') on /sse2.
   const browser = await launchChromium(t);
@@ -89,5 +97,12 @@ async function seedPageOnRuntime(t: TestContext, name: RuntimeName) {
   assert.equal((await stats(server)).cancels, 1, 'cancel runs exactly once');
 }
 
-test("Deno: the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel", (t) => seedPageOnRuntime(t, 'deno'));
-test("Bun: the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel", (t) => seedPageOnRuntime(t, 'bun'));
+for (const [name, label] of [
+  ['deno', 'Deno'],
+  ['bun', 'Bun'],
+] as const) {
+  test(`${label}, on Deno.serve/Bun.serve (the default): the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel`, (t) =>
+    seedPageOnRuntime(t, name, 'web'));
+  test(`${label}, on Node's server (STREAMNEST_ENGINE=node): the seed page's /sse and /sse2 in Chromium, reconnect with Last-Event-ID, close() runs cancel`, (t) =>
+    seedPageOnRuntime(t, name, 'node'));
+}

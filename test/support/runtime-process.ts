@@ -45,11 +45,11 @@ export interface RuntimeServer {
 export async function startRuntimeServer(
   binary: string,
   args: string[],
-  options: { cwd: string; port: number; probePath?: string; timeoutMs?: number },
+  options: { cwd: string; port: number; probePath?: string; timeoutMs?: number; env?: Record<string, string> },
 ): Promise<RuntimeServer> {
   const child = spawn(binary, args, {
     cwd: options.cwd,
-    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', NO_COLOR: '1' },
+    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', NO_COLOR: '1', ...options.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
