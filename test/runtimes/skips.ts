@@ -32,6 +32,11 @@ export const TEST_SKIPS = {
   'sse: connections opened and dropped leave no timers behind': { bun: BUN_TIMERS },
   'hub: a stream that closes before its authorization expires leaves no timer': { bun: BUN_TIMERS },
   'hub: a stream that closes before its token expires leaves no timer': { bun: BUN_TIMERS },
+  'hub: the cluster example shares every event through Redis': {
+    deno:
+      'flaky under load: in one of three full runs the node:cluster primary, run by Deno, did not exit after SIGTERM and the test ' +
+      'waited until it was killed (alone it passes in 4 s); not yet known whether Deno or the example is at fault',
+  },
   'core: a throwing StreamableFile error handler cuts the response': {
     bun: "Bun's ServerResponse.destroy() before the headers are sent answers 200 with an empty body instead of cutting the connection, so the client's fetch does not fail",
   },
