@@ -335,8 +335,9 @@ export class NestApplication extends NestApplicationContext {
   }
 
   private async listenNative(runtime: 'deno' | 'bun', options: ListenOptions, hostname: string | undefined): Promise<unknown> {
-    // Its own engine: Bun.serve holds a streamed head back until the first bytes, which app.fetch's callers may not.
-    const engine = new FetchHandler((req, res) => this.handle(req, res), runtime === 'bun');
+    // Its own engine: Bun.serve holds a streamed head back until the first bytes, and prints why a body broke; app.fetch's callers may not.
+    const bun = runtime === 'bun';
+    const engine = new FetchHandler((req, res) => this.handle(req, res), { headWaitsForBytes: bun, printsBodyErrors: bun });
     const native = new NativeServer(runtime, engine, options.https ?? options.http2, this.limits.keepAliveTimeout);
     const address = await native.listen(options.port ?? 0, options.hostname ?? hostname);
     this.native = native;

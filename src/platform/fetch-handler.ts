@@ -1,6 +1,6 @@
 import type { Request as NodeRequest, Response as NodeResponse } from '../common/interfaces.js';
 import { type WebClient, WebRequest } from '../http/web/web-request.js';
-import { WebResponse } from '../http/web/web-response.js';
+import { type ServerQuirks, WebResponse } from '../http/web/web-response.js';
 
 /**
  * The web-standard engine: a web `Request` in, a web `Response` out, through
@@ -13,13 +13,13 @@ export class FetchHandler {
 
   constructor(
     private readonly handle: (req: NodeRequest, res: NodeResponse) => void,
-    /** The server sends a streamed head only with its first bytes (Bun.serve): see WebResponse. */
-    private readonly headWaitsForBytes = false,
+    /** How the server in front differs (Bun.serve's): see ServerQuirks. */
+    private readonly quirks: ServerQuirks = {},
   ) {}
 
   fetch(request: Request, client?: WebClient): Promise<Response> {
     const req = new WebRequest(request, client);
-    const res = new WebResponse(req, this.headWaitsForBytes);
+    const res = new WebResponse(req, this.quirks);
     // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
     client?.closed?.catch(() => res.destroy());
     try {

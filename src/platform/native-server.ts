@@ -47,6 +47,9 @@ const logger = new Logger('NativeServer');
 /** Longest idle time Bun allows (its setting is in seconds, up to 255). */
 const BUN_MAX_IDLE_SECONDS = 255;
 
+/** How long a Deno server that was aborted gets to finish before close() stops waiting for it. */
+const DENO_ABORT_WAIT_MS = 1000;
+
 /**
  * The runtime's own web-standard server, `Deno.serve` or `Bun.serve`, in front
  * of the fetch engine. Connections are the runtime's: the limits of Node's
@@ -122,8 +125,11 @@ export class NativeServer {
           await withDeadline(server.shutdown(), timeoutMs).catch(() => undefined);
           this.engine.destroyAll();
           // Aborting a server that shut down already throws in Deno: only when the shutdown did not finish.
-          if (!(await settledWithin(server.finished, 0))) abort.abort();
-          await server.finished.catch(() => undefined);
+          if (await settledWithin(server.finished, 0)) return;
+          abort.abort();
+          // Deno cannot cut a connection (its abort is graceful too): one whose client stopped reading stays until that client leaves. Never wait for it forever.
+          if (!(await settledWithin(server.finished, DENO_ABORT_WAIT_MS)))
+            logger.warn('Deno.serve still holds connections whose clients stopped reading; they close when those clients leave');
         };
       } catch (error) {
         reject(error);

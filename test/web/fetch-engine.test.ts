@@ -323,7 +323,7 @@ test('@Sse over app.fetch: headers, events, heartbeats; cancelling the body runs
   assert.ok(/^:/m.test(withBeat), `a heartbeat comment came on an idle stream: ${JSON.stringify(withBeat.slice(0, 200))}`);
 });
 
-test('backpressure: a reader that takes nothing fills the stream to its desired size, then the session drops it as a slow client', async () => {
+test('backpressure: a reader that takes nothing fills the stream to its desired size, then the session drops it as a slow client, whose stream breaks with SN_ERR_RESPONSE_DESTROYED', async () => {
   const droppedBefore = app.getSseStats().droppedSlow;
   const res = await call('/firehose');
   // Read nothing: the producer writes far more than 64 KiB.
@@ -332,6 +332,7 @@ test('backpressure: a reader that takes nothing fills the stream to its desired 
   assert.equal(app.getSseStats().droppedSlow, droppedBefore + 1);
   // What was queued before the drop stays bounded: the reader gets at most what the stream held, then an end or an error.
   let received = 0;
+  let cut: unknown;
   const reader = res.body!.getReader();
   try {
     for (;;) {
@@ -339,10 +340,12 @@ test('backpressure: a reader that takes nothing fills the stream to its desired 
       if (done) break;
       received += value.byteLength;
     }
-  } catch {
-    // Cut: the stream errored, as a dropped connection would.
+  } catch (error) {
+    cut = error;
   }
   assert.ok(received < 1024 * 1024, `bounded: ${received} bytes`);
+  // Cut, as a dropped connection is; the app's own reason (a slow client) is the app's to report, the server hears only that it was cut.
+  assert.equal((cut as { code?: string } | undefined)?.code, 'SN_ERR_RESPONSE_DESTROYED');
   assert.equal(app.getSseStats().open, 0);
 });
 

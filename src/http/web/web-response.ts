@@ -21,6 +21,22 @@ const MAX_CHECKED_NAMES = 256;
 /** Statuses whose response has no body, which `new Response()` refuses one for. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+/** How the server the web response goes to differs, where the engine must make up for it. */
+export interface ServerQuirks {
+  /**
+   * The server sends a streamed response's head only with its first bytes
+   * (Bun.serve does): an event stream with nothing to send in its first turn
+   * then starts with an SSE comment line, which clients ignore, so `open`
+   * fires at once rather than at the first event.
+   */
+  headWaitsForBytes?: boolean;
+  /**
+   * The server prints the reason a body stream errored with, stack and all
+   * (Bun.serve does, unless the reason is undefined): a cut is then made with none.
+   */
+  printsBodyErrors?: boolean;
+}
+
 /**
  * A response in the shape of Node's `ServerResponse`, whose output becomes a
  * web `Response`: what the app writes before `end()` with nothing streamed
@@ -47,15 +63,12 @@ export class WebResponse extends EventEmitter {
   private resolve!: (response: Response) => void;
   private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** Whether any body bytes went into the stream yet. */
+  private bytesSent = false;
 
   constructor(
     readonly req: WebRequest,
-    /**
-     * The server sends a streamed response's head only with its first bytes
-     * (Bun.serve does): an event stream then starts with an SSE comment line,
-     * which clients ignore, so `open` fires at once rather than at the first event.
-     */
-    private readonly headWaitsForBytes = false,
+    private readonly quirks: ServerQuirks = {},
   ) {
     super();
     this.response = new Promise((resolve) => {
@@ -139,7 +152,11 @@ export class WebResponse extends EventEmitter {
   flushHeaders(): void {
     if (this.headersSent || this.destroyed) return;
     this.startStream();
-    if (this.headWaitsForBytes && String(this.getHeader('content-type')).startsWith('text/event-stream')) this.enqueue(OPENING_COMMENT);
+    if (this.quirks.headWaitsForBytes && String(this.getHeader('content-type')).startsWith('text/event-stream')) {
+      // Only for a stream still quiet after this turn and the next (the SSE scheduler writes queued events in an immediate):
+      // the first events, when the app has them at once, carry the head themselves, byte for byte as on Node.
+      setImmediate(() => setImmediate(() => this.openIfQuiet()));
+    }
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
@@ -183,14 +200,15 @@ export class WebResponse extends EventEmitter {
   }
 
   /** Cuts the response: before the head, the runtime gets an error response (it closes the connection); after, the stream errors. */
-  destroy(error?: Error): this {
+  destroy(_error?: Error): this {
     if (this.destroyed || this.writableFinished) return this;
     this.destroyed = true;
     if (!this.headersSent) {
       this.headersSent = true;
       this.resolve(Response.error());
     } else if (!this.writableEnded) {
-      this.controller?.error(error ?? Errors.RESPONSE_DESTROYED());
+      // The app's own reason (a slow client, say) is the app's to report: the server is told only that the app cut it, and stays quiet.
+      this.controller?.error(this.quirks.printsBodyErrors ? undefined : Errors.RESPONSE_DESTROYED());
     }
     queueMicrotask(() => this.emit('close'));
     return this;
@@ -249,11 +267,17 @@ export class WebResponse extends EventEmitter {
    */
   private enqueue(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;
+    this.bytesSent = true;
     try {
       this.controller?.enqueue(bytes);
     } catch {
       // The client left between the check and the write: its close is on its way.
     }
+  }
+
+  /** The opening comment, for an event stream that has sent nothing yet: its head then goes out (see `ServerQuirks`). */
+  private openIfQuiet(): void {
+    if (!this.bytesSent && !this.writableEnded && !this.destroyed) this.enqueue(OPENING_COMMENT);
   }
 
   private clientLeft(): void {
