@@ -52,7 +52,7 @@ class ThingsController {
 
   @Get('things/:id')
   one(@Param('id', ParseIntPipe) id: number, @Req() req: ExpressRequest) {
-    return { id, query: req.query, ip: req.ip ?? null, protocol: req.protocol };
+    return { id, query: req.query, ip: req.ip ?? null, protocol: req.protocol, host: req.get('host') ?? null, hostname: req.hostname };
   }
 
   @Post('things')
@@ -209,11 +209,13 @@ test('app.fetch initialises the app on first use, once, however many requests co
   }
 });
 
-test('routes, params with pipes, the query, and the client the caller names', async () => {
+test('routes, params with pipes, the query, the client the caller names, and a Host taken from the URL when the request has none (HTTP/2, a Request made in code)', async () => {
   const res = await app.fetch(new Request(url('/things/7?tag=a&tag=b')), { address: '10.1.2.3', secure: true });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type')!, /^application\/json/);
-  assert.deepEqual(await res.json(), { id: 7, query: { tag: ['a', 'b'] }, ip: '10.1.2.3', protocol: 'https' });
+  assert.deepEqual(await res.json(), { id: 7, query: { tag: ['a', 'b'] }, ip: '10.1.2.3', protocol: 'https', host: 'app.test', hostname: 'app.test' });
+  const named = await app.fetch(new Request('http://127.0.0.1:8080/things/1', { headers: { host: 'named.example' } }));
+  assert.equal((await named.json()).host, 'named.example', 'a Host the client sent is kept');
   const bad = await call('/things/seven');
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).message, /numeric string/);
@@ -236,6 +238,32 @@ test('bodies: JSON in, a 201 out; over the limit 413; malformed 400; a body with
   assert.equal(big.status, 413);
   const broken = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
   assert.equal(broken.status, 400);
+});
+
+test('a body whose client leaves half way (its stream errors) is no crash, before or after the limit answered 413, as an IncomingMessage with no error listener', async () => {
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  try {
+    for (const size of [100, 3000]) {
+      let sent = 0;
+      const leaving = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          // The client's connection closing, as the runtime's server reports it: the body stream errors.
+          if (sent >= size) return controller.error(new DOMException('The connection was closed.', 'AbortError'));
+          sent += 500;
+          controller.enqueue(new TextEncoder().encode(' '.repeat(500)));
+        },
+      });
+      const res = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: leaving, duplex: 'half' } as RequestInit);
+      await res.arrayBuffer().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    process.off('uncaughtException', record);
+  }
+  assert.deepEqual(uncaught, []);
+  assert.equal((await call('/things/1')).status, 200, 'the app still serves');
 });
 
 test('uploads: a multipart FormData body reaches FileInterceptor with its fields; a file past its limit is a 413', async () => {
