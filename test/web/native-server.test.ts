@@ -4,11 +4,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Controller, getSSEStream, type LoggerService, Module, NestFactory, Sse, SseModule } from 'streamnest';
+import { Controller, Get, getSSEStream, type LoggerService, Module, NestFactory, Res, Sse, SseModule, type ExpressResponse } from 'streamnest';
 import { eventually, openSse } from '../support/sse-reader.js';
+
+/** The slow handler's state: started once it runs, `release` lets it answer; what its response's close said. */
+const slow = { started: false, release: () => {}, closes: [] as string[] };
 
 @Controller()
 class WireController {
+  @Get('cut')
+  cut(@Res() res: ExpressResponse) {
+    res.destroy();
+  }
+
+  @Get('slow')
+  async slow(@Res({ passthrough: true }) res: ExpressResponse) {
+    res.on('close', () => slow.closes.push(res.writableFinished ? 'finished' : 'left'));
+    slow.started = true;
+    await new Promise<void>((resolve) => {
+      slow.release = resolve;
+    });
+    return 'late';
+  }
+
   @Sse('ready', { heartbeat: false })
   ready() {
     const { write, body } = getSSEStream();
@@ -77,4 +95,30 @@ test('a client that stops reading is dropped quietly, and app.close() still fini
     [],
     'the cut is the app reporting a slow client, never a server failure',
   );
+});
+
+test('a client that leaves before a slow handler answers closes its response at once, as on Node', async (t) => {
+  const app = await NestFactory.create(WireModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  const client = net.connect(Number(new URL(app.getUrl()).port), '127.0.0.1');
+  client.on('error', () => undefined);
+  client.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+  await eventually(() => slow.started, 5000, 'the handler running');
+  client.destroy();
+  // Deno's `completed` does not see a client that left before the answer: its request signal does.
+  await eventually(() => slow.closes.length === 1, 5000, 'the response closed');
+  assert.deepEqual(slow.closes, ['left']);
+  slow.release();
+});
+
+test('a response the app cuts before its head: the client sees the exchange fail, and nothing is logged as a server failure', async (t) => {
+  const errors: string[] = [];
+  const app = await NestFactory.create(WireModule, { logger: recordingLogger(errors) });
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  // Node cuts the connection; Bun.serve too; Deno.serve cannot before a head, so its 500 breaks instead. Neither takes Response.error().
+  await assert.rejects(fetch(`${app.getUrl()}/cut`).then((r) => r.text()));
+  assert.equal((await fetch(`${app.getUrl()}/ready`, { method: 'HEAD' })).status, 405, 'the server keeps serving');
+  assert.deepEqual(errors, []);
 });

@@ -35,6 +35,14 @@ export interface ServerQuirks {
    * (Bun.serve does, unless the reason is undefined): a cut is then made with none.
    */
   printsBodyErrors?: boolean;
+  /**
+   * The server refuses `Response.error()` (Deno.serve and Bun.serve answer a
+   * 500 through their error handler instead): a response cut before its head
+   * goes out as a 500 whose body breaks at once. Bun, whose head waits for the
+   * first bytes, then cuts the connection as Node would; Deno sends the head
+   * first, so its client sees a 500 that breaks. Nothing is logged either way.
+   */
+  refusesErrorResponse?: boolean;
 }
 
 /**
@@ -205,13 +213,17 @@ export class WebResponse extends EventEmitter {
     this.destroyed = true;
     if (!this.headersSent) {
       this.headersSent = true;
-      this.resolve(Response.error());
+      this.resolve(this.quirks.refusesErrorResponse ? brokenAnswer(this.cutReason()) : Response.error());
     } else if (!this.writableEnded) {
-      // The app's own reason (a slow client, say) is the app's to report: the server is told only that the app cut it, and stays quiet.
-      this.controller?.error(this.quirks.printsBodyErrors ? undefined : Errors.RESPONSE_DESTROYED());
+      this.controller?.error(this.cutReason());
     }
     queueMicrotask(() => this.emit('close'));
     return this;
+  }
+
+  /** What a cut body breaks with: the app's own reason (a slow client, say) is the app's to report; the server hears only that it was cut. */
+  private cutReason(): Error | undefined {
+    return this.quirks.printsBodyErrors ? undefined : Errors.RESPONSE_DESTROYED();
   }
 
   /** Writes are never held back for batching: the web stream takes each at once. */
@@ -323,4 +335,12 @@ export class WebResponse extends EventEmitter {
 
 function bytesOf(chunk: string | Uint8Array, encoding?: BufferEncoding): Uint8Array {
   return typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
+}
+
+/** A 500 whose body breaks at once: the nearest to a cut a server that refuses `Response.error()` allows. */
+function brokenAnswer(reason: Error | undefined): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.error(reason),
+  });
+  return new Response(body, { status: 500 });
 }
