@@ -16,6 +16,7 @@ interface DenoNamespace {
       port: number;
       hostname?: string;
       signal?: AbortSignal;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (address: { hostname: string; port: number }) => void;
@@ -35,6 +36,7 @@ interface BunNamespace {
   serve(options: {
     port: number;
     hostname?: string;
+    reusePort?: boolean;
     idleTimeout?: number;
     tls?: { cert: string; key: string };
     fetch(request: Request, server: BunServer): Promise<Response>;
@@ -67,6 +69,8 @@ export class NativeServer {
     private readonly engine: FetchHandler,
     private readonly tls: TlsOptions | undefined,
     private readonly keepAliveTimeoutMs: number,
+    /** Binds a port other processes bind too (the workers of a cluster); the kernel spreads connections. */
+    private readonly reusePort = false,
   ) {}
 
   get listening(): boolean {
@@ -109,6 +113,7 @@ export class NativeServer {
             port,
             hostname: hostname ?? '0.0.0.0',
             signal: abort.signal,
+            ...(this.reusePort ? { reusePort: true } : {}),
             ...(this.tls ? { cert: String(this.tls.cert), key: String(this.tls.key) } : {}),
             onListen: (address) => {
               this.bound = addressInfo(address.hostname, address.port);
@@ -144,6 +149,7 @@ export class NativeServer {
     const server = Bun.serve({
       port,
       hostname: hostname ?? '0.0.0.0',
+      ...(this.reusePort ? { reusePort: true } : {}),
       // Keep-alive connections close after this long idle; a streamed response is exempt (below).
       idleTimeout: Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(this.keepAliveTimeoutMs / 1000))),
       ...(this.tls ? { tls: { cert: String(this.tls.cert), key: String(this.tls.key) } } : {}),
