@@ -36,7 +36,7 @@ import { SseInsights } from '../sse/monitor/sse-insights.js';
 import { SseDoctor, type DoctorOptions } from './sse-doctor.js';
 import { FetchHandler } from './fetch-handler.js';
 import { NativeServer } from './native-server.js';
-import { currentRuntime } from './js-runtime.js';
+import { currentRuntime, inClusterWorker } from './js-runtime.js';
 import type { WebClient } from '../http/web/web-request.js';
 
 export interface ApplicationOptions {
@@ -89,6 +89,9 @@ export interface ApplicationOptions {
    * Without this option, the environment variable `STREAMNEST_ENGINE` (one of
    * the same three) chooses, so a deployment or a test run can pick the server
    * without changing the code.
+   * In a `node:cluster` worker `'auto'` is Node's server, which shares the
+   * port with the other workers; `'web'` there binds with `reusePort` (Bun
+   * balances on Linux; Deno asks for `--unstable-net`).
    */
   engine?: ServerEngine;
 }
@@ -323,6 +326,8 @@ export class NestApplication extends NestApplicationContext {
   private nativeRuntime(options: ListenOptions): 'deno' | 'bun' | undefined {
     const runtime = currentRuntime();
     if (this.engine === 'node') return undefined;
+    // node:cluster shares one port between workers through Node's server; the runtime's own would find it taken.
+    if (this.engine === 'auto' && runtime !== 'node' && inClusterWorker()) return undefined;
     if (runtime === 'node') {
       if (this.engine === 'web')
         throw Errors.ENGINE_UNAVAILABLE('web', 'Node has no web-standard server of its own: use the default engine, or app.fetch() in yours');
@@ -338,9 +343,10 @@ export class NestApplication extends NestApplicationContext {
   }
 
   private async listenNative(runtime: 'deno' | 'bun', options: ListenOptions, hostname: string | undefined): Promise<unknown> {
-    // Its own engine: Bun.serve holds a streamed head back until the first bytes, which app.fetch's callers may not.
-    const engine = new FetchHandler((req, res) => this.handle(req, res), runtime === 'bun');
-    const native = new NativeServer(runtime, engine, options.https ?? options.http2, this.limits.keepAliveTimeout);
+    // Its own engine, made for the server's quirks (see ServerQuirks); app.fetch's callers have none of them.
+    const bun = runtime === 'bun';
+    const engine = new FetchHandler((req, res) => this.handle(req, res), { headWaitsForBytes: bun, printsBodyErrors: bun, refusesErrorResponse: true });
+    const native = new NativeServer(runtime, engine, options.https ?? options.http2, this.limits.keepAliveTimeout, inClusterWorker());
     const address = await native.listen(options.port ?? 0, options.hostname ?? hostname);
     this.native = native;
     this.adapterHost().httpAdapter.setHttpServer(native.handle);

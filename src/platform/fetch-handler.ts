@@ -1,6 +1,6 @@
 import type { Request as NodeRequest, Response as NodeResponse } from '../common/interfaces.js';
 import { type WebClient, WebRequest } from '../http/web/web-request.js';
-import { WebResponse } from '../http/web/web-response.js';
+import { type ServerQuirks, WebResponse } from '../http/web/web-response.js';
 
 /**
  * The web-standard engine: a web `Request` in, a web `Response` out, through
@@ -13,13 +13,13 @@ export class FetchHandler {
 
   constructor(
     private readonly handle: (req: NodeRequest, res: NodeResponse) => void,
-    /** The server sends a streamed head only with its first bytes (Bun.serve): see WebResponse. */
-    private readonly headWaitsForBytes = false,
+    /** How the server in front differs (Bun.serve's): see ServerQuirks. */
+    private readonly quirks: ServerQuirks = {},
   ) {}
 
   fetch(request: Request, client?: WebClient): Promise<Response> {
     const req = new WebRequest(request, client);
-    const res = new WebResponse(req, this.headWaitsForBytes);
+    const res = new WebResponse(req, this.quirks);
     // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
     client?.closed?.catch(() => res.destroy());
     try {
@@ -29,31 +29,33 @@ export class FetchHandler {
       if (!res.headersSent) res.writeHead(500).end();
     }
     // Most answers are whole by now (a JSON GET runs synchronously): nothing to watch. The rest are tracked until they close.
-    if (!res.writableEnded && !res.destroyed) this.track(request, res, client?.closed === undefined);
+    if (!res.writableEnded && !res.destroyed) this.track(request, res, client?.closed !== undefined);
     return res.response;
   }
 
   /**
    * A response still open (an event stream, a slow handler): a forced
-   * shutdown may cut it, and a client that leaves before the answer closes it,
-   * so the app hears `close` as on Node.
+   * shutdown may cut it, and a client that leaves closes it, so the app hears
+   * `close` as on Node. The request's signal says the client left; with a
+   * `closed` promise (Deno's `completed`) it is heeded only until the head is
+   * decided: Deno's `completed` does not see a client that left before the
+   * answer, and its signal also aborts after an answer that went out whole.
    */
-  private track(request: Request, res: WebResponse, watchSignal: boolean): void {
+  private track(request: Request, res: WebResponse, signalUntilHead: boolean): void {
     this.open.add(res);
-    if (!watchSignal) {
-      res.once('close', () => this.open.delete(res));
-      return;
-    }
+    const signal = request.signal;
     const left = () => res.destroy();
-    if (request.signal.aborted) {
+    const unwatch = () => signal.removeEventListener('abort', left);
+    res.once('close', () => {
+      this.open.delete(res);
+      unwatch();
+    });
+    if (signal.aborted) {
       left();
       return;
     }
-    request.signal.addEventListener('abort', left, { once: true });
-    res.once('close', () => {
-      this.open.delete(res);
-      request.signal.removeEventListener('abort', left);
-    });
+    signal.addEventListener('abort', left, { once: true });
+    if (signalUntilHead) res.response.then(unwatch);
   }
 
   /** Responses still open (event streams, slow answers). */

@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+
 /** The JavaScript runtime the app runs on. */
 export type JsRuntime = 'node' | 'deno' | 'bun';
 
@@ -10,4 +12,13 @@ export function currentRuntime(): JsRuntime {
   if (scope.Bun !== undefined) return 'bun';
   if (scope.Deno !== undefined) return 'deno';
   return 'node';
+}
+
+/**
+ * Whether this process is a `node:cluster` worker: its port is shared through
+ * Node's server (the primary hands it over), which Deno's and Bun's Node
+ * layers implement too; their own servers would find the port taken.
+ */
+export function inClusterWorker(): boolean {
+  return cluster.isWorker;
 }

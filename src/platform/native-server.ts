@@ -16,6 +16,7 @@ interface DenoNamespace {
       port: number;
       hostname?: string;
       signal?: AbortSignal;
+      reusePort?: boolean;
       cert?: string;
       key?: string;
       onListen?: (address: { hostname: string; port: number }) => void;
@@ -35,6 +36,7 @@ interface BunNamespace {
   serve(options: {
     port: number;
     hostname?: string;
+    reusePort?: boolean;
     idleTimeout?: number;
     tls?: { cert: string; key: string };
     fetch(request: Request, server: BunServer): Promise<Response>;
@@ -46,6 +48,9 @@ const logger = new Logger('NativeServer');
 
 /** Longest idle time Bun allows (its setting is in seconds, up to 255). */
 const BUN_MAX_IDLE_SECONDS = 255;
+
+/** How long a Deno server that was aborted gets to finish before close() stops waiting for it. */
+const DENO_ABORT_WAIT_MS = 1000;
 
 /**
  * The runtime's own web-standard server, `Deno.serve` or `Bun.serve`, in front
@@ -64,6 +69,8 @@ export class NativeServer {
     private readonly engine: FetchHandler,
     private readonly tls: TlsOptions | undefined,
     private readonly keepAliveTimeoutMs: number,
+    /** Binds a port other processes bind too (the workers of a cluster); the kernel spreads connections. */
+    private readonly reusePort = false,
   ) {}
 
   get listening(): boolean {
@@ -106,6 +113,7 @@ export class NativeServer {
             port,
             hostname: hostname ?? '0.0.0.0',
             signal: abort.signal,
+            ...(this.reusePort ? { reusePort: true } : {}),
             ...(this.tls ? { cert: String(this.tls.cert), key: String(this.tls.key) } : {}),
             onListen: (address) => {
               this.bound = addressInfo(address.hostname, address.port);
@@ -122,8 +130,11 @@ export class NativeServer {
           await withDeadline(server.shutdown(), timeoutMs).catch(() => undefined);
           this.engine.destroyAll();
           // Aborting a server that shut down already throws in Deno: only when the shutdown did not finish.
-          if (!(await settledWithin(server.finished, 0))) abort.abort();
-          await server.finished.catch(() => undefined);
+          if (await settledWithin(server.finished, 0)) return;
+          abort.abort();
+          // Deno cannot cut a connection (its abort is graceful too): one whose client stopped reading stays until that client leaves. Never wait for it forever.
+          if (!(await settledWithin(server.finished, DENO_ABORT_WAIT_MS)))
+            logger.warn('Deno.serve still holds connections whose clients stopped reading; they close when those clients leave');
         };
       } catch (error) {
         reject(error);
@@ -138,6 +149,7 @@ export class NativeServer {
     const server = Bun.serve({
       port,
       hostname: hostname ?? '0.0.0.0',
+      ...(this.reusePort ? { reusePort: true } : {}),
       // Keep-alive connections close after this long idle; a streamed response is exempt (below).
       idleTimeout: Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(this.keepAliveTimeoutMs / 1000))),
       ...(this.tls ? { tls: { cert: String(this.tls.cert), key: String(this.tls.key) } } : {}),

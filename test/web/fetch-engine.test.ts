@@ -52,7 +52,7 @@ class ThingsController {
 
   @Get('things/:id')
   one(@Param('id', ParseIntPipe) id: number, @Req() req: ExpressRequest) {
-    return { id, query: req.query, ip: req.ip ?? null, protocol: req.protocol };
+    return { id, query: req.query, ip: req.ip ?? null, protocol: req.protocol, host: req.get('host') ?? null, hostname: req.hostname };
   }
 
   @Post('things')
@@ -209,11 +209,13 @@ test('app.fetch initialises the app on first use, once, however many requests co
   }
 });
 
-test('routes, params with pipes, the query, and the client the caller names', async () => {
+test('routes, params with pipes, the query, the client the caller names, and a Host taken from the URL when the request has none (HTTP/2, a Request made in code)', async () => {
   const res = await app.fetch(new Request(url('/things/7?tag=a&tag=b')), { address: '10.1.2.3', secure: true });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type')!, /^application\/json/);
-  assert.deepEqual(await res.json(), { id: 7, query: { tag: ['a', 'b'] }, ip: '10.1.2.3', protocol: 'https' });
+  assert.deepEqual(await res.json(), { id: 7, query: { tag: ['a', 'b'] }, ip: '10.1.2.3', protocol: 'https', host: 'app.test', hostname: 'app.test' });
+  const named = await app.fetch(new Request('http://127.0.0.1:8080/things/1', { headers: { host: 'named.example' } }));
+  assert.equal((await named.json()).host, 'named.example', 'a Host the client sent is kept');
   const bad = await call('/things/seven');
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).message, /numeric string/);
@@ -236,6 +238,32 @@ test('bodies: JSON in, a 201 out; over the limit 413; malformed 400; a body with
   assert.equal(big.status, 413);
   const broken = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
   assert.equal(broken.status, 400);
+});
+
+test('a body whose client leaves half way (its stream errors) is no crash, before or after the limit answered 413, as an IncomingMessage with no error listener', async () => {
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  try {
+    for (const size of [100, 3000]) {
+      let sent = 0;
+      const leaving = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          // The client's connection closing, as the runtime's server reports it: the body stream errors.
+          if (sent >= size) return controller.error(new DOMException('The connection was closed.', 'AbortError'));
+          sent += 500;
+          controller.enqueue(new TextEncoder().encode(' '.repeat(500)));
+        },
+      });
+      const res = await call('/things', { method: 'POST', headers: { 'content-type': 'application/json' }, body: leaving, duplex: 'half' } as RequestInit);
+      await res.arrayBuffer().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    process.off('uncaughtException', record);
+  }
+  assert.deepEqual(uncaught, []);
+  assert.equal((await call('/things/1')).status, 200, 'the app still serves');
 });
 
 test('uploads: a multipart FormData body reaches FileInterceptor with its fields; a file past its limit is a 413', async () => {
@@ -323,7 +351,7 @@ test('@Sse over app.fetch: headers, events, heartbeats; cancelling the body runs
   assert.ok(/^:/m.test(withBeat), `a heartbeat comment came on an idle stream: ${JSON.stringify(withBeat.slice(0, 200))}`);
 });
 
-test('backpressure: a reader that takes nothing fills the stream to its desired size, then the session drops it as a slow client', async () => {
+test('backpressure: a reader that takes nothing fills the stream to its desired size, then the session drops it as a slow client, whose stream breaks with SN_ERR_RESPONSE_DESTROYED', async () => {
   const droppedBefore = app.getSseStats().droppedSlow;
   const res = await call('/firehose');
   // Read nothing: the producer writes far more than 64 KiB.
@@ -332,6 +360,7 @@ test('backpressure: a reader that takes nothing fills the stream to its desired 
   assert.equal(app.getSseStats().droppedSlow, droppedBefore + 1);
   // What was queued before the drop stays bounded: the reader gets at most what the stream held, then an end or an error.
   let received = 0;
+  let cut: unknown;
   const reader = res.body!.getReader();
   try {
     for (;;) {
@@ -339,10 +368,12 @@ test('backpressure: a reader that takes nothing fills the stream to its desired 
       if (done) break;
       received += value.byteLength;
     }
-  } catch {
-    // Cut: the stream errored, as a dropped connection would.
+  } catch (error) {
+    cut = error;
   }
   assert.ok(received < 1024 * 1024, `bounded: ${received} bytes`);
+  // Cut, as a dropped connection is; the app's own reason (a slow client) is the app's to report, the server hears only that it was cut.
+  assert.equal((cut as { code?: string } | undefined)?.code, 'SN_ERR_RESPONSE_DESTROYED');
   assert.equal(app.getSseStats().open, 0);
 });
 

@@ -86,7 +86,8 @@ export class WebRequest extends Readable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     // Stops the runtime reading a body nobody wants any more (an upload refused half way).
     this.reader?.cancel().catch(() => undefined);
-    callback(error);
+    // As Node's IncomingMessage: the error is emitted only to listeners there are, so a client that leaves mid-body is no crash.
+    callback(this.listenerCount('error') > 0 ? error : null);
   }
 
   private finishBody(): void {
@@ -101,8 +102,15 @@ function pathOf(url: string): string {
   return slash === -1 ? '/' : url.slice(slash);
 }
 
+/** The authority part of an absolute URL (`host[:port]`), as a Host header spells it. */
+function hostOf(url: string): string {
+  const start = url.indexOf('//') + 2;
+  const end = url.indexOf('/', start);
+  return url.slice(start, end === -1 ? undefined : end);
+}
+
 /**
- * Headers as Node gives them: lower-case names, repeated ones joined. A body
+ * Headers as Node gives them: lower-case names, repeated ones joined, a Host. A body
  * with no length (a `Request` made in code, say) is marked chunked, so the body
  * parser knows one comes, as it would over HTTP/1.1.
  */
@@ -113,6 +121,8 @@ function headersOf(request: Request): IncomingHttpHeaders {
   });
   const setCookie = request.headers.getSetCookie?.();
   if (setCookie && setCookie.length > 0) headers['set-cookie'] = setCookie;
+  // HTTP/2 has no Host header (Deno.serve puts :authority in the URL), nor has a Request made in code: the URL's host stands in, as Node's HTTP/2 layer reads :authority.
+  if (headers.host === undefined) headers.host = hostOf(request.url);
   if (request.body !== null && headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
     headers['transfer-encoding'] = 'chunked';
   }

@@ -21,6 +21,30 @@ const MAX_CHECKED_NAMES = 256;
 /** Statuses whose response has no body, which `new Response()` refuses one for. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
+/** How the server the web response goes to differs, where the engine must make up for it. */
+export interface ServerQuirks {
+  /**
+   * The server sends a streamed response's head only with its first bytes
+   * (Bun.serve does): an event stream with nothing to send in its first turn
+   * then starts with an SSE comment line, which clients ignore, so `open`
+   * fires at once rather than at the first event.
+   */
+  headWaitsForBytes?: boolean;
+  /**
+   * The server prints the reason a body stream errored with, stack and all
+   * (Bun.serve does, unless the reason is undefined): a cut is then made with none.
+   */
+  printsBodyErrors?: boolean;
+  /**
+   * The server refuses `Response.error()` (Deno.serve and Bun.serve answer a
+   * 500 through their error handler instead): a response cut before its head
+   * goes out as a 500 whose body breaks at once. Bun, whose head waits for the
+   * first bytes, then cuts the connection as Node would; Deno sends the head
+   * first, so its client sees a 500 that breaks. Nothing is logged either way.
+   */
+  refusesErrorResponse?: boolean;
+}
+
 /**
  * A response in the shape of Node's `ServerResponse`, whose output becomes a
  * web `Response`: what the app writes before `end()` with nothing streamed
@@ -47,15 +71,12 @@ export class WebResponse extends EventEmitter {
   private resolve!: (response: Response) => void;
   private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** Whether any body bytes went into the stream yet. */
+  private bytesSent = false;
 
   constructor(
     readonly req: WebRequest,
-    /**
-     * The server sends a streamed response's head only with its first bytes
-     * (Bun.serve does): an event stream then starts with an SSE comment line,
-     * which clients ignore, so `open` fires at once rather than at the first event.
-     */
-    private readonly headWaitsForBytes = false,
+    private readonly quirks: ServerQuirks = {},
   ) {
     super();
     this.response = new Promise((resolve) => {
@@ -139,7 +160,11 @@ export class WebResponse extends EventEmitter {
   flushHeaders(): void {
     if (this.headersSent || this.destroyed) return;
     this.startStream();
-    if (this.headWaitsForBytes && String(this.getHeader('content-type')).startsWith('text/event-stream')) this.enqueue(OPENING_COMMENT);
+    if (this.quirks.headWaitsForBytes && String(this.getHeader('content-type')).startsWith('text/event-stream')) {
+      // Only for a stream still quiet after this turn and the next (the SSE scheduler writes queued events in an immediate):
+      // the first events, when the app has them at once, carry the head themselves, byte for byte as on Node.
+      setImmediate(() => setImmediate(() => this.openIfQuiet()));
+    }
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
@@ -183,17 +208,22 @@ export class WebResponse extends EventEmitter {
   }
 
   /** Cuts the response: before the head, the runtime gets an error response (it closes the connection); after, the stream errors. */
-  destroy(error?: Error): this {
+  destroy(_error?: Error): this {
     if (this.destroyed || this.writableFinished) return this;
     this.destroyed = true;
     if (!this.headersSent) {
       this.headersSent = true;
-      this.resolve(Response.error());
+      this.resolve(this.quirks.refusesErrorResponse ? brokenAnswer(this.cutReason()) : Response.error());
     } else if (!this.writableEnded) {
-      this.controller?.error(error ?? Errors.RESPONSE_DESTROYED());
+      this.controller?.error(this.cutReason());
     }
     queueMicrotask(() => this.emit('close'));
     return this;
+  }
+
+  /** What a cut body breaks with: the app's own reason (a slow client, say) is the app's to report; the server hears only that it was cut. */
+  private cutReason(): Error | undefined {
+    return this.quirks.printsBodyErrors ? undefined : Errors.RESPONSE_DESTROYED();
   }
 
   /** Writes are never held back for batching: the web stream takes each at once. */
@@ -249,11 +279,17 @@ export class WebResponse extends EventEmitter {
    */
   private enqueue(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;
+    this.bytesSent = true;
     try {
       this.controller?.enqueue(bytes);
     } catch {
       // The client left between the check and the write: its close is on its way.
     }
+  }
+
+  /** The opening comment, for an event stream that has sent nothing yet: its head then goes out (see `ServerQuirks`). */
+  private openIfQuiet(): void {
+    if (!this.bytesSent && !this.writableEnded && !this.destroyed) this.enqueue(OPENING_COMMENT);
   }
 
   private clientLeft(): void {
@@ -299,4 +335,12 @@ export class WebResponse extends EventEmitter {
 
 function bytesOf(chunk: string | Uint8Array, encoding?: BufferEncoding): Uint8Array {
   return typeof chunk === 'string' ? Buffer.from(chunk, encoding ?? 'utf8') : chunk;
+}
+
+/** A 500 whose body breaks at once: the nearest to a cut a server that refuses `Response.error()` allows. */
+function brokenAnswer(reason: Error | undefined): Response {
+  const body = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.error(reason),
+  });
+  return new Response(body, { status: 500 });
 }
