@@ -61,9 +61,13 @@ export function pin(pid, cpu) {
   }
 }
 
-/** Forks `file` with IPC and returns a handle with rpc(), exited and kill(). */
-export function spawnChild(file, { args = [], execArgv = [], env = {}, cpu, label = file } = {}) {
-  const child = fork(file, args, { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+/**
+ * Forks `file` with IPC and returns a handle with rpc(), exited and kill().
+ * `execPath` runs it under another runtime that speaks Node's IPC channel
+ * (Deno: `execArgv: ['run', '-A']`; Bun); see lib/runtime-bin.mjs.
+ */
+export function spawnChild(file, { args = [], execArgv = [], execPath, env = {}, cpu, label = file } = {}) {
+  const child = fork(file, args, { execArgv, execPath, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.add(child);
   const pending = new Map();
   const listeners = new Set();

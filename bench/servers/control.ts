@@ -10,18 +10,65 @@
  *                                              carrying process.hrtime.bigint()
  *   { id, cmd: 'clients' }                  -> the server's own subscriber count
  *   { id, cmd: 'cpu' }                      -> its CPU time so far (user + system), in ms
+ *   { id, cmd: 'clock' }                    -> { t }: its process.hrtime.bigint() now
+ *   { id, cmd: 'clock-offset', offset }     -> adds `offset` ns to every published stamp
+ *
+ * The same file runs under Node, Deno and Bun (their Node compatibility:
+ * child_process IPC, process.memoryUsage, process.cpuUsage, perf_hooks). What
+ * differs: a full GC is `gc()` on V8 (`--expose-gc`; Deno
+ * `--v8-flags=--expose-gc`) and `Bun.gc(true)` on Bun; and `process.hrtime`
+ * counts from boot on Node but from process start on Deno and Bun, so the
+ * runner measures the offset with `clock` and sets it with `clock-offset`
+ * (lib/clock.mjs), putting every stamp on the generator's clock.
  *
  * A server may add commands of its own (`commands`), each answering with an
  * object (or a promise of one); a throw or rejection is replied as `error`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { eventData } from './event-data.js';
+import { eventData, setClockOffset } from './event-data.js';
 
 export interface Broadcaster {
   /** Sends one event whose `data` is exactly `data` (a plain ASCII string) to every subscriber. */
   publish(data: string): void;
   /** How many subscribers the server holds right now. */
   clients(): number;
+}
+
+/** Two full collections, whatever the runtime; false if none is exposed. */
+function fullGc(): boolean {
+  const g = globalThis as any;
+  if (typeof g.gc === 'function') {
+    g.gc();
+    g.gc();
+    return true;
+  }
+  if (typeof g.Bun?.gc === 'function') {
+    g.Bun.gc(true);
+    g.Bun.gc(true);
+    return true;
+  }
+  return false;
+}
+
+/** Which runtime runs this server: 'node', 'deno' or 'bun', with its version. */
+export function runtime(): { runtime: string; version: string } {
+  const g = globalThis as any;
+  if (g.Bun) return { runtime: 'bun', version: g.Bun.version };
+  if (g.Deno) return { runtime: 'deno', version: g.Deno.version.deno };
+  return { runtime: 'node', version: process.versions.node };
+}
+
+/**
+ * Where a server listens and on what: a node:http server (Node's own, or Deno's
+ * and Bun's compatibility server), `Deno.serve`'s HttpServer (`addr.port`),
+ * `Bun.serve`'s Server (`port`), or an explicit `{ port, kind }`.
+ */
+export function listening(server: any): { port: number; kind: string } {
+  if (typeof server?.kind === 'string' && typeof server.port === 'number') return server;
+  if (typeof server?.address === 'function') return { port: server.address().port, kind: 'node:http' };
+  if (typeof server?.addr?.port === 'number') return { port: server.addr.port, kind: 'Deno.serve' };
+  if (typeof server?.port === 'number') return { port: server.port, kind: 'Bun.serve' };
+  throw new Error(`cannot tell the port of ${Object.prototype.toString.call(server)}`);
 }
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -35,8 +82,8 @@ function reply(id: unknown, body: Record<string, unknown>): void {
 export type Command = (message: any) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 /** Wires the IPC control channel to the server's broadcaster and announces `ready`. */
-export function control(name: string, server: { address(): unknown }, b: Broadcaster, commands: Record<string, Command> = {}): void {
-  const port = (server.address() as { port: number }).port;
+export function control(name: string, server: unknown, b: Broadcaster, commands: Record<string, Command> = {}): void {
+  const { port, kind } = listening(server);
   if (!process.send) {
     console.log(`${name} listening on ${port} (no IPC channel: control disabled)`);
     return;
@@ -54,13 +101,9 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
     }
     switch (m?.cmd) {
       case 'mem': {
-        const gc = (globalThis as any).gc as undefined | (() => void);
-        if (gc) {
-          gc();
-          gc();
-        }
+        const gc = fullGc();
         const mu = process.memoryUsage();
-        reply(m.id, { rss: mu.rss, heapUsed: mu.heapUsed, gc: !!gc });
+        reply(m.id, { rss: mu.rss, heapUsed: mu.heapUsed, gc });
         break;
       }
       case 'lag-reset':
@@ -78,6 +121,13 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
         reply(m.id, { cpuMs: (cpu.user + cpu.system) / 1e3 });
         break;
       }
+      case 'clock':
+        reply(m.id, { t: String(process.hrtime.bigint()) });
+        break;
+      case 'clock-offset':
+        setClockOffset(BigInt(m.offset));
+        reply(m.id, {});
+        break;
       case 'publish': {
         const count: number = m.count;
         const batch: number = m.batch;
@@ -105,7 +155,7 @@ export function control(name: string, server: { address(): unknown }, b: Broadca
     }
   });
   process.on('disconnect', () => process.exit(0));
-  process.send({ type: 'ready', name, port });
+  process.send({ type: 'ready', name, port, server: kind, ...runtime() });
 }
 
 /** 0 (the default) lets the kernel pick a free port; the real one is sent with `ready`. */

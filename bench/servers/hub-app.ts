@@ -6,6 +6,7 @@
  */
 import { Controller, Get, Module, NestFactory, Sse, SseHub, SseModule, type DynamicModule, type SseModuleOptions } from 'streamnest';
 import { control, HOST, PORT } from './control.js';
+import { appOptions, listeningApp } from './engine.js';
 
 const CHANNEL = 'bench';
 
@@ -24,10 +25,12 @@ export async function startHubBench(name: string, extraImports: DynamicModule[] 
   @Module({ imports: [SseModule.forRoot(hubOptions), ...extraImports], controllers: [BenchController] })
   class BenchModule {}
 
-  const app = await NestFactory.create(BenchModule, { logger: false });
+  // The engine comes from SN_ENGINE (engine.ts); see streamnest-per-client.ts.
+  const options = appOptions();
+  const app = await NestFactory.create(BenchModule, options);
   const server = await app.listen(PORT, HOST);
   const hub = app.get(SseHub);
-  control(name, server, {
+  control(name, listeningApp(app, server), {
     publish(data) {
       hub.publish(CHANNEL, { data }).catch((error) => process.send?.({ type: 'log', error: String(error) }));
     },

@@ -4,6 +4,7 @@
  */
 import { Controller, Get, getSSEStream, Module, NestFactory, Sse, type SSEStream } from 'streamnest';
 import { control, HOST, PORT } from './control.js';
+import { appOptions, listeningApp } from './engine.js';
 
 const writers = new Set<SSEStream['write']>();
 
@@ -30,9 +31,12 @@ class BenchController {
 @Module({ controllers: [BenchController] })
 class BenchModule {}
 
-const app = await NestFactory.create(BenchModule, { logger: false });
+// The engine comes from SN_ENGINE (engine.ts); an options object held in a
+// variable, so a streamnest that has no `engine` option yet still compiles.
+const options = appOptions();
+const app = await NestFactory.create(BenchModule, options);
 const server = await app.listen(PORT, HOST);
-control('streamnest-per-client', server, {
+control('streamnest-per-client', listeningApp(app, server), {
   publish(data) {
     for (const write of writers) write({ data });
   },

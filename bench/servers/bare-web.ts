@@ -1,0 +1,54 @@
+/**
+ * The floor on Deno and Bun: their native server with no framework. `/json`
+ * answers the same JSON as raw node:http (`JSON.stringify` per request);
+ * `/sse` is a web ReadableStream per client, and a broadcast enqueues one
+ * pre-encoded chunk into every stream's controller.
+ */
+import { control, HOST, PORT } from './control.js';
+import { serveWeb } from './web-serve.js';
+
+const encoder = new TextEncoder();
+const subscribers = new Set<ReadableStreamDefaultController<Uint8Array>>();
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+// A comment first, so the runtime sends the headers now rather than with the first event.
+const HELLO = encoder.encode(':\n\n');
+
+function sse(): Response {
+  let own: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      own = controller;
+      subscribers.add(controller);
+      controller.enqueue(HELLO);
+    },
+    cancel() {
+      subscribers.delete(own);
+    },
+  });
+  return new Response(body, { headers: SSE_HEADERS });
+}
+
+const server = await serveWeb(
+  (request) => {
+    const path = new URL(request.url).pathname;
+    if (path === '/json') return new Response(JSON.stringify({ hello: 'world' }), { headers: { 'content-type': 'application/json' } });
+    if (path === '/sse') return sse();
+    return new Response(null, { status: 404 });
+  },
+  PORT,
+  HOST,
+);
+
+control('bare-web', server, {
+  publish(data) {
+    const chunk = encoder.encode(`data: ${data}\n\n`);
+    for (const c of subscribers) {
+      try {
+        c.enqueue(chunk);
+      } catch {
+        subscribers.delete(c);
+      }
+    }
+  },
+  clients: () => subscribers.size,
+});
