@@ -4,13 +4,12 @@
 // comes from this run; ratios are to raw node:http measured in the same run.
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { Generator } from './gen/generator.mjs';
 import { prepareAnchor } from './lib/anchors.mjs';
 import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync, runMain } from './lib/proc.mjs';
 import { renderTable, writeResults } from './lib/report.mjs';
 import { SERVERS } from './lib/servers.mjs';
+import { measureSse } from './lib/sse-phase.mjs';
 
 const MODES = {
   smoke: { levels: [300], probes: 2, bursts: 1, jsonRounds: 0, jsonSeconds: 0, burst: 20, budgetMin: 3 },
@@ -105,8 +104,6 @@ async function startServer(s) {
   return h;
 }
 
-const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
-
 // ---------- 1. plain JSON GET ----------
 async function jsonPhase(results) {
   const list = servers.filter((s) => s.json);
@@ -183,121 +180,11 @@ async function jsonPhase(results) {
 }
 
 // ---------- 2–4. SSE ----------
-function burstSize(n) {
-  if (mode.burst) return mode.burst;
-  return Math.max(20, Math.min(200, Math.round(400_000 / n)));
-}
-
 async function ssePhase(s, out) {
   const h = await startServer(s);
-  let gen;
   try {
-    // Warm the server's SSE path (JIT, lazy modules), then drop those clients:
-    // the "empty process" baseline is measured after this, with no clients.
-    const warm = new Generator({ port: h.port, cpu: CLIENT_CPU });
-    try {
-      await warm.rampTo(50);
-      await warm.measure(5, (b) => h.rpc({ cmd: 'publish', batch: b, count: 5 }), 10_000);
-    } finally {
-      await warm.close();
-    }
-    await sleep(300);
-    const base = await h.rpc({ cmd: 'mem' });
-    out.baseRss = base.rss;
-
-    gen = new Generator({ port: h.port, cpu: CLIENT_CPU });
-    out.levels = [];
-    for (const n of mode.levels) {
-      log(`  ${s.name}: ramp to ${n}`);
-      const ramp = await gen.rampTo(n, 15_000);
-      const lv = { clients: n, held: ramp.held, connectErrors: ramp.errors, firstError: ramp.firstError, rampMs: ramp.ms };
-      out.levels.push(lv);
-      await sleep(200);
-      const mem = await h.rpc({ cmd: 'mem' });
-      lv.rss = mem.rss;
-      lv.rssPerConn = ramp.held ? (mem.rss - base.rss) / ramp.held : NaN;
-
-      // Latency of one broadcast, repeated `probes` times. The machine is shared
-      // and noisy, so each figure (p50, p99, max over the clients of one
-      // broadcast) is the median over the probes; the pooled p99 is kept too.
-      const lats = [];
-      const perProbe = [];
-      let probeExact = true,
-        genCpu = 0,
-        genWall = 0;
-      for (let i = 0; i < mode.probes; i++) {
-        const r = await gen.measure(1, (b) => h.rpc({ cmd: 'publish', batch: b, count: 1 }), 10_000 + n);
-        const one = [...r.lats].sort((a, b) => a - b);
-        perProbe.push({ p50: pct(one, 0.5) / 1e3, p99: pct(one, 0.99) / 1e3, max: one.at(-1) / 1e3 });
-        for (const x of r.lats) lats.push(x);
-        probeExact &&= r.exact;
-        genCpu += r.cpuMs;
-        genWall += r.wallMs;
-        await sleep(100);
-      }
-      lats.sort((a, b) => a - b);
-      const med = (k) => {
-        const v = perProbe.map((p) => p[k]).sort((a, b) => a - b);
-        return v[(v.length - 1) >> 1];
-      };
-      lv.latency = {
-        p50: med('p50'),
-        p99: med('p99'),
-        max: med('max'),
-        pooledP99: pct(lats, 0.99) / 1e3,
-        pooledMax: lats.at(-1) / 1e3,
-        probes: perProbe,
-        samples: lats.length,
-        exact: probeExact,
-      };
-
-      // Sustained fan-out: bursts of K events, one per server event-loop turn.
-      // Repeated `bursts` times; the fastest (least disturbed) burst is reported,
-      // and "exact" requires every burst to reach every client completely.
-      const k = burstSize(n);
-      const runs = [];
-      for (let i = 0; i < mode.bursts; i++) {
-        await h.rpc({ cmd: 'lag-reset' });
-        const r = await gen.measure(k, (b) => h.rpc({ cmd: 'publish', batch: b, count: k }, 120_000), 30_000 + (n * k) / 50);
-        const lag = await h.rpc({ cmd: 'lag' });
-        const startedAt = BigInt(r.publish.startedAt);
-        const secs = r.last > startedAt ? Number(r.last - startedAt) / 1e9 : NaN;
-        runs.push({
-          burst: k,
-          expected: r.held * k,
-          received: r.received,
-          exact: r.exact,
-          complete: r.complete,
-          incomplete: r.incomplete,
-          outOfOrder: r.outOfOrder,
-          timedOut: r.timedOut,
-          seconds: secs,
-          eventsPerSec: r.received / secs,
-          lagP99: lag.p99,
-          lagMax: lag.max,
-          genCpu: r.cpuMs / r.wallMs,
-          publishMs: r.publish.publishMs,
-        });
-        await sleep(100);
-      }
-      const best = runs.reduce((a, b) => ((b.eventsPerSec || 0) > (a.eventsPerSec || 0) ? b : a));
-      lv.throughput = { ...best, exact: runs.every((x) => x.exact), runs: runs.map((x) => Math.round(x.eventsPerSec)) };
-      const lag = { p99: best.lagP99 };
-      const r = { exact: lv.throughput.exact, received: runs.find((x) => !x.exact)?.received ?? best.received, held: ramp.held };
-      lv.genCpuLatency = genWall ? genCpu / genWall : NaN;
-      lv.clientBound = lv.throughput.genCpu > 0.9;
-      log(
-        `  ${s.name} @${n}: held ${ramp.held} (errors ${ramp.errors}${ramp.firstError ? `: ${ramp.firstError}` : ''}), ` +
-          `rss/conn ${(lv.rssPerConn / 1024).toFixed(2)} KiB, p50/p99/max ${lv.latency.p50.toFixed(1)}/${lv.latency.p99.toFixed(1)}/${lv.latency.max.toFixed(1)} ms, ` +
-          `${Math.round(lv.throughput.eventsPerSec)} ev/s ${r.exact ? 'exact' : `NOT EXACT (${r.received}/${r.held * k})`}, lag p99 ${Number.isFinite(lag.p99) ? `${lag.p99.toFixed(1)} ms` : 'n/a'}, gen CPU ${(lv.throughput.genCpu * 100).toFixed(0)}%`,
-      );
-      if (ramp.held < n * 0.5) {
-        log(`  ${s.name}: held under half of ${n}; not ramping further`);
-        break;
-      }
-    }
+    await measureSse(h, out, { name: s.name, mode, clientCpu: CLIENT_CPU, log });
   } finally {
-    if (gen) await gen.close();
     await h.kill();
   }
 }

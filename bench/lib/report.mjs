@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { channelsSection, writeChannelsChart } from './channels-report.mjs';
 import { moonshotSection, writeMoonshotChart } from './moonshot-report.mjs';
 import { COLORS, axes, decades, legendItem, logTicks, scales, series, svgHead } from './svg.mjs';
+import { RUNTIME_MODES, renderRuntimes } from './runtimes-report.mjs';
 
 const MODES = ['full', 'quick', 'smoke'];
 const f0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '—');
@@ -247,6 +248,10 @@ export function rebuildMarkdown() {
     const run = JSON.parse(readFileSync('results/channels.json', 'utf8'));
     writeChannelsChart(run);
     parts.push(channelsSection(run));
+  }
+  for (const mode of RUNTIME_MODES) {
+    const f = `results/runtimes-${mode}.json`;
+    if (existsSync(f)) parts.push(renderRuntimes(JSON.parse(readFileSync(f, 'utf8'))));
   }
   if (existsSync('NOTES.md')) parts.push(readFileSync('NOTES.md', 'utf8'));
   writeFileSync('RESULTS.md', parts.join('\n'));

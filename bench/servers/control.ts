@@ -25,7 +25,7 @@
  * object (or a promise of one); a throw or rejection is replied as `error`.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { eventData, setClockOffset } from './event-data.js';
+import { clockNow, eventData, setClockOffset } from './event-data.js';
 
 export interface Broadcaster {
   /** Sends one event whose `data` is exactly `data` (a plain ASCII string) to every subscriber. */
@@ -132,7 +132,7 @@ export function control(name: string, server: unknown, b: Broadcaster, commands:
         const count: number = m.count;
         const batch: number = m.batch;
         let seq = 0;
-        const started = process.hrtime.bigint();
+        const started = clockNow();
         const step = () => {
           try {
             b.publish(eventData(batch, seq));
@@ -142,7 +142,7 @@ export function control(name: string, server: unknown, b: Broadcaster, commands:
           }
           seq++;
           if (seq < count) setImmediate(step);
-          else reply(m.id, { startedAt: String(started), publishMs: Number(process.hrtime.bigint() - started) / 1e6 });
+          else reply(m.id, { startedAt: String(started), publishMs: Number(clockNow() - started) / 1e6 });
         };
         step();
         break;

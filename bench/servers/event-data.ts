@@ -12,6 +12,11 @@ export function setClockOffset(ns: bigint): void {
   offset = ns;
 }
 
+/** Now on the generator's clock, in nanoseconds: the stamp in every event and the start of every publish. */
+export function clockNow(): bigint {
+  return process.hrtime.bigint() + offset;
+}
+
 export function eventData(batch: number, seq: number): string {
-  return `t=${process.hrtime.bigint() + offset} b=${batch} s=${seq}`;
+  return `t=${clockNow()} b=${batch} s=${seq}`;
 }
