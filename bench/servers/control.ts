@@ -15,7 +15,7 @@
  *
  * The same file runs under Node, Deno and Bun (their Node compatibility:
  * child_process IPC, process.memoryUsage, process.cpuUsage, perf_hooks). What
- * differs: a full GC is `gc()` on V8 (`--expose-gc`; Deno
+ * differs: loop delay on Deno comes from a timer (see timerLag); a full GC is `gc()` on V8 (`--expose-gc`; Deno
  * `--v8-flags=--expose-gc`) and `Bun.gc(true)` on Bun; and `process.hrtime`
  * counts from boot on Node but from process start on Deno and Bun, so the
  * runner measures the offset with `clock` and sets it with `clock-offset`
@@ -71,8 +71,52 @@ export function listening(server: any): { port: number; kind: string } {
   throw new Error(`cannot tell the port of ${Object.prototype.toString.call(server)}`);
 }
 
-const lag = monitorEventLoopDelay({ resolution: 10 });
-lag.enable();
+/** Event-loop delay: percentiles in nanoseconds since the last reset. */
+interface LagMonitor {
+  reset(): void;
+  percentile(p: number): number;
+  readonly max: number;
+}
+
+/**
+ * A timer that asks to run every 10 ms and records how late it ran: what
+ * monitorEventLoopDelay does inside libuv, in JavaScript. Deno's
+ * monitorEventLoopDelay does not see a blocked loop (50 ms of busy work read
+ * as 0.03 ms), so Deno uses this one; Node and Bun use their own.
+ */
+function timerLag(resolutionMs = 10): LagMonitor {
+  let samples: number[] = [];
+  let due = performance.now() + resolutionMs;
+  const tick = () => {
+    const now = performance.now();
+    samples.push(Math.max(0, now - due) * 1e6);
+    if (samples.length > 100_000) samples = samples.slice(-50_000);
+    due = now + resolutionMs;
+    setTimeout(tick, resolutionMs);
+  };
+  setTimeout(tick, resolutionMs);
+  const sorted = () => [...samples].sort((a, b) => a - b);
+  return {
+    reset: () => {
+      samples = [];
+    },
+    percentile(p) {
+      const v = sorted();
+      return v.length ? v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)] : 0;
+    },
+    get max() {
+      return samples.reduce((a, b) => Math.max(a, b), 0);
+    },
+  };
+}
+
+function nodeLag(): LagMonitor {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return h;
+}
+
+const lag: LagMonitor = (globalThis as any).Deno ? timerLag() : nodeLag();
 
 function reply(id: unknown, body: Record<string, unknown>): void {
   process.send?.({ id, ...body });
