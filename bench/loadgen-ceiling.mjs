@@ -9,7 +9,7 @@
 // (above 90%) and the server is not.
 import { parseArgs } from './lib/args.mjs';
 import { findWrk, loadRun } from './lib/loadgen.mjs';
-import { killAllSync, pin, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
+import { pin, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
 import { findRuntime, forkOptions } from './lib/runtime-bin.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -31,7 +31,12 @@ async function main() {
       console.log(`${name}: skipped (${rt.missing})`);
       continue;
     }
-    const h = spawnChild(`build/servers/${FILES[name]}.js`, { ...forkOptions(rt), env: { PORT: '0', HOST: '127.0.0.1' }, cpu: pinned ? 0 : undefined, label: name });
+    const h = spawnChild(`build/servers/${FILES[name]}.js`, {
+      ...forkOptions(rt),
+      env: { PORT: '0', HOST: '127.0.0.1' },
+      cpu: pinned ? 0 : undefined,
+      label: name,
+    });
     try {
       const { port } = await waitFor(h, (m) => m?.type === 'ready', 30_000);
       const url = `http://127.0.0.1:${port}/json`;
@@ -42,7 +47,15 @@ async function main() {
           const t0 = Date.now();
           const r = await loadRun(g, { url, seconds });
           const serverCpu = ((await h.rpc({ cmd: 'cpu' })).cpuMs - c0) / (Date.now() - t0);
-          const row = { runtime: name, generator: g, rps: Math.round(r.rps), serverCpu, genCpu: r.genCpu, ceiling: Math.round(r.rps / r.genCpu), errors: r.errors + r.non2xx };
+          const row = {
+            runtime: name,
+            generator: g,
+            rps: Math.round(r.rps),
+            serverCpu,
+            genCpu: r.genCpu,
+            ceiling: Math.round(r.rps / r.genCpu),
+            errors: r.errors + r.non2xx,
+          };
           rows.push(row);
           console.log(
             `${name} ${FILES[name]} ← ${g}: ${row.rps} req/s, server CPU ${Math.round(serverCpu * 100)}%, generator CPU ${Math.round(r.genCpu * 100)}%, generator ceiling ≈ ${row.ceiling} req/s${row.errors ? `, ${row.errors} errors` : ''}`,
@@ -54,7 +67,10 @@ async function main() {
   }
   for (const g of gens) {
     const xs = rows.filter((r) => r.generator === g);
-    if (xs.length) console.log(`${g}: best ${Math.max(...xs.map((r) => r.rps))} req/s; ceiling (median of runs) ≈ ${xs.map((r) => r.ceiling).sort((a, b) => a - b)[xs.length >> 1]} req/s`);
+    if (xs.length)
+      console.log(
+        `${g}: best ${Math.max(...xs.map((r) => r.rps))} req/s; ceiling (median of runs) ≈ ${xs.map((r) => r.ceiling).sort((a, b) => a - b)[xs.length >> 1]} req/s`,
+      );
   }
   return 0;
 }

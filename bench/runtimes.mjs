@@ -17,7 +17,7 @@ import { syncClock } from './lib/clock.mjs';
 import { findWrk, loadRun } from './lib/loadgen.mjs';
 import { killAllSync, pin, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
 import { findRuntime, forkOptions } from './lib/runtime-bin.mjs';
-import { renderRuntimes, writeRuntimes } from './lib/runtimes-report.mjs';
+import { missed, renderRuntimes, writeRuntimes } from './lib/runtimes-report.mjs';
 import { measureSse } from './lib/sse-phase.mjs';
 
 const MODES = {
@@ -266,6 +266,7 @@ async function runRuntime(name) {
 
 async function main() {
   const started = new Date();
+  const loadStart = os.loadavg().map((x) => +x.toFixed(2));
   const wrk = loadgen === 'wrk' ? findWrk() : undefined;
   log(
     `runtimes ${modeName}: ${runtimes.join(', ')}; engines ${engines.join(', ')}; levels ${mode.levels.join(', ')}; GET load generator ${loadgen}${wrk?.missing ? ` (${wrk.missing}: GET skipped)` : wrk ? ` (${wrk.version})` : ''}; server CPU ${SERVER_CPU ?? 'any'}, client CPU ${CLIENT_CPU ?? 'any'}`,
@@ -289,6 +290,7 @@ async function main() {
       os: `${os.type()} ${os.release()}`,
       pinned: SERVER_CPU !== undefined,
     },
+    load: { start: loadStart, end: os.loadavg().map((x) => +x.toFixed(2)) },
     levels: mode.levels,
     jsonRounds: mode.jsonRounds,
     jsonSeconds: mode.jsonSeconds,
@@ -308,8 +310,7 @@ async function main() {
       }
       for (const lv of r.sse.levels ?? []) {
         if (lv.held !== lv.clients) failures.push(`${sec.runtime}/${r.name}: held ${lv.held}/${lv.clients}`);
-        if (!lv.latency.exact || !lv.throughput.exact)
-          failures.push(`${sec.runtime}/${r.name} @${lv.clients}: not every client got every event (${lv.throughput.received}/${lv.throughput.expected})`);
+        if (!lv.latency.exact || !lv.throughput.exact) failures.push(`${sec.runtime}/${r.name}: not every client got every event: ${missed(lv)}`);
       }
       if (r.json?.errors) failures.push(`${sec.runtime}/${r.name}: ${r.json.errors} GET errors or non-2xx`);
     }

@@ -26,12 +26,24 @@ export function findWrk() {
     try {
       // wrk -v prints its version and exits 1.
       const out = execFileSync(bin, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      wrk = { bin, version: out.split('\n')[0].trim() };
+      wrk = {
+        bin,
+        version: out
+          .split('\n')[0]
+          .replace(/ Copyright.*/, '')
+          .trim(),
+      };
       return wrk;
     } catch (e) {
       const out = `${e.stdout ?? ''}${e.stderr ?? ''}`;
       if (/wrk/.test(out)) {
-        wrk = { bin, version: out.split('\n')[0].trim() };
+        wrk = {
+          bin,
+          version: out
+            .split('\n')[0]
+            .replace(/ Copyright.*/, '')
+            .trim(),
+        };
         return wrk;
       }
     }

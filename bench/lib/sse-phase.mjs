@@ -110,7 +110,13 @@ export async function measureSse(h, out, { name, mode, clientCpu, log }) {
         await sleep(100);
       }
       const best = runs.reduce((a, b) => ((b.eventsPerSec || 0) > (a.eventsPerSec || 0) ? b : a));
-      lv.throughput = { ...best, exact: runs.every((x) => x.exact), runs: runs.map((x) => Math.round(x.eventsPerSec)) };
+      lv.throughput = {
+        ...best,
+        exact: runs.every((x) => x.exact),
+        runs: runs.map((x) => Math.round(x.eventsPerSec)),
+        // The bursts that missed: a lost event, or a burst still arriving when the generator's wait ran out.
+        incompleteRuns: runs.filter((x) => !x.exact).map((x) => ({ received: x.received, expected: x.expected, timedOut: x.timedOut })),
+      };
       const lag = { p99: best.lagP99 };
       const r = { exact: lv.throughput.exact, received: runs.find((x) => !x.exact)?.received ?? best.received, held: ramp.held };
       lv.genCpuLatency = genWall ? genCpu / genWall : NaN;
