@@ -153,14 +153,7 @@ export class NativeServer {
       // Keep-alive connections close after this long idle; a streamed response is exempt (below).
       idleTimeout: Math.min(BUN_MAX_IDLE_SECONDS, Math.max(1, Math.ceil(this.keepAliveTimeoutMs / 1000))),
       ...(this.tls ? { tls: { cert: String(this.tls.cert), key: String(this.tls.key) } } : {}),
-      async fetch(request, bun) {
-        const ip = bun.requestIP(request);
-        const client: WebClient = { address: ip?.address, port: ip?.port, secure };
-        const response = await engine.fetch(request, client);
-        // An event stream may be quiet for longer than any idle limit (heartbeats may be off): never cut it for that.
-        if (response.body instanceof ReadableStream) bun.timeout(request, 0);
-        return response;
-      },
+      fetch: (request, bun) => engine.fetch(request, new BunClient(bun, request, secure)),
       error: (error) => internalError(error),
     });
     this.handle = server;
@@ -183,6 +176,32 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
     ),
     ms,
   ).catch(() => false);
+}
+
+/** The client of one Bun request: its address computed only if asked for. */
+class BunClient implements WebClient {
+  private ip: { address: string; port: number } | null | undefined;
+
+  constructor(
+    private readonly server: BunServer,
+    private readonly request: Request,
+    readonly secure: boolean,
+  ) {}
+
+  get address(): string | undefined {
+    this.ip ??= this.server.requestIP(this.request);
+    return this.ip?.address;
+  }
+
+  get port(): number | undefined {
+    this.ip ??= this.server.requestIP(this.request);
+    return this.ip?.port;
+  }
+
+  /** An event stream may be quiet for longer than any idle limit (heartbeats may be off): never cut it for that. */
+  streaming(): void {
+    this.server.timeout(this.request, 0);
+  }
 }
 
 function addressInfo(address: string, port: number): AddressInfo {

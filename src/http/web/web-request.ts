@@ -12,6 +12,8 @@ export interface WebClient {
    * first (Deno's `info.completed`). Without it, the request's `signal` says so.
    */
   closed?: Promise<unknown>;
+  /** Called once when the response's body becomes a stream (Bun: its idle timeout is lifted for it). */
+  streaming?(): void;
 }
 
 /**
@@ -36,11 +38,12 @@ export class WebRequest extends Readable {
   readonly httpVersion = '1.1';
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
-  readonly socket: WebSocketInfo;
   /** True once the whole body has been read, as Node's `req.complete`. */
   complete = false;
   /** The web request this one stands for (its `signal` aborts when the client goes away). */
   readonly webRequest: Request;
+  /** Who asked, as the server in front said (read lazily: Bun computes an address only when asked). */
+  readonly client: WebClient;
   private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
   constructor(request: Request, client: WebClient = {}) {
@@ -48,7 +51,15 @@ export class WebRequest extends Readable {
     this.webRequest = request;
     this.method = request.method;
     this.url = pathOf(request.url);
-    this.socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? request.url.startsWith('https:') };
+    this.client = client;
+  }
+
+  /** Made on first use: most requests never ask who the client is. */
+  get socket(): WebSocketInfo {
+    const client = this.client;
+    const socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? this.webRequest.url.startsWith('https:') };
+    Object.defineProperty(this, 'socket', { value: socket, writable: true, enumerable: true, configurable: true });
+    return socket;
   }
 
   /** Lower-case names, as Node's; copied from the web request on first use (a plain GET may never look). */

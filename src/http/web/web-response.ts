@@ -238,6 +238,7 @@ export class WebResponse extends EventEmitter {
 
   private startStream(): void {
     this.headersSent = true;
+    this.req.client.streaming?.();
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
