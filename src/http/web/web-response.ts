@@ -17,6 +17,8 @@ const OPENING_COMMENT = new Uint8Array([0x3a, 0x0a]);
 /** Header names already checked, by their spelling: a handful repeat on every response. */
 const checkedNames = new Map<string, string>();
 const MAX_CHECKED_NAMES = 256;
+/** Header values already checked (a value is valid under any name): bounded as the names are. */
+const checkedValues = new Set<string>();
 
 /** Statuses whose response has no body, which `new Response()` refuses one for. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -106,7 +108,13 @@ export class WebResponse extends EventEmitter {
       key = name.toLowerCase();
       if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(name, key);
     }
-    if (typeof value !== 'number') validateHeaderValue(name, value as string);
+    if (typeof value === 'string') {
+      // The values that repeat (a Content-Type, nosniff) are checked once; others each time.
+      if (!checkedValues.has(value)) {
+        validateHeaderValue(name, value);
+        if (checkedValues.size < MAX_CHECKED_NAMES) checkedValues.add(value);
+      }
+    } else if (typeof value !== 'number') validateHeaderValue(name, value as unknown as string);
     this.headerTable.set(key, { name, value });
     return this;
   }
