@@ -22,6 +22,8 @@ export class FetchHandler {
     const res = new WebResponse(req, this.quirks);
     // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
     client?.closed?.catch(() => res.destroy());
+    // The request's socket closes with the response, so `req.socket.once('close')` hears a client leave, as on Node.
+    res.once('close', () => req.socket.emit('close', false));
     try {
       this.handle(req as unknown as NodeRequest, res as unknown as NodeResponse);
     } catch {

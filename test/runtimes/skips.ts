@@ -41,7 +41,6 @@ const RUNTIME_CONNECTION =
 const BUN_OPENING =
   "Bun.serve sends a streamed response's head only with its first bytes, so a quiet stream starts with ':\\n' (src/http/web); the test checks the exact bytes";
 const NODE_SERVER_ONLY = "Node's server only: the test uses getHttpServer() as a listening http.Server with .address(), which the runtime's own server is not";
-const WEB_SOCKET_EVENTS = "the web engine's req.socket is a plain object with no events, so the late answer is not seen as going to a client that left";
 const RUNTIME_CLOSE_HEADER = 'the test asserts Connection: close, which the runtime owns on its own server';
 
 /** Single tests, by an id that each names (see `runtimeSkip`). */
@@ -88,7 +87,6 @@ export const TEST_SKIPS = {
     'deno:web': "hangs: the test waits for the Node server's request event, which the runtime's own server never emits",
     'bun:web': "hangs: the test waits for the Node server's request event, which the runtime's own server never emits",
   },
-  'core: a client that goes away before a slow handler answers': { 'deno:web': WEB_SOCKET_EVENTS, 'bun:web': WEB_SOCKET_EVENTS },
   'core: a Node Readable and a web ReadableStream are streamed': {
     'bun:web': 'Bun.serve chooses the framing itself (Content-Length for a stream already complete), and the test asserts chunked',
   },

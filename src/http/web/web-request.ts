@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 
@@ -15,13 +16,20 @@ export interface WebClient {
 }
 
 /**
- * The one part of a socket the pipeline reads: the client's address, and
- * whether the connection is TLS. The runtime owns the real connection.
+ * The part of a socket the pipeline and handlers read: the client's address,
+ * whether the connection is TLS, and its `close` event (`req.socket.once('close')`,
+ * how a handler on Node hears a client leave). The runtime owns the real
+ * connection, so `close` is the response's: the fetch handler emits it here
+ * when the response closes, finished or cut.
  */
-interface WebSocketInfo {
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly encrypted: boolean;
+class WebSocketInfo extends EventEmitter {
+  constructor(
+    readonly remoteAddress: string | undefined,
+    readonly remotePort: number | undefined,
+    readonly encrypted: boolean,
+  ) {
+    super();
+  }
 }
 
 /**
@@ -48,7 +56,7 @@ export class WebRequest extends Readable {
     this.webRequest = request;
     this.method = request.method;
     this.url = pathOf(request.url);
-    this.socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? request.url.startsWith('https:') };
+    this.socket = new WebSocketInfo(client.address, client.port, client.secure ?? request.url.startsWith('https:'));
   }
 
   /** Lower-case names, as Node's; copied from the web request on first use (a plain GET may never look). */
