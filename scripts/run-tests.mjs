@@ -1,6 +1,8 @@
 // Runs the compiled tests: every *.test.js under build/test with Node's test runner,
-// then the files of test/core, test/sse and test/hub under Deno and under Bun
-// (scripts/runtime-tests.mjs), and ends with one count line per runtime.
+// then, under Deno and under Bun (scripts/runtime-tests.mjs), the files of test/core,
+// test/sse and test/hub on the runtime's own server (Deno.serve / Bun.serve, the default
+// engine), and a smaller compatibility pass on Node's server through the runtime's Node
+// layer (STREAMNEST_ENGINE=node). Ends with one count line per runtime and engine.
 //
 //   node scripts/run-tests.mjs [filters…] [--runtimes=node,deno,bun] [--runtime-concurrency=2]
 //
@@ -10,10 +12,20 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { engineFor, runOnRuntimes } from './runtime-tests.mjs';
+import { pass, runOnRuntimes } from './runtime-tests.mjs';
 
-/** The folders whose tests also run under Deno and Bun (paths under build/test). */
+/** The folders whose tests also run under Deno and Bun on the runtime's own server (paths under build/test). */
 const RUNTIME_SUBSET = ['core/', 'sse/', 'hub/'];
+
+/**
+ * The compatibility pass on Node's server under each runtime: the SSE wire (raw sockets,
+ * HTTP/2, backpressure, shutdown) and a hub in memory and over Redis, which is what
+ * leans on the runtimes' node:http, node:net and node:http2. Kept small for CI time.
+ */
+const COMPAT_SUBSET = ['sse/', 'hub/memory.test.js', 'hub/redis.test.js'];
+
+/** Files of COMPAT_SUBSET that start no server (the encoder's properties): the engine changes nothing, the native pass runs them. */
+const COMPAT_SERVERLESS = ['sse/encode.test.js', 'sse/roundtrip.test.js', 'sse/slice-scheduler.test.js'];
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -73,23 +85,27 @@ const others = options.runtimes.filter((name) => name !== 'node');
 if (others.length > 0) {
   const { FILE_SKIPS, TEST_SKIPS } = await import(pathToFileURL('build/test/runtimes/skips.js').href);
   const testName = (file) => relative('build/test', file).replace(/\.test\.js$/, '');
-  const subset = files.filter((f) => RUNTIME_SUBSET.some((dir) => relative('build/test', f).startsWith(dir)));
+  const under = (dirs) => files.filter((f) => dirs.some((dir) => relative('build/test', f).startsWith(dir)));
+  const native = under(RUNTIME_SUBSET);
+  const compat = under(COMPAT_SUBSET).filter((f) => !COMPAT_SERVERLESS.includes(relative('build/test', f)));
+  const passes = others.flatMap((name) => [pass(name, 'web', native), pass(name, 'node', compat)]);
   console.log(
-    `\n# ${others.join(' and ')}: ${subset.length} files of test/${RUNTIME_SUBSET.join(', test/')}, engine '${engineFor()}' (STREAMNEST_ENGINE), ${options.concurrency} at a time`,
+    `\n# ${others.join(' and ')}: ${native.length} files of test/${RUNTIME_SUBSET.join(', test/')} on the runtime's own server, ` +
+      `and ${compat.length} (test/${COMPAT_SUBSET.join(', test/')}, but not those starting no server) on Node's server (STREAMNEST_ENGINE=node), ${options.concurrency} at a time`,
   );
-  const skippedFiles = (name, file) => FILE_SKIPS[testName(file)]?.[name];
-  summaries.push(...(await runOnRuntimes(others, subset, { concurrency: options.concurrency, skippedFiles })));
-  // Never silent: every entry of the skip list, with its reason.
-  for (const name of others) {
+  const skippedFiles = (key, file) => FILE_SKIPS[testName(file)]?.[key];
+  summaries.push(...(await runOnRuntimes(passes, { concurrency: options.concurrency, skippedFiles })));
+  // Never silent: every entry of the skip list, with its reason, per runtime and engine.
+  for (const { key, label } of passes) {
     const lines = [
       ...Object.entries(FILE_SKIPS)
-        .filter(([, reasons]) => reasons[name])
-        .map(([file, reasons]) => `  file ${file}: ${reasons[name]}`),
+        .filter(([, reasons]) => reasons[key])
+        .map(([file, reasons]) => `  file ${file}: ${reasons[key]}`),
       ...Object.entries(TEST_SKIPS)
-        .filter(([, reasons]) => reasons[name])
-        .map(([id, reasons]) => `  test "${id}": ${reasons[name]}`),
+        .filter(([, reasons]) => reasons[key])
+        .map(([id, reasons]) => `  test "${id}": ${reasons[key]}`),
     ];
-    if (lines.length > 0) console.log(`\n# skipped under ${name} (test/runtimes/skips.ts):\n${lines.join('\n')}`);
+    if (lines.length > 0) console.log(`\n# skipped under ${label}, key '${key}' (test/runtimes/skips.ts):\n${lines.join('\n')}`);
   }
 }
 
@@ -103,7 +119,7 @@ for (const summary of summaries) {
     continue;
   }
   if (summary.failedFiles.length > 0) console.log(`# ${summary.name}: failed in ${summary.failedFiles.join(', ')}`);
-  if (summary.version) console.log(`# ${summary.name} ${summary.version}, engine '${engineFor()}': ${summary.files} files`);
+  if (summary.version) console.log(`# ${summary.name} ${summary.version}: ${summary.files} files`);
 }
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const { name, count, missing } of summaries) {

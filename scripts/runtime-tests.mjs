@@ -1,7 +1,9 @@
 // Runs compiled test files under Deno and under Bun, each file in a process of its own,
 // a few at a time, and counts what each runtime's runner reports. Deno runs node:test
 // files with `deno test` (its node:test layer maps each test to a Deno test, subtests to
-// steps); Bun with `bun test`. What a runtime leaves out is in test/runtimes/skips.ts.
+// steps); Bun with `bun test`. Each run is a pass: a runtime, an engine (the runtime's
+// own server, or Node's through its Node layer) and its files. What a runtime and engine
+// leave out is in test/runtimes/skips.ts.
 import { spawn } from 'node:child_process';
 import { runtime } from './runtimes.mjs';
 
@@ -10,9 +12,15 @@ function emptyCount() {
   return { passed: 0, failed: 0, skipped: 0 };
 }
 
-/** The engine the runtimes' runs use: Node's server, or what STREAMNEST_ENGINE names. */
-export function engineFor() {
-  return process.env.STREAMNEST_ENGINE || 'node';
+/** What each engine is called in the count lines, by runtime. */
+const SERVER_NAMES = { deno: { web: 'Deno.serve', node: 'node:http' }, bun: { web: 'Bun.serve', node: 'node:http' } };
+
+/**
+ * One pass: `runtime` on `engine` ('web': the runtime's own server, the default engine;
+ * 'node': Node's server, STREAMNEST_ENGINE=node) over `files`. Its label names both.
+ */
+export function pass(runtime, engine, files) {
+  return { runtime, engine, files, key: engine === 'node' ? runtime : `${runtime}:web`, label: `${runtime} (${SERVER_NAMES[runtime][engine]})` };
 }
 
 /** A file may run this long before it is killed: the slowest takes under 40 s, so a hang costs 2 minutes, not 5. */
@@ -53,12 +61,14 @@ function bunCount(output) {
 const COUNTERS = { deno: denoCount, bun: bunCount };
 
 /** Runs one file; resolves with its output, exit code and counts, never rejects. */
-function runFile(name, binary, file) {
+function runFile(name, engine, binary, file) {
   return new Promise((resolve) => {
     const started = Date.now();
-    // The suite's tests were written against Node's server (raw sockets, HTTP/2, getHttpServer()):
-    // they run on Node's server through the runtime's Node layer unless STREAMNEST_ENGINE says otherwise.
-    const env = { ...process.env, NO_COLOR: '1', STREAMNEST_ENGINE: engineFor() };
+    // 'web': STREAMNEST_ENGINE unset, so the app takes the default, the runtime's own server;
+    // 'node': Node's server through the runtime's Node layer.
+    const env = { ...process.env, NO_COLOR: '1' };
+    if (engine === 'node') env.STREAMNEST_ENGINE = 'node';
+    else delete env.STREAMNEST_ENGINE;
     delete env.FORCE_COLOR;
     // Its own process group, so a timeout also ends what the tests started.
     const child = spawn(binary, COMMANDS[name](file), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -103,40 +113,41 @@ async function pool(jobs, limit) {
 }
 
 /**
- * Runs `files` (paths of compiled test files) under each named runtime, `concurrency`
- * files at a time across all of them, printing one line per file (and a failing file's
- * output). Resolves with a summary per runtime: `{ name, count, files, missing? }`.
+ * Runs each pass (see `pass`), `concurrency` files at a time across all of them, printing
+ * one line per file (and a failing file's output). Resolves with a summary per pass:
+ * `{ name, key, count, files, failedFiles, version?, missing? }`, `name` its label.
  */
-export async function runOnRuntimes(names, files, { concurrency = 2, skippedFiles = () => undefined } = {}) {
-  const summaries = new Map();
-  const perRuntime = [];
-  for (const name of names) {
+export async function runOnRuntimes(passes, { concurrency = 2, skippedFiles = () => undefined } = {}) {
+  const summaries = [];
+  const perPass = [];
+  const width = Math.max(...passes.map((p) => p.label.length));
+  for (const { runtime: name, engine, files, key, label } of passes) {
     const jobs = [];
-    perRuntime.push(jobs);
+    perPass.push(jobs);
     const found = runtime(name);
-    const summary = { name, count: emptyCount(), files: 0, failedFiles: [], version: found.version, missing: found.missing };
-    summaries.set(name, summary);
+    const summary = { name: label, key, count: emptyCount(), files: 0, failedFiles: [], version: found.version, missing: found.missing };
+    summaries.push(summary);
     if (found.missing) continue;
     for (const file of files) {
-      if (skippedFiles(name, file)) continue;
+      if (skippedFiles(key, file)) continue;
       jobs.push(async () => {
-        const result = await runFile(name, found.path, file);
+        const result = await runFile(name, engine, found.path, file);
         summary.files++;
-        for (const key of Object.keys(summary.count)) summary.count[key] += result.count[key];
+        for (const k of Object.keys(summary.count)) summary.count[k] += result.count[k];
         const { passed, failed, skipped } = result.count;
-        const label = `${name.padEnd(4)} ${result.ok ? 'ok    ' : 'FAILED'} ${result.seconds.toFixed(1).padStart(5)} s  ${file.replace(/^build\/test\//, '')}`;
-        console.log(`${label}  (${passed} passed${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''})`);
+        const line = `${label.padEnd(width)} ${result.ok ? 'ok    ' : 'FAILED'} ${result.seconds.toFixed(1).padStart(5)} s  ${file.replace(/^build\/test\//, '')}`;
+        console.log(`${line}  (${passed} passed${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''})`);
         if (!result.ok) {
           summary.failedFiles.push(file);
-          console.log(`---- ${name} ${file}: ${result.why}; its output:\n${result.output.trimEnd()}\n---- end of ${name} ${file}`);
+          console.log(`---- ${label} ${file}: ${result.why}; its output:\n${result.output.trimEnd()}\n---- end of ${label} ${file}`);
         }
         return result;
       });
     }
   }
-  // Interleaved, so both runtimes make progress at once and each one's slow files are spread out.
-  const longest = Math.max(0, ...perRuntime.map((jobs) => jobs.length));
-  const interleaved = Array.from({ length: longest }, (_, i) => perRuntime.map((jobs) => jobs[i]).filter(Boolean)).flat();
+  // Interleaved, so every pass makes progress at once and each one's slow files are spread out.
+  const longest = Math.max(0, ...perPass.map((jobs) => jobs.length));
+  const interleaved = Array.from({ length: longest }, (_, i) => perPass.map((jobs) => jobs[i]).filter(Boolean)).flat();
   await pool(interleaved, concurrency);
-  return [...summaries.values()];
+  return summaries;
 }

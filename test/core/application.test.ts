@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, Injectable, Module, NestFactory, type StreamnestError } from 'streamnest';
 import { call, CaptureLogger, eventually } from './support.js';
+import { runtimeSkip } from '../runtimes/skips.js';
 
 const run = promisify(execFile);
 
@@ -57,21 +58,25 @@ class AppController {
 @Module({ controllers: [AppController], providers: [Gate, Hooked] })
 class AppModule {}
 
-test('NestFactory.create + listen(port) on all interfaces; getHttpServer(), getUrl() and app.get()', async (t) => {
-  const app = await NestFactory.create(AppModule, { logger: false });
-  const server = await app.listen(0);
-  t.after(() => app.close());
-  assert.ok(server instanceof http.Server);
-  assert.equal(app.getHttpServer(), server);
-  const { port } = server.address() as AddressInfo;
-  assert.deepEqual((await call(`http://127.0.0.1:${port}/app/hello`)).body, { hello: 'world' });
-  assert.match(app.getUrl(), new RegExp(`:${port}$`));
-  assert.ok(app.get(Gate) instanceof Gate);
-  assert.ok(app.get(AppController) instanceof AppController);
-  await assert.rejects(app.listen(0), (error: StreamnestError) => error.code === 'SN_ERR_ALREADY_LISTENING');
-});
+test(
+  'NestFactory.create + listen(port) on all interfaces; getHttpServer(), getUrl() and app.get()',
+  runtimeSkip('core: NestFactory.create + listen(port) on all interfaces'),
+  async (t) => {
+    const app = await NestFactory.create(AppModule, { logger: false });
+    const server = await app.listen(0);
+    t.after(() => app.close());
+    assert.ok(server instanceof http.Server);
+    assert.equal(app.getHttpServer(), server);
+    const { port } = server.address() as AddressInfo;
+    assert.deepEqual((await call(`http://127.0.0.1:${port}/app/hello`)).body, { hello: 'world' });
+    assert.match(app.getUrl(), new RegExp(`:${port}$`));
+    assert.ok(app.get(Gate) instanceof Gate);
+    assert.ok(app.get(AppController) instanceof AppController);
+    await assert.rejects(app.listen(0), (error: StreamnestError) => error.code === 'SN_ERR_ALREADY_LISTENING');
+  },
+);
 
-test('listen() on a port in use rejects with the system error', async (t) => {
+test('listen() on a port in use rejects with the system error', runtimeSkip('core: listen() on a port in use rejects with the system error'), async (t) => {
   const first = await NestFactory.create(AppModule, { logger: false });
   await first.listen({ port: 0, hostname: '127.0.0.1' });
   t.after(() => first.close());
@@ -81,7 +86,7 @@ test('listen() on a port in use rejects with the system error', async (t) => {
   await second.close();
 });
 
-test('listen({ port, hostname }) binds that address', async (t) => {
+test('listen({ port, hostname }) binds that address', runtimeSkip('core: listen({ port, hostname }) binds that address'), async (t) => {
   const app = await NestFactory.create(AppModule, { logger: false });
   await app.listen({ port: 0, hostname: '127.0.0.1' });
   t.after(() => app.close());
@@ -109,17 +114,21 @@ test('close() stops accepting, lets the request in flight finish, then runs dest
   assert.deepEqual(events, ['slow answered', 'onModuleDestroy', 'onApplicationShutdown:undefined']);
 });
 
-test('close() cuts requests still running after shutdownTimeout, and still runs the hooks', async () => {
-  events.length = 0;
-  const app = await NestFactory.create(AppModule, { logger: false, shutdownTimeout: 50 });
-  await app.listen({ port: 0, hostname: '127.0.0.1' });
-  const stuck = fetch(`${app.getUrl()}/app/forever`);
-  stuck.catch(() => {});
-  await eventually(async () => (await call(`${app.getUrl()}/app/hello`)).status === 200, 'the app to serve');
-  await app.close();
-  await assert.rejects(stuck);
-  assert.deepEqual(events, ['onModuleDestroy', 'onApplicationShutdown:undefined']);
-});
+test(
+  'close() cuts requests still running after shutdownTimeout, and still runs the hooks',
+  runtimeSkip('core: close() cuts requests still running after shutdownTimeout'),
+  async () => {
+    events.length = 0;
+    const app = await NestFactory.create(AppModule, { logger: false, shutdownTimeout: 50 });
+    await app.listen({ port: 0, hostname: '127.0.0.1' });
+    const stuck = fetch(`${app.getUrl()}/app/forever`);
+    stuck.catch(() => {});
+    await eventually(async () => (await call(`${app.getUrl()}/app/hello`)).status === 200, 'the app to serve');
+    await app.close();
+    await assert.rejects(stuck);
+    assert.deepEqual(events, ['onModuleDestroy', 'onApplicationShutdown:undefined']);
+  },
+);
 
 test('idle keep-alive connections do not hold close() up', async () => {
   const app = await NestFactory.create(AppModule, { logger: false, shutdownTimeout: 60_000 });

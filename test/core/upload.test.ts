@@ -29,6 +29,7 @@ import {
 import { startApp } from '../support/app.js';
 import { call } from './support.js';
 import { filesIn } from '../support/multipart.js';
+import { runtimeSkip } from '../runtimes/skips.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 7)]);
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(40, 1)]);
@@ -172,21 +173,25 @@ test('FileInterceptor: the file on @UploadedFile() as multer shapes it (memory s
   assert.equal(utf8.body.file.originalname, 'café.png');
 });
 
-test('FileInterceptor: no body runs the handler with no file; a body that is not multipart gets 415 saying what to send', async (t) => {
-  const { url, close } = await startApp({ controllers: [UploadController] });
-  t.after(close);
-  assert.deepEqual((await post(url, 'one', '')).body, { file: null, body: null });
-  const json = await post(url, 'one', '{"a":1}', { 'content-type': 'application/json' });
-  assert.equal(json.status, 415);
-  assert.match(json.body.message, /"application\/json".*this route takes a file upload, send multipart\/form-data/);
-  assert.equal(json.headers.get('connection'), 'close');
-  // A route without an upload interceptor still parses its body: the marker is per route.
-  assert.deepEqual((await post(url, 'json', '{"a":1}', { 'content-type': 'application/json' })).body, { body: { a: 1 } });
-  // ParseFilePipe asks for the missing file.
-  const missing = await post(url, 'png', '');
-  assert.equal(missing.status, 400);
-  assert.equal(missing.body.message, 'File is required');
-});
+test(
+  'FileInterceptor: no body runs the handler with no file; a body that is not multipart gets 415 saying what to send',
+  runtimeSkip('core: FileInterceptor: no body, or a body that is not multipart'),
+  async (t) => {
+    const { url, close } = await startApp({ controllers: [UploadController] });
+    t.after(close);
+    assert.deepEqual((await post(url, 'one', '')).body, { file: null, body: null });
+    const json = await post(url, 'one', '{"a":1}', { 'content-type': 'application/json' });
+    assert.equal(json.status, 415);
+    assert.match(json.body.message, /"application\/json".*this route takes a file upload, send multipart\/form-data/);
+    assert.equal(json.headers.get('connection'), 'close');
+    // A route without an upload interceptor still parses its body: the marker is per route.
+    assert.deepEqual((await post(url, 'json', '{"a":1}', { 'content-type': 'application/json' })).body, { body: { a: 1 } });
+    // ParseFilePipe asks for the missing file.
+    const missing = await post(url, 'png', '');
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.message, 'File is required');
+  },
+);
 
 test('FilesInterceptor, FileFieldsInterceptor, AnyFilesInterceptor, NoFilesInterceptor: where files go, and a file past maxCount or in another field is a 400', async (t) => {
   const { url, close } = await startApp({ controllers: [UploadController] });

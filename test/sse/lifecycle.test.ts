@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Post, Sse, getSSEStream, UseGuards, ForbiddenException, NestFactory, Module, type SSEMessageEvent, type SSEStream } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { eventually, openSse } from '../support/sse-reader.js';
+import { runtimeSkip } from '../runtimes/skips.js';
 
 /** Records what the server side saw, for the assertions. */
 const seen = { cancels: 0, writesAfterClose: [] as boolean[], stream: undefined as SSEStream | undefined, returned: 0, unsubscribed: 0 };
@@ -123,7 +124,7 @@ class GuardedController {
   }
 }
 
-test('SSE lifecycle over real HTTP', async (t) => {
+test('SSE lifecycle over real HTTP', runtimeSkip('sse: SSE lifecycle over real HTTP'), async (t) => {
   const { app, url, close } = await startApp({ controllers: [LifecycleController, GuardedController] });
   t.after(close);
 

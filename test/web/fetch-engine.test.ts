@@ -45,6 +45,7 @@ class KeyGuard implements CanActivate {
 
 const cancels: string[] = [];
 const closes: string[] = [];
+const socketCloses: string[] = [];
 
 @Controller()
 class ThingsController {
@@ -128,6 +129,13 @@ class ThingsController {
   @Get('slow')
   async slow(@Res({ passthrough: true }) res: ExpressResponse) {
     res.on('close', () => closes.push(res.writableFinished ? 'finished' : 'left'));
+    await new Promise((r) => setTimeout(r, 300));
+    return 'late';
+  }
+
+  @Get('slow-socket')
+  async slowSocket(@Req() req: ExpressRequest) {
+    req.socket.once('close', () => socketCloses.push('socket closed'));
     await new Promise((r) => setTimeout(r, 300));
     return 'late';
   }
@@ -393,6 +401,17 @@ test('the hub over app.fetch: live events, then an exact resume with Last-Event-
     [...replay.matchAll(/data: (n\d)/g)].map((m) => m[1]),
     ['n2', 'n3'],
   );
+});
+
+test("req.socket emits close when the client leaves before a slow handler answers, as Node's socket does", async () => {
+  const abort = new AbortController();
+  const pending = call('/slow-socket', { signal: abort.signal });
+  setTimeout(() => abort.abort(), 50);
+  await pending.catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(socketCloses, ['socket closed'], 'the socket closed when the client left, before the handler answered');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(socketCloses, ['socket closed'], 'once');
 });
 
 test('a client that leaves before a slow handler answers: the response closes at once, and the late answer goes nowhere, quietly', async () => {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 
@@ -17,13 +18,20 @@ export interface WebClient {
 }
 
 /**
- * The one part of a socket the pipeline reads: the client's address, and
- * whether the connection is TLS. The runtime owns the real connection.
+ * The part of a socket the pipeline and handlers read: the client's address,
+ * whether the connection is TLS, and its `close` event (`req.socket.once('close')`,
+ * how a handler on Node hears a client leave). The runtime owns the real
+ * connection, so `close` is the response's: the fetch handler emits it here
+ * when the response closes, finished or cut.
  */
-interface WebSocketInfo {
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly encrypted: boolean;
+class WebSocketInfo extends EventEmitter {
+  constructor(
+    readonly remoteAddress: string | undefined,
+    readonly remotePort: number | undefined,
+    readonly encrypted: boolean,
+  ) {
+    super();
+  }
 }
 
 /**
@@ -57,7 +65,7 @@ export class WebRequest extends Readable {
   /** Made on first use: most requests never ask who the client is. */
   get socket(): WebSocketInfo {
     const client = this.client;
-    const socket = { remoteAddress: client.address, remotePort: client.port, encrypted: client.secure ?? this.webRequest.url.startsWith('https:') };
+    const socket = new WebSocketInfo(client.address, client.port, client.secure ?? this.webRequest.url.startsWith('https:'));
     Object.defineProperty(this, 'socket', { value: socket, writable: true, enumerable: true, configurable: true });
     return socket;
   }
@@ -71,6 +79,11 @@ export class WebRequest extends Readable {
 
   set headers(value: IncomingHttpHeaders) {
     Object.defineProperty(this, 'headers', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  /** The response closed, and with it the connection as far as the app can tell: `req.socket.once('close')` hears it, as on Node. */
+  responseClosed(): void {
+    if (Object.hasOwn(this, 'socket')) this.socket.emit('close', false);
   }
 
   /** Node's old alias of `socket`, which some middleware still reads. */

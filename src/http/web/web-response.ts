@@ -225,7 +225,7 @@ export class WebResponse extends EventEmitter {
     } else if (!this.writableEnded) {
       this.controller?.error(this.cutReason());
     }
-    queueMicrotask(() => this.emit('close'));
+    queueMicrotask(() => this.emitClose());
     return this;
   }
 
@@ -304,7 +304,7 @@ export class WebResponse extends EventEmitter {
   private clientLeft(): void {
     if (this.destroyed || this.writableFinished) return;
     this.destroyed = true;
-    this.emit('close');
+    this.emitClose();
   }
 
   private finish(callback?: () => void): void {
@@ -312,7 +312,13 @@ export class WebResponse extends EventEmitter {
     this.writableFinished = true;
     callback?.();
     this.emit('finish');
+    this.emitClose();
+  }
+
+  /** `close`, here and on the request's socket (which only exists if the app asked for it). */
+  private emitClose(): void {
     this.emit('close');
+    this.req.responseClosed();
   }
 
   private bodyAllowed(): boolean {
