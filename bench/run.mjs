@@ -2,11 +2,11 @@
 // Every server runs in its own process pinned to CPU 0; the load generators
 // (autocannon here, the SSE workers in gen/) run on CPU 1. Every figure printed
 // comes from this run; ratios are to raw node:http measured in the same run.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { prepareAnchor } from './lib/anchors.mjs';
-import { spawnChild, waitFor, pin, tasksetAvailable, killAllSync, runMain } from './lib/proc.mjs';
+import { spawnChild, waitFor, pin, tasksetAvailable, runMain, boundRun, readBuildErrors } from './lib/proc.mjs';
 import { renderTable, writeResults } from './lib/report.mjs';
 import { SERVERS } from './lib/servers.mjs';
 import { measureSse } from './lib/sse-phase.mjs';
@@ -65,15 +65,9 @@ for (const s of servers.filter((x) => x.anchor)) {
 }
 
 // The whole run is bounded: past the budget, everything is killed and the run fails.
-const budgetMs = Number(args['budget-min'] ?? mode.budgetMin) * 60_000;
-const deadline = setTimeout(() => {
-  console.error(`bench: over the ${budgetMs / 60_000} min budget, aborting`);
-  killAllSync();
-  process.exit(3);
-}, budgetMs);
-deadline.unref();
+boundRun(Number(args['budget-min'] ?? mode.budgetMin));
 
-const buildErrors = existsSync('build/build-errors.json') ? JSON.parse(readFileSync('build/build-errors.json', 'utf8')) : {};
+const buildErrors = readBuildErrors();
 
 async function startServer(s) {
   const anchor = s.anchor ? anchors.get(s.name) : undefined;

@@ -10,12 +10,12 @@
 // server paired with its runtime's bare server, back to back, alternating.
 // A runtime whose binary is missing, or wrk where it is missing, is skipped
 // with the reason printed; that is never a failure.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from './lib/args.mjs';
 import { syncClock } from './lib/clock.mjs';
 import { findWrk, loadRun } from './lib/loadgen.mjs';
-import { killAllSync, pin, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
+import { boundRun, pin, readBuildErrors, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
 import { findRuntime, forkOptions } from './lib/runtime-bin.mjs';
 import { missed, renderRuntimes, writeRuntimes } from './lib/runtimes-report.mjs';
 import { measureSse } from './lib/sse-phase.mjs';
@@ -92,15 +92,9 @@ pin(process.pid, CLIENT_CPU); // wrk and the generator's workers inherit it
 
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-const budgetMs = Number(args['budget-min'] ?? mode.budgetMin) * 60_000;
-const deadline = setTimeout(() => {
-  console.error(`bench: over the ${budgetMs / 60_000} min budget, aborting`);
-  killAllSync();
-  process.exit(3);
-}, budgetMs);
-deadline.unref();
+boundRun(Number(args['budget-min'] ?? mode.budgetMin));
 
-const buildErrors = existsSync('build/build-errors.json') ? JSON.parse(readFileSync('build/build-errors.json', 'utf8')) : {};
+const buildErrors = readBuildErrors();
 
 /** Starts one server under its runtime; on Deno and Bun puts its event stamps on this process's clock. */
 async function startServer(rt, s) {

@@ -26,24 +26,12 @@ export function findWrk() {
     try {
       // wrk -v prints its version and exits 1.
       const out = execFileSync(bin, ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      wrk = {
-        bin,
-        version: out
-          .split('\n')[0]
-          .replace(/ Copyright.*/, '')
-          .trim(),
-      };
+      wrk = { bin, version: versionLine(out) };
       return wrk;
     } catch (e) {
       const out = `${e.stdout ?? ''}${e.stderr ?? ''}`;
       if (/wrk/.test(out)) {
-        wrk = {
-          bin,
-          version: out
-            .split('\n')[0]
-            .replace(/ Copyright.*/, '')
-            .trim(),
-        };
+        wrk = { bin, version: versionLine(out) };
         return wrk;
       }
     }
@@ -123,4 +111,12 @@ export async function loadRun(kind, { url, connections = 100, seconds = 2, threa
     p99ms: s.p99 / 1e3,
     genCpu: cpu !== undefined ? cpu / wall : Number.NaN,
   };
+}
+
+/** The first line of `wrk -v`, without its copyright. */
+function versionLine(out) {
+  return out
+    .split('\n')[0]
+    .replace(/ Copyright.*/, '')
+    .trim();
 }

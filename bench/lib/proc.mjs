@@ -2,7 +2,7 @@
 // request/response over IPC with timeouts, and a registry so that every child
 // is killed on exit, on a signal or on a crash of the runner.
 import { fork, execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const children = new Set();
 // Processes a child started and handed over (an anchor's nginx or Go hub):
@@ -225,4 +225,20 @@ export function runMain(main) {
       process.exit(1);
     },
   );
+}
+
+/** Bounds a whole run: past `minutes`, every child is killed and the process exits with 3. */
+export function boundRun(minutes) {
+  const budgetMs = minutes * 60_000;
+  const deadline = setTimeout(() => {
+    console.error(`bench: over the ${minutes} min budget, aborting`);
+    killAllSync();
+    process.exit(3);
+  }, budgetMs);
+  deadline.unref();
+}
+
+/** What the build could not compile, by server (written by build.mjs), so a run reports it instead of failing on it. */
+export function readBuildErrors() {
+  return existsSync('build/build-errors.json') ? JSON.parse(readFileSync('build/build-errors.json', 'utf8')) : {};
 }
