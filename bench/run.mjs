@@ -7,6 +7,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import { prepareAnchor } from './lib/anchors.mjs';
 import { spawnChild, waitFor, pin, tasksetAvailable, runMain, boundRun, readBuildErrors } from './lib/proc.mjs';
+import { machineInfo } from './lib/machine.mjs';
 import { renderTable, writeResults } from './lib/report.mjs';
 import { SERVERS } from './lib/servers.mjs';
 import { measureSse } from './lib/sse-phase.mjs';
@@ -207,13 +208,7 @@ async function main() {
     date: started.toISOString(),
     finished: new Date().toISOString(),
     node: process.version,
-    machine: {
-      cpus: ncpu,
-      model: os.cpus()[0]?.model,
-      memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
-      os: `${os.type()} ${os.release()}`,
-      pinned: SERVER_CPU !== undefined,
-    },
+    machine: machineInfo(SERVER_CPU !== undefined),
     levels: mode.levels,
     results: Object.values(results),
   };

@@ -16,6 +16,7 @@ import { parseArgs } from './lib/args.mjs';
 import { syncClock } from './lib/clock.mjs';
 import { findWrk, loadRun } from './lib/loadgen.mjs';
 import { boundRun, pin, readBuildErrors, runMain, spawnChild, tasksetAvailable, waitFor } from './lib/proc.mjs';
+import { machineInfo } from './lib/machine.mjs';
 import { findRuntime, forkOptions } from './lib/runtime-bin.mjs';
 import { missed, renderRuntimes, writeRuntimes } from './lib/runtimes-report.mjs';
 import { measureSse } from './lib/sse-phase.mjs';
@@ -277,13 +278,7 @@ async function main() {
     loadgen:
       loadgen === 'wrk' ? (wrk.missing ? { name: 'wrk', missing: wrk.missing } : { name: 'wrk', version: wrk.version, threads: 1 }) : { name: 'autocannon' },
     engines,
-    machine: {
-      cpus: ncpu,
-      model: os.cpus()[0]?.model,
-      memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
-      os: `${os.type()} ${os.release()}`,
-      pinned: SERVER_CPU !== undefined,
-    },
+    machine: machineInfo(SERVER_CPU !== undefined),
     load: { start: loadStart, end: os.loadavg().map((x) => +x.toFixed(2)) },
     levels: mode.levels,
     jsonRounds: mode.jsonRounds,
