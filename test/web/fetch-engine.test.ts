@@ -45,6 +45,7 @@ class KeyGuard implements CanActivate {
 
 const cancels: string[] = [];
 const closes: string[] = [];
+const lateWrites: string[] = [];
 const socketCloses: string[] = [];
 
 @Controller()
@@ -93,6 +94,16 @@ class ThingsController {
   @Get('big')
   big() {
     return 10n;
+  }
+
+  @Get('write-after-end')
+  writeAfterEnd(@Res() res: ExpressResponse) {
+    res.end('done');
+    (res as unknown as { write(chunk: string, encoding: string, callback: (error?: Error | null) => void): boolean }).write(
+      'late',
+      'utf8',
+      (error?: Error | null) => lateWrites.push((error as { code?: string } | null | undefined)?.code ?? 'no error'),
+    );
   }
 
   @Get('odd-status')
@@ -319,6 +330,12 @@ test('hostile values from handlers answer 500 and never hang: a BigInt, a status
     assert.equal(res.status, 500, path);
   }
   assert.equal((await call('/things/1')).status, 200, 'and the app still answers');
+});
+
+test('a write after end is refused with SN_ERR_RESPONSE_ENDED to its callback, and the answer already sent stays whole', async () => {
+  const res = await call('/write-after-end');
+  assert.equal(await res.text(), 'done');
+  assert.deepEqual(lateWrites, ['SN_ERR_RESPONSE_ENDED']);
 });
 
 test('a hostile request target is refused or made canonical before middleware, as on Node', async () => {
