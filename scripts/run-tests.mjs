@@ -112,6 +112,10 @@ if (others.length > 0) {
 // In CI a runtime that could not run is a failure: the promise is that the suite passes there.
 let failed = false;
 console.log('');
+// What failed, once more in short: a CI log is often read from its end.
+for (const { name, digests = [] } of summaries) {
+  for (const { file, why, text } of digests) console.log(`# ${name}: ${file} (${why}), in short:\n${text.trimEnd()}\n`);
+}
 for (const summary of summaries) {
   if (summary.missing) {
     console.log(`# ${summary.name}: not run: ${summary.missing}`);

@@ -60,6 +60,31 @@ function bunCount(output) {
 
 const COUNTERS = { deno: denoCount, bun: bunCount };
 
+/** Lines a digest of one failing file keeps: enough for the error, short enough to stay in a CI log's tail. */
+const DIGEST_LINES = 40;
+
+/**
+ * The part of a failing file's output that says what failed: Bun prints each error just
+ * above its `(fail)` line, Deno gathers them under `ERRORS`. Printed again at the end of
+ * the run, where a CI log's tail keeps it; the whole output is printed as the file ends.
+ */
+export function failureDigest(name, output) {
+  const lines = output.split('\n');
+  if (name === 'deno') {
+    const start = lines.findIndex((l) => /^\s*ERRORS\s*$/.test(l));
+    return lines.slice(start < 0 ? -DIGEST_LINES : start, (start < 0 ? lines.length : start) + DIGEST_LINES).join('\n');
+  }
+  // Bun: from the line after the previous test's result to this `(fail)`, the message first.
+  const picked = [];
+  let from = 0;
+  lines.forEach((line, i) => {
+    if (!/^\((pass|fail|skip|todo)\)/.test(line)) return;
+    if (line.startsWith('(fail)')) picked.push(line, ...lines.slice(from, i).slice(0, 20), '');
+    from = i + 1;
+  });
+  return (picked.length > 0 ? picked : lines.slice(-DIGEST_LINES)).slice(0, DIGEST_LINES).join('\n');
+}
+
 /** Runs one file; resolves with its output, exit code and counts, never rejects. */
 function runFile(name, engine, binary, file) {
   return new Promise((resolve) => {
@@ -115,7 +140,7 @@ async function pool(jobs, limit) {
 /**
  * Runs each pass (see `pass`), `concurrency` files at a time across all of them, printing
  * one line per file (and a failing file's output). Resolves with a summary per pass:
- * `{ name, key, count, files, failedFiles, version?, missing? }`, `name` its label.
+ * `{ name, key, count, files, failedFiles, digests, version?, missing? }`, `name` its label.
  */
 export async function runOnRuntimes(passes, { concurrency = 2, skippedFiles = () => undefined } = {}) {
   const summaries = [];
@@ -125,7 +150,7 @@ export async function runOnRuntimes(passes, { concurrency = 2, skippedFiles = ()
     const jobs = [];
     perPass.push(jobs);
     const found = runtime(name);
-    const summary = { name: label, key, count: emptyCount(), files: 0, failedFiles: [], version: found.version, missing: found.missing };
+    const summary = { name: label, key, count: emptyCount(), files: 0, failedFiles: [], digests: [], version: found.version, missing: found.missing };
     summaries.push(summary);
     if (found.missing) continue;
     for (const file of files) {
@@ -139,6 +164,7 @@ export async function runOnRuntimes(passes, { concurrency = 2, skippedFiles = ()
         console.log(`${line}  (${passed} passed${failed ? `, ${failed} failed` : ''}${skipped ? `, ${skipped} skipped` : ''})`);
         if (!result.ok) {
           summary.failedFiles.push(file);
+          summary.digests.push({ file, why: result.why, text: failureDigest(name, result.output) });
           console.log(`---- ${label} ${file}: ${result.why}; its output:\n${result.output.trimEnd()}\n---- end of ${label} ${file}`);
         }
         return result;
