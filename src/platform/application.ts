@@ -345,7 +345,12 @@ export class NestApplication extends NestApplicationContext {
   private async listenNative(runtime: 'deno' | 'bun', options: ListenOptions, hostname: string | undefined): Promise<unknown> {
     // Its own engine, made for the server's quirks (see ServerQuirks); app.fetch's callers have none of them.
     const bun = runtime === 'bun';
-    const engine = new FetchHandler((req, res) => this.handle(req, res), { headWaitsForBytes: bun, printsBodyErrors: bun, refusesErrorResponse: true });
+    const engine = new FetchHandler((req, res) => this.handle(req, res), {
+      headWaitsForBytes: bun,
+      printsBodyErrors: bun,
+      refusesErrorResponse: true,
+      directEventStreams: bun,
+    });
     const native = new NativeServer(runtime, engine, options.https ?? options.http2, this.limits.keepAliveTimeout, inClusterWorker());
     const address = await native.listen(options.port ?? 0, options.hostname ?? hostname);
     this.native = native;
