@@ -17,7 +17,8 @@ export class FetchHandler {
     private readonly quirks: ServerQuirks = {},
   ) {}
 
-  fetch(request: Request, client?: WebClient): Promise<Response> {
+  /** The web response, or its promise when the head is not decided in this turn (Deno.serve and Bun.serve take either). */
+  fetch(request: Request, client?: WebClient): Response | Promise<Response> {
     const req = new WebRequest(request, client);
     const res = new WebResponse(req, this.quirks);
     // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
@@ -29,33 +30,38 @@ export class FetchHandler {
       if (!res.headersSent) res.writeHead(500).end();
     }
     // Most answers are whole by now (a JSON GET runs synchronously): nothing to watch. The rest are tracked until they close.
-    if (!res.writableEnded && !res.destroyed) this.track(request, res, client?.closed !== undefined);
-    return res.response;
+    if (!res.writableEnded && !res.destroyed) this.track(request, res);
+    return res.result;
   }
+
+  /** Forgets a response that closed; one function for all of them. */
+  private readonly forget = (res: WebResponse): void => {
+    this.open.delete(res);
+  };
 
   /**
    * A response still open (an event stream, a slow handler): a forced
    * shutdown may cut it, and a client that leaves closes it, so the app hears
-   * `close` as on Node. The request's signal says the client left; with a
-   * `closed` promise (Deno's `completed`) it is heeded only until the head is
-   * decided: Deno's `completed` does not see a client that left before the
-   * answer, and its signal also aborts after an answer that went out whole.
+   * `close` as on Node. Once the head is decided, a streamed body hears the
+   * client leave itself (the runtime cancels it); before, only the request's
+   * signal says so, and it is heeded until then: Deno also aborts it after an
+   * answer that went out whole. An event stream, whose head is decided in its
+   * first turn, thus costs no signal and no listener.
    */
-  private track(request: Request, res: WebResponse, signalUntilHead: boolean): void {
+  private track(request: Request, res: WebResponse): void {
     this.open.add(res);
+    res.onClosed = this.forget;
+    if (res.isDecided) return;
     const signal = request.signal;
     const left = () => res.destroy();
-    const unwatch = () => signal.removeEventListener('abort', left);
-    res.once('close', () => {
-      this.open.delete(res);
-      unwatch();
-    });
     if (signal.aborted) {
       left();
       return;
     }
     signal.addEventListener('abort', left, { once: true });
-    if (signalUntilHead) res.response.then(unwatch);
+    const unwatch = () => signal.removeEventListener('abort', left);
+    res.once('close', unwatch);
+    res.response.then(unwatch);
   }
 
   /** Responses still open (event streams, slow answers). */

@@ -22,7 +22,7 @@ interface DenoNamespace {
       onListen?: (address: { hostname: string; port: number }) => void;
       onError?: (error: unknown) => Response;
     },
-    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number }; completed?: Promise<void> }) => Promise<Response>,
+    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number }; completed?: Promise<void> }) => Response | Promise<Response>,
   ): DenoServer;
 }
 interface BunServer {
@@ -39,7 +39,7 @@ interface BunNamespace {
     reusePort?: boolean;
     idleTimeout?: number;
     tls?: { cert: string; key: string };
-    fetch(request: Request, server: BunServer): Promise<Response>;
+    fetch(request: Request, server: BunServer): Response | Promise<Response>;
     error?(error: Error): Response;
   }): BunServer;
 }

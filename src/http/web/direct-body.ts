@@ -23,22 +23,20 @@ interface DirectController {
 export class DirectBody implements StreamedBody {
   readonly stream: ReadableStream<Uint8Array>;
   unsent = 0;
+  /** Read by Bun: this object is the stream's source itself, so a stream costs no closures. */
+  readonly type = 'direct';
   private controller: DirectController | undefined;
   private early: Uint8Array[] | undefined = [];
   private waiting = false;
-  /** Settles the promise `pull` returned: ends the body, or cuts it. */
-  private settle: ((cut: boolean) => void) | undefined;
+  /** The promise `pull` returned, settled: resolved ends the body, rejected cuts it. */
+  private ended: (() => void) | undefined;
+  private broken: (() => void) | undefined;
   /** How the body finished before Bun pulled it, if it did. */
   private outcome: 'end' | 'cut' | undefined;
 
   constructor(private readonly events: BodyEvents) {
     // `type: 'direct'` is Bun's; the DOM types know only the standard source.
-    const source = {
-      type: 'direct',
-      pull: (controller: DirectController) => this.pulled(controller),
-      cancel: () => events.cancelled(),
-    };
-    this.stream = new ReadableStream(source as unknown as UnderlyingDefaultSource<Uint8Array>);
+    this.stream = new ReadableStream(this as unknown as UnderlyingDefaultSource<Uint8Array>);
   }
 
   send(bytes: Uint8Array): boolean {
@@ -52,16 +50,18 @@ export class DirectBody implements StreamedBody {
   }
 
   end(): void {
-    if (this.settle) this.settle(false);
+    if (this.ended) this.ended();
     else this.outcome ??= 'end';
   }
 
   cut(_reason: Error | undefined): void {
-    if (this.settle) this.settle(true);
+    // Rejected with no reason: Bun cuts the connection and prints nothing.
+    if (this.broken) this.broken();
     else this.outcome ??= 'cut';
   }
 
-  private pulled(controller: DirectController): Promise<void> {
+  /** Bun's call, once, just after the response is returned. */
+  pull(controller: DirectController): Promise<void> {
     this.controller = controller;
     const early = this.early ?? [];
     this.early = undefined;
@@ -71,8 +71,14 @@ export class DirectBody implements StreamedBody {
     if (this.outcome === 'end') return Promise.resolve();
     this.afterWrite();
     return new Promise<void>((resolve, reject) => {
-      this.settle = (cut) => (cut ? reject() : resolve());
+      this.ended = resolve;
+      this.broken = reject as () => void;
     });
+  }
+
+  /** Bun's call when the client went away. */
+  cancel(): void {
+    this.events.bodyCancelled();
   }
 
   private write(bytes: Uint8Array): void {
@@ -94,10 +100,10 @@ export class DirectBody implements StreamedBody {
     );
   }
 
-  /** `drained`, once what was kept is under the mark again, if a `send` said wait. */
+  /** `bodyDrained`, once what was kept is under the mark again, if a `send` said wait. */
   private afterWrite(): void {
     if (!this.waiting || this.unsent >= HIGH_WATER_MARK) return;
     this.waiting = false;
-    this.events.drained();
+    this.events.bodyDrained();
   }
 }

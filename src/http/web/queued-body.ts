@@ -19,9 +19,9 @@ export class QueuedBody implements StreamedBody {
         pull: () => {
           if (!this.waiting) return;
           this.waiting = false;
-          events.drained();
+          events.bodyDrained();
         },
-        cancel: () => events.cancelled(),
+        cancel: () => events.bodyCancelled(),
       },
       { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
     );

@@ -1,12 +1,12 @@
 /** Bytes a streamed body holds unsent before `write` says wait, as Node's own `writableHighWaterMark`. */
 export const HIGH_WATER_MARK = 16 * 1024;
 
-/** What a streamed body tells the response it belongs to. */
+/** What a streamed body tells the response it belongs to (the response itself: no closures per stream). */
 export interface BodyEvents {
   /** The unsent bytes fell back under the high-water mark after a `send` said wait. */
-  drained(): void;
+  bodyDrained(): void;
   /** The client went away: the runtime cancelled the body. */
-  cancelled(): void;
+  bodyCancelled(): void;
 }
 
 /**

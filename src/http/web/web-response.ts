@@ -3,7 +3,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Errors } from '../../errors.js';
 import { DirectBody } from './direct-body.js';
 import { QueuedBody } from './queued-body.js';
-import { HIGH_WATER_MARK, type StreamedBody } from './web-body.js';
+import { type BodyEvents, HIGH_WATER_MARK, type StreamedBody } from './web-body.js';
 import type { WebRequest } from './web-request.js';
 
 type HeaderValue = string | number | readonly string[];
@@ -61,7 +61,7 @@ export interface ServerQuirks {
  * taken it). The client going away cancels the stream: `close` fires, as it
  * does for a Node response whose socket closed.
  */
-export class WebResponse extends EventEmitter {
+export class WebResponse extends EventEmitter implements BodyEvents {
   statusCode = 200;
   statusMessage = '';
   headersSent = false;
@@ -73,9 +73,13 @@ export class WebResponse extends EventEmitter {
   readonly sendDate = false;
   /** The runtime owns the connection: there is no socket to write to. */
   readonly socket = null;
-  /** Resolves with the web response once the head is decided (at the first write, `flushHeaders()` or `end()`). */
-  readonly response: Promise<Response>;
-  private resolve!: (response: Response) => void;
+  /** The web response once the head is decided (at the first write, `flushHeaders()` or `end()`). */
+  private decided: Response | undefined;
+  /** Made only when something waits before the head is decided: most responses are decided in their first turn. */
+  private waiting: Promise<Response> | undefined;
+  private resolveWaiting: ((response: Response) => void) | undefined;
+  /** Told when this response closes (the fetch handler's list of open responses). */
+  onClosed: ((res: WebResponse) => void) | undefined;
   private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
   private body: StreamedBody | undefined;
   /** Whether any body bytes went into the stream yet. */
@@ -86,9 +90,30 @@ export class WebResponse extends EventEmitter {
     private readonly quirks: ServerQuirks = {},
   ) {
     super();
-    this.response = new Promise((resolve) => {
-      this.resolve = resolve;
+  }
+
+  /** Resolves with the web response once the head is decided. */
+  get response(): Promise<Response> {
+    if (this.decided) return Promise.resolve(this.decided);
+    this.waiting ??= new Promise((resolve) => {
+      this.resolveWaiting = resolve;
     });
+    return this.waiting;
+  }
+
+  /** The web response if the head is decided already, else the promise of it: what a server's fetch handler returns. */
+  get result(): Response | Promise<Response> {
+    return this.decided ?? this.response;
+  }
+
+  /** Whether the head is decided and the web response made. */
+  get isDecided(): boolean {
+    return this.decided !== undefined;
+  }
+
+  private resolve(response: Response): void {
+    this.decided = response;
+    this.resolveWaiting?.(response);
   }
 
   get finished(): boolean {
@@ -250,8 +275,7 @@ export class WebResponse extends EventEmitter {
   private startStream(): void {
     this.headersSent = true;
     this.req.client.streaming?.();
-    const events = { drained: () => this.drained(), cancelled: () => this.clientLeft() };
-    this.body = this.quirks.directEventStreams && this.isEventStream() ? new DirectBody(events) : new QueuedBody(events);
+    this.body = this.quirks.directEventStreams && this.isEventStream() ? new DirectBody(this) : new QueuedBody(this);
     this.answer(this.body.stream);
   }
 
@@ -259,7 +283,8 @@ export class WebResponse extends EventEmitter {
     return String(this.getHeader('content-type')).startsWith('text/event-stream');
   }
 
-  private drained(): void {
+  /** The body's unsent bytes fell under the mark (BodyEvents). */
+  bodyDrained(): void {
     if (!this.writableNeedDrain) return;
     this.writableNeedDrain = false;
     this.emit('drain');
@@ -298,7 +323,8 @@ export class WebResponse extends EventEmitter {
     if (!this.bytesSent && !this.writableEnded && !this.destroyed) this.sendBytes(OPENING_COMMENT);
   }
 
-  private clientLeft(): void {
+  /** The runtime cancelled the body: the client left (BodyEvents). */
+  bodyCancelled(): void {
     if (this.destroyed || this.writableFinished) return;
     this.destroyed = true;
     this.emitClose();
@@ -316,6 +342,7 @@ export class WebResponse extends EventEmitter {
   private emitClose(): void {
     this.emit('close');
     this.req.responseClosed();
+    this.onClosed?.(this);
   }
 
   private bodyAllowed(): boolean {
