@@ -40,9 +40,10 @@ const TEXT_CHARSETS: ReadonlySet<string> = new Set(['utf-8', 'utf8', 'us-ascii',
 
 /** True when the request carries a body to read. */
 export function hasBody(req: Request): boolean {
-  // A web request says so itself, without its headers being copied into Node's shape.
+  // A web request says so itself, without its headers being copied into Node's shape; a GET or HEAD has none
+  // (the fetch standard), which spares asking the runtime for a body stream it may make on demand.
   const web = (req as { webRequest?: globalThis.Request }).webRequest;
-  if (web !== undefined) return web.body !== null;
+  if (web !== undefined) return req.method !== 'GET' && req.method !== 'HEAD' && web.body !== null;
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Readable } from 'node:stream';
+import { LazyReadable } from './lazy-bases.js';
 
 /** Who is on the other end, as a web server reports it (Deno's `info.remoteAddr`, Bun's `server.requestIP()`). */
 export interface WebClient {
@@ -38,9 +38,10 @@ class WebSocketInfo extends EventEmitter {
  * A web `Request` in the shape of Node's `IncomingMessage`, so the compiled
  * route pipeline (middleware, guards, pipes, the body parser, uploads, the
  * Express methods) runs on it unchanged. The body is a Node `Readable` that
- * pulls from the web body only when something reads it.
+ * pulls from the web body only when something reads it, and whose stream
+ * state is made only then (LazyReadable).
  */
-export class WebRequest extends Readable {
+export class WebRequest extends LazyReadable {
   readonly method: string;
   url: string;
   readonly httpVersion = '1.1';

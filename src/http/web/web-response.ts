@@ -1,7 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Errors } from '../../errors.js';
 import { DirectBody } from './direct-body.js';
+import { LazyEmitter } from './lazy-bases.js';
 import { QueuedBody } from './queued-body.js';
 import { type BodyEvents, HIGH_WATER_MARK, type StreamedBody } from './web-body.js';
 import type { WebRequest } from './web-request.js';
@@ -61,7 +61,7 @@ export interface ServerQuirks {
  * taken it). The client going away cancels the stream: `close` fires, as it
  * does for a Node response whose socket closed.
  */
-export class WebResponse extends EventEmitter implements BodyEvents {
+export class WebResponse extends LazyEmitter implements BodyEvents {
   statusCode = 200;
   statusMessage = '';
   headersSent = false;
@@ -156,11 +156,11 @@ export class WebResponse extends EventEmitter implements BodyEvents {
   }
 
   getHeader(name: string): number | string | string[] | undefined {
-    return this.headerTable.get(name.toLowerCase())?.value as number | string | string[] | undefined;
+    return this.headerTable.get(lowerCase(name))?.value as number | string | string[] | undefined;
   }
 
   hasHeader(name: string): boolean {
-    return this.headerTable.has(name.toLowerCase());
+    return this.headerTable.has(lowerCase(name));
   }
 
   removeHeader(name: string): void {
@@ -370,6 +370,11 @@ export class WebResponse extends EventEmitter implements BodyEvents {
     }
     return response;
   }
+}
+
+/** A header name in lower case, from the names already checked when it is one (no new string per call). */
+function lowerCase(name: string): string {
+  return checkedNames.get(name) ?? name.toLowerCase();
 }
 
 function bytesOf(chunk: string | Uint8Array, encoding?: BufferEncoding): Uint8Array {
