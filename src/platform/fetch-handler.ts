@@ -21,8 +21,6 @@ export class FetchHandler {
   fetch(request: Request, client?: WebClient): Response | Promise<Response> {
     const req = new WebRequest(request, client);
     const res = new WebResponse(req, this.quirks);
-    // Deno's `completed` rejects when the client leaves; it is always handled, so it never counts as unhandled.
-    client?.closed?.catch(() => res.destroy());
     try {
       this.handle(req as unknown as NodeRequest, res as unknown as NodeResponse);
     } catch {
@@ -30,7 +28,7 @@ export class FetchHandler {
       if (!res.headersSent) res.writeHead(500).end();
     }
     // Most answers are whole by now (a JSON GET runs synchronously): nothing to watch. The rest are tracked until they close.
-    if (!res.writableEnded && !res.destroyed) this.track(request, res);
+    if (!res.writableEnded && !res.destroyed) this.track(request, res, client);
     return res.result;
   }
 
@@ -46,11 +44,15 @@ export class FetchHandler {
    * client leave itself (the runtime cancels it); before, only the request's
    * signal says so, and it is heeded until then: Deno also aborts it after an
    * answer that went out whole. An event stream, whose head is decided in its
-   * first turn, thus costs no signal and no listener.
+   * first turn, thus costs no signal and no listener. Deno's `completed` is
+   * heeded throughout.
    */
-  private track(request: Request, res: WebResponse): void {
+  private track(request: Request, res: WebResponse, client: WebClient | undefined): void {
     this.open.add(res);
     res.onClosed = this.forget;
+    // Deno's `completed` rejects when the client leaves; handled here, so it never counts as unhandled (and a response
+    // whole in its first turn never asks for it: Deno makes that promise on demand).
+    client?.closed?.catch(() => res.destroy());
     if (res.isDecided) return;
     const signal = request.signal;
     const left = () => res.destroy();

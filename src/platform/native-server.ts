@@ -5,7 +5,14 @@ import type { WebClient } from '../http/web/web-request.js';
 import type { FetchHandler } from './fetch-handler.js';
 import type { TlsOptions } from './http-server.js';
 
-/** The little of Deno's and Bun's APIs used here (neither runtime's types are a dependency). */
+// The little of Deno's and Bun's APIs used here (neither runtime's types are a dependency).
+
+/** The second argument of `Deno.serve`'s handler, as far as the engine reads it. */
+interface DenoServeInfo {
+  remoteAddr: { hostname: string; port: number };
+  completed?: Promise<void>;
+}
+
 interface DenoServer {
   readonly finished: Promise<void>;
   shutdown(): Promise<void>;
@@ -22,7 +29,7 @@ interface DenoNamespace {
       onListen?: (address: { hostname: string; port: number }) => void;
       onError?: (error: unknown) => Response;
     },
-    handler: (request: Request, info: { remoteAddr: { hostname: string; port: number }; completed?: Promise<void> }) => Response | Promise<Response>,
+    handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>,
   ): DenoServer;
 }
 interface BunServer {
@@ -121,9 +128,8 @@ export class NativeServer {
             },
             onError: (error) => internalError(error),
           },
-          (request, info) =>
-            // `completed` rather than `request.signal`, which Deno also aborts after a response that went out whole.
-            this.engine.fetch(request, { address: info.remoteAddr.hostname, port: info.remoteAddr.port, secure, closed: info.completed }),
+          // `completed` rather than `request.signal`, which Deno also aborts after a response that went out whole.
+          (request, info) => this.engine.fetch(request, new DenoClient(info, secure)),
         );
         this.handle = server;
         this.stopServer = async (timeoutMs) => {
@@ -179,6 +185,26 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /** The client of one Bun request: its address computed only if asked for. */
+/** What `Deno.serve` says of a request's client, read only when asked (most requests never ask). */
+class DenoClient implements WebClient {
+  constructor(
+    private readonly info: DenoServeInfo,
+    readonly secure: boolean,
+  ) {}
+
+  get address(): string {
+    return this.info.remoteAddr.hostname;
+  }
+
+  get port(): number {
+    return this.info.remoteAddr.port;
+  }
+
+  get closed(): Promise<void> | undefined {
+    return this.info.completed;
+  }
+}
+
 class BunClient implements WebClient {
   private ip: { address: string; port: number } | null | undefined;
 
