@@ -80,7 +80,8 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
   private resolveWaiting: ((response: Response) => void) | undefined;
   /** Told when this response closes (the fetch handler's list of open responses). */
   onClosed: ((res: WebResponse) => void) | undefined;
-  private readonly headerTable = new Map<string, { name: string; value: HeaderValue }>();
+  /** By lower-case name: a web `Headers` is case-insensitive, so the spelling the app used has nowhere to go. */
+  private readonly headerTable = new Map<string, HeaderValue>();
   private body: StreamedBody | undefined;
   /** Whether any body bytes went into the stream yet. */
   private bytesSent = false;
@@ -144,7 +145,7 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
         if (checkedValues.size < MAX_CHECKED_NAMES) checkedValues.add(value);
       }
     } else if (typeof value !== 'number') validateHeaderValue(name, value as unknown as string);
-    this.headerTable.set(key, { name, value });
+    this.headerTable.set(key, value);
     return this;
   }
 
@@ -156,7 +157,7 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
   }
 
   getHeader(name: string): number | string | string[] | undefined {
-    return this.headerTable.get(lowerCase(name))?.value as number | string | string[] | undefined;
+    return this.headerTable.get(lowerCase(name)) as number | string | string[] | undefined;
   }
 
   hasHeader(name: string): boolean {
@@ -164,7 +165,7 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
   }
 
   removeHeader(name: string): void {
-    this.headerTable.delete(name.toLowerCase());
+    this.headerTable.delete(lowerCase(name));
   }
 
   getHeaderNames(): string[] {
@@ -173,7 +174,7 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
 
   getHeaders(): Record<string, number | string | string[]> {
     const headers: Record<string, number | string | string[]> = Object.create(null);
-    for (const [key, { value }] of this.headerTable) headers[key] = value as number | string | string[];
+    for (const [key, value] of this.headerTable) headers[key] = value as number | string | string[];
     return headers;
   }
 
@@ -363,10 +364,10 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
         : new Response(body as BodyInit | null, this.statusMessage ? { status: this.statusCode, statusText: this.statusMessage } : { status: this.statusCode });
     const headers = response.headers;
     if (typeof body === 'string' && !this.headerTable.has('content-type')) headers.delete('content-type');
-    for (const [key, { name, value }] of this.headerTable) {
+    for (const [key, value] of this.headerTable) {
       if (HOP_BY_HOP.has(key) || (key === 'content-length' && bytesBody)) continue;
-      if (Array.isArray(value)) for (const item of value) headers.append(name, String(item));
-      else headers.set(name, String(value));
+      if (Array.isArray(value)) for (const item of value) headers.append(key, String(item));
+      else headers.set(key, typeof value === 'string' ? value : String(value));
     }
     return response;
   }
