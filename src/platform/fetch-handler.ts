@@ -50,8 +50,8 @@ export class FetchHandler {
   private track(request: Request, res: WebResponse, client: WebClient | undefined): void {
     this.open.add(res);
     res.onClosed = this.forget;
-    // Deno's `completed` rejects when the client leaves; handled here, so it never counts as unhandled (and a response
-    // whole in its first turn never asks for it: Deno makes that promise on demand).
+    // Deno's `completed` rejects when the client leaves; handled here, so it never counts as unhandled. A response
+    // whole in its first turn never reads it nor adds a reaction to it.
     client?.closed?.catch(() => res.destroy());
     if (res.isDecided) return;
     const signal = request.signal;
