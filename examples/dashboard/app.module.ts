@@ -7,15 +7,17 @@ import { MulterModule, memoryStorage } from 'streamnest/upload';
 import { Avatars } from './avatars.js';
 import { DashboardController } from './dashboard.controller.js';
 import { FeedController } from './feed.controller.js';
-import { NewsJob } from './news.job.js';
+import { newsJob } from './news.job.js';
 
 export interface DashboardOptions {
   /** Signs the session cookie and the stream tokens. In production, from configuration, never in code. */
   secret: string;
+  /** When the news summary goes out, as a cron expression with seconds. Default: every 10 seconds. */
+  summaryCron?: string;
 }
 
 /** Every first-party module at once, on the embedded defaults: memory for the hub, the cache and the uploads. */
-export function dashboardModule({ secret }: DashboardOptions) {
+export function dashboardModule({ secret, summaryCron }: DashboardOptions) {
   @Module({
     imports: [
       SseModule.forRoot({ statsPath: '/sse/stats' }),
@@ -26,7 +28,7 @@ export function dashboardModule({ secret }: DashboardOptions) {
       MulterModule.register({ storage: memoryStorage(), limits: { fileSize: 512 * 1024, files: 1 } }),
     ],
     controllers: [DashboardController, FeedController],
-    providers: [Avatars, NewsJob],
+    providers: [Avatars, newsJob(summaryCron)],
   })
   class DashboardModule {}
   return DashboardModule;

@@ -20,7 +20,7 @@ interface ResponseView {
 }
 
 /**
- * Answers GET (and HEAD) requests from the cache, as @nestjs/cache-manager's
+ * Answers GET requests from the cache, as @nestjs/cache-manager's
  * CacheInterceptor: the key is the route's `@CacheKey()` or the request's
  * canonical URL (query string included), kept for the route's `@CacheTTL()`
  * or the module's `ttl`. What it caches is the handler's value, so the
@@ -37,7 +37,8 @@ interface ResponseView {
  */
 @Injectable()
 export class CacheInterceptor implements NestInterceptor {
-  protected allowedMethods = ['GET', 'HEAD'];
+  /** GET only, as Nest's: a HEAD runs the handler. A subclass may widen it. */
+  protected allowedMethods = ['GET'];
   private readonly logger = new Logger('CacheInterceptor');
   private lastWarning = 0;
 

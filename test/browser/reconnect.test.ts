@@ -12,12 +12,12 @@ const RETRY = 500;
 const { ResumeController, log: resumeLog } = resumeController(RETRY);
 const connections = resumeLog.connections;
 
-/** Requests to the seed's /sse2, as a middleware sees them: Last-Event-ID and when. */
-const seedRequests: Array<{ lastEventId: string | undefined; at: number }> = [];
+/** Requests to the example's per-client /sse2, as a middleware sees them: Last-Event-ID and when. */
+const sse2Requests: Array<{ lastEventId: string | undefined; at: number }> = [];
 
-function recordSeedRequests(app: NestApplication): void {
+function recordSse2Requests(app: NestApplication): void {
   app.use((req, _res, next) => {
-    if (req.url?.startsWith('/sse2')) seedRequests.push({ lastEventId: req.headers['last-event-id'] as string | undefined, at: Date.now() });
+    if (req.url?.startsWith('/sse2')) sse2Requests.push({ lastEventId: req.headers['last-event-id'] as string | undefined, at: Date.now() });
     next();
   });
 }
@@ -25,7 +25,7 @@ function recordSeedRequests(app: NestApplication): void {
 test('after a stop and a restart on the same port, Chromium reconnects at the retry delay with Last-Event-ID', async (t) => {
   // The shutdown hint (shutdownRetry plus up to as much again of jitter) is the
   // last `retry:` the client sees before the stream ends; keep it at the test's RETRY.
-  const options = { app: { sse: { shutdownRetry: RETRY } }, configure: recordSeedRequests };
+  const options = { app: { sse: { shutdownRetry: RETRY } }, configure: recordSse2Requests };
   const metadata = { controllers: [AppController, ResumeController] };
   const first = await startApp(metadata, options);
   t.after(first.close);
@@ -40,15 +40,15 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
     w.resume = new EventSource('/resume');
     w.resume.onmessage = (e: MessageEvent) => w.log.push({ id: e.lastEventId, n: JSON.parse(e.data).n, at: Date.now() });
     w.resume.onerror = () => w.errors.push({ state: w.resume.readyState, at: Date.now() });
-    w.seedIds = [];
-    w.seed = new EventSource('/sse2');
-    w.seed.addEventListener('myEvent', (e: MessageEvent) => w.seedIds.push(e.lastEventId));
+    w.sse2Ids = [];
+    w.sse2 = new EventSource('/sse2');
+    w.sse2.addEventListener('myEvent', (e: MessageEvent) => w.sse2Ids.push(e.lastEventId));
   });
-  await page.waitForFunction(() => (window as any).log.length >= 3 && (window as any).seedIds.length >= 1, undefined, { timeout: 8000 });
+  await page.waitForFunction(() => (window as any).log.length >= 3 && (window as any).sse2Ids.length >= 1, undefined, { timeout: 8000 });
   assert.equal(connections.length, 1);
   assert.equal(connections[0]!.lastEventId, undefined, 'a first connection carries no Last-Event-ID');
   assert.deepEqual(
-    seedRequests.map((r) => r.lastEventId),
+    sse2Requests.map((r) => r.lastEventId),
     [undefined],
   );
 
@@ -87,17 +87,17 @@ test('after a stop and a restart on the same port, Chromium reconnects at the re
   const errors: Array<{ state: number }> = await page.evaluate(() => (window as any).errors);
   assert.ok(errors.length >= 1 && errors.every((e) => e.state === 0), 'the stop fired error with readyState CONNECTING, never CLOSED');
 
-  // The seed's /sse2 (retry: 5000 in each event, overridden by the shutdown hint)
+  // The example's /sse2 (retry: 5000 in each event, overridden by the shutdown hint)
   // comes back too, and sends the id the page saw last.
-  await eventually(() => seedRequests.length >= 2, 8000, 'Chromium to reconnect to /sse2');
-  // The seed counts from 1 again on every connection: the id seen last before the stop is where the count fell.
-  await page.waitForFunction(() => (window as any).seedIds.lastIndexOf('1') > 0, undefined, { timeout: 5000 });
-  const seedIds: string[] = await page.evaluate(() => (window as any).seedIds);
-  const seedIdAtStop = seedIds[seedIds.lastIndexOf('1') - 1];
-  assert.equal(seedRequests[1]!.lastEventId, seedIdAtStop);
-  const seedDelay = seedRequests[1]!.at - stoppedAt;
-  assert.ok(seedDelay >= RETRY - 50, `/sse2 reconnected ${seedDelay} ms after the stop`);
-  assert.ok(seedDelay < 4000, `/sse2 reconnected ${seedDelay} ms after the stop: the shutdown hint did not replace its retry: 5000`);
+  await eventually(() => sse2Requests.length >= 2, 8000, 'Chromium to reconnect to /sse2');
+  // /sse2 counts from 1 again on every connection: the id seen last before the stop is where the count fell.
+  await page.waitForFunction(() => (window as any).sse2Ids.lastIndexOf('1') > 0, undefined, { timeout: 5000 });
+  const sse2Ids: string[] = await page.evaluate(() => (window as any).sse2Ids);
+  const sse2IdAtStop = sse2Ids[sse2Ids.lastIndexOf('1') - 1];
+  assert.equal(sse2Requests[1]!.lastEventId, sse2IdAtStop);
+  const sse2Delay = sse2Requests[1]!.at - stoppedAt;
+  assert.ok(sse2Delay >= RETRY - 50, `/sse2 reconnected ${sse2Delay} ms after the stop`);
+  assert.ok(sse2Delay < 4000, `/sse2 reconnected ${sse2Delay} ms after the stop: the shutdown hint did not replace its retry: 5000`);
 });
 
 /** Each connection to /ends, and when the server ended the stream before it. */

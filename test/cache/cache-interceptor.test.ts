@@ -169,10 +169,32 @@ test('a GET is answered from the cache the second time, keyed by its URL with th
   assert.deepEqual(await get('/items?q=a'), { q: 'a', n: 1 });
   assert.deepEqual(await get('/items?q=b'), { q: 'b', n: 1 });
   assert.equal(runs.get('items:a'), 1);
-  // HEAD shares the GET's entry.
-  const head = await fetch(`${running.url}/items?q=a`, { method: 'HEAD' });
-  assert.equal(head.status, 200);
-  assert.equal(runs.get('items:a'), 1);
+});
+
+test('a HEAD is neither answered from the cache nor stored in it (GET only, as Nest); a subclass may allow it', async (t) => {
+  const head = (url: string) => fetch(url, { method: 'HEAD' }).then((res) => res.status);
+  // Answered by the handler although the GET's answer is cached.
+  assert.deepEqual(await get('/items?q=head'), { q: 'head', n: 1 });
+  assert.equal(await head(`${running.url}/items?q=head`), 200);
+  assert.equal(runs.get('items:head'), 2);
+  // Not stored: the GET after a HEAD runs the handler too.
+  assert.equal(await head(`${running.url}/items?q=head-first`), 200);
+  assert.equal(await running.app.get<Cache>(CACHE_MANAGER).get('/items?q=head-first'), undefined);
+  assert.deepEqual(await get('/items?q=head-first'), { q: 'head-first', n: 2 });
+
+  @Injectable()
+  class HeadToo extends CacheInterceptor {
+    protected override allowedMethods = ['GET', 'HEAD'];
+  }
+  const other = await startApp({
+    imports: [CacheModule.register({ ttl: 60_000 })],
+    controllers: [ItemsController],
+    providers: [{ provide: APP_INTERCEPTOR, useClass: HeadToo }],
+  });
+  t.after(() => other.close());
+  assert.equal(await head(`${other.url}/items?q=head-too`), 200);
+  assert.equal(await head(`${other.url}/items?q=head-too`), 200);
+  assert.equal(runs.get('items:head-too'), 1);
 });
 
 test('the memory store keeps at most `max` entries, least recently used out first', async () => {

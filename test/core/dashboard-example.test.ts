@@ -1,12 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dashboardModule } from '../../examples/dashboard/app.module.js';
 import { startApp } from '../support/app.js';
 import { openSse } from '../support/sse-reader.js';
-import { call } from './support.js';
+import { call, eventually } from './support.js';
 
-/** The dashboard example end to end: login cookie, server-rendered page, upload, cache, schedule, private feed, stream token. */
+/**
+ * The dashboard example end to end: login cookie, server-rendered page, upload, cache, schedule, private feed, stream token.
+ * Most tests boot its module in this process; the last runs examples/dashboard/main.ts as `npm run dashboard` does.
+ */
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 
 async function dashboard() {
@@ -92,4 +97,40 @@ test('dashboard example: cached stats, and the feed by a stream token (a bad one
   assert.equal(feed.status, 200);
   await feed.waitFor((text) => text.includes('event: tick'), 6000);
   assert.equal((await call(`${url}/events/token?token=${token}x`)).status, 401);
+});
+
+const MAIN = fileURLToPath(new URL('../../examples/dashboard/main.js', import.meta.url));
+
+test('dashboard example as `npm run dashboard` runs it: serves its page on the port it prints, its cron summary reaches the feed, SIGTERM ends it cleanly', async (t) => {
+  // PORT=0: the system picks a free port, which the example prints. The summary every second rather than every ten.
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', SECRET: 'test secret', SUMMARY_CRON: '* * * * * *' };
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  await eventually(() => /^dashboard on http:\/\/127\.0\.0\.1:\d+$/m.test(output), 'the example to print where it listens', 15_000);
+  const url = /^dashboard on (\S+)$/m.exec(output)![1]!;
+  assert.notEqual(new URL(url).port, '2000', 'PORT=0 took a free port');
+
+  const home = await call(url);
+  assert.equal(home.status, 200);
+  assert.match(home.text, /Log in/);
+
+  const cookie = (await fetch(`${url}/login?name=ada`, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+  const feed = await openSse(`${url}/events`, { cookie });
+  t.after(() => feed.close());
+  assert.equal(feed.status, 200);
+  // Two summaries within 4 s: on SUMMARY_CRON's schedule, since the default (every 10 s) cannot send two so soon.
+  const summaries = /event: summary\n(?:id: [^\n]*\n)?data: (\{[^\n]*\})\n\n/g;
+  const text = await feed.waitFor((received) => [...received.matchAll(summaries)].length >= 2, 4000);
+  // What the job read from the hub: this feed among the subscribers.
+  for (const [, data] of text.matchAll(summaries)) assert.equal(JSON.parse(data!).subscribers, 1);
+
+  child.kill('SIGTERM');
+  await feed.ended;
+  const { code, signal } = await exited;
+  assert.equal(signal, 'SIGTERM', `ends by the signal it was sent, after the shutdown hooks (exit code ${code})`);
+  assert.doesNotMatch(output, /ERROR|shutdown failed/, 'nothing went wrong on the way');
 });

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Body, Controller, Post, UploadedFile, UploadedFiles, UseInterceptors } from 'streamnest';
+import { type ArgumentsHost, BaseExceptionFilter, Body, Catch, Controller, Post, UploadedFile, UploadedFiles, UseInterceptors } from 'streamnest';
 import { AnyFilesInterceptor, FileInterceptor, diskStorage, type MulterFile } from 'streamnest/upload';
 import { startApp } from '../support/app.js';
 import { eventually, rawRequest } from '../core/support.js';
+import { assertCoded } from '../support/coded-error.js';
 import { filesIn, jsonOf, multipartBody, openDescriptors, openRaw, rawPost, statusOf, type Part } from '../support/multipart.js';
 
 /**
@@ -173,8 +174,19 @@ test('hostile uploads: a malformed form is a 400 (no boundary, a bad part header
   assert.deepEqual(filesIn(DEST), before);
 });
 
-test('hostile uploads: a file named ../../etc/passwd is stored inside dest under a random name; a filename function that uses it is refused', async (t) => {
-  const { url, close } = await startApp({ controllers: [HostileController] });
+test('hostile uploads: a file named ../../etc/passwd is stored inside dest under a random name; a filename function that uses it is refused (SN_ERR_UPLOAD_FILE_NAME)', async (t) => {
+  const caught: unknown[] = [];
+  /** Notes what reaches the exception filters, then answers as the framework would. */
+  @Catch()
+  class Noting extends BaseExceptionFilter {
+    override catch(exception: unknown, host: ArgumentsHost) {
+      caught.push(exception);
+      super.catch(exception, host);
+    }
+  }
+  const { url, close } = await startApp({ controllers: [HostileController] }, (app) => {
+    app.useGlobalFilters(new Noting());
+  });
   t.after(close);
   const evil = multipartBody([{ name: 'file', filename: '../../etc/passwd', type: 'text/plain', value: 'root:x:0:0' }]);
   const stored = await send(url, '/h/traversal', evil);
@@ -189,6 +201,8 @@ test('hostile uploads: a file named ../../etc/passwd is stored inside dest under
   const refused = await send(url, '/h/named-by-client', evil);
   assert.equal(refused.status, 400);
   assert.equal(jsonOf(refused.response).message, 'The uploaded file cannot be stored under that name.');
+  assert.equal(caught.length, 1, 'only the refused upload failed');
+  assertCoded(caught[0], 'SN_ERR_UPLOAD_FILE_NAME', 'Error', /"\.\.\/\.\.\/etc\/passwd", which is not a plain file name/);
   for (const name of ['passwd', 'etc']) assert.equal(existsSync(join(TRAVERSAL_DEST, '..', name)) || existsSync(join(TRAVERSAL_DEST, '..', '..', name)), false);
   assert.equal(filesIn(TRAVERSAL_DEST).length, 1);
 });

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Controller, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest';
+import { type ArgumentsHost, BaseExceptionFilter, Catch, Controller, type HubSubscription, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';
 import { eventually } from '../support/sse-reader.js';
 import { transportContract } from './hub-behaviour.js';
 import { startHubApp } from './hub-app.js';
+import { assertCoded } from '../support/coded-error.js';
 
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
 transportContract('memory', (options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
@@ -102,6 +103,48 @@ test('memory hub: a filter that throws skips that event for that client only; th
     ['1', '3'],
   );
   client.close();
+});
+
+test('memory hub: one subscription returned to a second request is refused with a 500 (SN_ERR_SSE_ATTACHED); the first client keeps it', async (t) => {
+  let kept: HubSubscription | undefined;
+  @Controller()
+  class Shared {
+    constructor(private readonly hub: SseHub) {}
+    /** Wrongly keeps one subscription for every caller. */
+    @Sse('shared')
+    shared() {
+      kept ??= this.hub.subscribe('news');
+      return kept;
+    }
+  }
+  const caught: unknown[] = [];
+  /** Notes what reaches the exception filters, then answers as the framework would. */
+  @Catch()
+  class Noting extends BaseExceptionFilter {
+    override catch(exception: unknown, host: ArgumentsHost) {
+      caught.push(exception);
+      super.catch(exception, host);
+    }
+  }
+  const { app, url, close } = await startApp({ imports: [SseModule.forRoot()], controllers: [Shared] }, (app) => {
+    app.useGlobalFilters(new Noting());
+  });
+  t.after(close);
+  const hub = app.get(SseHub);
+  const first = await connectEvents(`${url}/shared`);
+  t.after(() => first.close());
+  await eventually(() => hub.stats().subscribers === 1, 3000, 'subscriber');
+  const second = await fetch(`${url}/shared`);
+  assert.equal(second.status, 500);
+  await second.body?.cancel();
+  assert.equal(caught.length, 1);
+  assertCoded(caught[0], 'SN_ERR_SSE_ATTACHED', 'TypeError', /this hub subscription already answers a request/);
+  await hub.publish('news', { data: 'still here' });
+  assert.deepEqual(
+    (await first.waitForCount(1)).map((e) => e.data),
+    ['still here'],
+  );
+  assert.equal(hub.stats().subscribers, 1);
 });
 
 test('memory transport and publish refuse bad options and messages, naming what is wrong', async (t) => {

@@ -64,7 +64,7 @@ export const TEST_SKIPS = {
   'core: a throwing StreamableFile error handler cuts the response': {
     bun: "Bun's ServerResponse.destroy() before the headers are sent answers 200 with an empty body instead of cutting the connection, so the client's fetch does not fail",
   },
-  'sse: the seed /sse2 endpoint is exact on the wire': { 'deno:web': RUNTIME_CONNECTION, 'bun:web': RUNTIME_CONNECTION },
+  'sse: the per-client /sse2 endpoint is exact on the wire': { 'deno:web': RUNTIME_CONNECTION, 'bun:web': RUNTIME_CONNECTION },
   'sse: HTTP/1.1 over TLS still works on the same port as HTTP/2': { 'deno:web': RUNTIME_CONNECTION },
   'sse: SSE lifecycle over real HTTP': { 'bun:web': BUN_OPENING },
   'sse: a loop writing to every stream shares equal bytes': { 'bun:web': BUN_OPENING },

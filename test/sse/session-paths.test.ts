@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Controller, getSSEStream, Sse, type SSEStream } from 'streamnest';
+import { type ArgumentsHost, BaseExceptionFilter, Catch, Controller, getSSEStream, Sse, type SSEStream } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { openSse, eventually } from '../support/sse-reader.js';
 import { call, rawRequest } from '../core/support.js';
 import { runtimeSkip } from '../runtimes/skips.js';
+import { assertCoded } from '../support/coded-error.js';
 
 /**
  * The paths every event takes through one session: written before the
@@ -84,15 +85,29 @@ test(
   },
 );
 
-test('one stream returned to a second request is refused with a 500, and the first client keeps its stream', async (t) => {
+test('one stream returned to a second request is refused with a 500 (SN_ERR_SSE_ATTACHED), and the first client keeps its stream', async (t) => {
   kept = undefined;
-  const { url, close } = await startApp({ controllers: [PathsController] });
+  const caught: unknown[] = [];
+  /** Notes what reaches the exception filters, then answers as the framework would. */
+  @Catch()
+  class Noting extends BaseExceptionFilter {
+    override catch(exception: unknown, host: ArgumentsHost) {
+      caught.push(exception);
+      super.catch(exception, host);
+    }
+  }
+  const { url, close } = await startApp({ controllers: [PathsController] }, (app) => {
+    app.useGlobalFilters(new Noting());
+  });
   t.after(close);
   const first = await openSse(`${url}/shared`);
   t.after(() => first.close());
   await first.waitFor((text) => text.includes('data: hello'));
+  assert.deepEqual(caught, [], 'the first request is not refused');
   const second = await call(`${url}/shared`);
   assert.equal(second.status, 500);
+  assert.equal(caught.length, 1);
+  assertCoded(caught[0], 'SN_ERR_SSE_ATTACHED', 'TypeError', /already answers a request/);
   kept!.write({ data: 'still here' });
   await first.waitFor((text) => text.includes('data: still here'));
 });

@@ -3,8 +3,9 @@ import type { EncodedEvent } from '../encoded-event.js';
 /**
  * Where a session's bytes go. A session picks one when it starts and keeps it:
  * a chunked HTTP/1.1 socket, a plain `ServerResponse`, an HTTP/2 stream, or a
- * web `ReadableStream`. Each writes a batch of events in one go and says how
- * many bytes it holds unsent, so backpressure works the same on every one.
+ * web `ReadableStream`. Each says how many bytes it holds unsent, so
+ * backpressure works the same on every one; how a batch goes out differs
+ * (one corked write on a Node response, a chunk per event on a web stream).
  */
 export interface SseOutput {
   /** Writes the events in order, in one system call where the output allows it. */

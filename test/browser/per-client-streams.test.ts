@@ -1,5 +1,6 @@
-// The seed page, proven in Chromium: onmessage on /sse, addEventListener('myEvent')
-// on /sse2, and close() running the server's cancel.
+// The per-client streams (a getSSEStream() per client) of examples/sse, in Chromium:
+// onmessage on /sse, addEventListener('myEvent') on /sse2, and close() running the
+// server's cancel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, Sse } from 'streamnest';
@@ -125,18 +126,18 @@ test("close() in the page runs the server's cancel once, within 1 s", async (t) 
   assert.equal(cancels.length, 1, 'cancel runs exactly once');
   assert.equal(await page.evaluate(() => (window as any).probe.readyState), 2, 'the EventSource is CLOSED');
 
-  // The seed's own /sse: its session ends within 1 s of close(), so its cancel ran and its interval stopped.
+  // The example's own /sse: its session ends within 1 s of close(), so its cancel ran and its interval stopped.
   await page.evaluate(() => {
     const w = window as any;
-    w.seedMessages = 0;
-    w.seed = new EventSource('/sse');
-    w.seed.onmessage = () => {
-      w.seedMessages++;
+    w.sseMessages = 0;
+    w.sse = new EventSource('/sse');
+    w.sse.onmessage = () => {
+      w.sseMessages++;
     };
   });
-  await page.waitForFunction(() => (window as any).seedMessages >= 1, undefined, { timeout: 5000 });
+  await page.waitForFunction(() => (window as any).sseMessages >= 1, undefined, { timeout: 5000 });
   assert.equal(stats().open, 1);
-  await page.evaluate(() => (window as any).seed.close());
+  await page.evaluate(() => (window as any).sse.close());
   await eventually(() => stats().open === 0, 1000, 'the /sse session to end after close()');
   assert.equal(stats().heartbeats.members, 0, 'no heartbeat registration is left behind');
   assert.equal(cancels.length, 1);

@@ -6,8 +6,8 @@ import { openSse } from '../support/sse-reader.js';
 import { runtimeSkip } from '../runtimes/skips.js';
 
 test(
-  'the seed /sse2 endpoint streams named events with ids and retry, exact on the wire',
-  runtimeSkip('sse: the seed /sse2 endpoint is exact on the wire'),
+  'the per-client /sse2 endpoint (getSSEStream) streams named events with ids and retry, exact on the wire',
+  runtimeSkip('sse: the per-client /sse2 endpoint is exact on the wire'),
   async (t) => {
     const { url, close } = await startApp({ controllers: [AppController] });
     t.after(close);
