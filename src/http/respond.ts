@@ -5,6 +5,7 @@ import { StreamableFile, type StreamableHandlerResponse } from '../common/stream
 import { isNodeReadable, isWebReadable } from '../common/stream-detection.js';
 import { Logger } from '../common/logger.js';
 import { describeThrown } from '../common/describe.js';
+import { WHOLE_BODY, type WholeBody } from './whole-body.js';
 
 const logger = new Logger('StreamableFile');
 
@@ -24,6 +25,9 @@ export function respond(res: Response, result: unknown, status: number, textType
   if (result === undefined || result === null) {
     res.setHeader('Content-Length', 0);
     res.end();
+  } else if (isPlainData(result)) {
+    // The common answer, a plain object or array, is told apart at once from the kinds below (each a class check).
+    sendBody(res, JSON.stringify(result), JSON_TYPE);
   } else if (typeof result === 'string') {
     sendBody(res, result, textType);
   } else if (Buffer.isBuffer(result) || result instanceof Uint8Array) {
@@ -39,7 +43,19 @@ export function respond(res: Response, result: unknown, status: number, textType
   }
 }
 
+/** An object literal, an array or a prototype-free object: JSON, and never a stream, file or buffer. */
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}
+
 function sendBody(res: Response, body: string | Uint8Array, type: string): void {
+  // The web engine takes the whole answer in one call: its head is a web Response's headers, not bytes to build (see WholeBody).
+  if (WHOLE_BODY in res) {
+    (res as unknown as WholeBody)[WHOLE_BODY](body, type);
+    return;
+  }
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   // One writeHead instead of two setHeader calls: headers set earlier (middleware, @Header) are merged in, and a Content-Type already set wins.
   // nosniff: a browser must not run a JSON or text body as a script or page because of what it looks like.

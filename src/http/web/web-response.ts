@@ -1,12 +1,17 @@
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Errors } from '../../errors.js';
+import { describeThrown } from '../../common/describe.js';
+import { Logger } from '../../common/logger.js';
 import { DirectBody } from './direct-body.js';
 import { LazyEmitter } from './lazy-bases.js';
 import { QueuedBody } from './queued-body.js';
 import { type BodyEvents, HIGH_WATER_MARK, type StreamedBody } from './web-body.js';
+import { WHOLE_BODY } from '../whole-body.js';
 import type { WebRequest } from './web-request.js';
 
 type HeaderValue = string | number | readonly string[];
+
+const logger = new Logger('WebResponse');
 
 /** Headers about the connection, which the runtime's server sets itself and refuses from a handler. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
@@ -80,9 +85,18 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
   private resolveWaiting: ((response: Response) => void) | undefined;
   /** Told when this response closes (the fetch handler's list of open responses). */
   onClosed: ((res: WebResponse) => void) | undefined;
-  /** By lower-case name: a web `Headers` is case-insensitive, so the spelling the app used has nowhere to go. */
-  private readonly headerTable = new Map<string, HeaderValue>();
+  /**
+   * By lower-case name: a web `Headers` is case-insensitive, so the spelling
+   * the app used has nowhere to go. Made on first use: a whole answer to a
+   * response nothing set a header on keeps its type and length in `wholeType` and `wholeLength` instead.
+   */
+  private table: Map<string, HeaderValue> | undefined;
+  /** A whole answer's type and length when no header was set before it (see WHOLE_BODY): the table takes them once made. */
+  private wholeType: string | undefined;
+  private wholeLength = 0;
   private body: StreamedBody | undefined;
+  /** `end()`'s callback, called at `finish`. */
+  private endCallback: (() => void) | undefined;
   /** Whether any body bytes went into the stream yet. */
   private bytesSent = false;
 
@@ -149,6 +163,14 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
     return this;
   }
 
+  private get headerTable(): Map<string, HeaderValue> {
+    if (this.table === undefined) {
+      this.table = new Map();
+      if (this.wholeType !== undefined) fillWhole(this.table, this.wholeType, this.wholeLength);
+    }
+    return this.table;
+  }
+
   appendHeader(name: string, value: HeaderValue): this {
     const current = this.getHeader(name);
     if (current === undefined) return this.setHeader(name, value);
@@ -192,6 +214,21 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
       for (const name of Object.keys(headers)) this.setHeader(name, headers[name]!);
     }
     return this;
+  }
+
+  /**
+   * A handler's whole answer (see WholeBody): the headers Node's response
+   * would carry, set without the checks `setHeader` makes (the names and
+   * values are the framework's own), then `end`.
+   */
+  [WHOLE_BODY](body: string | Uint8Array, type: string): void {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    // Nothing set a header yet (the common case): no table to make, the web response gets the two it sends straight.
+    if (this.table === undefined) {
+      this.wholeType = type;
+      this.wholeLength = length;
+    } else fillWhole(this.table, this.table.has('content-type') ? undefined : type, length);
+    this.end(body);
   }
 
   /** Sends the head now: the body becomes a stream the app writes to. */
@@ -240,7 +277,8 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
       if (chunk !== undefined && chunk !== null) this.sendBytes(bytesOf(chunk, encoding as BufferEncoding | undefined));
       this.body?.end();
     }
-    queueMicrotask(() => this.finish(callback));
+    this.endCallback = callback;
+    finishSoon(this);
     return this;
   }
 
@@ -331,10 +369,11 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
     this.emitClose();
   }
 
-  private finish(callback?: () => void): void {
+  /** `finish` then `close`, a microtask after `end()` as on Node (see finishSoon). */
+  finishEnded(): void {
     if (this.destroyed) return;
     this.writableFinished = true;
-    callback?.();
+    this.endCallback?.();
     this.emit('finish');
     this.emitClose();
   }
@@ -363,14 +402,51 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
         ? new Response(body as BodyInit | null)
         : new Response(body as BodyInit | null, this.statusMessage ? { status: this.statusCode, statusText: this.statusMessage } : { status: this.statusCode });
     const headers = response.headers;
-    if (typeof body === 'string' && !this.headerTable.has('content-type')) headers.delete('content-type');
-    for (const [key, value] of this.headerTable) {
+    const table = this.table;
+    if (table === undefined) {
+      if (this.wholeType !== undefined) {
+        headers.set('content-type', this.wholeType);
+        headers.append('x-content-type-options', 'nosniff');
+      } else if (typeof body === 'string') headers.delete('content-type');
+      return response;
+    }
+    if (typeof body === 'string' && !table.has('content-type')) headers.delete('content-type');
+    for (const [key, value] of table) {
       if (HOP_BY_HOP.has(key) || (key === 'content-length' && bytesBody)) continue;
+      // A new Response has no header but a string body's Content-Type, so appending is setting, and cheaper (Deno).
       if (Array.isArray(value)) for (const item of value) headers.append(key, String(item));
-      else headers.set(key, typeof value === 'string' ? value : String(value));
+      else if (key === 'content-type') headers.set(key, typeof value === 'string' ? value : String(value));
+      else headers.append(key, typeof value === 'string' ? value : String(value));
     }
     return response;
   }
+}
+
+/** Responses ended in this turn, finished together in one microtask: no closure per response, one microtask per batch. */
+const ended: WebResponse[] = [];
+
+function finishSoon(res: WebResponse): void {
+  if (ended.push(res) === 1) queueMicrotask(finishEnded);
+}
+
+function finishEnded(): void {
+  // Responses that end during the loop (a `finish` listener answering another) join it.
+  for (let i = 0; i < ended.length; i++) {
+    try {
+      ended[i]!.finishEnded();
+    } catch (error) {
+      // User code (an end callback, a `finish` or `close` listener): reported, and the rest still finish.
+      logger.error(`a response's end callback or 'finish'/'close' listener threw`, describeThrown(error).stack);
+    }
+  }
+  ended.length = 0;
+}
+
+/** A whole answer's headers, as Node's response would carry them (a type the app set is kept: `type` undefined). */
+function fillWhole(table: Map<string, HeaderValue>, type: string | undefined, length: number): void {
+  if (type !== undefined) table.set('content-type', type);
+  table.set('content-length', length);
+  table.set('x-content-type-options', 'nosniff');
 }
 
 /** A header name in lower case, from the names already checked when it is one (no new string per call). */
