@@ -28,6 +28,14 @@ export class Router {
   private readonly owners = new Map<string, string>();
   /** Every method some route answers, in the order first registered: what a 405's Allow can list. */
   private readonly methods = new Set<HttpMethod>();
+  /**
+   * Routes with no parameter, wildcard or constraint, by method then path as
+   * registered: a request for one of those exact paths with no query string
+   * (most requests) is found with two lookups rather than the tree's scan,
+   * which also makes no objects. The tree finds the same route for them (a
+   * static path wins there too); any other request goes to the tree.
+   */
+  private readonly exact = new Map<string, Map<string, RouteHandler>>();
   /** The app's global filters, which see 404s and 405s too, as in NestJS. */
   private fallbackFilters: readonly BoundFilter[] = [];
 
@@ -53,12 +61,19 @@ export class Router {
       const constraints = { ...(version === undefined ? {} : { version }), ...(host === undefined ? {} : { host }) };
       if (version === undefined && host === undefined) this.tree.on(verb, path, handler as any);
       else this.tree.on(verb, path, { constraints }, handler as any);
+      if (version === undefined && host === undefined && isExactPath(path)) this.exactRoutes(method).set(path, handler);
     } catch (error) {
       // find-my-way also refuses routes that differ only in parameter names.
       throw Errors.ROUTE_CONFLICT(method, path, this.similar(method, path) ?? 'another route', `${owner} (${(error as Error).message})`);
     }
     this.owners.set(key, owner);
     this.methods.add(method);
+  }
+
+  private exactRoutes(method: string): Map<string, RouteHandler> {
+    let routes = this.exact.get(method);
+    if (routes === undefined) this.exact.set(method, (routes = new Map()));
+    return routes;
   }
 
   has(method: HttpMethod, path: string, version?: VersionKey, host?: string | RegExp): boolean {
@@ -111,6 +126,12 @@ export class Router {
 
   /** Finds and runs the route for a request, or answers 404/405. */
   dispatch(req: Request, res: Response): void {
+    const exact = this.exact.get(req.method as string)?.get(req.url ?? '/');
+    if (exact !== undefined) {
+      // As the tree would call it: prototype-free params (none), and the plain object its query parser gives for no query string.
+      exact(req, res, new Bare(), {});
+      return;
+    }
     const found = this.tree.find(req.method as FindMyWay.HTTPMethod, req.url ?? '/');
     if (found) {
       (found.handler as unknown as RouteHandler)(req, res, found.params, found.searchParams as Record<string, string | string[]>);
@@ -149,6 +170,15 @@ export class Router {
     return undefined;
   }
 }
+
+/** A path the tree matches only as it is spelled: no parameter, wildcard, regular expression or escape. */
+function isExactPath(path: string): boolean {
+  return path.startsWith('/') && !/[:*()%?#]/.test(path);
+}
+
+/** An object with no inherited keys, made as quickly as a plain one: find-my-way's shape for params and query. */
+const Bare = function Bare() {} as unknown as new () => Record<string, string>;
+Bare.prototype = Object.create(null);
 
 function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined, host: string | RegExp | undefined): string {
   return `${method} ${path}${version === undefined ? '' : ` (version ${String(version)})`}${host === undefined ? '' : ` (host ${String(host)})`}`;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { All, Controller, Delete, Get, Head, Header, Module, NestFactory, Options, Param, Patch, Post, Put, type StreamnestError } from 'streamnest';
+import { All, Controller, Delete, Get, Head, Header, Module, NestFactory, Options, Param, Patch, Post, Put, Req, type StreamnestError } from 'streamnest';
 import { Test } from 'streamnest/testing';
 import { startApp } from '../support/app.js';
 import { call, rawRequest } from './support.js';
@@ -216,4 +216,35 @@ test('routes differing only in parameter names also collide at start-up', async 
   }
   const app = (await Test.createTestingModule({ controllers: [Params] }).compile()).createNestApplication({ logger: false });
   await assert.rejects(app.init(), (error: StreamnestError) => error.code === 'SN_ERR_ROUTE_CONFLICT' && /Params\.b/.test(error.message));
+});
+
+@Controller('people')
+class PeopleController {
+  @Get('me') me(@Req() req: { query: Record<string, unknown>; params: Record<string, unknown> }) {
+    const seen = Object.keys(req.query);
+    const queryIsPlain = Object.getPrototypeOf(req.query) === Object.prototype;
+    // A handler may write to its own query: the next request must not see it.
+    req.query.touched = 'yes';
+    return { who: 'me', seen, params: Object.keys(req.params), paramsInherit: 'toString' in req.params, queryIsPlain };
+  }
+  @Get(':id') one(@Param('id') id: string) {
+    return { who: id };
+  }
+}
+
+test('a path with no parameter is found alike with a query string, a trailing slash or none, beside a parameter route; each request has its own query and params, with no inherited keys', async (t) => {
+  const { url, close } = await startApp({ controllers: [PeopleController] });
+  t.after(close);
+  // The trailing slash goes through the tree's scan: the exact path must give the handler the same.
+  const viaTree = (await call(`${url}/people/me/`)).body;
+  assert.deepEqual(viaTree, { who: 'me', seen: [], params: [], paramsInherit: false, queryIsPlain: true });
+  assert.deepEqual((await call(`${url}/people/me`)).body, viaTree);
+  assert.deepEqual((await call(`${url}/people/me`)).body, viaTree);
+  assert.deepEqual((await call(`${url}/people/me?page=2`)).body, { ...viaTree, seen: ['page'], queryIsPlain: false });
+  assert.deepEqual((await call(`${url}/people/42`)).body, { who: '42' });
+  assert.deepEqual((await call(`${url}/people/Me`)).body, { who: 'Me' }, 'paths are case-sensitive');
+  const wrongMethod = await call(`${url}/people/me`, { method: 'POST' });
+  assert.equal(wrongMethod.status, 405);
+  const head = await call(`${url}/people/me`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
 });

@@ -44,16 +44,17 @@ class WebSocketInfo extends EventEmitter {
 export class WebRequest extends LazyReadable {
   readonly method: string;
   url: string;
-  readonly httpVersion = '1.1';
-  readonly httpVersionMajor = 1;
-  readonly httpVersionMinor = 1;
-  /** True once the whole body has been read, as Node's `req.complete`. */
-  complete = false;
+  // On the prototype (below the class): the same for every request, so no room in each.
+  declare readonly httpVersion: string;
+  declare readonly httpVersionMajor: number;
+  declare readonly httpVersionMinor: number;
+  /** True once the whole body has been read, as Node's `req.complete` (false on the prototype until then). */
+  declare complete: boolean;
   /** The web request this one stands for (its `signal` aborts when the client goes away). */
   readonly webRequest: Request;
   /** Who asked, as the server in front said (read lazily: Bun computes an address only when asked). */
   readonly client: WebClient;
-  private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  declare private reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
   constructor(request: Request, client: WebClient = {}) {
     super();
@@ -120,6 +121,13 @@ export class WebRequest extends LazyReadable {
     this.push(null);
   }
 }
+
+Object.defineProperties(WebRequest.prototype, {
+  httpVersion: { value: '1.1', writable: true },
+  httpVersionMajor: { value: 1, writable: true },
+  httpVersionMinor: { value: 1, writable: true },
+  complete: { value: false, writable: true },
+});
 
 /** The request target as a client sent it: the absolute URL's path and query. */
 function pathOf(url: string): string {

@@ -74,17 +74,19 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
   writableFinished = false;
   destroyed = false;
   writableNeedDrain = false;
-  readonly writableHighWaterMark = HIGH_WATER_MARK;
-  readonly sendDate = false;
+  // The fields declared with `declare` are on the prototype (the constants below the class) or set only on the
+  // paths that need them: a plain answer makes a smaller object, and most requests are plain answers.
+  declare readonly writableHighWaterMark: number;
+  declare readonly sendDate: boolean;
   /** The runtime owns the connection: there is no socket to write to. */
-  readonly socket = null;
+  declare readonly socket: null;
   /** The web response once the head is decided (at the first write, `flushHeaders()` or `end()`). */
   private decided: Response | undefined;
   /** Made only when something waits before the head is decided: most responses are decided in their first turn. */
-  private waiting: Promise<Response> | undefined;
-  private resolveWaiting: ((response: Response) => void) | undefined;
+  declare private waiting: Promise<Response> | undefined;
+  declare private resolveWaiting: ((response: Response) => void) | undefined;
   /** Told when this response closes (the fetch handler's list of open responses). */
-  onClosed: ((res: WebResponse) => void) | undefined;
+  declare onClosed: ((res: WebResponse) => void) | undefined;
   /**
    * By lower-case name: a web `Headers` is case-insensitive, so the spelling
    * the app used has nowhere to go. Made on first use: a whole answer to a
@@ -92,11 +94,11 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
    */
   private table: Map<string, HeaderValue> | undefined;
   /** A whole answer's type and length when no header was set before it (see WHOLE_BODY): the table takes them once made. */
-  private wholeType: string | undefined;
-  private wholeLength = 0;
-  private body: StreamedBody | undefined;
+  declare private wholeType: string | undefined;
+  declare private wholeLength: number;
+  declare private body: StreamedBody | undefined;
   /** `end()`'s callback, called at `finish`. */
-  private endCallback: (() => void) | undefined;
+  declare private endCallback: (() => void) | undefined;
   /** Whether any body bytes went into the stream yet. */
   private bytesSent = false;
 
@@ -277,7 +279,7 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
       if (chunk !== undefined && chunk !== null) this.sendBytes(bytesOf(chunk, encoding as BufferEncoding | undefined));
       this.body?.end();
     }
-    this.endCallback = callback;
+    if (callback !== undefined) this.endCallback = callback;
     finishSoon(this);
     return this;
   }
@@ -421,6 +423,13 @@ export class WebResponse extends LazyEmitter implements BodyEvents {
     return response;
   }
 }
+
+// Writable, as own fields were: an app that sets one (`res.sendDate = false`) gets its own.
+Object.defineProperties(WebResponse.prototype, {
+  writableHighWaterMark: { value: HIGH_WATER_MARK, writable: true },
+  sendDate: { value: false, writable: true },
+  socket: { value: null, writable: true },
+});
 
 /** Responses ended in this turn, finished together in one microtask: no closure per response, one microtask per batch. */
 const ended: WebResponse[] = [];
