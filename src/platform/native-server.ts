@@ -184,7 +184,6 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boo
   ).catch(() => false);
 }
 
-/** The client of one Bun request: its address computed only if asked for. */
 /** What `Deno.serve` says of a request's client, read only when asked (most requests never ask). */
 class DenoClient implements WebClient {
   constructor(
@@ -205,6 +204,7 @@ class DenoClient implements WebClient {
   }
 }
 
+/** The client of one Bun request: its address computed only if asked for. */
 class BunClient implements WebClient {
   private ip: { address: string; port: number } | null | undefined;
 
