@@ -156,3 +156,18 @@ test("responses ended in one turn each finish once, with their end callback, tho
     Logger.overrideLogger(false);
   }
 });
+
+test("the constants a web request and response share read as Node's, and an app may still set its own", async () => {
+  const req = new WebRequest(new Request('http://app.test/x', { method: 'POST', body: 'abc' }));
+  const res = new WebResponse(req);
+  assert.deepEqual([req.httpVersion, req.httpVersionMajor, req.httpVersionMinor, req.complete], ['1.1', 1, 1, false]);
+  assert.deepEqual([res.sendDate, res.socket, res.writableHighWaterMark], [false, null, 16 * 1024]);
+  (res as { sendDate: boolean }).sendDate = true;
+  assert.equal(res.sendDate, true);
+  assert.equal(new WebResponse(req).sendDate, false, 'set on one response, not on all');
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  assert.equal(body, 'abc');
+  assert.equal(req.complete, true);
+  assert.equal(new WebRequest(new Request('http://app.test/y')).complete, false, 'complete on one request, not on all');
+});

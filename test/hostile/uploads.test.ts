@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ArgumentsHost, BaseExceptionFilter, Body, Catch, Controller, Post, UploadedFile, UploadedFiles, UseInterceptors } from 'streamnest';
+import { Body, Controller, Post, UploadedFile, UploadedFiles, UseInterceptors } from 'streamnest';
 import { AnyFilesInterceptor, FileInterceptor, diskStorage, type MulterFile } from 'streamnest/upload';
 import { startApp } from '../support/app.js';
 import { eventually, rawRequest } from '../core/support.js';
-import { assertCoded } from '../support/coded-error.js';
+import { assertCoded, notingFilter } from '../support/coded-error.js';
 import { filesIn, jsonOf, multipartBody, openDescriptors, openRaw, rawPost, statusOf, type Part } from '../support/multipart.js';
 
 /**
@@ -175,17 +175,9 @@ test('hostile uploads: a malformed form is a 400 (no boundary, a bad part header
 });
 
 test('hostile uploads: a file named ../../etc/passwd is stored inside dest under a random name; a filename function that uses it is refused (SN_ERR_UPLOAD_FILE_NAME)', async (t) => {
-  const caught: unknown[] = [];
-  /** Notes what reaches the exception filters, then answers as the framework would. */
-  @Catch()
-  class Noting extends BaseExceptionFilter {
-    override catch(exception: unknown, host: ArgumentsHost) {
-      caught.push(exception);
-      super.catch(exception, host);
-    }
-  }
+  const { filter, caught } = notingFilter();
   const { url, close } = await startApp({ controllers: [HostileController] }, (app) => {
-    app.useGlobalFilters(new Noting());
+    app.useGlobalFilters(filter);
   });
   t.after(close);
   const evil = multipartBody([{ name: 'file', filename: '../../etc/passwd', type: 'text/plain', value: 'root:x:0:0' }]);

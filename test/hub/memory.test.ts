@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ArgumentsHost, BaseExceptionFilter, Catch, Controller, type HubSubscription, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest';
+import { Controller, type HubSubscription, MemoryTransport, Sse, SseHub, SseModule } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { connectEvents } from '../support/event-client.js';
 import { eventually } from '../support/sse-reader.js';
 import { transportContract } from './hub-behaviour.js';
 import { startHubApp } from './hub-app.js';
-import { assertCoded } from '../support/coded-error.js';
+import { assertCoded, notingFilter } from '../support/coded-error.js';
 
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
 transportContract('memory', (options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
@@ -117,17 +117,9 @@ test('memory hub: one subscription returned to a second request is refused with 
       return kept;
     }
   }
-  const caught: unknown[] = [];
-  /** Notes what reaches the exception filters, then answers as the framework would. */
-  @Catch()
-  class Noting extends BaseExceptionFilter {
-    override catch(exception: unknown, host: ArgumentsHost) {
-      caught.push(exception);
-      super.catch(exception, host);
-    }
-  }
+  const { filter, caught } = notingFilter();
   const { app, url, close } = await startApp({ imports: [SseModule.forRoot()], controllers: [Shared] }, (app) => {
-    app.useGlobalFilters(new Noting());
+    app.useGlobalFilters(filter);
   });
   t.after(close);
   const hub = app.get(SseHub);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ArgumentsHost, BaseExceptionFilter, Catch, Controller, getSSEStream, Sse, type SSEStream } from 'streamnest';
+import { Controller, getSSEStream, Sse, type SSEStream } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { openSse, eventually } from '../support/sse-reader.js';
 import { call, rawRequest } from '../core/support.js';
 import { runtimeSkip } from '../runtimes/skips.js';
-import { assertCoded } from '../support/coded-error.js';
+import { assertCoded, notingFilter } from '../support/coded-error.js';
 
 /**
  * The paths every event takes through one session: written before the
@@ -87,17 +87,9 @@ test(
 
 test('one stream returned to a second request is refused with a 500 (SN_ERR_SSE_ATTACHED), and the first client keeps its stream', async (t) => {
   kept = undefined;
-  const caught: unknown[] = [];
-  /** Notes what reaches the exception filters, then answers as the framework would. */
-  @Catch()
-  class Noting extends BaseExceptionFilter {
-    override catch(exception: unknown, host: ArgumentsHost) {
-      caught.push(exception);
-      super.catch(exception, host);
-    }
-  }
+  const { filter, caught } = notingFilter();
   const { url, close } = await startApp({ controllers: [PathsController] }, (app) => {
-    app.useGlobalFilters(new Noting());
+    app.useGlobalFilters(filter);
   });
   t.after(close);
   const first = await openSse(`${url}/shared`);

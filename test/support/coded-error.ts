@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StreamnestError } from 'streamnest';
+import { type ArgumentsHost, BaseExceptionFilter, Catch, StreamnestError } from 'streamnest';
 
 /** Asserts a coded streamnest error: its code, its class (TypeError or not), a message led by the code, and what it says. */
 export function assertCoded(error: unknown, code: string, type: 'TypeError' | 'Error', ...says: RegExp[]): void {
@@ -28,4 +28,21 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   return assert.fail('expected a rejection');
+}
+
+/**
+ * A global exception filter that notes every exception reaching the filters,
+ * then answers as the framework would: how a test sees the coded error behind
+ * a 500 the client gets. `caught` fills as requests fail.
+ */
+export function notingFilter(): { filter: BaseExceptionFilter; caught: unknown[] } {
+  const caught: unknown[] = [];
+  @Catch()
+  class Noting extends BaseExceptionFilter {
+    override catch(exception: unknown, host: ArgumentsHost) {
+      caught.push(exception);
+      super.catch(exception, host);
+    }
+  }
+  return { filter: new Noting(), caught };
 }
