@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { Buffer } from 'node:buffer';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from '../common/interfaces.js';
 import { StreamableFile, type StreamableHandlerResponse } from '../common/streamable-file.js';

@@ -1,3 +1,5 @@
+// Imported, not the global: on Deno the global `Buffer` is a getter that loads it lazily, taken again on every use.
+import { Buffer } from 'node:buffer';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { Errors } from '../../errors.js';
 import { describeThrown } from '../../common/describe.js';
