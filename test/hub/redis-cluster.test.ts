@@ -59,9 +59,11 @@ test('the test channels of six shards are served by three different masters', as
 });
 
 // The SseTransport contract on a cluster with one shard: a single stream (one slot), ids ordered across
-// channels, read by one XREAD as on a single node. Its transport tests assume that order, which ids of
-// several shards do not have (see redis-shards.test.ts); with six shards, the hub behaviour below.
-transportContract('redis cluster, 1 shard', (options) => onCluster({ shards: 1, maxLen: options?.historySize ?? 10_000 }), { fanOutSubscribers: 300 });
+// channels (`totalOrder`), read by one XREAD as on a single node.
+transportContract('redis cluster, 1 shard', (options) => onCluster({ shards: 1, maxLen: options?.historySize ?? 10_000 }), {
+  fanOutSubscribers: 300,
+  totalOrder: true,
+});
 
 const behaviour = hubBehaviour((options) => onCluster({ maxLen: options?.historySize ?? 10_000 }));
 test('redis cluster, 6 shards: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
