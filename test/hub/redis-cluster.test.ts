@@ -64,6 +64,8 @@ transportContract('redis cluster, 1 shard', (options) => onCluster({ shards: 1, 
   fanOutSubscribers: 300,
   totalOrder: true,
 });
+// And with six shards over the three masters, a reader per shard: ids ordered per channel only.
+transportContract('redis cluster, 6 shards', (options) => onCluster({ maxLen: options?.historySize ?? 10_000 }), { fanOutSubscribers: 300 });
 
 const behaviour = hubBehaviour((options) => onCluster({ maxLen: options?.historySize ?? 10_000 }));
 test('redis cluster, 6 shards: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
