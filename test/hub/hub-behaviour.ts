@@ -9,7 +9,7 @@ import { eventually } from '../support/sse-reader.js';
 import { publishMany, range, startHubApp } from './hub-app.js';
 
 /** Hub behaviour every transport must show, through an app over HTTP; `transportContract` below runs it for each transport. */
-export function hubBehaviour(makeTransport: (options?: { historySize?: number }) => SseTransport) {
+export function hubBehaviour(makeTransport: MakeTransport, { totalOrder = false }: Pick<ContractOptions, 'totalOrder'> = {}) {
   return {
     async publishesInOrderAndResumesExactlyOnce(t: TestContext) {
       const a = await startHubApp(makeTransport());
@@ -119,26 +119,34 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
       await a.hub.publish('sport', { data: 's1', event: 'score' });
       await publishMany(a.hub, 'numbers', 1, 6);
       const got = await both.waitForCount(2);
-      assert.deepEqual(
-        got.map((e) => [e.event, e.data]),
+      // News data starts with n, sport data with s: the channel of each event, for order per channel.
+      const channelOf = (e: { data: string }) => e.data[0]!;
+      assertOrdered(
+        got.map((e) => ({ event: e.event, data: e.data })),
         [
-          [undefined, 'n1'],
-          ['score', 's1'],
+          { event: undefined, data: 'n1' },
+          { event: 'score', data: 's1' },
         ],
+        channelOf,
+        totalOrder,
       );
       assert.deepEqual(
         (await odd.waitForCount(3)).map((e) => e.data),
         ['1', '3', '5'],
       );
-      // One Last-Event-ID resumes both channels exactly.
+      // One Last-Event-ID, the last the client got (of either channel), resumes both channels exactly.
       both.close();
       await a.hub.publish('sport', { data: 's2' });
       await a.hub.publish('news', { data: 'n2' });
       const resumed = await connectEvents(`${a.url}/feed?channels=news,sport`, { 'last-event-id': got[1]!.id! });
-      assert.deepEqual(
-        (await resumed.waitForCount(2)).map((e) => e.data),
-        ['s2', 'n2'],
+      assertOrdered(
+        (await resumed.waitForCount(2)).map((e) => ({ data: e.data })),
+        [{ data: 's2' }, { data: 'n2' }],
+        channelOf,
+        totalOrder,
       );
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(resumed.events.length, 2, 'nothing twice');
       resumed.close();
       odd.close();
     },
@@ -158,13 +166,63 @@ export function hubBehaviour(makeTransport: (options?: { historySize?: number })
 
 type MakeTransport = (options?: { historySize?: number }) => SseTransport;
 
+/** What a run of the contract says of its transport. */
+export interface ContractOptions {
+  /** Clients of the fan-out test. Default 1 000. */
+  fanOutSubscribers?: number;
+  /**
+   * The transport's ids are ordered across channels: one sequence for every
+   * channel (memory, NATS, Redis with one shard). The suite then also checks
+   * that order: ids of different channels compare, delivery and replay follow
+   * it across channels, and an event is delivered with the very id `append`
+   * returned. A sharded transport (Redis with `shards`) promises none of that:
+   * its ids are ordered per channel (per shard), and an id it delivers says
+   * where the receiver stands in each shard it reads, so it differs from the
+   * id `append` returned for the same event (compare() says they are equal).
+   * What every transport promises, checked for all: order per channel, exact
+   * replay from an id it gave, incomplete replay when history is gone.
+   */
+  totalOrder?: boolean;
+}
+
 /** A transport started with a recorder of what it delivers, closed when the test ends. */
 async function started(t: TestContext, makeTransport: MakeTransport, options?: { historySize?: number }) {
   const transport = makeTransport(options);
   const delivered: HubEvent[] = [];
-  await transport.start((event) => delivered.push(event));
+  const waiters = new Set<() => void>();
+  await transport.start((event) => {
+    delivered.push(event);
+    for (const waiter of [...waiters]) waiter();
+  });
   t.after(() => transport.close());
-  return { transport, delivered };
+  /** Resolves once `count` events have been delivered. */
+  const deliveredUpTo = (count: number, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (delivered.length < count) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${delivered.length} of ${count} events delivered`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { transport, delivered, deliveredUpTo };
+}
+
+/**
+ * A subscription's channels, watched as the hub watches them before it
+ * replays or goes live: a transport that reads only what local subscribers
+ * need (Redis with `shards`) delivers nothing else, and the ids it delivers
+ * carry the receiver's position in the shards of all these channels. The
+ * transport's close ends the watch.
+ */
+async function watched(transport: SseTransport, channels: string[]): Promise<void> {
+  await transport.watch?.(channels);
 }
 
 /** Every event on `channels` after `after`, paging `limit` at a time as the hub does; fails on an incomplete page. */
@@ -180,53 +238,128 @@ async function replayAll(transport: SseTransport, channels: string[], after: str
   }
 }
 
+/**
+ * `got` is `expected`: in that very order with `totalOrder`; otherwise the
+ * same events, none more, in that order within each channel (`channelOf`),
+ * which is all a transport with ids ordered per channel promises.
+ */
+function assertOrdered<T>(got: T[], expected: T[], channelOf: (item: T) => string, totalOrder: boolean, message?: string): void {
+  if (totalOrder) {
+    assert.deepEqual(got, expected, message);
+    return;
+  }
+  const byChannel = (items: T[]) => {
+    const groups = new Map<string, T[]>();
+    for (const item of items) groups.set(channelOf(item), [...(groups.get(channelOf(item)) ?? []), item]);
+    return groups;
+  };
+  assert.deepEqual(byChannel(got), byChannel(expected), message && `${message} (in order per channel)`);
+}
+
 const plain = (e: HubEvent) => ({ channel: e.channel, event: e.event, data: e.data });
+const byEventChannel = (e: { channel: string }) => e.channel;
 
 /**
  * The SseTransport contract, one suite for every transport (memory, Redis,
- * NATS…): on the transport itself, then the hub behaviour over HTTP. Each
- * `makeTransport()` must give a transport on a history of its own (a fresh key,
- * stream…), except that it is the same backend.
+ * Redis Cluster, sharded or not, NATS…): on the transport itself, then the
+ * hub behaviour over HTTP. Each `makeTransport()` must give a transport on a
+ * history of its own (a fresh key, stream…), except that it is the same
+ * backend. `totalOrder`: see ContractOptions; a run whose transport orders
+ * ids across channels must say so, so that order is checked too.
  */
-export function transportContract(label: string, makeTransport: MakeTransport, options: { fanOutSubscribers?: number } = {}) {
-  test(`${label} transport: append returns ordered ids; every event is delivered once, in order, as stored`, async (t) => {
-    const { transport, delivered } = await started(t, makeTransport);
-    const ids: string[] = [];
-    for (let i = 1; i <= 30; i++) ids.push(await transport.append(i % 3 === 0 ? 'b' : 'a', { data: `d${i}`, event: i % 2 === 0 ? 'even' : undefined }));
-    for (let i = 1; i < ids.length; i++) assert.ok(transport.compare(ids[i - 1]!, ids[i]!) < 0, `${ids[i - 1]} < ${ids[i]}`);
+export function transportContract(label: string, makeTransport: MakeTransport, options: ContractOptions = {}) {
+  const totalOrder = options.totalOrder ?? false;
+
+  test(`${label} transport: append returns each event's id, ordered per channel; every event is delivered once, in order, as stored`, async (t) => {
+    const { transport, delivered, deliveredUpTo } = await started(t, makeTransport);
+    await watched(transport, ['a', 'b']);
+    const channelOf = (i: number) => (i % 3 === 0 ? 'b' : 'a');
+    const appended: HubEvent[] = [];
+    for (let i = 1; i <= 30; i++) {
+      const channel = channelOf(i);
+      const message = { data: `d${i}`, event: i % 2 === 0 ? 'even' : undefined };
+      appended.push({ id: await transport.append(channel, message), channel, ...message });
+    }
+    const ids = appended.map((e) => e.id);
+    for (const channel of ['a', 'b']) {
+      const own = appended.filter((e) => e.channel === channel).map((e) => e.id);
+      for (let i = 1; i < own.length; i++) {
+        assert.ok(transport.compare(own[i - 1]!, own[i]!) < 0, `${channel}: ${own[i - 1]} < ${own[i]}`);
+        assert.ok(transport.compare(own[i]!, own[i - 1]!) > 0, `${channel}: ${own[i]} > ${own[i - 1]}`);
+      }
+    }
+    // Ids of different channels have an order only where the transport keeps one across channels.
+    if (totalOrder) for (let i = 1; i < ids.length; i++) assert.ok(transport.compare(ids[i - 1]!, ids[i]!) < 0, `${ids[i - 1]} < ${ids[i]}`);
     assert.equal(transport.compare(ids[4]!, ids[4]!), 0);
-    await eventually(() => delivered.length >= 30, 10_000, 'all delivered');
+    await deliveredUpTo(30);
     await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(
-      delivered.map((e) => e.id),
-      ids,
-      'delivered once each, in id order',
-    );
-    assert.deepEqual(delivered[1], { id: ids[1], channel: 'a', event: 'even', data: 'd2' });
-    assert.equal(delivered[0]!.event, undefined, 'no event name stays absent');
+    assertOrdered(delivered.map(plain), appended.map(plain), byEventChannel, totalOrder, 'delivered once each, in order, as stored');
+    // The same event under the id append returned: exactly that id where ids are ordered across channels; for a
+    // sharded transport, one that also carries the receiver's position in the other shard, and compares equal.
+    if (totalOrder)
+      assert.deepEqual(
+        delivered.map((e) => e.id),
+        ids,
+        'delivered once each, in id order',
+      );
+    for (const event of delivered) {
+      const stored = appended.find((e) => e.data === event.data)!;
+      assert.equal(transport.compare(event.id, stored.id), 0, `delivered ${event.id} is appended ${stored.id}`);
+      assert.equal(transport.compare(stored.id, event.id), 0, `appended ${stored.id} is delivered ${event.id}`);
+    }
+    for (const channel of ['a', 'b']) {
+      const own = delivered.filter((e) => e.channel === channel);
+      for (let i = 1; i < own.length; i++) assert.ok(transport.compare(own[i - 1]!.id, own[i]!.id) < 0, `${channel}: delivered ids in order`);
+    }
+    const d2 = delivered.find((e) => e.data === 'd2')!;
+    assert.deepEqual(d2, { id: d2.id, channel: 'a', event: 'even', data: 'd2' }, 'nothing more than stored');
+    assert.equal(delivered.find((e) => e.data === 'd1')!.event, undefined, 'no event name stays absent');
   });
 
-  test(`${label} transport: replay pages through the events of the given channels after an id, exactly`, async (t) => {
-    const { transport } = await started(t, makeTransport);
+  test(`${label} transport: replay pages through the events of the given channels after an id it gave, exactly`, async (t) => {
+    const { transport, delivered, deliveredUpTo } = await started(t, makeTransport);
+    // One subscription's channels: an id delivered for it is a resume position for any of them.
+    await watched(transport, ['a', 'b', 'c', 'nobody']);
+    const channelOf = (i: number) => (i % 3 === 0 ? 'c' : i % 3 === 1 ? 'a' : 'b');
     const ids: string[] = [];
-    for (let i = 1; i <= 25; i++) ids.push(await transport.append(i % 3 === 0 ? 'c' : i % 3 === 1 ? 'a' : 'b', { data: String(i) }));
+    // Each delivered before the next is appended, as a client would hear them: the id of the k-th says the
+    // receiver had every earlier event, of every channel, and none later.
+    for (let i = 1; i <= 25; i++) {
+      ids.push(await transport.append(channelOf(i), { data: String(i) }));
+      await deliveredUpTo(i);
+    }
+    if (totalOrder)
+      assert.deepEqual(
+        delivered.map((e) => e.id),
+        ids,
+        'delivered with the ids append returned',
+      );
+    /** The id a client that heard the first `n` events holds. */
+    const heard = (n: number) => delivered[n - 1]!.id;
+    const events = (data: string[]) => data.map((d) => ({ channel: channelOf(Number(d)), data: d }));
+    const got = (replayed: HubEvent[]) => replayed.map((e) => ({ channel: e.channel, data: e.data }));
     const wanted = (from: number) => range(from + 1, 25).filter((d) => Number(d) % 3 !== 0); // channels a (i%3=1) and b (i%3=2)
-    assert.deepEqual(
-      (await replayAll(transport, ['a', 'b'], ids[0]!, 4)).map((e) => e.data),
-      wanted(1),
-    );
-    assert.deepEqual(
-      (await replayAll(transport, ['b', 'a'], ids[9]!, 100)).map((e) => e.data),
-      wanted(10),
+    assertOrdered(got(await replayAll(transport, ['a', 'b'], heard(1), 4)), events(wanted(1)), byEventChannel, totalOrder);
+    assertOrdered(
+      got(await replayAll(transport, ['b', 'a'], heard(10), 100)),
+      events(wanted(10)),
+      byEventChannel,
+      totalOrder,
       'the order of the channels does not matter',
     );
-    const c = await replayAll(transport, ['c'], ids[0]!, 3);
+    const c = await replayAll(transport, ['c'], heard(1), 3);
     assert.deepEqual(
       c.map((e) => [e.channel, e.data]),
       ['3', '6', '9', '12', '15', '18', '21', '24'].map((d) => ['c', d]),
     );
-    assert.deepEqual(await transport.replay(['a', 'b', 'c'], ids[24]!, 10), { events: [], complete: true }, 'nothing after the newest');
-    assert.deepEqual(await transport.replay(['nobody'], ids[3]!, 10), { events: [], complete: true }, 'a channel without events');
+    // The id append returned resumes its own channel.
+    assert.deepEqual(
+      (await replayAll(transport, ['c'], ids[2]!, 3)).map((e) => e.data),
+      ['6', '9', '12', '15', '18', '21', '24'],
+      "from append's id of c's first event",
+    );
+    assert.deepEqual(await transport.replay(['a', 'b', 'c'], heard(25), 10), { events: [], complete: true }, 'nothing after the newest');
+    assert.deepEqual(await transport.replay(['nobody'], heard(4), 10), { events: [], complete: true }, 'a channel without events');
   });
 
   test(`${label} transport: replay is incomplete for an unknown id, an id of another history, or one older than the history`, async (t) => {
@@ -246,23 +379,30 @@ export function transportContract(label: string, makeTransport: MakeTransport, o
   });
 
   test(`${label} transport: channel names with '.', '*', '>', spaces and unicode round-trip through delivery and replay`, async (t) => {
-    const { transport, delivered } = await started(t, makeTransport);
+    const { transport, delivered, deliveredUpTo } = await started(t, makeTransport);
     const names = ['a.b.c', '*', '>', 'orders.*.>', ' spaced name ', 'tab\there', 'ünï→😀', 'x:y/z?q=1#f', 'a'.repeat(200)];
+    await watched(transport, ['before', ...names]);
     const first = await transport.append('before', { data: '0' });
+    await deliveredUpTo(1);
+    // What a client holds that heard 'before' and nothing since: a resume position for every one of the names.
+    const before = delivered[0]!.id;
+    if (totalOrder) assert.equal(before, first, 'delivered with the id append returned');
     for (const [i, channel] of names.entries()) await transport.append(channel, { data: String(i), event: 'e' });
-    await eventually(() => delivered.length >= names.length + 1, 10_000, 'all delivered');
-    assert.deepEqual(
-      delivered.slice(1).map((e) => e.channel),
-      names,
+    await deliveredUpTo(names.length + 1);
+    assertOrdered(
+      delivered.slice(1).map(plain),
+      names.map((channel, i) => ({ channel, event: 'e', data: String(i) })),
+      byEventChannel,
+      totalOrder,
     );
     for (const [i, channel] of names.entries()) {
-      const { events, complete } = await transport.replay([channel], first, 10);
+      const { events, complete } = await transport.replay([channel], before, 10);
       assert.equal(complete, true);
       assert.deepEqual(events.map(plain), [{ channel, event: 'e', data: String(i) }], `replay of ${JSON.stringify(channel)} has only its own event`);
     }
   });
 
-  const behaviour = hubBehaviour(makeTransport);
+  const behaviour = hubBehaviour(makeTransport, { totalOrder });
   test(`${label} hub: publishes in order and resumes exactly once`, (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
   test(`${label} hub: a client older than the history gets reset`, (t) => behaviour.resetsWhenHistoryIsGone(t));
   test(`${label} hub: ${options.fanOutSubscribers ?? 1000} subscribers each get every one of 100 events exactly once`, (t) =>

@@ -9,7 +9,8 @@ import { startHubApp } from './hub-app.js';
 import { assertCoded, notingFilter } from '../support/coded-error.js';
 
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
-transportContract('memory', (options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }));
+// One sequence of ids for every channel: `totalOrder`.
+transportContract('memory', (options) => new MemoryTransport({ maxEvents: options?.historySize ?? 1000 }), { totalOrder: true });
 
 test('memory hub: history is also bounded by age', async (t) => {
   const a = await startHubApp(new MemoryTransport({ maxAgeMs: 50 }));

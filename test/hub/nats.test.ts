@@ -29,7 +29,8 @@ after(async () => {
 });
 
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
-transportContract('nats', (options) => new NatsJetStreamTransport(fresh({ maxMessages: options?.historySize ?? 10_000 })));
+// One stream, whose sequence orders ids across channels: `totalOrder`.
+transportContract('nats', (options) => new NatsJetStreamTransport(fresh({ maxMessages: options?.historySize ?? 10_000 })), { totalOrder: true });
 
 twoInstancesShareChannels('nats hub: two instances on one stream', () => {
   const shared = fresh();

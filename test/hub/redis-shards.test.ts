@@ -9,11 +9,9 @@ import { HubSubscription, type HubLink } from '#internal/sse/hub/hub-subscriptio
 import type { Outgoing } from '#internal/sse/hub/channel-fanout.js';
 import { EncodedEvent } from '#internal/sse/encoded-event.js';
 import { SSE_ATTACH } from '#internal/sse/attachable.js';
-import { runtimeSkip } from '../runtimes/skips.js';
 import { connectEvents, type EventClient } from '../support/event-client.js';
 import { PrivateRedis, redisUrl } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
-import { hubBehaviour } from './hub-behaviour.js';
 import { FeedController, publishMany, range, startHubApp } from './hub-app.js';
 import { startApp } from '../support/app.js';
 
@@ -34,19 +32,8 @@ test('the test channels are in three different shards', () => {
   assert.equal(shardOf('anything', 1), 0);
 });
 
-const behaviour = hubBehaviour((options) => sharded({ maxLen: options?.historySize ?? 10_000 }));
-test('redis hub, 4 shards: publishes in order and resumes exactly once', (t) => behaviour.publishesInOrderAndResumesExactlyOnce(t));
-test('redis hub, 4 shards: a client older than the retained stream gets reset', (t) => behaviour.resetsWhenHistoryIsGone(t));
-test('redis hub, 4 shards: 1,000 subscribers each get every one of 100 events exactly once', (t) => behaviour.fansOutToManySubscribersExactlyOnce(t));
-test(
-  'redis hub, 4 shards: a slow subscriber is dropped without delaying the others',
-  runtimeSkip('hub: a slow subscriber is dropped without delaying the others'),
-  (t) => behaviour.dropsASlowSubscriberWithoutDelayingOthers(t),
-);
-// Not behaviour.filtersAndMultipleChannels: it expects a replay of two channels in publish order, and ids
-// of two shards have none (two events in the same millisecond may come either way). Order per channel,
-// which is what shards keep, is checked below with many more events.
-test('redis hub, 4 shards: bad input is refused with clear errors', (t) => behaviour.refusesBadInput(t));
+// The SseTransport contract, hub behaviour included, runs on four shards in redis.test.ts ('redis, 4 shards');
+// what is particular to shards is here.
 
 function byChannel(client: EventClient, data: (d: string) => boolean): string[] {
   return client.events.filter((e) => data(e.data)).map((e) => e.data);

@@ -11,7 +11,10 @@ import { publishMany, startHubApp } from './hub-app.js';
 const url = await redisUrl();
 const key = () => `streamnest:test:${randomUUID()}`;
 // The SseTransport contract every transport passes (test/hub/hub-behaviour.ts).
-transportContract('redis', (options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }));
+// One shard (the default): one stream, whose ids are ordered across channels.
+transportContract('redis', (options) => new RedisStreamsTransport({ url, key: key(), maxLen: options?.historySize ?? 10_000 }), { totalOrder: true });
+// Four shards: ids ordered per channel only, composite resume ids (see redis-shards.test.ts for what is particular to shards).
+transportContract('redis, 4 shards', (options) => new RedisStreamsTransport({ url, key: key(), shards: 4, maxLen: options?.historySize ?? 10_000 }));
 
 // Two instances on one key: publish on A, hear on B, resume on A (test/hub/hub-behaviour.ts).
 twoInstancesShareChannels('redis hub: two instances', () => {
