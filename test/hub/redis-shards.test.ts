@@ -10,7 +10,7 @@ import type { Outgoing } from '#internal/sse/hub/channel-fanout.js';
 import { EncodedEvent } from '#internal/sse/encoded-event.js';
 import { SSE_ATTACH } from '#internal/sse/attachable.js';
 import { connectEvents, type EventClient } from '../support/event-client.js';
-import { PrivateRedis, redisUrl } from '../support/redis.js';
+import { monitorCommands, PrivateRedis, redisUrl } from '../support/redis.js';
 import { eventually } from '../support/sse-reader.js';
 import { FeedController, publishMany, range, startHubApp } from './hub-app.js';
 import { startApp } from '../support/app.js';
@@ -115,16 +115,11 @@ test('redis hub, 4 shards: a process reads only the shards its subscribers need,
   const transport = new RedisStreamsTransport({ url, key: prefix, shards: SHARDS, blockMs: 200 });
   const a = await startHubApp(transport);
   t.after(a.close);
-  const watcher = new Redis(url);
-  const monitor = await watcher.monitor();
-  t.after(() => {
-    monitor.disconnect();
-    watcher.disconnect();
-  });
   const xreads: string[][] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
+  const stopMonitor = await monitorCommands(url, (args) => {
     if (args[0]?.toLowerCase() === 'xread' && args.some((arg) => arg.startsWith(prefix))) xreads.push(args.filter((arg) => arg.startsWith(prefix)));
   });
+  t.after(stopMonitor);
   const shardKey = (channel: string) => `${prefix}:{${shardOf(channel, SHARDS)}}`;
 
   await new Promise((r) => setTimeout(r, 400));

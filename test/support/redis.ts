@@ -117,3 +117,42 @@ export function redisUrl(): Promise<string> {
   })();
   return shared;
 }
+
+/**
+ * Every command Redis runs, as MONITOR reports it, on a plain socket: the
+ * arguments of each (the command name first) go to `onCommand`. Not ioredis's
+ * `monitor()`, which under Bun once took a MONITOR line that came with its
+ * `+OK` as the reply to a command it never sent, and threw ("Command queue
+ * state error") when other tests kept a shared Redis busy. Resolves, once
+ * MONITOR is on, with the function that stops it.
+ */
+export async function monitorCommands(url: string, onCommand: (args: string[]) => void): Promise<() => void> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+  socket.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.on('error', () => undefined);
+  let pending = '';
+  let on: () => void;
+  const started = new Promise<void>((resolve) => {
+    on = resolve;
+  });
+  socket.on('data', (text: string) => {
+    pending += text;
+    let end = pending.indexOf('\r\n');
+    while (end !== -1) {
+      const line = pending.slice(0, end);
+      pending = pending.slice(end + 2);
+      if (line === '+OK') on();
+      // +<time> [<db> <client>] "command" "arg" …, each argument quoted with backslash escapes.
+      else if (line.startsWith('+')) onCommand([...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1')));
+      end = pending.indexOf('\r\n');
+    }
+  });
+  socket.write('MONITOR\r\n');
+  await started;
+  return () => socket.destroy();
+}
