@@ -437,10 +437,10 @@ Object.defineProperties(WebResponse.prototype, {
 const ended: WebResponse[] = [];
 
 function finishSoon(res: WebResponse): void {
-  if (ended.push(res) === 1) queueMicrotask(finishEnded);
+  if (ended.push(res) === 1) queueMicrotask(finishAllEnded);
 }
 
-function finishEnded(): void {
+function finishAllEnded(): void {
   // Responses that end during the loop (a `finish` listener answering another) join it.
   for (let i = 0; i < ended.length; i++) {
     try {
