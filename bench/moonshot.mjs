@@ -11,7 +11,7 @@
 // Writes results/moonshot.json and refreshes RESULTS.md.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Generator } from './gen/generator.mjs';
+import { Generator, resolveWorker } from './gen/generator.mjs';
 import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { refreshResults } from './lib/report.mjs';
 import { probeBroadcast } from './lib/broadcast-probe.mjs';
@@ -25,6 +25,8 @@ const levels = String(args.levels ?? '20000,40000,60000,100000')
 const top = levels.at(-1);
 const probes = Number(args.probes ?? 5);
 const smoke = args.mode === 'smoke';
+// The generator's workers: Go where it is installed (a Node worker's CPU per event received is as much as the hubs'), else Node.
+const worker = resolveWorker(String(args.generator ?? 'auto'));
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const budget = setTimeout(() => {
   console.error('moonshot: over its 30 min budget, aborting');
@@ -68,7 +70,7 @@ async function holdAndWeigh(fleet, gen, clients, idleRss) {
 async function baseline(share) {
   log(`baseline: one hub process behind the same front, ${share} clients`);
   const fleet = await startFleet(1);
-  const gen = new Generator({ port: fleet.port });
+  const gen = new Generator({ port: fleet.port, worker });
   try {
     const idle = await fleet.rpc({ cmd: 'mem' }, 60_000);
     const level = await holdAndWeigh(fleet, gen, share, idle.rss);
@@ -82,9 +84,9 @@ async function baseline(share) {
 }
 
 async function scaleOut() {
-  log(`scale-out: ${processes} hub processes behind one port, levels ${levels.join(', ')}`);
+  log(`scale-out: ${processes} hub processes behind one port, levels ${levels.join(', ')}; generator workers: ${worker.name}`);
   const fleet = await startFleet(processes);
-  const gen = new Generator({ port: fleet.port });
+  const gen = new Generator({ port: fleet.port, worker });
   const out = [];
   try {
     const idle = await fleet.rpc({ cmd: 'mem' }, 60_000);
@@ -112,6 +114,7 @@ async function main() {
   const last = fleet.levels.at(-1);
   const result = {
     processes,
+    generator: worker.name,
     single,
     fleet,
     goals: {

@@ -4,12 +4,11 @@
 // skipped with the reason and how to install it, never silently, and never
 // counted as a failure (CI does not install them). The Go hub is built here,
 // into build/anchors/, once per run (Go's build cache makes a rebuild quick).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildGo, executable, findBinary, GoMissing } from './go-build.mjs';
 
-const BENCH = fileURLToPath(new URL('..', import.meta.url));
 const HOW = 'see bench/README.md, "Anchors"';
 
 /** An anchor whose software is not on this machine: skipped, not failed. */
@@ -18,21 +17,6 @@ export class AnchorMissing extends Error {
     super(`not installed: ${message}`);
     this.notInstalled = true;
   }
-}
-
-function executable(file) {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `name` on PATH or in the usual system directories (sbin is often not on a user's PATH). */
-function findBinary(name, extraDirs) {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
-  return dirs.map((d) => path.join(d, name)).find(executable);
 }
 
 /** nchan does not say its version; the Debian package that installed the module does. */
@@ -57,20 +41,13 @@ function nchanEnv() {
 }
 
 function goHubEnv() {
-  const go = process.env.GO ?? findBinary('go', ['/usr/lib/go/bin', '/usr/local/go/bin']);
-  if (!go || !executable(go)) throw new AnchorMissing(`go was not found (Debian: apt-get install -y golang-go; or set GO; ${HOW})`);
-  const out = path.join(BENCH, 'build', 'anchors', 'go-hub');
-  mkdirSync(path.dirname(out), { recursive: true });
-  // Standard library only, nothing to download: GOPROXY=off makes sure of it.
-  // CGO_ENABLED=0: no C compiler needed (the first build then compiles part of
-  // the standard library, about 20 s; later ones come from the cache).
-  const env = { ...process.env, CGO_ENABLED: '0', GOPROXY: 'off', GOFLAGS: '' };
-  if (!env.GOCACHE && !env.HOME && !env.XDG_CACHE_HOME) env.GOCACHE = path.join(BENCH, 'build', 'anchors', 'gocache');
-  execFileSync(go, ['build', '-o', out, '.'], { cwd: path.join(BENCH, 'anchors', 'go-hub'), env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-  const version = execFileSync(go, ['version'], { encoding: 'utf8' })
-    .trim()
-    .replace(/^go version /, '');
-  return { env: { GO_HUB_BIN: out }, version };
+  try {
+    const { bin, version } = buildGo('anchors/go-hub', 'anchors/go-hub', HOW);
+    return { env: { GO_HUB_BIN: bin }, version };
+  } catch (e) {
+    if (e instanceof GoMissing) throw new AnchorMissing(e.message.replace(/^not installed: /, ''));
+    throw e;
+  }
 }
 
 const PREPARE = { nchan: nchanEnv, 'go-hub': goHubEnv };

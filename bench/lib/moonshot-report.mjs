@@ -20,6 +20,7 @@ export function moonshotSection(run) {
     `- Command: \`${run.command}\``,
     `- Date: ${run.date} (finished ${run.finished}); Node ${run.node}`,
     `- ${r.processes} streamnest hub processes on the Redis Streams transport behind one port (node:cluster, round-robin); the generator spreads its streams over processes of at most 10,000, each from its own source address, and publishes through one hub process. Memory per connection is (RSS of the hub processes − their RSS before any client) ÷ clients, after two full GCs in each; "one process" holds the same share (${f0(s.clients)}) alone, in the same run. Latency: median of ${s.latency.probes.length} single-event broadcasts, publish to receive over all clients. CPU: the hub processes' and the generator workers' CPU time during a probe (median), on this machine's 2 cores: it says where the broadcast's time goes.`,
+    `- Generator workers: ${r.generator ?? 'node'} (bench/README.md, "The load generator": the Go worker is the Node one's drop-in, for runs where the client's own CPU would decide the figure).`,
     '',
     '| Clients | Held (errors) | Per process | RSS per process MiB | RSS per connection KiB (× one process) | One broadcast p50 / p99 / max ms | Every client got every probe | CPU per broadcast: hubs / generator, core-ms |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1,0 +1,3 @@
+module streamnest.bench/go-worker
+
+go 1.19
