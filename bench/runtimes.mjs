@@ -57,6 +57,9 @@ for (const [what, list, known] of [
 
 /**
  * Each runtime's servers. `bare` is the floor the JSON GET is paired with;
+ * `sameHeaders` is that floor answering with the headers streamnest's JSON
+ * carries (its type and `nosniff`), to which streamnest is paired as well,
+ * so a runtime's own price for a header shows apart from the framework's;
  * `peer` marks the servers streamnest is compared with (the best of them per
  * figure): raw node:http and better-sse on Node, Hono's streamSSE on Deno and
  * Bun. streamnest servers run once per engine in `--engines`, except on Node
@@ -68,10 +71,12 @@ function serversOf(runtime) {
     runtime === 'node'
       ? [
           { name: 'raw', file: 'raw', bare: true, peer: true, json: true, label: 'raw node:http' },
+          { name: 'raw-same-headers', file: 'raw', sameHeaders: true, json: true, jsonOnly: true, label: 'raw node:http, streamnest’s JSON headers' },
           { name: 'better-sse', file: 'better-sse', peer: true, label: 'better-sse Channel (node:http)' },
         ]
       : [
           { name: 'bare', file: 'bare-web', bare: true, json: true, label: `bare ${native}` },
+          { name: 'bare-same-headers', file: 'bare-web', sameHeaders: true, json: true, jsonOnly: true, label: `bare ${native}, streamnest’s JSON headers` },
           { name: 'hono', file: 'hono-web', peer: true, json: true, label: `Hono streamSSE per-client loop (${native})` },
           { name: 'hono-hub', file: 'hono-web-hub', peer: true, label: `Hono streamSSE hub (${native})` },
         ];
@@ -102,7 +107,7 @@ async function startServer(rt, s) {
   if (buildErrors[s.file]) throw new Error(`build failed: ${buildErrors[s.file][0]}`);
   const file = `build/servers/${s.file}.js`;
   if (!existsSync(file)) throw new Error(`${file} is missing; run npm run build`);
-  const env = { PORT: '0', HOST: '127.0.0.1', ...(s.engine ? { SN_ENGINE: s.engine } : {}) };
+  const env = { PORT: '0', HOST: '127.0.0.1', ...(s.engine ? { SN_ENGINE: s.engine } : {}), ...(s.sameHeaders ? { SAME_HEADERS: '1' } : {}) };
   const h = spawnChild(file, { ...forkOptions(rt), env, cpu: SERVER_CPU, label: `${rt.runtime}/${s.name}` });
   try {
     const ready = await waitFor(h, (m) => m?.type === 'ready', 30_000);
@@ -158,8 +163,11 @@ async function jsonPhase(rt, list, results) {
     }
     const bare = list.find((s) => s.bare)?.name;
     const hasBare = live.has(bare);
+    const same = list.find((s) => s.sameHeaders)?.name;
     const samples = Object.fromEntries([...live.keys()].map((n) => [n, []]));
     const ratios = Object.fromEntries([...live.keys()].map((n) => [n, []]));
+    const sameRatios = Object.fromEntries([...live.keys()].map((n) => [n, []]));
+    const streamnest = new Set(list.filter((s) => s.streamnest).map((s) => s.name));
     const one = async (name, round) => {
       const x = await oneGet(live.get(name), mode.jsonSeconds);
       log(
@@ -181,6 +189,13 @@ async function jsonPhase(rt, list, results) {
         samples[bare].push(bx);
         samples[name].push(x);
         ratios[name].push(x.rps / bx.rps);
+        if (streamnest.has(name) && live.has(same)) {
+          // A second pair against the floor sending the same headers, in the other order.
+          const c = await one(bareFirst ? name : same, round);
+          const d = await one(bareFirst ? same : name, round);
+          const [sx, y] = bareFirst ? [d, c] : [c, d];
+          sameRatios[name].push(y.rps / sx.rps);
+        }
       }
       if (live.size === 1 && hasBare) samples[bare].push(await one(bare, round));
     }
@@ -197,6 +212,8 @@ async function jsonPhase(rt, list, results) {
         ratio: bestBare ? best.rps / bestBare : undefined,
         medianPairRatio: ratios[name].length ? median(ratios[name]) : undefined,
         pairRatios: ratios[name].map((r) => +r.toFixed(3)),
+        sameHeadersPairRatios: sameRatios[name].length ? sameRatios[name].map((r) => +r.toFixed(3)) : undefined,
+        sameHeadersMedianPairRatio: sameRatios[name].length ? median(sameRatios[name]) : undefined,
         errors: xs.reduce((n, x) => n + x.errors + x.non2xx, 0),
         p99ms: Math.max(...xs.map((x) => x.p99ms)),
         serverCpu: best.serverCpu,
@@ -235,7 +252,17 @@ async function runRuntime(name) {
   const results = Object.fromEntries(
     list.map((s) => [
       s.name,
-      { name: s.name, label: s.label, bare: !!s.bare, peer: !!s.peer, streamnest: !!s.streamnest, hub: !!s.hub, engine: s.engine, sse: {} },
+      {
+        name: s.name,
+        label: s.label,
+        bare: !!s.bare,
+        peer: !!s.peer,
+        streamnest: !!s.streamnest,
+        hub: !!s.hub,
+        engine: s.engine,
+        jsonOnly: !!s.jsonOnly,
+        sse: {},
+      },
     ]),
   );
   log(`${name} ${rt.version}: servers ${list.map((s) => s.name).join(', ')}`);
@@ -246,7 +273,7 @@ async function runRuntime(name) {
     );
     await jsonPhase(rt, json, results);
   }
-  for (const s of list) {
+  for (const s of list.filter((x) => !x.jsonOnly)) {
     log(`${name} SSE: ${s.name}`);
     try {
       await ssePhase(rt, s, results[s.name].sse, results[s.name]);

@@ -80,8 +80,8 @@ function table(run, sec) {
           ? `skipped: ${j.skipped.slice(0, 60)}`
           : 'n/a',
     );
-    if (r.sse.skipped) {
-      row.push(`skipped: ${r.sse.skipped.slice(0, 90)}`);
+    if (r.sse.skipped || r.jsonOnly) {
+      row.push(r.jsonOnly ? 'JSON GET only' : `skipped: ${r.sse.skipped.slice(0, 90)}`);
       while (row.length < header.length) row.push('—');
       rows.push(row);
       continue;
@@ -128,8 +128,10 @@ function goals(run, sec, best) {
     const goal = compat
       ? `the ≥ 0.9× goal is for the native engine; this is ${NAMES[sec.runtime]}'s compatibility server`
       : `goal ≥ 0.9×: ${ok ? 'met' : 'not met'}`;
+    const same = r.json.sameHeadersMedianPairRatio;
+    const sameText = same !== undefined ? `; ${same.toFixed(2)}× the bare server sending the same headers (median of its pairs)` : '';
     out.push(
-      `- ${r.name} JSON GET on ${r.serverKind ?? '?'}: ${r.json.ratio !== undefined ? `${r.json.ratio.toFixed(2)}× bare` : 'no bare figure'} (${goal}${r.json.clientBound ? '; client-bound' : ''})`,
+      `- ${r.name} JSON GET on ${r.serverKind ?? '?'}: ${r.json.ratio !== undefined ? `${r.json.ratio.toFixed(2)}× bare` : 'no bare figure'} (${goal}${r.json.clientBound ? '; client-bound' : ''})${sameText}`,
     );
   }
   return out;
@@ -175,12 +177,12 @@ function runtimeSection(run, sec) {
   if (js.length) {
     lines.push(
       '',
-      '| Server | req/s per run (best reported) | median | ratio to bare per pair | errors | worst p99 ms | server / generator CPU (best run) |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| Server | req/s per run (best reported) | median | ratio to bare per pair | to the bare server with the same headers, per pair | errors | worst p99 ms | server / generator CPU (best run) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const r of js)
       lines.push(
-        `| ${r.name} | ${r.json.samples.map(f0).join(', ')} | ${f0(r.json.median)} | ${(r.json.pairRatios ?? []).join(', ') || '—'} | ${r.json.errors} | ${f1(r.json.p99ms)} | ${pc(r.json.serverCpu)} / ${pc(r.json.genCpu)} |`,
+        `| ${r.name} | ${r.json.samples.map(f0).join(', ')} | ${f0(r.json.median)} | ${(r.json.pairRatios ?? []).join(', ') || '—'} | ${(r.json.sameHeadersPairRatios ?? []).join(', ') || '—'} | ${r.json.errors} | ${f1(r.json.p99ms)} | ${pc(r.json.serverCpu)} / ${pc(r.json.genCpu)} |`,
       );
   }
   lines.push('', '</details>', '');

@@ -1,12 +1,20 @@
-/** The floor: bare node:http. JSON as in the brief; SSE writes one pre-encoded Buffer to every response. */
+/**
+ * The floor: bare node:http. JSON as in the brief; SSE writes one pre-encoded Buffer to every response.
+ * With SAME_HEADERS=1 the JSON carries the headers streamnest's does (its type and `nosniff`).
+ */
 import http from 'node:http';
 import { control, HOST, PORT } from './control.js';
+
+const JSON_HEADERS: http.OutgoingHttpHeaders =
+  process.env.SAME_HEADERS === '1'
+    ? { 'content-type': 'application/json; charset=utf-8', 'x-content-type-options': 'nosniff' }
+    : { 'content-type': 'application/json' };
 
 const subscribers = new Set<http.ServerResponse>();
 
 const server = http.createServer((req, res) => {
   if (req.url === '/json') {
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, JSON_HEADERS);
     res.end(JSON.stringify({ hello: 'world' }));
     return;
   }
