@@ -9,8 +9,10 @@
 // `rate` events a second for `seconds` seconds, each to one random user; and
 // measures delivered events/s, publish-to-receive latency, the CPU of each
 // server, of Redis and of the publisher, and per server the events its
-// transport read against those it delivered. Every user must get exactly the
-// events sent to it, in order. Designs:
+// transport read against those it delivered. Then a second window at the
+// same rate sends only to the users of processes 1…n-1: process 0's figures
+// there are what traffic it does not deliver costs it. Every user must get
+// exactly the events sent to it, in order, in both windows. Designs:
 //   single    one stream: every process reads every event;
 //   sharded   `shards` streams, users spread over the processes regardless of shard;
 //   affinity  `shards` streams, each user on the process that owns its shard
@@ -94,6 +96,89 @@ async function startServer(label, key, shards) {
   return h;
 }
 
+/**
+ * One measured window: the publisher sends `mode.rate` events a second for
+ * `mode.seconds` to random users (of `only` if given), from its first event
+ * to its last settled XADD; then delivery is awaited (bounded) and checked
+ * per user. Returns the window's figures.
+ */
+async function measureWindow(servers, publisher, gen, redis, only) {
+  const all = [...servers, publisher];
+  const out = {};
+  const before = await Promise.all(all.map((h) => h.rpc({ cmd: 'usage' })));
+  await Promise.all(servers.map((h) => h.rpc({ cmd: 'lag-reset' })));
+  const redisBefore = await redisCpuMs(redis);
+  const t0 = process.hrtime.bigint();
+  const batch = await gen.flowStart();
+  const pub = await publisher.rpc(
+    { cmd: 'publish-users', batch, users: mode.clients, rate: mode.rate, seconds: mode.seconds, only },
+    mode.seconds * 1_000 + 60_000,
+  );
+  const after = await Promise.all(all.map((h) => h.rpc({ cmd: 'usage' })));
+  const redisAfter = await redisCpuMs(redis);
+  // Other load on the machine shows here: the 1-minute load average at the window's end.
+  out.loadAverage = os.loadavg()[0];
+  const windowMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const lags = await Promise.all(servers.map((h) => h.rpc({ cmd: 'lag' })));
+
+  // Delivery finishes a little after the last publish: wait for it, bounded.
+  const expected = pub.sent - pub.failed;
+  const drainUntil = Date.now() + 15_000;
+  while ((await gen.flowCount()) < expected && Date.now() < drainUntil) await sleep(100);
+  await sleep(200); // anything extra shows up too
+  const flow = await gen.flowEnd();
+
+  let lost = 0;
+  let extra = 0;
+  for (let user = 0; user < mode.clients; user++) {
+    const got = flow.got.get(user) ?? 0;
+    const sent = pub.counts[user];
+    if (got < sent) lost += sent - got;
+    else extra += got - sent;
+  }
+  const lats = flow.lats.sort((a, b) => a - b);
+  const secs = (ns) => Number(ns) / 1e9;
+  out.published = pub.sent;
+  out.failed = pub.failed;
+  out.publishError = pub.firstError;
+  out.publishPerSec = pub.sent / (pub.publishMs / 1e3);
+  out.received = flow.received;
+  out.lost = lost;
+  out.extra = extra;
+  out.outOfOrder = flow.outOfOrder;
+  out.dead = flow.dead;
+  out.deliveredPerSec = flow.received / secs(flow.last - BigInt(pub.startedAt));
+  out.latency = { p50: pct(lats, 0.5) / 1e3, p99: pct(lats, 0.99) / 1e3, max: (lats.at(-1) ?? Number.NaN) / 1e3 };
+  out.windowMs = windowMs;
+  const cpuPct = (p) => ((after[p].cpuMs - before[p].cpuMs) / windowMs) * 100;
+  const perSec = (p, field) => (after[p][field] - before[p][field]) / (windowMs / 1e3);
+  out.perProcess = servers.map((_, p) => ({
+    clients: after[p].subscribers,
+    cpuPct: cpuPct(p),
+    readPerSec: perSec(p, 'read'),
+    deliveredPerSec: perSec(p, 'delivered'),
+    shardsRead: after[p].reading.length,
+    lagP99: lags[p].p99,
+  }));
+  out.publisherCpuPct = cpuPct(servers.length);
+  out.publisherReadPerSec = perSec(servers.length, 'read');
+  out.redisCpuPct = ((redisAfter - redisBefore) / windowMs) * 100;
+  out.generatorCpuPct = (flow.cpuMs / flow.wallMs) * 100;
+  out.generatorWorkers = gen.workers.length;
+  out.exact = pub.failed === 0 && lost === 0 && extra === 0 && flow.outOfOrder === 0;
+  return out;
+}
+
+/** What a window's figures say, as log lines. */
+function windowLog(w) {
+  return [
+    `  published ${w.published} (${Math.round(w.publishPerSec)}/s), received ${w.received} (${Math.round(w.deliveredPerSec)}/s); lost ${w.lost}, extra ${w.extra}, out of order ${w.outOfOrder}${w.failed ? `, ${w.failed} publishes failed (${w.publishError})` : ''}`,
+    `  latency p50/p99/max ${[w.latency.p50, w.latency.p99, w.latency.max].map((x) => x.toFixed(1)).join('/')} ms`,
+    `  per process: CPU ${w.perProcess.map((x) => `${x.cpuPct.toFixed(1)}%`).join(', ')}; read/s ${w.perProcess.map((x) => Math.round(x.readPerSec)).join(', ')}; delivered/s ${w.perProcess.map((x) => Math.round(x.deliveredPerSec)).join(', ')}`,
+    `  Redis CPU ${w.redisCpuPct.toFixed(1)}%, publisher CPU ${w.publisherCpuPct.toFixed(1)}%, generator ${Math.round(w.generatorCpuPct)}% over ${w.generatorWorkers} worker(s), load average ${w.loadAverage.toFixed(1)}`,
+  ];
+}
+
 async function runDesign(name, redis) {
   const design = DESIGNS[name];
   const shards = design.sharded ? mode.shards : 1;
@@ -137,78 +222,17 @@ async function runDesign(name, redis) {
     );
     await sleep(1_000);
 
-    // The measured window: the publishing, from the publisher's first event to its last settled XADD.
-    const before = await Promise.all(all.map((h) => h.rpc({ cmd: 'usage' })));
-    await Promise.all(servers.map((h) => h.rpc({ cmd: 'lag-reset' })));
-    const redisBefore = await redisCpuMs(redis);
-    const t0 = process.hrtime.bigint();
-    const batch = await gen.flowStart();
-    const pub = await publisher.rpc(
-      { cmd: 'publish-users', batch, users: mode.clients, rate: mode.rate, seconds: mode.seconds },
-      mode.seconds * 1_000 + 60_000,
-    );
-    const after = await Promise.all(all.map((h) => h.rpc({ cmd: 'usage' })));
-    const redisAfter = await redisCpuMs(redis);
-    // Other load on the machine shows here: the 1-minute load average at the window's end.
-    out.loadAverage = os.loadavg()[0];
-    const windowMs = Number(process.hrtime.bigint() - t0) / 1e6;
-    const lags = await Promise.all(servers.map((h) => h.rpc({ cmd: 'lag' })));
+    Object.assign(out, await measureWindow(servers, publisher, gen, redis));
+    for (const line of windowLog(out)) log(line);
+    if (!out.shardsAsPlaced) log('  a process reads other shards than placed on it');
 
-    // Delivery finishes a little after the last publish: wait for it, bounded.
-    const expected = pub.sent - pub.failed;
-    const drainUntil = Date.now() + 15_000;
-    while ((await gen.flowCount()) < expected && Date.now() < drainUntil) await sleep(100);
-    await sleep(200); // anything extra shows up too
-    const flow = await gen.flowEnd();
-
-    let lost = 0;
-    let extra = 0;
-    for (let user = 0; user < mode.clients; user++) {
-      const got = flow.got.get(user) ?? 0;
-      const sent = pub.counts[user];
-      if (got < sent) lost += sent - got;
-      else extra += got - sent;
-    }
-    const lats = flow.lats.sort((a, b) => a - b);
-    const secs = (ns) => Number(ns) / 1e9;
-    out.published = pub.sent;
-    out.failed = pub.failed;
-    out.publishError = pub.firstError;
-    out.publishPerSec = pub.sent / (pub.publishMs / 1e3);
-    out.received = flow.received;
-    out.lost = lost;
-    out.extra = extra;
-    out.outOfOrder = flow.outOfOrder;
-    out.dead = flow.dead;
-    out.deliveredPerSec = flow.received / secs(flow.last - BigInt(pub.startedAt));
-    out.latency = { p50: pct(lats, 0.5) / 1e3, p99: pct(lats, 0.99) / 1e3, max: (lats.at(-1) ?? Number.NaN) / 1e3 };
-    out.windowMs = windowMs;
-    const cpuPct = (p) => ((after[p].cpuMs - before[p].cpuMs) / windowMs) * 100;
-    const perSec = (p, field) => (after[p][field] - before[p][field]) / (windowMs / 1e3);
-    out.perProcess = servers.map((_, p) => ({
-      clients: after[p].subscribers,
-      cpuPct: cpuPct(p),
-      readPerSec: perSec(p, 'read'),
-      deliveredPerSec: perSec(p, 'delivered'),
-      shardsRead: after[p].reading.length,
-      lagP99: lags[p].p99,
-    }));
-    out.publisherCpuPct = cpuPct(servers.length);
-    out.publisherReadPerSec = perSec(servers.length, 'read');
-    out.redisCpuPct = ((redisAfter - redisBefore) / windowMs) * 100;
-    out.generatorCpuPct = (flow.cpuMs / flow.wallMs) * 100;
-    out.generatorWorkers = gen.workers.length;
-    out.exact = out.held === mode.clients && out.failed === 0 && lost === 0 && extra === 0 && flow.outOfOrder === 0 && out.shardsAsPlaced;
-    log(
-      `  published ${pub.sent} (${Math.round(out.publishPerSec)}/s), received ${flow.received} (${Math.round(out.deliveredPerSec)}/s); lost ${lost}, extra ${extra}, out of order ${flow.outOfOrder}${pub.failed ? `, ${pub.failed} publishes failed (${pub.firstError})` : ''}`,
-    );
-    log(`  latency p50/p99/max ${[out.latency.p50, out.latency.p99, out.latency.max].map((x) => x.toFixed(1)).join('/')} ms`);
-    log(
-      `  per process: CPU ${out.perProcess.map((x) => `${x.cpuPct.toFixed(1)}%`).join(', ')}; read/s ${out.perProcess.map((x) => Math.round(x.readPerSec)).join(', ')}; delivered/s ${out.perProcess.map((x) => Math.round(x.deliveredPerSec)).join(', ')}`,
-    );
-    log(
-      `  Redis CPU ${out.redisCpuPct.toFixed(1)}%, publisher CPU ${out.publisherCpuPct.toFixed(1)}%, generator ${Math.round(out.generatorCpuPct)}% over ${out.generatorWorkers} worker(s), load average ${out.loadAverage.toFixed(1)}${out.shardsAsPlaced ? '' : '; a process reads other shards than placed on it'}`,
-    );
+    // The same rate again, but only to the users of the other processes: what process 0 then spends is what
+    // traffic it does not deliver costs it. Placed by shard it reads none of it; on one stream it reads it all.
+    const others = placed.slice(1).flat();
+    log(`  again, only to the ${others.length} users of processes 1…${mode.processes - 1}:`);
+    out.othersOnly = await measureWindow(servers, publisher, gen, redis, others);
+    for (const line of windowLog(out.othersOnly)) log(line);
+    out.exact = out.held === mode.clients && out.shardsAsPlaced && out.exact && out.othersOnly.exact;
   } finally {
     await gen.close();
     await Promise.all([...servers, publisher].filter(Boolean).map((h) => h.kill()));

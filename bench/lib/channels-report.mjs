@@ -32,6 +32,27 @@ export function channelsSection(run) {
       `| ${r.label} | ${r.shards} | ${f0(r.held)} of ${f0(p.clients)} (${r.connectErrors}) | ${f0(r.publishPerSec)} | ${f0(r.deliveredPerSec)} | ${r.exact ? 'yes' : `NO: lost ${r.lost}, extra ${r.extra}, out of order ${r.outOfOrder}, failed ${r.failed}`} | ${f1(l.p50)} / ${f1(l.p99)} / ${f1(l.max)} | ${each(r, (x) => f1(x.cpuPct))} | ${each(r, (x) => f0(x.readPerSec))} | ${each(r, (x) => f0(x.deliveredPerSec))} | ${each(r, (x) => x.shardsRead)} | ${each(r, (x) => f1(x.lagP99))} | ${f1(r.redisCpuPct)} | ${f1(r.publisherCpuPct)} |`,
     );
   }
+  const isolated = run.designs.filter((r) => r.othersOnly);
+  if (isolated.length) {
+    lines.push(
+      '',
+      `Then, in each design, the same ${f0(p.rate)} events/s for ${p.seconds} s to the users of processes 1…${p.processes - 1} only: process 0 still holds its clients but none of them is sent anything. What process 0 spends then is what the traffic it does not deliver costs it; the goal is that it follows its own subscribers, not the total.`,
+      '',
+      '| Design | Process 0: CPU % with its share → with none | Process 0: read /s with its share → with none | Process 0: delivered /s with its share → with none | Processes 1…: CPU % with none for process 0 | Every event delivered |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of isolated) {
+      const a = r.perProcess[0];
+      const b = r.othersOnly.perProcess[0];
+      const o = r.othersOnly;
+      lines.push(
+        `| ${r.label} | ${f1(a.cpuPct)} → **${f1(b.cpuPct)}** | ${f0(a.readPerSec)} → **${f0(b.readPerSec)}** | ${f0(a.deliveredPerSec)} → ${f0(b.deliveredPerSec)} | ${o.perProcess
+          .slice(1)
+          .map((x) => f1(x.cpuPct))
+          .join(' / ')} | ${o.exact ? 'yes' : `NO: lost ${o.lost}, extra ${o.extra}, out of order ${o.outOfOrder}, failed ${o.failed}`} |`,
+      );
+    }
+  }
   lines.push(
     '',
     `The generator used ${run.designs.map((r) => `${Math.round(r.generatorCpuPct)}%`).join(', ')} of one core (summed over its workers) in the designs above, in that order; the machine's 1-minute load average at the end of each window was ${run.designs.map((r) => f1(r.loadAverage)).join(', ')}${run.designs.some((r) => r.loadAverage > run.machine.cpus * 1.5) ? ': other work shared the machine, so compare the designs with care' : ''}.`,

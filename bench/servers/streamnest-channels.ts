@@ -9,9 +9,9 @@
  *   { cmd: 'usage' }  -> its CPU use so far (process.cpuUsage), the stream entries
  *                        its transport read from Redis, the hub's writes to local
  *                        subscribers, its subscribers and the shards it reads
- *   { cmd: 'publish-users', batch, users, rate, seconds }
+ *   { cmd: 'publish-users', batch, users, rate, seconds, only? }
  *                     -> publishes rate × seconds events, each to one random user
- *                        of 0…users-1, at `rate` per second; each event's data is
+ *                        of 0…users-1 (or of the ids in `only`), at `rate` per second; each event's data is
  *                        `t=<hrtime ns> b=<batch> s=<that user's sequence number>`;
  *                        answers once every publish has settled, with how many
  *                        each user was sent
@@ -70,7 +70,7 @@ const server = await app.listen(PORT, HOST);
 const hub = app.get(SseHub);
 
 /** Publishes at a steady rate: each tick sends what is due by the clock, so timer jitter does not change the rate. */
-function publishUsers(m: { batch: number; users: number; rate: number; seconds: number }): Promise<Record<string, unknown>> {
+function publishUsers(m: { batch: number; users: number; rate: number; seconds: number; only?: number[] }): Promise<Record<string, unknown>> {
   const total = Math.round(m.rate * m.seconds);
   const sent = new Uint32Array(m.users);
   const started = process.hrtime.bigint();
@@ -93,7 +93,7 @@ function publishUsers(m: { batch: number; users: number; rate: number; seconds: 
     const tick = () => {
       const due = Math.min(total, Math.floor((Number(process.hrtime.bigint() - started) / 1e9) * m.rate) + 1);
       for (; issued < due; issued++) {
-        const user = Math.floor(Math.random() * m.users);
+        const user = m.only ? m.only[Math.floor(Math.random() * m.only.length)]! : Math.floor(Math.random() * m.users);
         const seq = sent[user]++;
         hub
           .publish(`user:${user}`, { data: `t=${process.hrtime.bigint()} b=${m.batch} s=${seq}` })
