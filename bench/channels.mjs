@@ -1,6 +1,6 @@
 // Many private channels across processes: `node channels.mjs [--mode=full|smoke]
 // [--clients=20000] [--processes=3] [--rate=2000] [--seconds=20] [--shards=32]
-// [--designs=single,sharded,affinity] [--own-redis]`.
+// [--designs=single,sharded,affinity] [--own-redis] [--generator=node|go|auto]`.
 //
 // Every client is a user on its own channel `user:<id>`. For each design, in
 // one run, it starts `processes` streamnest servers (servers/streamnest-channels.ts,
@@ -26,7 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Generator } from './gen/generator.mjs';
+import { Generator, resolveWorker } from './gen/generator.mjs';
 import { parseArgs, scriptName } from './lib/args.mjs';
 import { spawnChild, waitFor, killAllSync, runMain } from './lib/proc.mjs';
 import { benchRedis, redisCpuMs } from './lib/redis.mjs';
@@ -53,6 +53,8 @@ if (!MODES[modeName]) {
 const mode = { ...MODES[modeName] };
 for (const k of ['clients', 'processes', 'rate', 'seconds', 'shards']) if (args[k] !== undefined) mode[k] = Number(args[k]);
 const designs = (args.designs ?? 'single,sharded,affinity').split(',');
+// The generator's workers: Node unless `--generator=go|auto` (a Node worker is not the limit at these rates).
+const worker = resolveWorker(String(args.generator ?? 'node'));
 for (const d of designs)
   if (!DESIGNS[d]) {
     console.error(`unknown design ${d}; known: ${Object.keys(DESIGNS).join(', ')}`);
@@ -186,7 +188,7 @@ async function runDesign(name, redis) {
   log(`${name} (${design.label}): ${mode.processes} processes, ${shards} shard${shards === 1 ? '' : 's'}, key ${key}`);
   const servers = [];
   let publisher;
-  const gen = new Generator({ port: 0, path: '/sse?user={user}' });
+  const gen = new Generator({ port: 0, path: '/sse?user={user}', worker });
   const out = { name, label: design.label, shards, key };
   try {
     const started = await Promise.allSettled([
@@ -264,6 +266,7 @@ async function main() {
     node: process.version,
     machine: { cpus: os.availableParallelism?.() ?? os.cpus().length, model: os.cpus()[0]?.model },
     redis: redis.own ? 'a redis-server of its own' : 'shared',
+    generator: worker.name,
     params: { clients: mode.clients, processes: mode.processes, rate: mode.rate, seconds: mode.seconds, shards: mode.shards },
     designs: results,
   };
