@@ -23,8 +23,12 @@ export function resolveWorker(kind = 'node') {
     // fork() runs `execPath file`: the Go worker ignores the argument and finds its channel in NODE_CHANNEL_FD.
     return { name: `go (${version})`, file: 'go-worker', execPath: bin };
   } catch (e) {
-    if (kind === 'auto' && e.notInstalled) return { name: `node (${e.message})`, file: NODE_WORKER };
-    throw e;
+    if (kind !== 'auto') throw e;
+    // Auto never fails a run: no Go, or a Go that cannot build the worker (too old, say), means the Node worker.
+    const why = e.notInstalled
+      ? e.message
+      : `the Go worker did not build: ${((e.stderr && String(e.stderr).trim()) || e.message).split('\n').slice(-2).join(' | ')}`;
+    return { name: `node (${why})`, file: NODE_WORKER };
   }
 }
 
