@@ -96,10 +96,10 @@ var (
 	armed      *armedBatch
 	flow       *flowBatch
 
-	ipcOut  *os.File
-	sendMu  sync.Mutex
-	clock0  = time.Now()
-	mono0   = monotonicNs()
+	ipcOut *os.File
+	sendMu sync.Mutex
+	clock0 = time.Now()
+	mono0  = monotonicNs()
 )
 
 // monotonicNs reads CLOCK_MONOTONIC, the clock of Node's process.hrtime.bigint(), which stamps the events.
