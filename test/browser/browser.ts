@@ -155,5 +155,25 @@ export function resumeController(retry: number): { ResumeController: Type; log: 
   return { ResumeController, log };
 }
 
+/**
+ * Opens `new EventSource(url)` in the page as `window[name]`, counts its
+ * messages, and waits until `atLeast` have come. `name` is how the test
+ * closes it later (`window[name].close()`); the count is `window[name + 'Messages']`.
+ */
+export async function openCountingSource(page: Page, name: string, url: string, atLeast: number, timeout: number): Promise<void> {
+  await page.evaluate(
+    ({ name, url }) => {
+      const w = window as any;
+      w[`${name}Messages`] = 0;
+      w[name] = new EventSource(url);
+      w[name].onmessage = () => {
+        w[`${name}Messages`]++;
+      };
+    },
+    { name, url },
+  );
+  await page.waitForFunction(({ name, atLeast }) => (window as any)[`${name}Messages`] >= atLeast, { name, atLeast }, { timeout });
+}
+
 export { selfSignedCertificate as selfSignedCert } from '../support/tls.js';
 export { eventually } from '../support/sse-reader.js';

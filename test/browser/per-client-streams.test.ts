@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, getSSEStream, Sse } from 'streamnest';
 import { AppController } from '../../examples/sse/app.controller.js';
-import { eventually, openBlankPage, startApp } from './browser.js';
+import { eventually, openBlankPage, openCountingSource, startApp } from './browser.js';
 
 interface Received {
   type: string;
@@ -104,15 +104,7 @@ test("close() in the page runs the server's cancel once, within 1 s", async (t) 
   const stats = () => started.app.getSseStats();
 
   // The test controller: cancel observed directly.
-  await page.evaluate(() => {
-    const w = window as any;
-    w.probeMessages = 0;
-    w.probe = new EventSource('/probe');
-    w.probe.onmessage = () => {
-      w.probeMessages++;
-    };
-  });
-  await page.waitForFunction(() => (window as any).probeMessages >= 2, undefined, { timeout: 5000 });
+  await openCountingSource(page, 'probe', '/probe', 2, 5000);
   assert.equal(stats().open, 1);
   assert.equal(cancels.length, 0);
 
@@ -127,15 +119,7 @@ test("close() in the page runs the server's cancel once, within 1 s", async (t) 
   assert.equal(await page.evaluate(() => (window as any).probe.readyState), 2, 'the EventSource is CLOSED');
 
   // The example's own /sse: its session ends within 1 s of close(), so its cancel ran and its interval stopped.
-  await page.evaluate(() => {
-    const w = window as any;
-    w.sseMessages = 0;
-    w.sse = new EventSource('/sse');
-    w.sse.onmessage = () => {
-      w.sseMessages++;
-    };
-  });
-  await page.waitForFunction(() => (window as any).sseMessages >= 1, undefined, { timeout: 5000 });
+  await openCountingSource(page, 'sse', '/sse', 1, 5000);
   assert.equal(stats().open, 1);
   await page.evaluate(() => (window as any).sse.close());
   await eventually(() => stats().open === 0, 1000, 'the /sse session to end after close()');

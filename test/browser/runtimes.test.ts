@@ -7,7 +7,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { findRuntime, freePort, ROOT, startRuntimeServer, type RuntimeName, type RuntimeServer } from '../support/runtime-process.js';
-import { eventually, launchChromium, newPage } from './browser.js';
+import { eventually, launchChromium, newPage, openCountingSource } from './browser.js';
 
 const FIXTURE = 'test/browser/fixtures/runtime-app.ts';
 
@@ -75,15 +75,7 @@ async function seedPageOnRuntime(t: TestContext, name: RuntimeName, engine: Engi
   assert.equal((await stats(server)).open, 2, 'both seed streams are open again');
 
   // close(): a stream whose cancel the server counts, then the page's own close buttons.
-  await page.evaluate(() => {
-    const w = window as any;
-    w.probeMessages = 0;
-    w.probe = new EventSource('/probe/stream');
-    w.probe.onmessage = () => {
-      w.probeMessages++;
-    };
-  });
-  await page.waitForFunction(() => (window as any).probeMessages >= 2, undefined, { timeout: 10_000 });
+  await openCountingSource(page, 'probe', '/probe/stream', 2, 10_000);
   assert.equal((await stats(server)).open, 3);
   assert.equal((await stats(server)).cancels, 0);
   await page.evaluate(() => (window as any).probe.close());
