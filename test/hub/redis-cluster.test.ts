@@ -5,6 +5,7 @@ import { Cluster, Redis } from 'ioredis';
 import { RedisStreamsTransport } from 'streamnest/redis';
 import { shardOf } from '#internal/redis/shard-map.js';
 import { connectEvents, type EventClient } from '../support/event-client.js';
+import { monitorCommands } from '../support/redis.js';
 import { PrivateRedisCluster } from '../support/redis-cluster.js';
 import { eventually } from '../support/sse-reader.js';
 import { assertDeliveredOnce, transportContract, twoInstancesShareChannels } from './hub-behaviour.js';
@@ -126,16 +127,11 @@ test('redis cluster, 6 shards: each shard read has a reader of its own, started 
 
   // A MONITOR on the master of the sport shard sees its XREADs.
   const sportKey = `${prefix}:{${shardOf('sport', SHARDS)}}`;
-  const watcher = new Redis({ port: await masterOf(shardOf('sport', SHARDS)) });
-  const monitor = await watcher.monitor();
-  t.after(() => {
-    monitor.disconnect();
-    watcher.disconnect();
-  });
   let sportReads = 0;
-  monitor.on('monitor', (_time: string, args: string[]) => {
+  const stopMonitor = await monitorCommands(`redis://127.0.0.1:${await masterOf(shardOf('sport', SHARDS))}`, (args) => {
     if (args[0]?.toLowerCase() === 'xread' && args.includes(sportKey)) sportReads++;
   });
+  t.after(stopMonitor);
 
   const onNews = await connectEvents(`${a.url}/feed?channels=news`);
   await eventually(() => transport.stats().reading.length === 1, 3000, 'news shard read');
