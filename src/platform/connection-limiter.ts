@@ -20,7 +20,10 @@ function peer(socket: { remoteAddress?: string; remotePort?: number }): string {
  * refused connections is cut at once.
  */
 export class ConnectionLimiter {
+  /** Connections open, when the server does not count them itself (Bun's node:http): see `admit`. */
   private total = 0;
+  /** Whether this limiter counts connections itself; decided at the first one. */
+  private ownCount: boolean | undefined;
   private readonly perAddress = new Map<string, number>();
   /** Refused connections waiting for their answer, by peer. */
   private readonly refused = new Set<string>();
@@ -37,17 +40,27 @@ export class ConnectionLimiter {
     };
   }
 
-  /** Counts a new TCP connection. Returns false if it must be cut at once. */
-  admit(socket: Socket): boolean {
-    this.total++;
+  /**
+   * Counts a new TCP connection (`server` is the one that accepted it).
+   * Returns false if it must be cut at once. Node and Deno's node:http count
+   * a server's open connections themselves (`_connections`, up as TCP accepts
+   * and down as a socket closes), so where they do, a connection needs a
+   * 'close' listener of ours only if its address or its refusal is tracked:
+   * a third listener on a socket's 'close' grows Node's listener list from 2
+   * to 19 slots, about 140 bytes on every connection an event stream holds.
+   */
+  admit(socket: Socket, server: { _connections?: unknown }): boolean {
+    const counted = server._connections;
+    this.ownCount ??= typeof counted !== 'number';
+    const total = this.ownCount ? ++this.total : (counted as number);
     let fromAddress = 0;
     if (this.maxPerAddress > 0) {
       const address = socket.remoteAddress ?? '';
       fromAddress = (this.perAddress.get(address) ?? 0) + 1;
       this.perAddress.set(address, fromAddress);
     }
-    socket.on('close', this.onClose);
-    const over = this.total > this.maxConnections || (this.maxPerAddress > 0 && fromAddress > this.maxPerAddress);
+    const over = total > this.maxConnections || (this.maxPerAddress > 0 && fromAddress > this.maxPerAddress);
+    if (this.ownCount || this.maxPerAddress > 0 || over) socket.on('close', this.onClose);
     if (!over) return true;
     if (this.refused.size >= MAX_REFUSED_OPEN) return false;
     this.refused.add(peer(socket));
@@ -78,7 +91,7 @@ export class ConnectionLimiter {
   }
 
   private release(socket: Socket): void {
-    this.total--;
+    if (this.ownCount) this.total--;
     if (this.refused.size > 0) this.refused.delete(peer(socket));
     if (this.maxPerAddress === 0) return;
     // remoteAddress was read, and so cached by Node, when the connection was admitted.

@@ -89,7 +89,7 @@ export class HttpServer {
     const tracked = options.http2 !== undefined || options.https !== undefined;
     // Counted when TCP accepts, before any TLS handshake.
     this.server.on('connection', (socket: Socket) => {
-      if (!this.limiter.admit(socket)) {
+      if (!this.limiter.admit(socket, this.server as { _connections?: unknown })) {
         socket.destroy();
         return;
       }

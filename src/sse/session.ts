@@ -24,6 +24,13 @@ const logger = new Logger('SSE');
 export type CloseReason = 'client' | 'end' | 'slow' | 'shutdown' | 'error' | 'busy';
 
 /**
+ * What runs once when a session closes: a function, or a source that holds
+ * its session anyway and is told through its own `sessionClosed` (the hub's
+ * subscription), which spares each stream a closure and its context.
+ */
+export type Teardown = ((reason: CloseReason) => void) | { sessionClosed(reason: CloseReason): void };
+
+/**
  * What a session needs from the app it runs in: a small interface, so the
  * session knows nothing of the runtime that implements it.
  */
@@ -72,7 +79,7 @@ export class SseSession implements SlicedTask {
   /** Set by every send, cleared by every heartbeat tick: a tick that finds it clear sends a heartbeat. */
   private active = false;
   private watchingDrain = false;
-  private teardown: ((reason: CloseReason) => void) | undefined;
+  private teardown: Teardown | undefined;
   private reason: CloseReason = 'client';
   private openAfter: Promise<void> | undefined;
 
@@ -141,7 +148,7 @@ export class SseSession implements SlicedTask {
   }
 
   /** Runs once when the session closes: the source stops producing here. */
-  onClose(teardown: (reason: CloseReason) => void): void {
+  onClose(teardown: Teardown): void {
     if (this.open) this.teardown = teardown;
     else this.runTeardown(teardown);
   }
@@ -319,9 +326,10 @@ export class SseSession implements SlicedTask {
   }
 
   /** Teardown runs user code (an unsubscribe, an iterator's return), often from a socket event: a throw there must not escape. */
-  private runTeardown(teardown: (reason: CloseReason) => void): void {
+  private runTeardown(teardown: Teardown): void {
     try {
-      teardown(this.reason);
+      if (typeof teardown === 'function') teardown(this.reason);
+      else teardown.sessionClosed(this.reason);
     } catch (error) {
       const { message, stack } = describeThrown(error);
       logger.error(`closing an SSE source failed: ${message}`, stack);

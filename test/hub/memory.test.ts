@@ -148,3 +148,37 @@ test('memory transport and publish refuse bad options and messages, naming what 
   await assert.rejects(a.hub.publish('news', null as never), /must be an object/);
   await assert.rejects(a.hub.publish('news', { data: () => 1 }), /"data"/);
 });
+
+test('memory hub: streams on one channel alone share one frozen list of it, made anew once the channel empties', async (t) => {
+  const a = await startHubApp(new MemoryTransport());
+  t.after(a.close);
+  const first = await connectEvents(`${a.url}/feed?channels=news`);
+  const second = await connectEvents(`${a.url}/feed?channels=news`);
+  await eventually(() => a.hub.stats().subscribers === 2, 3000, 'both subscribed');
+  const one = a.hub.subscribe('news');
+  assert.equal(one.channels, a.hub.subscribe('news').channels, 'one list, not one per stream');
+  assert.ok(Object.isFrozen(one.channels), 'shared, so nobody may change it');
+  assert.deepEqual(one.channels, ['news']);
+  assert.deepEqual(a.hub.subscribe(['news', 'sport']).channels, ['news', 'sport'], 'a list of several is its own');
+  await a.hub.publish('news', { data: 'n1' });
+  assert.deepEqual(
+    (await first.waitForCount(1)).map((e) => e.data),
+    ['n1'],
+  );
+  assert.deepEqual(
+    (await second.waitForCount(1)).map((e) => e.data),
+    ['n1'],
+  );
+  first.close();
+  second.close();
+  await eventually(() => a.hub.stats().subscribers === 0, 3000, 'both gone');
+  assert.notEqual(a.hub.subscribe('news').channels, one.channels, 'the list went with the channel');
+  const again = await connectEvents(`${a.url}/feed?channels=news`);
+  await eventually(() => a.hub.stats().subscribers === 1, 3000, 'subscribed again');
+  await a.hub.publish('news', { data: 'n2' });
+  assert.deepEqual(
+    (await again.waitForCount(1)).map((e) => e.data),
+    ['n2'],
+  );
+  again.close();
+});

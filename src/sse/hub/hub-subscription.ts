@@ -52,6 +52,8 @@ export class HubSubscription implements SseAttachable {
    * event (with ids ordered per channel only, shard by shard: see floorAfter).
    */
   private floor: string | undefined;
+  /** Stops the authorization's expiry timer; set only for a subscription that expires. */
+  declare private stopWatch: (() => void) | undefined;
 
   constructor(
     readonly channels: readonly string[],
@@ -66,17 +68,19 @@ export class HubSubscription implements SseAttachable {
     if (this.session) throw Errors.SSE_ATTACHED('this hub subscription');
     const session = (this.session = new SseSession());
     this.floor = this.lastEventId;
-    let stopWatch: (() => void) | undefined;
-    session.onClose((reason) => {
-      stopWatch?.();
-      this.held = null;
-      this.hub.detach(this, reason);
-    });
+    session.onClose(this);
     const reading = this.hub.attach(this);
     if (reading) session.holdOpen(reading);
     // Last: an expiry already reached ends the session at once, after the hub has it, so the detach undoes the attach.
-    if (this.expiresAt !== undefined && session.isOpen) stopWatch = watchExpiry(this.expiresAt, () => this.expire());
+    if (this.expiresAt !== undefined && session.isOpen) this.stopWatch = watchExpiry(this.expiresAt, () => this.expire());
     return session;
+  }
+
+  /** @internal The session closed (its Teardown): out of the hub, and no expiry timer left behind. */
+  sessionClosed(reason: CloseReason): void {
+    this.stopWatch?.();
+    this.held = null;
+    this.hub.detach(this, reason);
   }
 
   get isOpen(): boolean {

@@ -68,6 +68,12 @@ function encoded(event: HubEvent): EncodedEvent {
  */
 export class SseHub {
   private readonly channels = new Map<string, ChannelFanout<HubSubscription>>();
+  /**
+   * A one-channel list per channel with local subscribers, shared (frozen) by
+   * every subscription to that channel alone: a broadcast channel's thousands
+   * of streams then hold no list of their own. Dropped with the channel's fan-out.
+   */
+  private readonly singleLists = new Map<string, readonly string[]>();
   private readonly sendGroup = (subscription: HubSubscription, group: readonly Outgoing[]) => {
     this.counters.delivered += subscription.receive(group);
   };
@@ -130,7 +136,7 @@ export class SseHub {
    * gets an event named `reset` and then live events, so the app can refetch state.
    */
   subscribe(channels: string | readonly string[], options: SubscribeOptions = {}): HubSubscription {
-    const list = typeof channels === 'string' ? [channels] : Array.isArray(channels) ? [...new Set(channels)] : [];
+    const list = typeof channels === 'string' ? (this.singleLists.get(channels) ?? [channels]) : Array.isArray(channels) ? [...new Set(channels)] : [];
     if (list.length === 0) throw Errors.NO_CHANNEL(printable(channels));
     list.forEach(checkChannel);
     if (options.allow !== undefined) checkGrant(list, compileGrant(options.allow));
@@ -203,11 +209,13 @@ export class SseHub {
   }
 
   private join(subscription: HubSubscription): void {
-    for (const channel of subscription.channels) {
+    const channels = subscription.channels;
+    for (const channel of channels) {
       let fanout = this.channels.get(channel);
       if (!fanout) this.channels.set(channel, (fanout = this.newFanout()));
       fanout.subscribers.add(subscription);
     }
+    if (channels.length === 1 && !this.singleLists.has(channels[0]!)) this.singleLists.set(channels[0]!, Object.freeze(channels));
     if (subscription.lastEventId === undefined) {
       this.counters.delivered += subscription.goLive();
       return;
@@ -282,7 +290,9 @@ export class SseHub {
       const fanout = this.channels.get(channel);
       if (!fanout) continue;
       fanout.subscribers.delete(subscription);
-      if (fanout.subscribers.size === 0) this.channels.delete(channel);
+      if (fanout.subscribers.size > 0) continue;
+      this.channels.delete(channel);
+      this.singleLists.delete(channel);
     }
   }
 }
