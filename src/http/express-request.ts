@@ -1,19 +1,22 @@
 import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import { Http2ServerRequest, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
+import { parse as parseQuery } from 'fast-querystring';
 import type { Request } from '../common/interfaces.js';
 import { matchMediaType } from './media-type-match.js';
 import { installPrototypeMethods } from './prototype-methods.js';
 import { Errors } from '../errors.js';
 import { printable } from '../common/describe.js';
 import { WebRequest } from './web/web-request.js';
+import { BareRecord } from './bare-record.js';
 
 /**
  * What every request carries besides Node's own API, as Express has it, so
  * NestJS code written against `@Req() req: express.Request` keeps working.
- * `query`, `params` and `body` are plain properties that the router and the
- * body parser set; `cookies`, `signedCookies` and `secret` come from
- * cookie-parser when the app mounts it.
+ * `params`, `query` and `body` are plain properties that the router and the
+ * body parser set; until the router has, `params` reads as an empty object and
+ * `query` as the URL's query string parsed (as Express's does in middleware);
+ * `cookies`, `signedCookies` and `secret` come from cookie-parser when the app mounts it.
  *
  * There is no `trust proxy` setting: `ip`, `hostname` and `protocol` come from
  * the connection and the Host header, and `X-Forwarded-*` is never believed.
@@ -79,6 +82,22 @@ abstract class RequestMethods implements ExpressRequestMethods {
     return this.get(name);
   }
 
+  /**
+   * Made on first read and then the request's own (a change sticks): a route
+   * matched as spelled with no query string sets none, so an event stream
+   * that never reads them holds neither object for its whole life.
+   */
+  get params(): Record<string, string | undefined> {
+    return ownValue(this, 'params', new BareRecord());
+  }
+
+  /** The query string parsed as the router parses it; see `params`. */
+  get query(): Record<string, string | string[]> {
+    const url = this.url ?? '/';
+    const mark = url.indexOf('?');
+    return ownValue(this, 'query', mark === -1 || mark === url.length - 1 ? {} : parseQuery(url.slice(mark + 1)));
+  }
+
   get ip(): string | undefined {
     return this.socket?.remoteAddress;
   }
@@ -123,6 +142,12 @@ abstract class RequestMethods implements ExpressRequestMethods {
     if (!hasBody(this)) return null;
     return matchMediaType(this.headers['content-type'], types.flat());
   }
+}
+
+/** Stores `value` as the object's own `name` (shadowing the prototype's getter) and returns it. */
+function ownValue<T>(target: object, name: string, value: T): T {
+  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }
 
 /** Whether a body comes, as type-is decides it; over HTTP/2, a stream whose headers did not end it. */

@@ -8,8 +8,17 @@ import { isObservableLike, isPromiseLike, lastValue } from '../common/stream-det
 import type { InterceptorChain } from './interceptor-chain.js';
 import type { CompiledParam } from './param-resolvers.js';
 
-/** What the router calls for a matched request. */
-export type RouteHandler = (req: Request, res: Response, params: Record<string, string | undefined>, query: Record<string, string | string[]>) => void;
+/**
+ * What the router calls for a matched request: with its parameters and parsed
+ * query, or neither for a path matched as spelled with no query string (the
+ * request's own getters then make empty ones if something reads them).
+ */
+export type RouteHandler = (
+  req: Request,
+  res: Response,
+  params: Record<string, string | undefined> | undefined,
+  query: Record<string, string | string[]> | undefined,
+) => void;
 
 /** Sends a handler's result: plain HTTP or SSE, chosen once per route. */
 export type Sender = (ctx: HttpExecutionContext, result: unknown, status?: number) => void | Promise<void>;
@@ -95,8 +104,9 @@ export function compileRoute(plan: RoutePlan): RouteHandler {
   };
 
   return function route(req, res, routeParams, query) {
-    req.params = routeParams;
-    req.query = query;
+    if (routeParams !== undefined) req.params = routeParams;
+    // A middleware that read or set `req.query` keeps what it has (the same parse of the same query string, or its own change).
+    if (query !== undefined && !Object.hasOwn(req, 'query')) req.query = query;
     if (initialStatus !== undefined) res.statusCode = initialStatus;
     const ctx = new HttpExecutionContext(controller, handler, req, res);
     if (usesNext) ctx.next = nextFor(ctx);

@@ -59,7 +59,7 @@ function namedWildcard(path: string, where: string): RouterPath {
 /** The route's handler, seeing find-my-way's `*` parameter under the wildcard's name, as a list of segments. */
 export function withNamedWildcard(handler: RouteHandler, name: string): RouteHandler {
   return (req, res, params, query) => {
-    const { '*': rest, ...named } = params;
+    const { '*': rest, ...named } = params ?? {};
     handler(req, res, { ...named, [name]: (rest === undefined || rest === '' ? undefined : rest.split('/')) as unknown as string }, query);
   };
 }

@@ -128,8 +128,8 @@ export class Router {
   dispatch(req: Request, res: Response): void {
     const exact = this.exact.get(req.method as string)?.get(req.url ?? '/');
     if (exact !== undefined) {
-      // As the tree would call it: prototype-free params (none), and the plain object its query parser gives for no query string.
-      exact(req, res, new Bare(), {});
+      // No parameters and no query string: `req.params` and `req.query` are made only if something reads them (see RequestMethods).
+      exact(req, res, undefined, undefined);
       return;
     }
     const found = this.tree.find(req.method as FindMyWay.HTTPMethod, req.url ?? '/');
@@ -175,10 +175,6 @@ export class Router {
 function isExactPath(path: string): boolean {
   return path.startsWith('/') && !/[:*()%?#]/.test(path);
 }
-
-/** An object with no inherited keys, made as quickly as a plain one: find-my-way's shape for params and query. */
-const Bare = function Bare() {} as unknown as new () => Record<string, string>;
-Bare.prototype = Object.create(null);
 
 function routeKey(method: HttpMethod, path: string, version: VersionKey | undefined, host: string | RegExp | undefined): string {
   return `${method} ${path}${version === undefined ? '' : ` (version ${String(version)})`}${host === undefined ? '' : ` (host ${String(host)})`}`;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import morgan from 'morgan';
-import { Controller, Get, Post, Req, Body, type NextFunction } from 'streamnest';
+import { Controller, Get, Post, Req, Body, Param, Query, type NextFunction } from 'streamnest';
 import { startApp } from '../support/app.js';
 import { call, eventually } from './support.js';
 
@@ -135,4 +135,52 @@ test('a body already parsed by a middleware is kept, not read again', async (t) 
     parsedBy: 'middleware',
     raw: '{"a":1}',
   });
+});
+
+type QueryRequest = IncomingMessage & { query: Record<string, unknown>; params: Record<string, unknown>; before?: unknown };
+
+@Controller('q')
+class QueryController {
+  @Get('plain') plain(@Query() query: unknown, @Param() params: unknown, @Req() req: QueryRequest) {
+    return { query, params, before: req.before };
+  }
+  @Get(':id') one(@Param('id') id: string, @Query() query: unknown, @Req() req: QueryRequest) {
+    return { id, query, before: req.before };
+  }
+}
+
+test('middleware reads req.query parsed and req.params empty before routing; a change it makes to req.query reaches the handler', async (t) => {
+  const { url, close } = await startApp({ controllers: [QueryController] }, (app) => {
+    app.use((req: QueryRequest, _res: ServerResponse, next: NextFunction) => {
+      req.before = { query: { ...req.query }, params: { ...req.params }, inherits: 'constructor' in req.params };
+      if (req.query.tag !== undefined) req.query.tagged = 'by middleware';
+      next();
+    });
+  });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/q/plain?a=1&a=2&tag=x`)).body, {
+    query: { a: ['1', '2'], tag: 'x', tagged: 'by middleware' },
+    params: {},
+    before: { query: { a: ['1', '2'], tag: 'x' }, params: {}, inherits: false },
+  });
+  assert.deepEqual((await call(`${url}/q/plain`)).body, { query: {}, params: {}, before: { query: {}, params: {}, inherits: false } });
+  assert.deepEqual((await call(`${url}/q/7?b=2`)).body, { id: '7', query: { b: '2' }, before: { query: { b: '2' }, params: {}, inherits: false } });
+});
+
+test('an exact route with no query string hands its handler empty query and params objects of its own, which it may change', async (t) => {
+  const seen: Array<{ query: Record<string, unknown>; params: Record<string, unknown> }> = [];
+  @Controller()
+  class Keep {
+    @Get('keep') keep(@Req() req: QueryRequest) {
+      seen.push({ query: req.query, params: req.params });
+      req.query.mine = String(seen.length);
+      return { query: req.query, params: req.params };
+    }
+  }
+  const { url, close } = await startApp({ controllers: [Keep] });
+  t.after(close);
+  assert.deepEqual((await call(`${url}/keep`)).body, { query: { mine: '1' }, params: {} });
+  assert.deepEqual((await call(`${url}/keep`)).body, { query: { mine: '2' }, params: {} }, 'nothing of the first request leaks into the second');
+  assert.notEqual(seen[0]!.query, seen[1]!.query);
+  assert.notEqual(seen[0]!.params, seen[1]!.params);
 });
