@@ -165,6 +165,14 @@ test('middleware reads req.query parsed and req.params empty before routing; a c
   });
   assert.deepEqual((await call(`${url}/q/plain`)).body, { query: {}, params: {}, before: { query: {}, params: {}, inherits: false } });
   assert.deepEqual((await call(`${url}/q/7?b=2`)).body, { id: '7', query: { b: '2' }, before: { query: { b: '2' }, params: {}, inherits: false } });
+  // Hostile keys and escapes: plain own keys of an object with no prototype, malformed escapes kept as sent.
+  const hostile = (await call(`${url}/q/plain?__proto__=x&constructor=y&b=%ZZ&c=%E0%A4`)).body;
+  assert.deepEqual(Object.entries(hostile.query), [
+    ['__proto__', 'x'],
+    ['constructor', 'y'],
+    ['b', '%ZZ'],
+    ['c', '%E0%A4'],
+  ]);
 });
 
 test('an exact route with no query string hands its handler empty query and params objects of its own, which it may change', async (t) => {
