@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { parse as parseQuery } from 'fast-querystring';
 import type { Request } from '../common/interfaces.js';
 import { matchMediaType } from './media-type-match.js';
-import { installPrototypeMethods } from './prototype-methods.js';
+import { installPrototypeMethods, setOwn } from './prototype-methods.js';
 import { Errors } from '../errors.js';
 import { printable } from '../common/describe.js';
 import { WebRequest } from './web/web-request.js';
@@ -88,14 +88,14 @@ abstract class RequestMethods implements ExpressRequestMethods {
    * that never reads them holds neither object for its whole life.
    */
   get params(): Record<string, string | undefined> {
-    return ownValue(this, 'params', new BareRecord());
+    return setOwn(this, 'params', new BareRecord());
   }
 
   /** The query string parsed as the router parses it; see `params`. */
   get query(): Record<string, string | string[]> {
     const url = this.url ?? '/';
     const mark = url.indexOf('?');
-    return ownValue(this, 'query', mark === -1 || mark === url.length - 1 ? {} : parseQuery(url.slice(mark + 1)));
+    return setOwn(this, 'query', mark === -1 || mark === url.length - 1 ? {} : parseQuery(url.slice(mark + 1)));
   }
 
   get ip(): string | undefined {
@@ -142,12 +142,6 @@ abstract class RequestMethods implements ExpressRequestMethods {
     if (!hasBody(this)) return null;
     return matchMediaType(this.headers['content-type'], types.flat());
   }
-}
-
-/** Stores `value` as the object's own `name` (shadowing the prototype's getter) and returns it. */
-function ownValue<T>(target: object, name: string, value: T): T {
-  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
-  return value;
 }
 
 /** Whether a body comes, as type-is decides it; over HTTP/2, a stream whose headers did not end it. */

@@ -12,7 +12,7 @@ import type { Response } from '../common/interfaces.js';
 import { printable } from '../common/describe.js';
 import { Errors } from '../errors.js';
 import type { ExpressRequest, Http1Request, Http2Request } from './express-request.js';
-import { installPrototypeMethods } from './prototype-methods.js';
+import { installPrototypeMethods, setOwn } from './prototype-methods.js';
 import { COOKIE_DEFAULTS, type CookieDefaultsCarrier } from './cookie-defaults.js';
 import { streamFile, type SendFileCallback, type SendFileOptions } from './send-file.js';
 import { rendererOf } from './view-renderer.js';
@@ -123,13 +123,7 @@ abstract class ResponseMethods implements ExpressResponseMethods {
   declare end: (chunk?: string | Buffer) => unknown;
 
   get locals(): Record<string, any> {
-    const locals = Object.create(null) as Record<string, any>;
-    Object.defineProperty(this, 'locals', { value: locals, writable: true, enumerable: true, configurable: true });
-    return locals;
-  }
-
-  set locals(value: Record<string, any>) {
-    Object.defineProperty(this, 'locals', { value, writable: true, enumerable: true, configurable: true });
+    return setOwn(this, 'locals', Object.create(null) as Record<string, any>);
   }
 
   status(code: number): this {

@@ -21,6 +21,16 @@ export function installPrototypeMethods(source: abstract new (...args: never[]) 
 
 function shadowingSetter(name: string): (this: object, value: unknown) => void {
   return function (value) {
-    Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+    setOwn(this, name, value);
   };
+}
+
+/**
+ * Stores `value` as the object's own, plain property `name`, shadowing a
+ * getter on its prototype, and returns it: how a value made on first read
+ * (or assigned) becomes the request's or response's own.
+ */
+export function setOwn<T>(target: object, name: string, value: T): T {
+  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }

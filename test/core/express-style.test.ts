@@ -87,9 +87,10 @@ class ExpressStyleController {
   }
 
   @Get('assign-ip')
-  assignIp(@Req() req: ExpressRequest) {
+  assignIp(@Req() req: ExpressRequest, @Res({ passthrough: true }) res: ExpressResponse) {
     (req as { ip: string }).ip = '203.0.113.9';
-    return { ip: req.ip };
+    res.locals = { set: 'by the handler' };
+    return { ip: req.ip, locals: res.locals };
   }
 
   @Get('status-json') statusJson(@Res() res: ExpressResponse) {
@@ -348,7 +349,7 @@ test('req.is(): type-is semantics, null without a body', async (t) => {
 test('the getters can be assigned, as middleware sometimes does: the value shadows the getter', async (t) => {
   const { url, close } = await startApp(metadata);
   t.after(close);
-  assert.deepEqual((await call(`${url}/x/assign-ip`)).body, { ip: '203.0.113.9' });
+  assert.deepEqual((await call(`${url}/x/assign-ip`)).body, { ip: '203.0.113.9', locals: { set: 'by the handler' } });
   // …for that request only.
   assert.equal((await call(`${url}/x/req/1`)).body.ip, '127.0.0.1');
 });

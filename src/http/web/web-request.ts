@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { LazyReadable } from './lazy-bases.js';
+import { setOwn } from '../prototype-methods.js';
 
 /** Who is on the other end, as a web server reports it (Deno's `info.remoteAddr`, Bun's `server.requestIP()`). */
 export interface WebClient {
@@ -67,20 +68,16 @@ export class WebRequest extends LazyReadable {
   /** Made on first use: most requests never ask who the client is. */
   get socket(): WebSocketInfo {
     const client = this.client;
-    const socket = new WebSocketInfo(client.address, client.port, client.secure ?? this.webRequest.url.startsWith('https:'));
-    Object.defineProperty(this, 'socket', { value: socket, writable: true, enumerable: true, configurable: true });
-    return socket;
+    return setOwn(this, 'socket', new WebSocketInfo(client.address, client.port, client.secure ?? this.webRequest.url.startsWith('https:')));
   }
 
   /** Lower-case names, as Node's; copied from the web request on first use (a plain GET may never look). */
   get headers(): IncomingHttpHeaders {
-    const headers = headersOf(this.webRequest);
-    Object.defineProperty(this, 'headers', { value: headers, writable: true, enumerable: true, configurable: true });
-    return headers;
+    return setOwn(this, 'headers', headersOf(this.webRequest));
   }
 
   set headers(value: IncomingHttpHeaders) {
-    Object.defineProperty(this, 'headers', { value, writable: true, enumerable: true, configurable: true });
+    setOwn(this, 'headers', value);
   }
 
   /** The response closed, and with it the connection as far as the app can tell: `req.socket.once('close')` hears it, as on Node. */
