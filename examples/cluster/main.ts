@@ -1,7 +1,11 @@
-// N processes sharing one port, one hub across them on Redis Streams.
+// N processes sharing one port, one hub across them on Redis Streams
+// (the stream's key is REDIS_KEY, by default streamnest:example:chat).
 // One process holds fewer than 20,000 sockets here (the open-file limit), so past
 // that, run several and let Redis carry every event to each of them.
 //   REDIS_URL=redis://127.0.0.1:6379 WORKERS=3 PORT=2000 node build/examples/cluster/main.js
+// On Deno, give each worker Deno.serve, which binds the port itself with reusePort
+// (Deno's node:cluster hand-over of connections loses one now and then under load):
+//   STREAMNEST_ENGINE=web deno run -A --unstable-net build/examples/cluster/main.js
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { NestFactory } from 'streamnest';
@@ -27,7 +31,10 @@ if (cluster.isPrimary) {
     });
   }
 } else {
-  const transport = new RedisStreamsTransport({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', key: 'streamnest:example:chat' });
+  const transport = new RedisStreamsTransport({
+    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    key: process.env.REDIS_KEY ?? 'streamnest:example:chat',
+  });
   const app = await NestFactory.create(chatModule(transport));
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? 2000), process.env.HOST);

@@ -36,10 +36,6 @@ const BUN_SOCKET_BACKLOG =
   "Bun's node:http reports a writableLength of 0 on the response's socket whatever is queued, so the per-session unsent-bytes " +
   'limit never sees the backlog and a reader that never reads is not dropped (Bun holds the bytes); a gap of the compatibility server';
 const BUN_TIMERS = "Bun's process.getActiveResourcesInfo() lists no timers, which the test counts";
-const DENO_CLUSTER =
-  "flaky under load: Deno's node:cluster sometimes hands a connection to a worker that never reads it (its request sits " +
-  "unread in the socket, whose descriptor both the primary and that worker hold), so the test's request waits forever; " +
-  'seen in 1 run of 4 to 7 with a busy loop beside it, and never alone';
 const RUNTIME_CONNECTION =
   'the runtime sets the Connection header itself (Deno.serve sends close, Bun.serve none), and the test asserts Connection: keep-alive';
 const BUN_OPENING =
@@ -60,7 +56,6 @@ export const TEST_SKIPS = {
   'sse: connections opened and dropped leave no timers behind': { bun: BUN_TIMERS, 'bun:web': BUN_TIMERS },
   'hub: a stream that closes before its authorization expires leaves no timer': { bun: BUN_TIMERS, 'bun:web': BUN_TIMERS },
   'hub: a stream that closes before its token expires leaves no timer': { bun: BUN_TIMERS, 'bun:web': BUN_TIMERS },
-  'hub: the cluster example shares every event through Redis': { deno: DENO_CLUSTER, 'deno:web': DENO_CLUSTER },
   'core: a throwing StreamableFile error handler cuts the response': {
     bun: "Bun's ServerResponse.destroy() before the headers are sent answers 200 with an empty body instead of cutting the connection, so the client's fetch does not fail",
   },
