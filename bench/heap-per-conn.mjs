@@ -10,11 +10,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from './lib/args.mjs';
+import { freePort, listening } from './lib/ports.mjs';
 
 const argv = process.argv.slice(2);
 const args = parseArgs(argv.filter((a) => a.startsWith('--')));
@@ -23,29 +23,6 @@ const clients = Number(args.clients ?? 3000);
 if (names.length === 0 || !(clients > 0)) {
   console.error('usage: node heap-per-conn.mjs [--clients=3000] <server> [<server>…]   (servers from build/servers/, e.g. raw streamnest-hub)');
   process.exit(2);
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function listening(port) {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 /** Opens `n` streams on /sse (spread over source addresses 127.0.0.2–51) and resolves once each has its head. */

@@ -11,9 +11,8 @@
 // cheaper). Linux only; needs taskset and wrk.
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from './lib/args.mjs';
+import { listening } from './lib/ports.mjs';
 
 const argv = process.argv.slice(2);
 const args = parseArgs(argv.filter((a) => a.startsWith('--')));
@@ -32,21 +31,6 @@ function ticks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
-}
-
-async function listening(port) {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
 }
 
 /** One wrk run against a server: its CPU µs per request. */

@@ -2,9 +2,9 @@
 // 127.0.0.1:6379, else (or when asked) a redis-server of its own on a free port,
 // if one is on PATH, stopped when the run ends. Also Redis's own CPU use, from INFO cpu.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { freePort } from './ports.mjs';
 
 /** A connected client, or undefined when nothing answers at `url`. */
 async function tryConnect(url) {
@@ -16,17 +16,6 @@ async function tryConnect(url) {
   } catch {}
   client.disconnect();
   return undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**
