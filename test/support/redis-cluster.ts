@@ -2,6 +2,7 @@ import { isRunning, killProcess } from './kill-process.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './redis.js';
@@ -68,6 +69,22 @@ function parseNodes(text: string): NodeLine[] {
     });
 }
 
+/** A port for a cluster node: free, and its cluster bus port (10 000 above) free too. */
+async function freeNodePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await bindable(port + 10_000))) return port;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /**
  * A Redis Cluster of our own: three masters and a replica each, on free
  * ports in a temp directory, without persistence (a graceful failover needs
@@ -90,8 +107,8 @@ export class PrivateRedisCluster {
   static async start(): Promise<PrivateRedisCluster> {
     const ports: number[] = [];
     while (ports.length < 6) {
-      const port = await freePort();
-      if (port + 10_000 <= 65_535 && !ports.includes(port)) ports.push(port);
+      const port = await freeNodePort();
+      if (!ports.includes(port)) ports.push(port);
     }
     const cluster = new PrivateRedisCluster(ports);
     try {
@@ -110,7 +127,7 @@ export class PrivateRedisCluster {
 
   private async create(): Promise<void> {
     for (const port of this.ports) this.spawnNode(port);
-    for (const port of this.ports) await this.answering(port);
+    for (let i = 0; i < this.ports.length; i++) await this.nodeUp(i);
     const create = spawn('redis-cli', ['--cluster', 'create', ...this.ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -156,13 +173,32 @@ export class PrivateRedisCluster {
     this.processes.set(port, child);
   }
 
-  private async answering(port: number): Promise<void> {
+  /**
+   * Waits until node `index` answers. A node that exits first lost one of its
+   * two ports to another process between our check and its bind (tests under
+   * two runtimes start clusters at the same time): it starts again on others.
+   */
+  private async nodeUp(index: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const port = this.ports[index]!;
+      if (await this.answering(port)) return;
+      if (attempt === 5) throw new Error(`redis cluster: node ${port} exited at start 5 times (its ports taken?)`);
+      this.processes.delete(port);
+      this.ports[index] = await freeNodePort();
+      this.spawnNode(this.ports[index]!);
+    }
+  }
+
+  /** True once the node answers; false if its process exited first. */
+  private async answering(port: number): Promise<boolean> {
     const deadline = Date.now() + 10_000;
     while (!(await ask(port, 'PING').catch(() => undefined))) {
       if (this.spawnFailure) throw new Error(`could not run redis-server (${this.spawnFailure.message}): install it with apt-get install -y redis-server`);
+      if (!isRunning(this.processes.get(port))) return false;
       if (Date.now() > deadline) throw new Error(`redis cluster: node ${port} did not start`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    return true;
   }
 
   /**
