@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
+import { setOwn } from '../prototype-methods.js';
 
 /**
  * Base classes for the web engine's request and response: Node's
@@ -27,7 +28,7 @@ export const LazyReadable = lazyBase(Readable, {
       return (this as unknown as { _readableState: unknown })._readableState;
     },
     set(this: Readable, value: unknown) {
-      Object.defineProperty(this, '_readableState', { value, writable: true, configurable: true, enumerable: true });
+      setOwn(this, '_readableState', value);
     },
   },
 });
